@@ -1,0 +1,1 @@
+"""iPM Ketenscan: the domain package (questionnaire, scoring, storage, charts). No Streamlit here."""

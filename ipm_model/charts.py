@@ -1,0 +1,534 @@
+"""Altair chart builders: long-format DataFrames in, charts (or spec dicts) out.
+
+Every builder is pure and takes its display texts (phase labels, tooltip titles) from the
+caller, so the same builder serves the Dutch and the English UI. Pages cache the result
+(`st.cache_data`) keyed by the data; nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from ipm_model.phases import PHASE_IDS
+
+SCALE_MIN = 1
+SCALE_MAX = 5
+MAX_SERIES = 4
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies. The first four go to
+# radar series by position, so "own score" keeps its colour on every chart that lists it first.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+SERIES_COLOURS: tuple[str, ...] = OKABE_ITO[:MAX_SERIES]
+# A second cue besides colour, for print in grey and for overlapping points.
+SERIES_SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond")
+# Seven phases need seven colours; yellow is skipped because it vanishes on white.
+PHASE_COLOURS: tuple[str, ...] = (*OKABE_ITO[:6], OKABE_ITO[7])
+# Diverging red-blue (ColorBrewer RdBu), readable with red-green colour blindness.
+LIKERT_COLOURS: tuple[str, ...] = ("#CA0020", "#F4A582", "#D9D9D9", "#92C5DE", "#0571B0")
+LIKERT_VALUES: tuple[str, ...] = ("1", "2", "3", "4", "5")
+OTHER_VALUES: tuple[str, ...] = ("dk", "na")  # "don't know" and "not applicable"
+OTHER_COLOURS: tuple[str, ...] = ("#7F7F7F", "#BDBDBD")
+GRID_COLOUR = "#C8C8C8"
+TEXT_COLOUR = "#31333F"
+FONT = "'Source Sans 3', 'Source Sans Pro', sans-serif"
+THEME_NAME = "ipm"
+
+# Radar geometry in data units: the outer ring is at 5; the extra room holds the labels.
+RADAR_DOMAIN: tuple[float, float] = (-5.9, 5.9)
+LABEL_RADIUS = 5.35
+MISSING = "–"  # shown for a phase without enough answers; no words, so no language
+
+RADAR_COLUMNS: tuple[str, ...] = ("series", "phase_id", "score", "n", "sd")
+
+
+@dataclass(frozen=True)
+class TooltipTitles:
+    """Field titles for tooltips and legends; English defaults, pages pass the UI language."""
+
+    series: str = "Series"
+    phase: str = "Phase"
+    score: str = "Score"
+    n: str = "Respondents"
+    sd: str = "Spread (sd)"
+    chain: str = "Chain"
+    round: str = "Round"
+    statement: str = "Statement"
+    value: str = "Answer"
+    count: str = "Count"
+
+
+def _titles(overrides: Mapping[str, str] | None) -> TooltipTitles:
+    """TooltipTitles with the given keys replaced; unknown keys are an error."""
+    overrides = dict(overrides or {})
+    unknown = set(overrides) - {f.name for f in fields(TooltipTitles)}
+    if unknown:
+        raise ValueError(f"unknown tooltip title keys: {sorted(unknown)}")
+    return replace(TooltipTitles(), **overrides)
+
+
+def _require_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Raise ValueError naming the columns that `data` lacks."""
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise ValueError(f"data lacks columns {missing}; expected {list(columns)}")
+
+
+def _phase_labels(data: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
+    """Labels in model order, after checking data and labels against PHASE_IDS."""
+    unknown = sorted(set(data["phase_id"]) - set(PHASE_IDS))
+    if unknown:
+        raise ValueError(f"unknown phase ids {unknown}; expected ids from {PHASE_IDS}")
+    unlabelled = [p for p in PHASE_IDS if p not in labels]
+    if unlabelled:
+        raise ValueError(f"labels lack phase ids {unlabelled}")
+    return [labels[p] for p in PHASE_IDS]
+
+
+def _ordered(values: pd.Series, order: Sequence[str] | None, what: str) -> list[str]:
+    """The given order (checked to cover `values`), else order of first appearance."""
+    seen = list(dict.fromkeys(values))
+    if order is None:
+        return seen
+    order = list(order)
+    if len(set(order)) != len(order):
+        raise ValueError(f"{what} order has duplicates: {order}")
+    extra = [v for v in seen if v not in order]
+    if extra:
+        raise ValueError(f"{what} {extra} in data but not in the given order {order}")
+    return order
+
+
+def _fmt(value: float) -> str:
+    """A score as shown to people: one decimal, or a dash when there is none."""
+    return MISSING if pd.isna(value) else f"{value:.1f}"
+
+
+# --- radar --------------------------------------------------------------------------------
+
+
+def _xy(radius: float, index: int) -> tuple[float, float]:
+    """Point at `radius` on spoke `index`: spoke 0 at 12 o'clock, then clockwise."""
+    angle = 2 * math.pi * index / len(PHASE_IDS)
+    return radius * math.sin(angle), radius * math.cos(angle)
+
+
+@cache
+def _radar_grid() -> pd.DataFrame:
+    """Closed heptagons at 1..5, one row per vertex (first vertex repeated)."""
+    rows = [
+        {"ring": ring, "vertex": k, **dict(zip("xy", _xy(ring, k % len(PHASE_IDS)), strict=True))}
+        for ring in range(SCALE_MIN, SCALE_MAX + 1)
+        for k in range(len(PHASE_IDS) + 1)
+    ]
+    return pd.DataFrame(rows)
+
+
+@cache
+def _radar_spokes() -> pd.DataFrame:
+    """One row per spoke, from the centre to the outer ring."""
+    ends = [_xy(SCALE_MAX, i) for i in range(len(PHASE_IDS))]
+    return pd.DataFrame({"x": 0.0, "y": 0.0, "x2": [e[0] for e in ends], "y2": [e[1] for e in ends]})
+
+
+@cache
+def _radar_scale_labels() -> pd.DataFrame:
+    """Ring values 1..5, written just right of the 12 o'clock spoke."""
+    rings = range(SCALE_MIN, SCALE_MAX + 1)
+    return pd.DataFrame({"x": 0.08, "y": [float(r) for r in rings], "text": [str(r) for r in rings]})
+
+
+def _radar_label_rows(phase_labels: Sequence[str]) -> pd.DataFrame:
+    """Phase labels just outside the outer ring, aligned away from the centre."""
+    rows = []
+    for i, (phase_id, label) in enumerate(zip(PHASE_IDS, phase_labels, strict=True)):
+        x, y = _xy(LABEL_RADIUS, i)
+        align = "left" if x > 0.5 else "right" if x < -0.5 else "center"
+        baseline = "bottom" if y > 4 else "top" if y < -4 else "middle"
+        rows.append(
+            {"phase_id": phase_id, "label": label, "x": x, "y": y, "align": align,
+             "baseline": baseline}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _radar_frame(
+    data: pd.DataFrame, labels: Mapping[str, str], series_order: Sequence[str] | None
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Validated scored rows in (series, model) order with x/y, plus series and phase labels."""
+    _require_columns(data, RADAR_COLUMNS)
+    phase_labels = _phase_labels(data, labels)
+    series = _ordered(data["series"], series_order, "series")
+    if len(series) > MAX_SERIES:
+        raise ValueError(f"at most {MAX_SERIES} series fit one radar, got {len(series)}: {series}")
+    if data.duplicated(["series", "phase_id"]).any():
+        raise ValueError("data has more than one row for a (series, phase_id) pair")
+    scores = data["score"].dropna()
+    if ((scores < SCALE_MIN) | (scores > SCALE_MAX)).any():
+        raise ValueError(f"scores must lie in {SCALE_MIN}..{SCALE_MAX} (or be NaN)")
+
+    frame = data.loc[:, list(RADAR_COLUMNS)].copy()
+    frame["phase_index"] = frame["phase_id"].map(PHASE_IDS.index)
+    frame["series_index"] = frame["series"].map(series.index)
+    frame = frame.sort_values(["series_index", "phase_index"], ignore_index=True)
+    frame["phase"] = frame["phase_index"].map(phase_labels.__getitem__)
+    return frame, series, phase_labels
+
+
+def _radar_polygons(scored: pd.DataFrame) -> pd.DataFrame:
+    """Closed polygon vertices for each series with 3 or more scored phases."""
+    parts = []
+    for _, group in scored.groupby("series_index", sort=True):
+        if len(group) >= 3:
+            closed = pd.concat([group, group.iloc[:1]], ignore_index=True)
+            closed["vertex"] = range(len(closed))
+            parts.append(closed)
+    if not parts:
+        return pd.DataFrame(columns=["series", "x", "y", "vertex"])
+    return pd.concat(parts, ignore_index=True)[["series", "x", "y", "vertex"]]
+
+
+def _radar_description(frame: pd.DataFrame, title: str | None) -> str:
+    """Screen-reader text listing each series' score per phase (no added words)."""
+    parts = [title] if title else []
+    for name, group in frame.groupby("series_index", sort=True):
+        scores = ", ".join(f"{p} {_fmt(s)}" for p, s in zip(group["phase"], group["score"]))
+        parts.append(f"{group['series'].iloc[0]}: {scores}")
+    parts.append(f"({SCALE_MIN}–{SCALE_MAX})")
+    return ". ".join(parts)
+
+
+def radar_chart(
+    data: pd.DataFrame,
+    labels: Mapping[str, str],
+    *,
+    series_order: Sequence[str] | None = None,
+    size: int = 420,
+    title: str | None = None,
+    tooltip_titles: Mapping[str, str] | None = None,
+) -> alt.LayerChart:
+    """Seven-spoke radar of phase scores (1–5) for one to four series.
+
+    `data` is long format: series (display name), phase_id, score (NaN = not enough
+    answers), n (respondents), sd (NaN allowed). `labels` maps phase_id to display label.
+    """
+    frame, series, phase_labels = _radar_frame(data, labels, series_order)
+    titles = _titles(tooltip_titles)
+    scored = frame.dropna(subset=["score"]).copy()
+    xy = [_xy(s, i) for s, i in zip(scored["score"], scored["phase_index"], strict=True)]
+    scored["x"] = [p[0] for p in xy]
+    scored["y"] = [p[1] for p in xy]
+
+    scale = alt.Scale(domain=list(RADAR_DOMAIN), nice=False, zero=False)
+    x = alt.X("x:Q", axis=None, scale=scale)
+    y = alt.Y("y:Q", axis=None, scale=scale)
+
+    grid = (
+        alt.Chart(_radar_grid(), name="grid")
+        .mark_line(color=GRID_COLOUR, strokeWidth=0.8)
+        .encode(x, y, detail="ring:N", order="vertex:Q")
+    )
+    spokes = (
+        alt.Chart(_radar_spokes(), name="spokes")
+        .mark_rule(color=GRID_COLOUR, strokeWidth=0.8)
+        .encode(x, y, x2="x2:Q", y2="y2:Q")
+    )
+    scale_labels = (
+        alt.Chart(_radar_scale_labels(), name="scale_labels")
+        .mark_text(align="left", baseline="middle", dx=2, fontSize=9, color="#808080")
+        .encode(x, y, text="text:N")
+    )
+    phase_text = (
+        alt.Chart(_radar_label_rows(phase_labels), name="phase_labels")
+        .mark_text(
+            align=alt.ExprRef("datum.align"),
+            baseline=alt.ExprRef("datum.baseline"),
+            fontSize=12,
+            color=TEXT_COLOUR,
+        )
+        .encode(x, y, text="label:N")
+    )
+    layers: list[alt.Chart] = [grid, spokes, scale_labels, phase_text]
+
+    if series:
+        domain = list(series)
+        color = alt.Color(
+            "series:N",
+            scale=alt.Scale(domain=domain, range=list(SERIES_COLOURS[: len(series)])),
+            legend=alt.Legend(title=titles.series, orient="bottom", direction="horizontal"),
+        )
+        polygons = (
+            alt.Chart(_radar_polygons(scored), name="series_area")
+            .mark_line(fillOpacity=0.12, strokeWidth=2)
+            .encode(x, y, color=color, fill=alt.Fill("series:N", scale=color.scale, legend=None),
+                    order="vertex:Q")
+        )  # fmt: skip
+        points = (
+            alt.Chart(
+                scored[["series", "phase_id", "phase", "score", "n", "sd", "x", "y"]],
+                name="series_points",
+            )
+            .mark_point(filled=True, size=60, opacity=1)
+            .encode(
+                x,
+                y,
+                color=color,
+                shape=alt.Shape(
+                    "series:N",
+                    scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[: len(series)])),
+                    legend=alt.Legend(title=titles.series),
+                ),
+                tooltip=[
+                    alt.Tooltip("series:N", title=titles.series),
+                    alt.Tooltip("phase:N", title=titles.phase),
+                    alt.Tooltip("score:Q", title=titles.score, format=".1f"),
+                    alt.Tooltip("n:Q", title=titles.n, format="d"),
+                    alt.Tooltip("sd:Q", title=titles.sd, format=".1f"),
+                ],
+            )
+        )
+        layers += [polygons, points]
+
+    return alt.layer(*layers).properties(
+        width=size,
+        height=size,
+        title=title or alt.Undefined,
+        description=_radar_description(frame, title),
+        view=alt.ViewBackground(stroke=None),
+    )
+
+
+def radar_table(
+    data: pd.DataFrame,
+    labels: Mapping[str, str],
+    series_order: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The radar's numbers: one row per phase (model order, indexed by label), a column per series."""
+    frame, series, phase_labels = _radar_frame(data, labels, series_order)
+    table = frame.pivot(index="phase", columns="series", values="score")
+    table = table.reindex(index=phase_labels, columns=series).round(1)
+    table.index.name = None
+    table.columns.name = None
+    return table
+
+
+def radar_spec(
+    data: pd.DataFrame,
+    labels: Mapping[str, str],
+    *,
+    series_order: Sequence[str] | None = None,
+    size: int = 420,
+    title: str | None = None,
+    tooltip_titles: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The radar as a JSON-safe Vega-Lite dict, for caching by the data it shows."""
+    return radar_chart(
+        data,
+        labels,
+        series_order=series_order,
+        size=size,
+        title=title,
+        tooltip_titles=tooltip_titles,
+    ).to_dict()
+
+
+# --- other charts -------------------------------------------------------------------------
+
+
+def distribution_chart(
+    data: pd.DataFrame,
+    value_labels: Mapping[str, str] | None = None,
+    *,
+    statement_order: Sequence[str] | None = None,
+    width: int = 360,
+    title: str | None = None,
+    tooltip_titles: Mapping[str, str] | None = None,
+) -> alt.HConcatChart:
+    """Answer counts per statement: stacked bars for 1..5, beside them a small group for dk/na.
+
+    `data` is long format: statement (display text), value (1..5, "dk" or "na"),
+    count (int). `value_labels` maps "1".."5", "dk", "na" to display text (default: as is).
+    """
+    _require_columns(data, ("statement", "value", "count"))
+    frame = data.loc[:, ["statement", "value", "count"]].copy()
+    frame["value"] = frame["value"].astype(str)
+    unknown = sorted(set(frame["value"]) - set(LIKERT_VALUES) - set(OTHER_VALUES))
+    if unknown:
+        raise ValueError(f"unknown answer values {unknown}")
+    statements = _ordered(frame["statement"], statement_order, "statement")
+    names = {v: v for v in (*LIKERT_VALUES, *OTHER_VALUES)} | dict(value_labels or {})
+    frame["answer"] = frame["value"].map(names)
+    frame["rank"] = frame["value"].map((*LIKERT_VALUES, *OTHER_VALUES).index)
+    titles = _titles(tooltip_titles)
+
+    def bars(values: Sequence[str], colours: Sequence[str], bar_width: int, axis: bool) -> alt.Chart:
+        """One stacked-bar panel for the given answer values."""
+        answers = [names[v] for v in values]
+        return (
+            alt.Chart(frame[frame["value"].isin(values)], width=bar_width)
+            .mark_bar()
+            .encode(
+                x=alt.X("sum(count):Q", stack="zero", title=titles.count),
+                y=alt.Y(
+                    "statement:N",
+                    sort=statements,
+                    scale=alt.Scale(domain=statements),
+                    title=None,
+                    axis=alt.Axis(labelLimit=280) if axis else None,
+                ),
+                color=alt.Color(
+                    "answer:N",
+                    scale=alt.Scale(domain=answers, range=list(colours)),
+                    legend=alt.Legend(title=titles.value, orient="bottom"),
+                ),
+                order=alt.Order("rank:Q"),
+                tooltip=[
+                    alt.Tooltip("statement:N", title=titles.statement),
+                    alt.Tooltip("answer:N", title=titles.value),
+                    alt.Tooltip("sum(count):Q", title=titles.count),
+                ],
+            )
+        )
+
+    likert = bars(LIKERT_VALUES, LIKERT_COLOURS, width, axis=True)
+    other = bars(OTHER_VALUES, OTHER_COLOURS, max(width // 5, 40), axis=False)
+    return alt.hconcat(likert, other, spacing=8).resolve_scale(color="independent").properties(
+        title=title or alt.Undefined
+    )
+
+
+def heatmap_chart(
+    data: pd.DataFrame,
+    labels: Mapping[str, str],
+    *,
+    chain_order: Sequence[str] | None = None,
+    cell: int = 56,
+    title: str | None = None,
+    tooltip_titles: Mapping[str, str] | None = None,
+) -> alt.LayerChart:
+    """Chains × phases grid coloured by score (1–5), with the score printed in each cell.
+
+    `data` is long format: chain (display name), phase_id, score (NaN = not enough
+    answers), n (int). `labels` maps phase_id to display label.
+    """
+    _require_columns(data, ("chain", "phase_id", "score", "n"))
+    phase_labels = _phase_labels(data, labels)
+    chains = _ordered(data["chain"], chain_order, "chain")
+    frame = data.loc[:, ["chain", "phase_id", "score", "n"]].copy()
+    frame["phase"] = frame["phase_id"].map(dict(labels))
+    frame["text"] = frame["score"].map(_fmt)
+    titles = _titles(tooltip_titles)
+
+    base = alt.Chart(frame).encode(
+        x=alt.X("phase:N", sort=phase_labels, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("chain:N", sort=chains, title=None),
+        tooltip=[
+            alt.Tooltip("chain:N", title=titles.chain),
+            alt.Tooltip("phase:N", title=titles.phase),
+            alt.Tooltip("score:Q", title=titles.score, format=".1f"),
+            alt.Tooltip("n:Q", title=titles.n, format="d"),
+        ],
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(
+            "score:Q",
+            scale=alt.Scale(domain=[SCALE_MIN, SCALE_MAX], scheme="blues"),
+            legend=alt.Legend(title=titles.score),
+        )
+    )
+    text = base.mark_text(fontSize=12).encode(
+        text="text:N",
+        color=alt.when(alt.datum.score >= 3.5).then(alt.value("white")).otherwise(
+            alt.value(TEXT_COLOUR)
+        ),
+    )
+    return alt.layer(cells, text).properties(
+        width=cell * len(PHASE_IDS),
+        height=cell * max(len(chains), 1) * 0.6,
+        title=title or alt.Undefined,
+    )
+
+
+def trend_chart(
+    data: pd.DataFrame,
+    labels: Mapping[str, str],
+    *,
+    round_order: Sequence[str] | None = None,
+    width: int = 480,
+    height: int = 300,
+    title: str | None = None,
+    tooltip_titles: Mapping[str, str] | None = None,
+) -> alt.Chart:
+    """One line per phase showing its score (1–5) over rounds, with n in the tooltip.
+
+    `data` is long format: round (display label), phase_id, score (NaN = not enough
+    answers, a gap in the line), n (int). `labels` maps phase_id to display label.
+    """
+    _require_columns(data, ("round", "phase_id", "score", "n"))
+    phase_labels = _phase_labels(data, labels)
+    rounds = _ordered(data["round"], round_order, "round")
+    frame = data.loc[:, ["round", "phase_id", "score", "n"]].copy()
+    frame["phase"] = frame["phase_id"].map(dict(labels))
+    titles = _titles(tooltip_titles)
+
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("round:O", sort=rounds, title=titles.round, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("score:Q", scale=alt.Scale(domain=[SCALE_MIN, SCALE_MAX]), title=titles.score),
+            color=alt.Color(
+                "phase:N",
+                sort=phase_labels,
+                scale=alt.Scale(domain=phase_labels, range=list(PHASE_COLOURS)),
+                legend=alt.Legend(title=titles.phase),
+            ),
+            tooltip=[
+                alt.Tooltip("phase:N", title=titles.phase),
+                alt.Tooltip("round:O", title=titles.round),
+                alt.Tooltip("score:Q", title=titles.score, format=".1f"),
+                alt.Tooltip("n:Q", title=titles.n, format="d"),
+            ],
+        )
+        .properties(width=width, height=height, title=title or alt.Undefined)
+    )
+
+
+# --- theme --------------------------------------------------------------------------------
+
+
+@alt.theme.register(THEME_NAME, enable=False)
+def _ipm_theme() -> alt.theme.ThemeConfig:
+    """Fonts and colours shared by every chart of the app."""
+    return {
+        "config": {
+            "font": FONT,
+            "background": "transparent",
+            "view": {"stroke": None},
+            "title": {"fontSize": 16, "color": TEXT_COLOUR, "anchor": "start"},
+            "axis": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "gridColor": "#EBEBEB"},
+            "legend": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR},
+            "text": {"color": TEXT_COLOUR},
+            "range": {"category": list(OKABE_ITO)},
+        }
+    }
+
+
+def use_theme() -> None:
+    """Enable the app's Altair theme (fonts and colours) for charts built from now on."""
+    alt.theme.enable(THEME_NAME)

@@ -1,0 +1,288 @@
+"""Interface texts in Dutch (default, B1 level) and English.
+
+Each key maps to (Dutch, English). Texts may hold {named} fields, filled by `t(...)`.
+Questionnaire texts (phases, statements, answer labels) live in the questionnaire files.
+"""
+
+from __future__ import annotations
+
+from ipm_model.phases import DEFAULT_LANGUAGE, LANGUAGES
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # -- app shell -----------------------------------------------------------------------------
+    "app.title": ("iPM Ketenscan", "iPM Chain Scan"),
+    "app.language": ("Taal", "Language"),
+    "nav.start": ("Start", "Start"),
+    "nav.scan": ("Vragenlijst", "Questionnaire"),
+    "nav.about": ("Over het model", "About the model"),
+    "error.questionnaire": (
+        "De vragenlijst kan niet worden geladen. Vraag de beheerder om dit te herstellen.",
+        "The questionnaire cannot be loaded. Ask the administrator to fix it.",
+    ),
+    "error.database": (
+        "De database werkt nu niet. Je antwoorden zijn veilig tot je laatste klik. "
+        "Probeer het zo opnieuw.",
+        "The database is not working right now. Your answers are safe up to your last tap. "
+        "Please try again shortly.",
+    ),
+    "error.detail": ("Melding voor de beheerder: {detail}", "Note for the administrator: {detail}"),
+    # -- start / join --------------------------------------------------------------------------
+    "start.intro": (
+        "Met deze scan kijkt jullie ketenteam waar je staat in het iPM-ontwikkelmodel. "
+        "Het duurt ongeveer 15 minuten. Je antwoorden zijn anoniem.",
+        "With this scan your chain team sees where it stands in the iPM development model. "
+        "It takes about 15 minutes. Your answers are anonymous.",
+    ),
+    "start.code_label": ("Workshopcode", "Workshop code"),
+    "start.code_help": (
+        "De code staat op het scherm of op de uitnodiging. Hoofdletters maken niet uit.",
+        "The code is on the screen or in the invitation. Upper or lower case does not matter.",
+    ),
+    "start.code_button": ("Verder", "Continue"),
+    "start.code_unknown": (
+        "We kennen de code '{code}' niet. Kijk of je de code goed hebt overgenomen.",
+        "We do not know the code '{code}'. Check that you copied it correctly.",
+    ),
+    "start.code_empty": ("Vul eerst een code in.", "Please enter a code first."),
+    "start.code_closed": (
+        "De workshop '{title}' is gesloten. Je kunt niet meer meedoen.",
+        "The workshop '{title}' is closed. You can no longer take part.",
+    ),
+    "start.throttled": (
+        "Te veel verkeerde codes. Wacht {seconds} seconden en probeer het dan opnieuw.",
+        "Too many wrong codes. Wait {seconds} seconds and try again.",
+    ),
+    "start.workshop": ("Workshop: **{title}** ({date})", "Workshop: **{title}** ({date})"),
+    "start.chain_label": ("In welke keten werk je mee?", "Which chain do you work in?"),
+    "start.role_label": ("Wat is je rol?", "What is your role?"),
+    "start.partner_label": (
+        "Bij welke organisatie werk je? (niet verplicht)",
+        "Which organisation do you work for? (optional)",
+    ),
+    "start.partner_own": ("Eigen organisatie", "Own organisation"),
+    "start.choose": ("Kies…", "Choose…"),
+    "start.begin": ("Start de scan", "Start the scan"),
+    "start.need_choice": (
+        "Kies je keten en je rol om te beginnen.",
+        "Choose your chain and your role to begin.",
+    ),
+    "start.other_code": ("Andere code invullen", "Enter another code"),
+    "start.resume_title": ("Al begonnen?", "Already started?"),
+    "start.resume_label": ("Jouw hervatcode", "Your resume code"),
+    "start.resume_help": (
+        "Je kreeg deze code van 8 tekens toen je begon, bijvoorbeeld ABCD-EFGH.",
+        "You got this 8-character code when you started, for example ABCD-EFGH.",
+    ),
+    "start.resume_button": ("Ga verder waar ik was", "Continue where I was"),
+    "start.resume_unknown": (
+        "Deze hervatcode kennen we niet. Kijk of je hem goed hebt overgenomen, "
+        "of begin opnieuw met de workshopcode.",
+        "We do not know this resume code. Check that you copied it correctly, "
+        "or start again with the workshop code.",
+    ),
+    "start.bad_token": (
+        "Deze persoonlijke link werkt niet (meer). Vul je hervatcode in, "
+        "of begin opnieuw met de workshopcode.",
+        "This personal link does not work (any more). Enter your resume code, "
+        "or start again with the workshop code.",
+    ),
+    # -- scan ----------------------------------------------------------------------------------
+    "scan.no_participant": (
+        "Je bent nog niet begonnen. Ga naar de startpagina en vul de workshopcode in.",
+        "You have not started yet. Go to the start page and enter the workshop code.",
+    ),
+    "scan.to_start": ("Naar de startpagina", "Go to the start page"),
+    "scan.header": ("{workshop} · keten {chain}", "{workshop} · chain {chain}"),
+    "scan.progress": (
+        "Fase {phase} van {phases} · {answered} van {total} beantwoord",
+        "Phase {phase} of {phases} · {answered} of {total} answered",
+    ),
+    "scan.progress_review": (
+        "Afronden · {answered} van {total} beantwoord",
+        "Finish · {answered} of {total} answered",
+    ),
+    "scan.phase_heading": ("Fase {number}: {name}", "Phase {number}: {name}"),
+    "scan.instructions": (
+        "Geef bij elke uitspraak aan hoe goed die past bij jullie keten nu.",
+        "For each statement, say how well it fits your chain today.",
+    ),
+    "scan.statement_label": ("Uitspraak {number} van {count}", "Statement {number} of {count}"),
+    "scan.comment_label": (
+        "Opmerking over deze fase (niet verplicht): wat gaat goed? Wat kan beter?",
+        "Comment on this phase (optional): what goes well? What could be better?",
+    ),
+    "scan.comment_cut": (
+        "Je opmerking was langer dan {limit} tekens. We hebben de eerste {limit} tekens bewaard.",
+        "Your comment was longer than {limit} characters. We kept the first {limit} characters.",
+    ),
+    "scan.comment_saved": ("Opmerking bewaard.", "Comment saved."),
+    "scan.back": ("← Vorige", "← Back"),
+    "scan.next": ("Volgende →", "Next →"),
+    "scan.to_review": ("Naar afronden →", "To finish →"),
+    "scan.saved_hint": (
+        "Elk antwoord wordt meteen bewaard.",
+        "Every answer is saved right away.",
+    ),
+    "scan.resume_info": (
+        "Jouw hervatcode: **{code}**. Schrijf hem op. Daarmee ga je later verder, "
+        "ook op een ander apparaat.",
+        "Your resume code: **{code}**. Write it down. With it you can continue later, "
+        "also on another device.",
+    ),
+    "scan.resume_link": ("Persoonlijke link", "Personal link"),
+    "scan.review_heading": ("Afronden", "Finish"),
+    "scan.review_all_done": (
+        "Je hebt alle uitspraken beantwoord. Dank je wel!",
+        "You have answered every statement. Thank you!",
+    ),
+    "scan.review_open": (
+        "Nog {count} uitspraken zonder antwoord. Je mag afronden, maar een antwoord "
+        "maakt de uitkomst beter. Kies gerust 'Weet ik niet' als je het niet weet.",
+        "{count} statements still have no answer. You may finish, but an answer makes "
+        "the result better. Feel free to choose 'Don't know' if you do not know.",
+    ),
+    "scan.review_open_phase": (
+        "Fase {number} {name}: {count} open",
+        "Phase {number} {name}: {count} open",
+    ),
+    "scan.go_to_phase": ("Naar fase {number}", "Go to phase {number}"),
+    "scan.finish": ("Afronden en uitslag bekijken", "Finish and see the result"),
+    "scan.closed": (
+        "Deze workshop is gesloten. Je kunt je antwoorden niet meer wijzigen.",
+        "This workshop is closed. You can no longer change your answers.",
+    ),
+    "scan.closed_not_saved": (
+        "De workshop is net gesloten. Dit antwoord is niet meer bewaard.",
+        "The workshop has just been closed. This answer was not saved.",
+    ),
+    # -- result --------------------------------------------------------------------------------
+    "result.heading": ("Jouw uitslag", "Your result"),
+    "result.thanks": (
+        "Dank je wel voor het invullen! Hieronder zie je jouw scores per fase.",
+        "Thank you for taking part! Below are your scores per phase.",
+    ),
+    "result.series_me": ("Ik", "Me"),
+    "result.series_group": ("Groep", "Group"),
+    "result.group_waiting": (
+        "De groepsuitslag komt zodra {min} deelnemers uit jouw keten klaar zijn. "
+        "Nu zijn dat er {count}. Kijk straks nog eens.",
+        "The group result appears once {min} participants from your chain have finished. "
+        "So far {count} have. Check again later.",
+    ),
+    "result.group_shown": (
+        "De groep is {count} deelnemers uit keten {chain}. Je ziet nooit antwoorden "
+        "van één persoon.",
+        "The group is {count} participants from chain {chain}. You never see the answers "
+        "of one person.",
+    ),
+    "result.refresh": ("Groepsuitslag verversen", "Refresh group result"),
+    "result.table_caption": (
+        "Scores per fase (1 = helemaal mee oneens, 5 = helemaal mee eens). "
+        "Een lege cel: te weinig antwoorden voor een score.",
+        "Scores per phase (1 = strongly disagree, 5 = strongly agree). "
+        "An empty cell: too few answers for a score.",
+    ),
+    "result.phase": ("Fase", "Phase"),
+    "result.score": ("Score", "Score"),
+    "result.n": ("Aantal", "Count"),
+    "result.sd": ("Spreiding (sd)", "Spread (sd)"),
+    "result.not_enough": ("te weinig antwoorden", "not enough answers"),
+    "result.next_step": (
+        "Bespreek de uitslag in het volgende ketengesprek. Begin bij de fase met de "
+        "laagste score: {phase}. Vraag: {question}",
+        "Discuss the result in the next chain meeting (ketengesprek). Start with the "
+        "phase with the lowest score: {phase}. Question: {question}",
+    ),
+    "result.edit": ("Antwoorden bekijken of aanpassen", "Review or change answers"),
+    "result.radar_title": ("Scores per fase", "Scores per phase"),
+    # -- about ---------------------------------------------------------------------------------
+    "about.title": ("Over het model", "About the model"),
+    "about.intro": (
+        "iPM staat hier voor **integraal prestatiemanagement**: sturen langs klantketens in "
+        "plaats van langs afdelingen. Het gaat dus niet over IPM als model voor "
+        "projectmanagement (Integraal Projectmanagement). Het iPM-ontwikkelmodel heeft "
+        "zeven fases. Ze bouwen op elkaar voort.",
+        "Here iPM means **integral performance management** (integraal "
+        "prestatiemanagement): steering along customer chains instead of along "
+        "departments. It is not about IPM as a project management model (Integraal "
+        "Projectmanagement). The iPM development model has seven phases. Each builds on "
+        "the ones before.",
+    ),
+    "about.words_title": ("Woorden die we gebruiken", "Words we use"),
+    "about.words": (
+        "- **Keten (klantketen)**: alle stappen van de vraag van een klant tot het antwoord.\n"
+        "- **Schakel**: één afdeling of organisatie in de keten.\n"
+        "- **Ketenteam**: mensen uit elke schakel van één keten, met mandaat.\n"
+        "- **Keteneigenaar**: lid van het MT dat verantwoordelijk is voor de keten.\n"
+        "- **Ketengesprek**: vast overleg over resultaten en samenwerking, met acties.\n"
+        "- **KPI**: een meetbaar getal waarmee je ziet of je op koers ligt.",
+        "- **Chain (keten, klantketen)**: every step from a customer's need to meeting it.\n"
+        "- **Link (schakel)**: one department or organisation in the chain.\n"
+        "- **Chain team (ketenteam)**: people from every link of one chain, with a mandate.\n"
+        "- **Chain owner (keteneigenaar)**: the MT member responsible for the chain.\n"
+        "- **Chain meeting (ketengesprek)**: a regular meeting on results and collaboration, "
+        "ending with actions.\n"
+        "- **KPI**: a measurable number that shows whether you are on course.",
+    ),
+    "about.scoring_title": ("Zo rekent de scan", "How the scan scores"),
+    "about.scoring": (
+        "- Je geeft bij elke uitspraak een antwoord van 1 (helemaal mee oneens) tot 5 "
+        "(helemaal mee eens).\n"
+        "- 'Weet ik niet' en 'Niet van toepassing' tellen niet mee in de score. We tellen ze "
+        "wel apart: veel 'weet ik niet' in een fase zegt ook iets.\n"
+        "- De score van een fase is het gemiddelde van je antwoorden van 1 tot 5 in die fase. "
+        "Je krijgt alleen een score als je minstens {share}% van de uitspraken met 1 tot 5 "
+        "hebt beantwoord.\n"
+        "- De groepsscore is het gemiddelde van de scores van de deelnemers. Je ziet die "
+        "pas als minstens {min_group} mensen uit de keten klaar zijn. Zo blijft iedereen "
+        "anoniem.\n"
+        "- Je kiest zelf geen fase. De scan berekent waar jullie staan.",
+        "- For each statement you answer from 1 (strongly disagree) to 5 (strongly agree).\n"
+        "- 'Don't know' and 'Not applicable' do not count in the score. We do count them "
+        "separately: many 'don't know' answers in a phase is a finding too.\n"
+        "- A phase score is the mean of your 1 to 5 answers in that phase. You only get a "
+        "score when at least {share}% of the statements have a 1 to 5 answer.\n"
+        "- The group score is the mean of the participants' scores. It shows only once at "
+        "least {min_group} people from the chain have finished. That keeps everyone "
+        "anonymous.\n"
+        "- You do not pick a phase yourself. The scan works out where you stand.",
+    ),
+    "about.key_question": ("Kernvraag", "Key question"),
+    "about.statements": ("{count} uitspraken", "{count} statements"),
+}
+
+
+def normalize_language(value: object) -> str:
+    """A supported language code from any input (query parameter, setting); Dutch otherwise."""
+    if isinstance(value, str) and value.strip().lower()[:2] in LANGUAGES:
+        return value.strip().lower()[:2]
+    return DEFAULT_LANGUAGE
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=^&\"'%@/")
+
+
+def escape_markdown(text: object) -> str:
+    """Make user-typed text show as plain text inside Markdown (no links, HTML, formatting)."""
+    out = []
+    for ch in str(text):
+        if ch in "\r\n\t":
+            out.append(" ")
+        elif ch in _MD_SPECIAL:
+            out.append("\\" + ch)
+        elif ch.isprintable():
+            out.append(ch)
+    return "".join(out)
+
+
+def t(key: str, lang: str, /, **fields: object) -> str:
+    """The interface text `key` in `lang`, with {fields} filled in.
+
+    Text fields are escaped for Markdown, so a chain called `**x**` or `<b>` shows as typed.
+    """
+    nl, en = STRINGS[key]
+    text = en if lang == "en" else nl
+    if not fields:
+        return text
+    safe = {k: escape_markdown(v) if isinstance(v, str) else v for k, v in fields.items()}
+    return text.format(**safe)

@@ -1,0 +1,337 @@
+"""Load and validate questionnaire files (TOML) into typed, immutable objects."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ipm_model.phases import LANGUAGES, PHASE_IDS
+
+QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
+DEFAULT_QUESTIONNAIRE = QUESTIONNAIRE_DIR / "ipm-ketenscan.toml"
+
+MIN_STATEMENTS = 5
+MAX_STATEMENTS = 8
+SCALE_VALUES: tuple[int, ...] = (1, 2, 3, 4, 5)
+SPECIAL_CODES: tuple[str, ...] = ("dk", "na")
+# Every answer is stored as one of these codes: "1".."5", "dk" (don't know), "na" (not applicable).
+ANSWER_CODES: tuple[str, ...] = tuple(str(v) for v in SCALE_VALUES) + SPECIAL_CODES
+
+_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class QuestionnaireError(ValueError):
+    """A questionnaire file is invalid; the message names the file and the place."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in every UI language."""
+
+    nl: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, Dutch when the language is unknown."""
+        return self.en if lang == "en" else self.nl
+
+
+@dataclass(frozen=True)
+class AnswerOption:
+    """One option of the answer set: a scale point ("1".."5") or a special code."""
+
+    code: str
+    label: Text
+
+    @property
+    def is_scale(self) -> bool:
+        return self.code not in SPECIAL_CODES
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement a participant rates."""
+
+    id: str
+    phase_id: str
+    text: Text
+    theme: str = ""
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A phase of the model with its statements, as this questionnaire words it."""
+
+    id: str
+    number: int
+    name: Text
+    key_question: Text
+    about: Text
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A validated questionnaire: seven phases in model order, each with its statements."""
+
+    id: str
+    version: int
+    title: Text
+    options: tuple[AnswerOption, ...]
+    phases: tuple[Phase, ...]
+    source: str = ""
+
+    @property
+    def statements(self) -> tuple[Statement, ...]:
+        return tuple(s for p in self.phases for s in p.statements)
+
+    @property
+    def statement_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.statements)
+
+    def phase(self, phase_id: str) -> Phase:
+        """The phase with this id (KeyError when unknown)."""
+        for p in self.phases:
+            if p.id == phase_id:
+                return p
+        raise KeyError(phase_id)
+
+    def phase_of(self) -> dict[str, str]:
+        """Map statement id -> phase id."""
+        return {s.id: s.phase_id for s in self.statements}
+
+    def phase_names(self, lang: str) -> dict[str, str]:
+        """Map phase id -> phase name in `lang`, in model order."""
+        return {p.id: p.name.get(lang) for p in self.phases}
+
+    def option_label(self, code: str, lang: str) -> str:
+        """The label of an answer code in `lang`."""
+        for o in self.options:
+            if o.code == code:
+                return o.label.get(lang)
+        raise KeyError(code)
+
+
+class _Checker:
+    """Collects the location while walking a parsed file, so errors can name the place."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, where: str, message: str) -> QuestionnaireError:
+        place = f"{where}: " if where else ""
+        return QuestionnaireError(f"{self.source}: {place}{message}")
+
+    def table(self, value: Any, where: str, what: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(where, f"{what} must be a table, not {_type_name(value)}")
+        return value
+
+    def array(self, value: Any, where: str, what: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(where, f"{what} must be a list, not {_type_name(value)}")
+        return value
+
+    def required(self, data: Mapping[str, Any], key: str, where: str) -> Any:
+        if key not in data:
+            raise self.fail(where, f"'{key}' is missing")
+        return data[key]
+
+    def ident(self, data: Mapping[str, Any], where: str) -> str:
+        value = self.required(data, "id", where)
+        if not isinstance(value, str):
+            raise self.fail(where, f"'id' must be text, not {_type_name(value)}")
+        if not _ID_RE.match(value):
+            raise self.fail(
+                where,
+                f"id {value!r} may only hold lowercase letters, digits and single dashes",
+            )
+        return value
+
+    def text(self, data: Mapping[str, Any], where: str, what: str) -> Text:
+        """Read a {nl, en} text, either inline (data has nl/en) or as data[what]."""
+        parts = data if what == "" else self.required(data, what, where)
+        label = f"'{what}'" if what else "the text"
+        parts = self.table(parts, where, label)
+        values = {}
+        for lang in LANGUAGES:
+            lang_name = {"nl": "Dutch", "en": "English"}[lang]
+            if lang not in parts:
+                raise self.fail(where, f"the {lang_name} version ({lang}) of {label} is missing")
+            value = parts[lang]
+            if not isinstance(value, str):
+                raise self.fail(
+                    where,
+                    f"the {lang_name} version ({lang}) of {label} must be text, "
+                    f"not {_type_name(value)}",
+                )
+            if not value.strip():
+                raise self.fail(where, f"the {lang_name} version ({lang}) of {label} is empty")
+            values[lang] = value.strip()
+        return Text(**values)
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def parse_questionnaire(data: Mapping[str, Any], source: str = "<questionnaire>") -> Questionnaire:
+    """Validate parsed TOML data and build a Questionnaire; raise QuestionnaireError."""
+    c = _Checker(source)
+    c.table(data, "", "the file")
+    qid = c.ident(data, "")
+    version = c.required(data, "version", "")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise c.fail("", f"'version' must be a whole number of 1 or more, not {version!r}")
+    title = c.text(data, "", "title")
+    options = _parse_answer_set(c, data)
+    phases = _parse_phases(c, data)
+    return Questionnaire(
+        id=qid, version=version, title=title, options=options, phases=phases, source=source
+    )
+
+
+def _parse_answer_set(c: _Checker, data: Mapping[str, Any]) -> tuple[AnswerOption, ...]:
+    scale = c.array(c.required(data, "scale", ""), "scale", "'scale'")
+    values = []
+    options = []
+    for i, item in enumerate(scale, start=1):
+        where = f"scale point {i}"
+        item = c.table(item, where, "a scale point")
+        value = c.required(item, "value", where)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise c.fail(where, f"'value' must be a whole number, not {_type_name(value)}")
+        values.append(value)
+        options.append(AnswerOption(code=str(value), label=c.text(item, where, "")))
+    if tuple(values) != SCALE_VALUES:
+        raise c.fail("scale", f"the scale must have the values 1 to 5 in order, found {values}")
+    special = c.array(c.required(data, "special", ""), "special", "'special'")
+    codes = []
+    for i, item in enumerate(special, start=1):
+        where = f"special answer {i}"
+        item = c.table(item, where, "a special answer")
+        code = c.required(item, "code", where)
+        codes.append(code)
+        options.append(AnswerOption(code=str(code), label=c.text(item, where, "")))
+    if tuple(codes) != SPECIAL_CODES:
+        raise c.fail(
+            "special",
+            f"the special answers must be 'dk' (don't know) and 'na' (not applicable), "
+            f"found {codes}",
+        )
+    return tuple(options)
+
+
+def _parse_phases(c: _Checker, data: Mapping[str, Any]) -> tuple[Phase, ...]:
+    raw_phases = c.array(c.required(data, "phases", ""), "phases", "'phases'")
+    seen_statements: dict[str, str] = {}
+    phases = []
+    for i, raw in enumerate(raw_phases, start=1):
+        raw = c.table(raw, f"phase {i}", "a phase")
+        pid = c.ident(raw, f"phase {i}")
+        where = f"phase {pid!r}"
+        if pid not in PHASE_IDS:
+            raise c.fail(where, f"unknown phase; the phases are: {', '.join(PHASE_IDS)}")
+        if any(p.id == pid for p in phases):
+            raise c.fail(where, "this phase appears twice")
+        raw_statements = c.array(c.required(raw, "statements", where), where, "'statements'")
+        statements = []
+        for j, rs in enumerate(raw_statements, start=1):
+            rs = c.table(rs, f"{where}, statement {j}", "a statement")
+            sid = c.ident(rs, f"{where}, statement {j}")
+            swhere = f"{where}, statement {sid!r}"
+            if sid in seen_statements:
+                raise c.fail(
+                    swhere, f"duplicate statement id (also in phase {seen_statements[sid]!r})"
+                )
+            seen_statements[sid] = pid
+            theme = rs.get("theme", "")
+            if not isinstance(theme, str):
+                raise c.fail(swhere, f"'theme' must be text, not {_type_name(theme)}")
+            statements.append(
+                Statement(id=sid, phase_id=pid, text=c.text(rs, swhere, ""), theme=theme)
+            )
+        if not MIN_STATEMENTS <= len(statements) <= MAX_STATEMENTS:
+            raise c.fail(
+                where,
+                f"has {len(statements)} statements; a phase needs "
+                f"{MIN_STATEMENTS} to {MAX_STATEMENTS}",
+            )
+        phases.append(
+            Phase(
+                id=pid,
+                number=PHASE_IDS.index(pid) + 1,
+                name=c.text(raw, where, "name"),
+                key_question=c.text(raw, where, "key_question"),
+                about=c.text(raw, where, "about"),
+                statements=tuple(statements),
+            )
+        )
+    ids = tuple(p.id for p in phases)
+    if ids != PHASE_IDS:
+        missing = [p for p in PHASE_IDS if p not in ids]
+        if missing:
+            raise c.fail("phases", f"missing phase(s): {', '.join(missing)}")
+        raise c.fail(
+            "phases", f"the phases must be in the model's order: {', '.join(PHASE_IDS)}"
+        )
+    return tuple(phases)
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Read and validate a questionnaire file; raise QuestionnaireError naming file and place."""
+    path = Path(path)
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise QuestionnaireError(f"{name}: file not found") from None
+    except OSError as exc:
+        raise QuestionnaireError(f"{name}: cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise QuestionnaireError(f"{name}: line {line}: the file is not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib words its messages as "... (at line L, column C)"; keep them, name the file.
+        raise QuestionnaireError(f"{name}: not valid TOML: {exc}") from None
+    return parse_questionnaire(data, source=name)
+
+
+@cache
+def default_questionnaire() -> Questionnaire:
+    """The questionnaire the app uses by default (validated once per process)."""
+    return load_questionnaire(DEFAULT_QUESTIONNAIRE)
+
+
+def available_questionnaires() -> dict[tuple[str, int], Path]:
+    """Map (id, version) -> file for every questionnaire file in the questionnaires folder."""
+    found: dict[tuple[str, int], Path] = {}
+    for path in sorted(QUESTIONNAIRE_DIR.glob("*.toml")):
+        q = load_questionnaire(path)
+        found[(q.id, q.version)] = path
+    return found
+
+
+@cache
+def questionnaire_for(qid: str, version: int) -> Questionnaire:
+    """The questionnaire with this id and version (KeyError when no file has it)."""
+    path = available_questionnaires().get((qid, version))
+    if path is None:
+        raise KeyError(f"{qid} v{version}")
+    return load_questionnaire(path)

@@ -1,0 +1,720 @@
+"""The only module that talks to the database (SQLite through sqlite-utils).
+
+Pages and the command line use the `Store` methods; none of them sees SQL. The interface is
+kept narrow (plain dataclasses and DataFrames in and out) so that another back-end can
+implement the same methods later without touching the pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import secrets
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
+
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "ipm-ketenscan.db"
+BUSY_TIMEOUT_S = 15.0
+
+# Codes people type are read without ambiguity: these characters are never generated.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+RESUME_CODE_LENGTH = 8
+COMMENT_MAX_CHARS = 2000
+NAME_MAX_CHARS = 120
+
+WORKSHOP_OPEN = "open"
+WORKSHOP_CLOSED = "closed"
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used (missing folder, read-only, locked); the message says why."""
+
+
+class NotAllowed(ValueError):
+    """A write that the rules forbid (closed workshop, unknown chain, bad value)."""
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 text, to the microsecond."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def normalize_code(text: str | None) -> str:
+    """Read a typed join or resume code: case, spaces, dashes and 0/O, 1/I/L mix-ups ignored."""
+    if not text:
+        return ""
+    cleaned = "".join(ch for ch in str(text).upper() if ch.isascii() and ch.isalnum())
+    return cleaned.translate(str.maketrans({"0": "O", "1": "I"}))[:32]
+
+
+def new_code(length: int) -> str:
+    """A random code of unambiguous characters."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def format_resume_code(code: str) -> str:
+    """Show a resume code in two groups of four, easier to copy by hand."""
+    return f"{code[:4]}-{code[4:]}" if len(code) == RESUME_CODE_LENGTH else code
+
+
+def clean_text(text: str | None, limit: int) -> tuple[str, bool]:
+    """Strip control characters and cut at `limit`; return (text, was_cut)."""
+    if not text:
+        return "", False
+    kept = "".join(ch for ch in str(text) if ch in "\n\t" or ch.isprintable())
+    kept = kept.strip()
+    if len(kept) > limit:
+        return kept[:limit], True
+    return kept, False
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role participants can choose, e.g. MT or chain team member."""
+
+    id: str
+    nl: str
+    en: str
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nl
+
+
+DEFAULT_ROLES: tuple[Role, ...] = (
+    Role("mt", "MT / directie", "Management team / board"),
+    Role("keteneigenaar", "Keteneigenaar", "Chain owner"),
+    Role("ketenteam", "Lid van het ketenteam", "Chain team member"),
+    Role("professional", "Professional (uitvoering)", "Professional (front line)"),
+    Role("staf", "Staf (control, BI, HR)", "Staff (control, BI, HR)"),
+    Role("partner", "Ketenpartner (andere organisatie)", "Chain partner (other organisation)"),
+)
+
+
+@dataclass(frozen=True)
+class Chain:
+    id: int
+    organisation_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """A workshop or measurement round: who may join, with which questionnaire."""
+
+    id: int
+    organisation_id: int
+    code: str
+    title: str
+    date: str
+    questionnaire_id: str
+    questionnaire_version: int
+    chains: tuple[Chain, ...]
+    roles: tuple[Role, ...]
+    partners: tuple[str, ...]
+    min_group_size: int
+    status: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == WORKSHOP_OPEN
+
+    def chain(self, chain_id: int) -> Chain | None:
+        return next((c for c in self.chains if c.id == chain_id), None)
+
+    def role(self, role_id: str) -> Role | None:
+        return next((r for r in self.roles if r.id == role_id), None)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A pseudonymous participant. `token` and `resume_code` are their private keys."""
+
+    id: int
+    pid: str
+    token: str
+    resume_code: str
+    workshop_id: int
+    chain_id: int
+    role: str
+    partner: str
+    current_step: int
+    finished_at: str | None
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+migrations = Migrations("ipm_ketenscan")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE organisation (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            is_demo INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE chain (
+            id INTEGER PRIMARY KEY,
+            organisation_id INTEGER NOT NULL REFERENCES organisation(id),
+            name TEXT NOT NULL,
+            archived INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (organisation_id, name)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE workshop (
+            id INTEGER PRIMARY KEY,
+            organisation_id INTEGER NOT NULL REFERENCES organisation(id),
+            code TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            date TEXT NOT NULL,
+            questionnaire_id TEXT NOT NULL,
+            questionnaire_version INTEGER NOT NULL,
+            roles TEXT NOT NULL,
+            partners TEXT NOT NULL DEFAULT '[]',
+            min_group_size INTEGER NOT NULL DEFAULT 3 CHECK (min_group_size >= 1),
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE workshop_chain (
+            workshop_id INTEGER NOT NULL REFERENCES workshop(id),
+            chain_id INTEGER NOT NULL REFERENCES chain(id),
+            position INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (workshop_id, chain_id)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE participant (
+            id INTEGER PRIMARY KEY,
+            pid TEXT NOT NULL UNIQUE,
+            token TEXT NOT NULL UNIQUE,
+            resume_code TEXT NOT NULL UNIQUE,
+            workshop_id INTEGER NOT NULL REFERENCES workshop(id),
+            chain_id INTEGER NOT NULL REFERENCES chain(id),
+            role TEXT NOT NULL,
+            partner TEXT NOT NULL DEFAULT '',
+            current_step INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            finished_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX participant_workshop_chain ON participant (workshop_id, chain_id)")
+    codes = ", ".join(f"'{c}'" for c in ANSWER_CODES)
+    db.execute(
+        f"""CREATE TABLE answer (
+            participant_id INTEGER NOT NULL REFERENCES participant(id),
+            statement_id TEXT NOT NULL,
+            value TEXT NOT NULL CHECK (value IN ({codes})),
+            answered_at TEXT NOT NULL,
+            PRIMARY KEY (participant_id, statement_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE phase_comment (
+            participant_id INTEGER NOT NULL REFERENCES participant(id),
+            phase_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (participant_id, phase_id)
+        ) WITHOUT ROWID"""
+    )
+
+
+class Store:
+    """All reads and writes of the app. Thread-safe: each call borrows a pooled connection."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self._pool: queue.SimpleQueue[Database] = queue.SimpleQueue()
+        if self.path != ":memory:":
+            folder = Path(self.path).resolve().parent
+            if not folder.is_dir():
+                raise StoreError(
+                    f"The folder for the database does not exist: {folder}. "
+                    "Create it, or point IPM_DB at another file."
+                )
+        else:
+            # One shared in-memory database for every pooled connection (tests).
+            self.path = f"file:ipm-{secrets.token_hex(6)}?mode=memory&cache=shared"
+            self._keepalive = self._connect()
+        # One write transaction around all pending migrations: a second process starting at
+        # the same moment waits for the lock and then finds nothing left to apply.
+        with self._write() as db:
+            migrations.apply(db)
+
+    @classmethod
+    def from_env(cls, override: str | None = None) -> Store:
+        """Open the database named by `override`, IPM_DB, or the default file under data/."""
+        path = override or os.environ.get("IPM_DB") or str(DEFAULT_DB_PATH)
+        return cls(path)
+
+    # -- connections ---------------------------------------------------------------------------
+
+    def _connect(self) -> Database:
+        uri = self.path.startswith("file:")
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, uri=uri
+        )
+        db = Database(conn)
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        db.execute("PRAGMA foreign_keys = ON")
+        if not uri:
+            with db.ensure_autocommit_on():
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+        return db
+
+    @contextmanager
+    def _db(self) -> Iterator[Database]:
+        """Borrow a connection from the pool (a new one when all are in use)."""
+        try:
+            db = self._pool.get_nowait()
+        except queue.Empty:
+            try:
+                db = self._connect()
+            except sqlite3.Error as exc:
+                raise StoreError(_explain(exc, self.path)) from exc
+        try:
+            yield db
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_explain(exc, self.path)) from exc
+        finally:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            self._pool.put(db)
+
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        """A write transaction that takes the write lock at once (no lock-upgrade deadlocks)."""
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.conn.rollback()
+                raise
+
+    def _query(self, sql: str, params: Sequence[Any] | dict = ()) -> list[dict[str, Any]]:
+        with self._db() as db:
+            return list(db.query(sql, params))
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        while True:
+            try:
+                self._pool.get_nowait().close()
+            except queue.Empty:
+                break
+
+    # -- organisations and chains --------------------------------------------------------------
+
+    def create_organisation(self, name: str, *, is_demo: bool = False) -> int:
+        """Create an organisation; return its id."""
+        name, _ = clean_text(name, NAME_MAX_CHARS)
+        if not name:
+            raise NotAllowed("empty organisation name")
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO organisation (name, is_demo, created_at) VALUES (?, ?, ?)",
+                [name, int(is_demo), now_iso()],
+            )
+            return int(cur.lastrowid)
+
+    def organisation_id(self, name: str) -> int | None:
+        rows = self._query("SELECT id FROM organisation WHERE name = ?", [name])
+        return rows[0]["id"] if rows else None
+
+    def delete_organisation(self, organisation_id: int) -> None:
+        """Remove an organisation with all its workshops, participants and answers."""
+        with self._write() as db:
+            pids = "SELECT p.id FROM participant p JOIN workshop w ON w.id = p.workshop_id " \
+                "WHERE w.organisation_id = ?"
+            db.execute(f"DELETE FROM answer WHERE participant_id IN ({pids})", [organisation_id])
+            db.execute(
+                f"DELETE FROM phase_comment WHERE participant_id IN ({pids})", [organisation_id]
+            )
+            db.execute(
+                "DELETE FROM participant WHERE workshop_id IN "
+                "(SELECT id FROM workshop WHERE organisation_id = ?)",
+                [organisation_id],
+            )
+            db.execute(
+                "DELETE FROM workshop_chain WHERE workshop_id IN "
+                "(SELECT id FROM workshop WHERE organisation_id = ?)",
+                [organisation_id],
+            )
+            db.execute("DELETE FROM workshop WHERE organisation_id = ?", [organisation_id])
+            db.execute("DELETE FROM chain WHERE organisation_id = ?", [organisation_id])
+            db.execute("DELETE FROM organisation WHERE id = ?", [organisation_id])
+
+    def add_chain(self, organisation_id: int, name: str) -> int:
+        """Add a chain (keten) to an organisation; return its id."""
+        name, _ = clean_text(name, NAME_MAX_CHARS)
+        if not name:
+            raise NotAllowed("empty chain name")
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO chain (organisation_id, name) VALUES (?, ?)",
+                [organisation_id, name],
+            )
+            return int(cur.lastrowid)
+
+    # -- workshops -----------------------------------------------------------------------------
+
+    def create_workshop(
+        self,
+        organisation_id: int,
+        *,
+        title: str,
+        workshop_date: str | date,
+        chain_ids: Sequence[int],
+        questionnaire: Questionnaire,
+        roles: Sequence[Role] = DEFAULT_ROLES,
+        partners: Sequence[str] = (),
+        min_group_size: int = 3,
+        code: str | None = None,
+        status: str = WORKSHOP_OPEN,
+    ) -> Workshop:
+        """Create a workshop (round) with a join code; a random code when none is given."""
+        title, _ = clean_text(title, NAME_MAX_CHARS)
+        if not title:
+            raise NotAllowed("empty title")
+        if not chain_ids:
+            raise NotAllowed("a workshop needs at least one chain")
+        if min_group_size < 1:
+            raise NotAllowed("the minimum group size must be 1 or more")
+        day = date.fromisoformat(str(workshop_date)).isoformat()
+        roles_json = json.dumps([r.__dict__ for r in roles], ensure_ascii=False)
+        partners_json = json.dumps(list(partners), ensure_ascii=False)
+        with self._write() as db:
+            if code is not None:
+                code = normalize_code(code)
+                if not code:
+                    raise NotAllowed("empty join code")
+                if db.execute("SELECT 1 FROM workshop WHERE code = ?", [code]).fetchone():
+                    raise NotAllowed(f"the join code {code} is already in use")
+            else:
+                code = new_code(JOIN_CODE_LENGTH)
+                while db.execute("SELECT 1 FROM workshop WHERE code = ?", [code]).fetchone():
+                    code = new_code(JOIN_CODE_LENGTH)
+            cur = db.execute(
+                """INSERT INTO workshop (organisation_id, code, title, date, questionnaire_id,
+                   questionnaire_version, roles, partners, min_group_size, status, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    organisation_id,
+                    code,
+                    title,
+                    day,
+                    questionnaire.id,
+                    questionnaire.version,
+                    roles_json,
+                    partners_json,
+                    min_group_size,
+                    status,
+                    now_iso(),
+                ],
+            )
+            workshop_id = int(cur.lastrowid)
+            for position, chain_id in enumerate(chain_ids):
+                db.execute(
+                    "INSERT INTO workshop_chain (workshop_id, chain_id, position) VALUES (?, ?, ?)",
+                    [workshop_id, chain_id, position],
+                )
+        workshop = self.workshop(workshop_id)
+        assert workshop is not None
+        return workshop
+
+    def _workshops_where(self, where: str, params: Sequence[Any]) -> list[Workshop]:
+        rows = self._query(f"SELECT * FROM workshop WHERE {where} ORDER BY date, id", params)
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        marks = ", ".join("?" for _ in ids)
+        chain_rows = self._query(
+            f"""SELECT wc.workshop_id, c.id, c.organisation_id, c.name FROM workshop_chain wc
+                JOIN chain c ON c.id = wc.chain_id WHERE wc.workshop_id IN ({marks})
+                ORDER BY wc.position, c.id""",
+            ids,
+        )
+        chains: dict[int, list[Chain]] = {}
+        for r in chain_rows:
+            chains.setdefault(r["workshop_id"], []).append(
+                Chain(r["id"], r["organisation_id"], r["name"])
+            )
+        return [
+            Workshop(
+                id=r["id"],
+                organisation_id=r["organisation_id"],
+                code=r["code"],
+                title=r["title"],
+                date=r["date"],
+                questionnaire_id=r["questionnaire_id"],
+                questionnaire_version=r["questionnaire_version"],
+                chains=tuple(chains.get(r["id"], [])),
+                roles=tuple(Role(**x) for x in json.loads(r["roles"])),
+                partners=tuple(json.loads(r["partners"])),
+                min_group_size=r["min_group_size"],
+                status=r["status"],
+            )
+            for r in rows
+        ]
+
+    def workshop(self, workshop_id: int) -> Workshop | None:
+        found = self._workshops_where("id = ?", [workshop_id])
+        return found[0] if found else None
+
+    def workshop_by_code(self, code: str | None) -> Workshop | None:
+        """The workshop with this join code (typed codes are normalised), or None."""
+        code = normalize_code(code)
+        if not code:
+            return None
+        found = self._workshops_where("code = ?", [code])
+        return found[0] if found else None
+
+    def workshops(self, organisation_id: int | None = None) -> list[Workshop]:
+        if organisation_id is None:
+            return self._workshops_where("1 = 1", [])
+        return self._workshops_where("organisation_id = ?", [organisation_id])
+
+    def set_workshop_status(self, workshop_id: int, status: str) -> None:
+        if status not in (WORKSHOP_OPEN, WORKSHOP_CLOSED):
+            raise NotAllowed(f"unknown status {status!r}")
+        with self._write() as db:
+            db.execute("UPDATE workshop SET status = ? WHERE id = ?", [status, workshop_id])
+
+    # -- participants --------------------------------------------------------------------------
+
+    def create_participant(
+        self, workshop: Workshop, *, chain_id: int, role: str, partner: str = ""
+    ) -> Participant:
+        """Register a participant in an open workshop; their token and resume code are new."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT status FROM workshop WHERE id = ?", [workshop.id]
+            ).fetchone()
+            if row is None:
+                raise NotAllowed("unknown workshop")
+            if row[0] != WORKSHOP_OPEN:
+                raise NotAllowed("the workshop is closed")
+            if workshop.chain(chain_id) is None:
+                raise NotAllowed("this chain does not take part in the workshop")
+            if workshop.role(role) is None:
+                raise NotAllowed("unknown role")
+            if partner and partner not in workshop.partners:
+                raise NotAllowed("unknown partner organisation")
+            for _ in range(20):
+                pid = "p" + secrets.token_hex(4)
+                token = secrets.token_urlsafe(16)
+                resume = new_code(RESUME_CODE_LENGTH)
+                clash = db.execute(
+                    "SELECT 1 FROM participant WHERE pid = ? OR token = ? OR resume_code = ?",
+                    [pid, token, resume],
+                ).fetchone()
+                if not clash:
+                    break
+            cur = db.execute(
+                """INSERT INTO participant (pid, token, resume_code, workshop_id, chain_id, role,
+                   partner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [pid, token, resume, workshop.id, chain_id, role, partner, now_iso()],
+            )
+            participant_id = int(cur.lastrowid)
+        found = self._participant_where("id = ?", [participant_id])
+        assert found is not None
+        return found
+
+    def _participant_where(self, where: str, params: Sequence[Any]) -> Participant | None:
+        rows = self._query(
+            f"""SELECT id, pid, token, resume_code, workshop_id, chain_id, role, partner,
+                current_step, finished_at FROM participant WHERE {where}""",
+            params,
+        )
+        return Participant(**rows[0]) if rows else None
+
+    def participant_by_token(self, token: str | None) -> Participant | None:
+        """The participant with this private token, or None (also for malformed tokens)."""
+        if not token or not isinstance(token, str) or len(token) > 64:
+            return None
+        return self._participant_where("token = ?", [token])
+
+    def participant_by_resume_code(self, code: str | None) -> Participant | None:
+        """The participant with this resume code (typed codes are normalised), or None."""
+        code = normalize_code(code)
+        if len(code) != RESUME_CODE_LENGTH:
+            return None
+        return self._participant_where("resume_code = ?", [code])
+
+    def set_step(self, participant_id: int, step: int) -> None:
+        """Remember which screen the participant is on, so a resume lands there."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE participant SET current_step = ? WHERE id = ?", [step, participant_id]
+            )
+
+    def finish(self, participant_id: int) -> None:
+        """Mark the participant as finished (the first time only)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE participant SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+                [now_iso(), participant_id],
+            )
+
+    # -- answers and comments ------------------------------------------------------------------
+
+    def _check_open(self, db: Database, participant_id: int) -> None:
+        row = db.execute(
+            """SELECT w.status FROM participant p JOIN workshop w ON w.id = p.workshop_id
+               WHERE p.id = ?""",
+            [participant_id],
+        ).fetchone()
+        if row is None:
+            raise NotAllowed("unknown participant")
+        if row[0] != WORKSHOP_OPEN:
+            raise NotAllowed("the workshop is closed")
+
+    def save_answer(self, participant_id: int, statement_id: str, value: str) -> None:
+        """Store (or replace) one answer at once. `value` is "1".."5", "dk" or "na"."""
+        if value not in ANSWER_CODES:
+            raise NotAllowed(f"unknown answer value {value!r}")
+        with self._write() as db:
+            self._check_open(db, participant_id)
+            db.execute(
+                """INSERT INTO answer (participant_id, statement_id, value, answered_at)
+                   VALUES (?, ?, ?, ?)
+                   ON CONFLICT (participant_id, statement_id)
+                   DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at""",
+                [participant_id, statement_id, value, now_iso()],
+            )
+
+    def answers(self, participant_id: int) -> dict[str, str]:
+        """Map statement id -> answer code for one participant."""
+        rows = self._query(
+            "SELECT statement_id, value FROM answer WHERE participant_id = ?", [participant_id]
+        )
+        return {r["statement_id"]: r["value"] for r in rows}
+
+    def save_comment(self, participant_id: int, phase_id: str, text: str) -> bool:
+        """Store the participant's comment on a phase; return True when it was cut to size."""
+        text, cut = clean_text(text, COMMENT_MAX_CHARS)
+        with self._write() as db:
+            self._check_open(db, participant_id)
+            if text:
+                db.execute(
+                    """INSERT INTO phase_comment (participant_id, phase_id, text, updated_at)
+                       VALUES (?, ?, ?, ?) ON CONFLICT (participant_id, phase_id)
+                       DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at""",
+                    [participant_id, phase_id, text, now_iso()],
+                )
+            else:
+                db.execute(
+                    "DELETE FROM phase_comment WHERE participant_id = ? AND phase_id = ?",
+                    [participant_id, phase_id],
+                )
+        return cut
+
+    def comments(self, participant_id: int) -> dict[str, str]:
+        rows = self._query(
+            "SELECT phase_id, text FROM phase_comment WHERE participant_id = ?", [participant_id]
+        )
+        return {r["phase_id"]: r["text"] for r in rows}
+
+    # -- reading results -----------------------------------------------------------------------
+
+    def group_answers(self, workshop_id: int, chain_id: int) -> pd.DataFrame:
+        """Answers of the finished participants of one workshop and chain.
+
+        Columns: participant (pseudonym), role, partner, statement_id, value.
+        """
+        return self._frame(
+            """SELECT p.pid AS participant, p.role, p.partner, a.statement_id, a.value
+               FROM answer a JOIN participant p ON p.id = a.participant_id
+               WHERE p.workshop_id = ? AND p.chain_id = ? AND p.finished_at IS NOT NULL""",
+            [workshop_id, chain_id],
+            ["participant", "role", "partner", "statement_id", "value"],
+        )
+
+    def finished_count(self, workshop_id: int, chain_id: int) -> int:
+        rows = self._query(
+            """SELECT count(*) AS n FROM participant WHERE workshop_id = ? AND chain_id = ?
+               AND finished_at IS NOT NULL""",
+            [workshop_id, chain_id],
+        )
+        return int(rows[0]["n"])
+
+    def _frame(self, sql: str, params: Sequence[Any], columns: list[str]) -> pd.DataFrame:
+        with self._db() as db:
+            cur = db.execute(sql, params)
+            return pd.DataFrame(cur.fetchall(), columns=columns)
+
+    EXPORT_ANSWER_COLUMNS = (
+        "workshop_code",
+        "workshop_date",
+        "chain",
+        "role",
+        "partner",
+        "participant",
+        "phase_id",
+        "statement_id",
+        "value",
+        "answered_at",
+    )
+
+    def export_answers(
+        self, questionnaire_phase_of: dict[str, str], workshop_code: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every answer as one flat row (see EXPORT_ANSWER_COLUMNS); never tokens."""
+        where, params = "1 = 1", []
+        if workshop_code is not None:
+            where, params = "w.code = ?", [normalize_code(workshop_code)]
+        rows = self._query(
+            f"""SELECT w.code AS workshop_code, w.date AS workshop_date, c.name AS chain,
+                p.role, p.partner, p.pid AS participant, a.statement_id, a.value, a.answered_at
+                FROM answer a JOIN participant p ON p.id = a.participant_id
+                JOIN workshop w ON w.id = p.workshop_id JOIN chain c ON c.id = p.chain_id
+                WHERE {where} ORDER BY w.date, w.code, c.name, p.pid, a.statement_id""",
+            params,
+        )
+        for r in rows:
+            r["phase_id"] = questionnaire_phase_of.get(r["statement_id"], "")
+            yield {k: r[k] for k in self.EXPORT_ANSWER_COLUMNS}
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table (for checks and the command line)."""
+        tables = ("organisation", "chain", "workshop", "participant", "answer", "phase_comment")
+        with self._db() as db:
+            return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _explain(exc: sqlite3.Error, path: str) -> str:
+    """Turn an SQLite error into a sentence an administrator can act on."""
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text:
+        return f"The database {path} is read-only. Give the app write access to it."
+    if "locked" in text or "busy" in text:
+        return f"The database {path} is locked by another program. Try again in a moment."
+    if "unable to open" in text:
+        return f"The database {path} cannot be opened. Check that the folder exists."
+    return f"The database {path} cannot be used: {exc}"
+
