@@ -1,0 +1,104 @@
+"""Start: join a workshop with its code (or link/QR), pick chain and role; or resume."""
+
+import streamlit as st
+
+from ipm_model.i18n import t
+from ipm_model.store import NotAllowed, StoreError
+from ui.context import current_language, get_store
+from ui.participant import remember_participant, throttle
+
+lang = current_language()
+store = get_store()
+st.title(t("app.title", lang))
+st.write(t("start.intro", lang))
+
+code_param = st.query_params.get("code")
+guard = throttle()
+workshop = None
+if code_param:
+    if guard.wait_seconds():
+        st.warning(t("start.throttled", lang, seconds=guard.wait_seconds()))
+    else:
+        workshop = store.workshop_by_code(code_param)
+        if workshop is None:
+            guard.failed()
+            st.error(t("start.code_unknown", lang, code=code_param[:32]))
+            st.query_params.pop("code", None)
+        elif not workshop.is_open:
+            st.warning(t("start.code_closed", lang, title=workshop.title))
+            workshop = None
+        else:
+            guard.succeeded()
+
+if workshop is None:
+    with st.form("code-form", enter_to_submit=True):
+        typed = st.text_input(
+            t("start.code_label", lang), max_chars=32, help=t("start.code_help", lang)
+        )
+        go = st.form_submit_button(t("start.code_button", lang), type="primary")
+    if go:
+        if not typed.strip():
+            st.error(t("start.code_empty", lang))
+        else:
+            st.query_params["code"] = typed.strip()[:32]
+            st.rerun()
+else:
+    st.markdown(t("start.workshop", lang, title=workshop.title, date=workshop.date))
+    chains = {c.id: c.name for c in workshop.chains}
+    roles = {r.id: r.label(lang) for r in workshop.roles}
+    with st.form("join-form"):
+        chain_id = st.radio(
+            t("start.chain_label", lang), list(chains), format_func=chains.get, index=None,
+            key="join-chain",
+        )
+        role = st.radio(
+            t("start.role_label", lang), list(roles), format_func=roles.get, index=None,
+            key="join-role",
+        )
+        partner = ""
+        if workshop.partners:
+            own = t("start.partner_own", lang)
+            partner = st.selectbox(
+                t("start.partner_label", lang), ["", *workshop.partners],
+                format_func=lambda p: p or own,
+            )
+        begin = st.form_submit_button(t("start.begin", lang), type="primary")
+    if begin:
+        if chain_id is None or role is None:
+            st.error(t("start.need_choice", lang))
+        else:
+            try:
+                participant = store.create_participant(
+                    workshop, chain_id=chain_id, role=role, partner=partner or ""
+                )
+            except NotAllowed:
+                st.warning(t("start.code_closed", lang, title=workshop.title))
+            except StoreError as exc:
+                st.error(t("error.database", lang))
+                st.caption(t("error.detail", lang, detail=str(exc)))
+            else:
+                remember_participant(participant)
+                st.switch_page("pages/scan.py", query_params={"p": participant.token})
+    if st.button(t("start.other_code", lang)):
+        st.query_params.pop("code", None)
+        st.rerun()
+
+st.divider()
+st.subheader(t("start.resume_title", lang))
+with st.form("resume-form"):
+    resume = st.text_input(
+        t("start.resume_label", lang), max_chars=20, help=t("start.resume_help", lang)
+    )
+    again = st.form_submit_button(t("start.resume_button", lang))
+if again:
+    if guard.wait_seconds():
+        st.warning(t("start.throttled", lang, seconds=guard.wait_seconds()))
+    else:
+        found = store.participant_by_resume_code(resume)
+        if found is None:
+            guard.failed()
+            st.error(t("start.resume_unknown", lang))
+        else:
+            guard.succeeded()
+            remember_participant(found)
+            st.switch_page("pages/scan.py", query_params={"p": found.token})

@@ -1,0 +1,51 @@
+"""Show charts from ipm_model.charts, with specs cached by the data they show."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from ipm_model import charts
+from ipm_model.i18n import t
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _radar_spec(
+    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], title: str, tips: tuple
+) -> dict:
+    data = pd.DataFrame(list(rows), columns=list(charts.RADAR_COLUMNS))
+    return charts.radar_spec(data, dict(labels), title=title, tooltip_titles=dict(tips))
+
+
+def _tooltip_titles(lang: str) -> dict[str, str]:
+    return {
+        "series": "",
+        "phase": t("result.phase", lang),
+        "score": t("result.score", lang),
+        "n": t("result.n", lang),
+        "sd": t("result.sd", lang),
+    }
+
+
+def show_radar(
+    data: pd.DataFrame, labels: Mapping[str, str], lang: str, *, title: str = ""
+) -> None:
+    """A radar of the seven phases plus the same numbers as a table underneath."""
+    rows = tuple(
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in data[list(charts.RADAR_COLUMNS)].itertuples(index=False, name=None)
+    )
+    tips = _tooltip_titles(lang)
+    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()))
+    with st.container(key="radar-box"):
+        st.vega_lite_chart(spec, theme=None, width="content")
+    table = charts.radar_table(data, labels)
+    table.index.name = t("result.phase", lang)
+    st.dataframe(table, width="stretch", column_config=_score_columns(table))
+    st.caption(t("result.table_caption", lang))
+
+
+def _score_columns(table: pd.DataFrame) -> dict:
+    return {c: st.column_config.NumberColumn(format="%.1f") for c in table.columns}

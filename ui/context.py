@@ -1,0 +1,71 @@
+"""Per-process resources and per-session settings used by every page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ipm_model.i18n import normalize_language, t
+from ipm_model.phases import LANGUAGES
+from ipm_model.questionnaire import (
+    Questionnaire,
+    QuestionnaireError,
+    default_questionnaire,
+    questionnaire_for,
+)
+from ipm_model.store import Store, StoreError
+
+LANG_KEY = "lang"
+
+
+@st.cache_resource(show_spinner=False)
+def _store() -> Store:
+    return Store.from_env()
+
+
+def get_store() -> Store:
+    """The app's store (one per process, connections pooled); stops the page when unusable."""
+    try:
+        return _store()
+    except StoreError as exc:
+        lang = current_language()
+        st.error(t("error.database", lang))
+        st.caption(t("error.detail", lang, detail=str(exc)))
+        st.stop()
+
+
+def get_questionnaire(qid: str | None = None, version: int | None = None) -> Questionnaire:
+    """A validated questionnaire (the default one without arguments); stops on a broken file."""
+    try:
+        if qid is None or version is None:
+            return default_questionnaire()
+        return questionnaire_for(qid, version)
+    except (QuestionnaireError, KeyError) as exc:
+        lang = current_language()
+        st.error(t("error.questionnaire", lang))
+        st.caption(t("error.detail", lang, detail=str(exc)))
+        st.stop()
+
+
+def current_language() -> str:
+    """The interface language: the switch's value, kept in the URL as ?lang=en."""
+    return normalize_language(st.session_state.get(LANG_KEY))
+
+
+def language_switch() -> str:
+    """Show the NL | EN switch (bound to ?lang=) and return the language."""
+    raw = st.query_params.get(LANG_KEY)
+    if raw is not None and raw not in LANGUAGES:
+        # A garbage ?lang= is ignored by the binding; make sure it can't linger in state.
+        st.session_state.pop(LANG_KEY, None)
+    with st.container(horizontal=True, horizontal_alignment="right", key="lang-switch"):
+        st.segmented_control(
+            "Taal / Language",
+            options=list(LANGUAGES),
+            format_func=lambda code: {"nl": "NL", "en": "EN"}[code],
+            default="nl",
+            required=True,
+            key=LANG_KEY,
+            bind="query-params",
+            label_visibility="collapsed",
+        )
+    return current_language()

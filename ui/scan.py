@@ -1,0 +1,286 @@
+"""The scan screens (phases, finish, result) as one fragment: a tap reruns only this part."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ipm_model.i18n import t
+from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
+from ipm_model.scoring import answered_count, open_statements
+from ipm_model.store import COMMENT_MAX_CHARS, NotAllowed, Store, StoreError, format_resume_code
+from ui.participant import ScanContext
+from ui.result import show_result
+
+ANSWERS = "scan-answers"
+COMMENTS = "scan-comments"
+STEP = "scan-step"
+PENDING = "scan-pending"
+FLASH = "scan-flash"
+SCROLL = "scan-scroll"
+
+PHASE_COUNT = 7
+REVIEW_STEP = PHASE_COUNT  # after the seven phases: the finish screen
+RESULT_STEP = PHASE_COUNT + 1
+
+_SCROLL_TOP = """<script>
+(function () {
+  const doc = window.parent ? window.parent.document : document;
+  for (const sel of ['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]', 'section.main']) {
+    const el = doc.querySelector(sel); if (el) { el.scrollTo({top: 0}); }
+  }
+  window.scrollTo({top: 0});
+})();
+</script>"""
+
+
+def _answer_key(statement_id: str) -> str:
+    return f"scan-a-{statement_id}"
+
+
+def _comment_key(phase_id: str) -> str:
+    return f"scan-c-{phase_id}"
+
+
+def _load_state(store: Store, ctx: ScanContext) -> None:
+    """Read this participant's answers, comments and screen from the database once."""
+    if ANSWERS in st.session_state:
+        return
+    p = ctx.participant
+    st.session_state[ANSWERS] = store.answers(p.id)
+    st.session_state[COMMENTS] = store.comments(p.id)
+    st.session_state[PENDING] = {}
+    st.session_state[FLASH] = []
+    step = RESULT_STEP if p.finished else p.current_step
+    st.session_state[STEP] = max(0, min(int(step), RESULT_STEP))
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state[FLASH].append((kind, text))
+
+
+def _save(store: Store, participant_id: int, statement_id: str, value: str, lang: str) -> bool:
+    """Store one answer; keep it pending (and retry later) when the database is unavailable."""
+    try:
+        store.save_answer(participant_id, statement_id, value)
+    except NotAllowed:
+        _flash("warning", t("scan.closed_not_saved", lang))
+        return False
+    except StoreError as exc:
+        st.session_state[PENDING][statement_id] = value
+        _flash("error", t("error.database", lang) + " " + t("error.detail", lang, detail=str(exc)))
+        return True
+    st.session_state[PENDING].pop(statement_id, None)
+    return True
+
+
+def _on_answer(store: Store, participant_id: int, statement_id: str, lang: str) -> None:
+    value = st.session_state.get(_answer_key(statement_id))
+    if value not in ANSWER_CODES:
+        return
+    if _save(store, participant_id, statement_id, value, lang):
+        st.session_state[ANSWERS][statement_id] = value
+    else:
+        # Not saved (workshop closed): show the answer that is really stored.
+        st.session_state[_answer_key(statement_id)] = st.session_state[ANSWERS].get(statement_id)
+
+
+def _retry_pending(store: Store, participant_id: int, lang: str) -> None:
+    for statement_id, value in list(st.session_state[PENDING].items()):
+        try:
+            store.save_answer(participant_id, statement_id, value)
+        except (StoreError, NotAllowed):
+            return
+        st.session_state[PENDING].pop(statement_id, None)
+
+
+def _on_comment(store: Store, participant_id: int, phase_id: str, lang: str) -> None:
+    text = st.session_state.get(_comment_key(phase_id)) or ""
+    try:
+        cut = store.save_comment(participant_id, phase_id, text)
+    except NotAllowed:
+        _flash("warning", t("scan.closed_not_saved", lang))
+        return
+    except StoreError as exc:
+        _flash("error", t("error.database", lang) + " " + t("error.detail", lang, detail=str(exc)))
+        return
+    st.session_state[COMMENTS][phase_id] = text[:COMMENT_MAX_CHARS]
+    if cut:
+        _flash("warning", t("scan.comment_cut", lang, limit=COMMENT_MAX_CHARS))
+
+
+def _go(store: Store, participant_id: int, step: int) -> None:
+    st.session_state[STEP] = step
+    st.session_state[SCROLL] = True
+    try:
+        store.set_step(participant_id, step)
+    except StoreError:
+        pass  # the screen position is a convenience; the answers are what must be kept
+
+
+def _finish(store: Store, participant_id: int, lang: str) -> None:
+    try:
+        store.finish(participant_id)
+    except StoreError as exc:
+        _flash("error", t("error.database", lang) + " " + t("error.detail", lang, detail=str(exc)))
+        return
+    _go(store, participant_id, RESULT_STEP)
+
+
+@st.fragment
+def scan_body(store: Store, ctx: ScanContext, lang: str) -> None:
+    """The current screen of the scan. Runs as a fragment: taps rerun only this function."""
+    _load_state(store, ctx)
+    pid = ctx.participant.id
+    if st.session_state[PENDING]:
+        _retry_pending(store, pid, lang)
+    for kind, text in st.session_state[FLASH]:
+        getattr(st, kind)(text)
+    st.session_state[FLASH] = []
+    if st.session_state.pop(SCROLL, False):
+        st.html(_SCROLL_TOP, unsafe_allow_javascript=True)
+    closed = not _workshop_open(store, ctx)
+    if closed:
+        st.info(t("scan.closed", lang))
+
+    step = st.session_state[STEP]
+    q = ctx.questionnaire
+    if step < PHASE_COUNT:
+        _phase_screen(store, ctx, q, step, lang, closed)
+    elif step == REVIEW_STEP:
+        _review_screen(store, ctx, q, lang, closed)
+    else:
+        show_result(store, ctx, st.session_state[ANSWERS], lang)
+        st.button(
+            t("result.edit", lang), key="scan-edit", on_click=_go, args=(store, pid, 0),
+            disabled=closed,
+        )
+    _resume_box(ctx, lang)
+
+
+def _workshop_open(store: Store, ctx: ScanContext) -> bool:
+    workshop = store.workshop(ctx.workshop.id)
+    return workshop is not None and workshop.is_open
+
+
+def _progress(q: Questionnaire, text: str) -> None:
+    answered = answered_count(st.session_state[ANSWERS], q)
+    st.progress(answered / len(q.statements), text=text)
+
+
+def _phase_screen(
+    store: Store, ctx: ScanContext, q: Questionnaire, step: int, lang: str, closed: bool
+) -> None:
+    answers = st.session_state[ANSWERS]
+    phase = q.phases[step]
+    _progress(
+        q,
+        t(
+            "scan.progress", lang, phase=step + 1, phases=PHASE_COUNT,
+            answered=answered_count(answers, q), total=len(q.statements),
+        ),
+    )
+    st.header(t("scan.phase_heading", lang, number=phase.number, name=phase.name.get(lang)))
+    st.markdown(f"**{phase.key_question.get(lang)}**")
+    st.caption(t("scan.instructions", lang) + " " + t("scan.saved_hint", lang))
+    labels = {o.code: o.label.get(lang) for o in q.options}
+    codes = list(labels)
+    pid = ctx.participant.id
+    with st.container(key="scan-answers-box"):
+        for number, statement in enumerate(phase.statements, start=1):
+            stored = answers.get(statement.id)
+            st.radio(
+                f"{number}.\u00a0{statement.text.get(lang)}",
+                codes,
+                index=codes.index(stored) if stored in codes else None,
+                format_func=labels.__getitem__,
+                key=_answer_key(statement.id),
+                horizontal=True,
+                on_change=_on_answer,
+                args=(store, pid, statement.id, lang),
+                disabled=closed,
+            )
+    st.text_area(
+        t("scan.comment_label", lang),
+        value=st.session_state[COMMENTS].get(phase.id, ""),
+        key=_comment_key(phase.id),
+        max_chars=COMMENT_MAX_CHARS,
+        on_change=_on_comment,
+        args=(store, pid, phase.id, lang),
+        disabled=closed,
+    )
+    with st.container(horizontal=True, key="scan-nav"):
+        st.button(
+            t("scan.back", lang), key="scan-back", on_click=_go, args=(store, pid, step - 1),
+            disabled=step == 0,
+        )
+        st.space("stretch")
+        last = step == PHASE_COUNT - 1
+        st.button(
+            t("scan.to_review" if last else "scan.next", lang), key="scan-next", type="primary",
+            on_click=_go, args=(store, pid, step + 1),
+        )
+
+
+def _review_screen(
+    store: Store, ctx: ScanContext, q: Questionnaire, lang: str, closed: bool
+) -> None:
+    answers = st.session_state[ANSWERS]
+    _progress(
+        q,
+        t("scan.progress_review", lang, answered=answered_count(answers, q),
+          total=len(q.statements)),
+    )
+    st.header(t("scan.review_heading", lang))
+    missing = set(open_statements(answers, q))
+    pid = ctx.participant.id
+    if not missing:
+        st.success(t("scan.review_all_done", lang))
+    else:
+        st.warning(t("scan.review_open", lang, count=len(missing)))
+        for index, phase in enumerate(q.phases):
+            open_here = [s for s in phase.statements if s.id in missing]
+            if not open_here:
+                continue
+            with st.container(border=True):
+                st.markdown(
+                    t("scan.review_open_phase", lang, number=phase.number,
+                      name=phase.name.get(lang), count=len(open_here))
+                )
+                for s in open_here:
+                    st.markdown(f"- {s.text.get(lang)}")
+                st.button(
+                    t("scan.go_to_phase", lang, number=phase.number), key=f"scan-goto-{phase.id}",
+                    on_click=_go, args=(store, pid, index),
+                )
+    with st.container(horizontal=True, key="scan-nav"):
+        st.button(
+            t("scan.back", lang), key="scan-back", on_click=_go,
+            args=(store, pid, PHASE_COUNT - 1),
+        )
+        st.space("stretch")
+        st.button(
+            t("scan.finish", lang), key="scan-finish", type="primary", on_click=_finish,
+            args=(store, pid, lang), disabled=closed and not ctx.participant.finished,
+        )
+
+
+def _resume_box(ctx: ScanContext, lang: str) -> None:
+    st.divider()
+    code = format_resume_code(ctx.participant.resume_code)
+    st.caption(t("scan.resume_info", lang, code=code))
+    base = _base_url()
+    link = f"{base}/scan?p={ctx.participant.token}"
+    st.caption(f"{t('scan.resume_link', lang)}:")
+    st.code(link, language=None, wrap_lines=True)
+
+
+def _base_url() -> str:
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 - older runtimes or tests have no URL
+        url = ""
+    # st.context.url is the page URL without query; keep only scheme://host[:port][/base]
+    for suffix in ("/scan", "/start", "/about"):
+        if url.endswith(suffix):
+            url = url[: -len(suffix)]
+    return url.rstrip("/")

@@ -1,0 +1,53 @@
+"""Touch-friendly styling: big answer tiles (at least 44x44 CSS px), special answers set apart."""
+
+import streamlit as st
+
+# Streamlit gives every keyed element the class st-key-<key>; we style only our own boxes.
+# In Streamlit 1.67 a radio is: [role=radiogroup] > div (one per option) > label[stRadioOption].
+# The answer set is one radio group per statement: five scale tiles in a row, then
+# "Weet ik niet" and "Niet van toepassing" on a row of their own, dashed and in grey.
+_GROUP = '.st-key-scan-answers-box div[role="radiogroup"]'
+_TILE = 'label[data-testid="stRadioOption"]'
+CSS = f"""
+<style>
+.st-key-scan-answers-box [data-testid="stRadio"] {{ margin-bottom: 0.9rem; }}
+.st-key-scan-answers-box [data-testid="stWidgetLabel"] p {{ font-size: 1.05rem; font-weight: 600; }}
+{_GROUP} {{
+  display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 0.4rem; width: 100%;
+}}
+{_GROUP} > div {{ display: flex; min-width: 0; }}
+{_GROUP} {_TILE} {{
+  flex: 1; margin: 0; min-height: 52px; padding: 0.45rem 0.5rem; border: 1.5px solid #8a96a3;
+  border-radius: 0.6rem; background: #fff; display: flex; align-items: center;
+  justify-content: center; text-align: center; cursor: pointer; touch-action: manipulation;
+}}
+{_GROUP} {_TILE}:has(input:checked) {{
+  border-color: #1f5f8b; background: #e3eef6; box-shadow: inset 0 0 0 2px #1f5f8b;
+}}
+{_GROUP} {_TILE}:has(input:focus-visible) {{ outline: 3px solid #1f5f8b; outline-offset: 2px; }}
+{_GROUP} > div:nth-of-type(6) {{ grid-column: 1 / span 2; }}
+{_GROUP} > div:nth-of-type(7) {{ grid-column: 3 / span 2; }}
+{_GROUP} > div:nth-of-type(n+6) {{ margin-top: 0.35rem; }}
+{_GROUP} > div:nth-of-type(n+6) {_TILE} {{ border-style: dashed; background: #f4f5f7; }}
+{_GROUP} {_TILE} p {{ font-size: 0.95rem; line-height: 1.2; }}
+/* Choice lists on the start page as tiles too. */
+.st-key-join-chain {_TILE}, .st-key-join-role {_TILE} {{
+  min-height: 48px; padding: 0.3rem 0.75rem; margin: 0.2rem 0; border: 1.5px solid #8a96a3;
+  border-radius: 0.6rem; align-items: center; width: 100%;
+}}
+.st-key-join-chain {_TILE}:has(input:checked), .st-key-join-role {_TILE}:has(input:checked) {{
+  border-color: #1f5f8b; background: #e3eef6;
+}}
+/* Buttons and links big enough for a finger. */
+.stButton button, .stFormSubmitButton button, .stPageLink a {{ min-height: 48px; min-width: 48px; }}
+@media (max-width: 600px) {{
+  {_GROUP} {{ grid-template-columns: 1fr; }}
+  {_GROUP} > div:nth-of-type(n+6) {{ grid-column: auto; }}
+}}
+</style>
+"""
+
+
+def inject_css() -> None:
+    """Add the app's stylesheet to the page."""
+    st.html(CSS)
