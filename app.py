@@ -17,9 +17,9 @@ lang = language_switch()
 
 pages = [
     st.Page("pages/start.py", title=t("nav.start", lang), icon=":material/login:", default=True),
-    st.Page("pages/scan.py", title=t("nav.scan", lang), icon=":material/checklist:",
-            url_path="scan"),
-    st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:",
-            url_path="about"),
+    st.Page(
+        "pages/scan.py", title=t("nav.scan", lang), icon=":material/checklist:", url_path="scan"
+    ),
+    st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about"),
 ]
 st.navigation(pages, position="top").run()

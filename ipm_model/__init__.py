@@ -1,1 +1,1 @@
-"""iPM Ketenscan: the domain package (questionnaire, scoring, storage, charts). No Streamlit here."""
+"""iPM Ketenscan domain package: questionnaire, scoring, storage, charts. No Streamlit here."""

@@ -49,6 +49,9 @@ TEXT_COLOUR = "#31333F"
 FONT = "'Source Sans 3', 'Source Sans Pro', sans-serif"
 THEME_NAME = "ipm"
 
+# Encodings are always channel objects (alt.X(...), alt.Detail(...)): a bare shorthand string
+# in .encode() costs about 8 ms of schema work per channel, which adds up on every rerun.
+
 # Radar geometry in data units: the outer ring is at 5; the extra room holds the labels.
 RADAR_DOMAIN: tuple[float, float] = (-5.9, 5.9)
 LABEL_RADIUS = 5.35
@@ -114,6 +117,11 @@ def _ordered(values: pd.Series, order: Sequence[str] | None, what: str) -> list[
     return order
 
 
+def _title(title: str | None) -> dict[str, str]:
+    """Chart properties for an optional title (Altair rejects an explicit None)."""
+    return {"title": title} if title else {}
+
+
 def _fmt(value: float) -> str:
     """A score as shown to people: one decimal, or a dash when there is none."""
     return MISSING if pd.isna(value) else f"{value:.1f}"
@@ -143,14 +151,18 @@ def _radar_grid() -> pd.DataFrame:
 def _radar_spokes() -> pd.DataFrame:
     """One row per spoke, from the centre to the outer ring."""
     ends = [_xy(SCALE_MAX, i) for i in range(len(PHASE_IDS))]
-    return pd.DataFrame({"x": 0.0, "y": 0.0, "x2": [e[0] for e in ends], "y2": [e[1] for e in ends]})
+    return pd.DataFrame(
+        {"x": 0.0, "y": 0.0, "x2": [e[0] for e in ends], "y2": [e[1] for e in ends]}
+    )
 
 
 @cache
 def _radar_scale_labels() -> pd.DataFrame:
     """Ring values 1..5, written just right of the 12 o'clock spoke."""
     rings = range(SCALE_MIN, SCALE_MAX + 1)
-    return pd.DataFrame({"x": 0.08, "y": [float(r) for r in rings], "text": [str(r) for r in rings]})
+    return pd.DataFrame(
+        {"x": 0.08, "y": [float(r) for r in rings], "text": [str(r) for r in rings]}
+    )
 
 
 def _radar_label_rows(phase_labels: Sequence[str]) -> pd.DataFrame:
@@ -161,16 +173,22 @@ def _radar_label_rows(phase_labels: Sequence[str]) -> pd.DataFrame:
         align = "left" if x > 0.5 else "right" if x < -0.5 else "center"
         baseline = "bottom" if y > 4 else "top" if y < -4 else "middle"
         rows.append(
-            {"phase_id": phase_id, "label": label, "x": x, "y": y, "align": align,
-             "baseline": baseline}
-        )  # fmt: skip
+            {
+                "phase_id": phase_id,
+                "label": label,
+                "x": x,
+                "y": y,
+                "align": align,
+                "baseline": baseline,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _radar_frame(
     data: pd.DataFrame, labels: Mapping[str, str], series_order: Sequence[str] | None
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """Validated scored rows in (series, model) order with x/y, plus series and phase labels."""
+    """Validated rows in (series, model) order with a phase label, plus series and labels."""
     _require_columns(data, RADAR_COLUMNS)
     phase_labels = _phase_labels(data, labels)
     series = _ordered(data["series"], series_order, "series")
@@ -178,11 +196,14 @@ def _radar_frame(
         raise ValueError(f"at most {MAX_SERIES} series fit one radar, got {len(series)}: {series}")
     if data.duplicated(["series", "phase_id"]).any():
         raise ValueError("data has more than one row for a (series, phase_id) pair")
-    scores = data["score"].dropna()
-    if ((scores < SCALE_MIN) | (scores > SCALE_MAX)).any():
-        raise ValueError(f"scores must lie in {SCALE_MIN}..{SCALE_MAX} (or be NaN)")
 
     frame = data.loc[:, list(RADAR_COLUMNS)].copy()
+    # None (e.g. from a cached tuple of rows) and NaN both mean "no score".
+    for column in ("score", "sd"):
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
+    scores = frame["score"].dropna()
+    if ((scores < SCALE_MIN) | (scores > SCALE_MAX)).any():
+        raise ValueError(f"scores must lie in {SCALE_MIN}..{SCALE_MAX} (or be NaN)")
     frame["phase_index"] = frame["phase_id"].map(PHASE_IDS.index)
     frame["series_index"] = frame["series"].map(series.index)
     frame = frame.sort_values(["series_index", "phase_index"], ignore_index=True)
@@ -206,8 +227,9 @@ def _radar_polygons(scored: pd.DataFrame) -> pd.DataFrame:
 def _radar_description(frame: pd.DataFrame, title: str | None) -> str:
     """Screen-reader text listing each series' score per phase (no added words)."""
     parts = [title] if title else []
-    for name, group in frame.groupby("series_index", sort=True):
-        scores = ", ".join(f"{p} {_fmt(s)}" for p, s in zip(group["phase"], group["score"]))
+    for _, group in frame.groupby("series_index", sort=True):
+        pairs = zip(group["phase"], group["score"], strict=True)
+        scores = ", ".join(f"{phase} {_fmt(score)}" for phase, score in pairs)
         parts.append(f"{group['series'].iloc[0]}: {scores}")
     parts.append(f"({SCALE_MIN}–{SCALE_MAX})")
     return ". ".join(parts)
@@ -233,6 +255,13 @@ def radar_chart(
     xy = [_xy(s, i) for s, i in zip(scored["score"], scored["phase_index"], strict=True)]
     scored["x"] = [p[0] for p in xy]
     scored["y"] = [p[1] for p in xy]
+    # What a screen reader says for each point; the chart description gives the overview.
+    scored["aria"] = [
+        f"{name}, {phase}: {_fmt(score)}"
+        for name, phase, score in zip(
+            scored["series"], scored["phase"], scored["score"], strict=True
+        )
+    ]
 
     scale = alt.Scale(domain=list(RADAR_DOMAIN), nice=False, zero=False)
     x = alt.X("x:Q", axis=None, scale=scale)
@@ -240,18 +269,18 @@ def radar_chart(
 
     grid = (
         alt.Chart(_radar_grid(), name="grid")
-        .mark_line(color=GRID_COLOUR, strokeWidth=0.8)
-        .encode(x, y, detail="ring:N", order="vertex:Q")
+        .mark_line(color=GRID_COLOUR, strokeWidth=0.8, aria=False)
+        .encode(x, y, detail=alt.Detail("ring:N"), order=alt.Order("vertex:Q"))
     )
     spokes = (
         alt.Chart(_radar_spokes(), name="spokes")
-        .mark_rule(color=GRID_COLOUR, strokeWidth=0.8)
-        .encode(x, y, x2="x2:Q", y2="y2:Q")
+        .mark_rule(color=GRID_COLOUR, strokeWidth=0.8, aria=False)
+        .encode(x, y, x2=alt.X2("x2"), y2=alt.Y2("y2"))
     )
     scale_labels = (
         alt.Chart(_radar_scale_labels(), name="scale_labels")
-        .mark_text(align="left", baseline="middle", dx=2, fontSize=9, color="#808080")
-        .encode(x, y, text="text:N")
+        .mark_text(align="left", baseline="middle", dx=2, fontSize=9, color="#808080", aria=False)
+        .encode(x, y, text=alt.Text("text:N"))
     )
     phase_text = (
         alt.Chart(_radar_label_rows(phase_labels), name="phase_labels")
@@ -260,27 +289,35 @@ def radar_chart(
             baseline=alt.ExprRef("datum.baseline"),
             fontSize=12,
             color=TEXT_COLOUR,
+            aria=False,
         )
-        .encode(x, y, text="label:N")
+        .encode(x, y, text=alt.Text("label:N"))
     )
     layers: list[alt.Chart] = [grid, spokes, scale_labels, phase_text]
 
     if series:
         domain = list(series)
+        colours = alt.Scale(domain=domain, range=list(SERIES_COLOURS[: len(series)]))
         color = alt.Color(
             "series:N",
-            scale=alt.Scale(domain=domain, range=list(SERIES_COLOURS[: len(series)])),
-            legend=alt.Legend(title=titles.series, orient="bottom", direction="horizontal"),
+            scale=colours,
+            # Two per row: a single row of four long names runs off a narrow column.
+            legend=alt.Legend(title=titles.series, orient="bottom", columns=min(len(series), 2)),
         )
         polygons = (
             alt.Chart(_radar_polygons(scored), name="series_area")
-            .mark_line(fillOpacity=0.12, strokeWidth=2)
-            .encode(x, y, color=color, fill=alt.Fill("series:N", scale=color.scale, legend=None),
-                    order="vertex:Q")
-        )  # fmt: skip
+            .mark_line(fillOpacity=0.12, strokeWidth=2, aria=False)
+            .encode(
+                x,
+                y,
+                color=color,
+                fill=alt.Fill("series:N", scale=colours, legend=None),
+                order=alt.Order("vertex:Q"),
+            )
+        )
         points = (
             alt.Chart(
-                scored[["series", "phase_id", "phase", "score", "n", "sd", "x", "y"]],
+                scored[["series", "phase_id", "phase", "score", "n", "sd", "x", "y", "aria"]],
                 name="series_points",
             )
             .mark_point(filled=True, size=60, opacity=1)
@@ -288,6 +325,7 @@ def radar_chart(
                 x,
                 y,
                 color=color,
+                description=alt.Description("aria:N"),
                 shape=alt.Shape(
                     "series:N",
                     scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[: len(series)])),
@@ -307,7 +345,7 @@ def radar_chart(
     return alt.layer(*layers).properties(
         width=size,
         height=size,
-        title=title or alt.Undefined,
+        **_title(title),
         description=_radar_description(frame, title),
         view=alt.ViewBackground(stroke=None),
     )
@@ -318,7 +356,7 @@ def radar_table(
     labels: Mapping[str, str],
     series_order: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """The radar's numbers: one row per phase (model order, indexed by label), a column per series."""
+    """The radar's numbers: a row per phase (model order, index = label), a column per series."""
     frame, series, phase_labels = _radar_frame(data, labels, series_order)
     table = frame.pivot(index="phase", columns="series", values="score")
     table = table.reindex(index=phase_labels, columns=series).round(1)
@@ -376,7 +414,9 @@ def distribution_chart(
     frame["rank"] = frame["value"].map((*LIKERT_VALUES, *OTHER_VALUES).index)
     titles = _titles(tooltip_titles)
 
-    def bars(values: Sequence[str], colours: Sequence[str], bar_width: int, axis: bool) -> alt.Chart:
+    def bars(
+        values: Sequence[str], colours: Sequence[str], bar_width: int, axis: bool
+    ) -> alt.Chart:
         """One stacked-bar panel for the given answer values."""
         answers = [names[v] for v in values]
         return (
@@ -407,8 +447,10 @@ def distribution_chart(
 
     likert = bars(LIKERT_VALUES, LIKERT_COLOURS, width, axis=True)
     other = bars(OTHER_VALUES, OTHER_COLOURS, max(width // 5, 40), axis=False)
-    return alt.hconcat(likert, other, spacing=8).resolve_scale(color="independent").properties(
-        title=title or alt.Undefined
+    return (
+        alt.hconcat(likert, other, spacing=8)
+        .resolve_scale(color="independent")
+        .properties(**_title(title))
     )
 
 
@@ -417,7 +459,8 @@ def heatmap_chart(
     labels: Mapping[str, str],
     *,
     chain_order: Sequence[str] | None = None,
-    cell: int = 56,
+    cell: int = 64,
+    row: int = 32,
     title: str | None = None,
     tooltip_titles: Mapping[str, str] | None = None,
 ) -> alt.LayerChart:
@@ -435,7 +478,9 @@ def heatmap_chart(
     titles = _titles(tooltip_titles)
 
     base = alt.Chart(frame).encode(
-        x=alt.X("phase:N", sort=phase_labels, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        x=alt.X(
+            "phase:N", sort=phase_labels, title=None, axis=alt.Axis(orient="top", labelAngle=0)
+        ),
         y=alt.Y("chain:N", sort=chains, title=None),
         tooltip=[
             alt.Tooltip("chain:N", title=titles.chain),
@@ -452,15 +497,14 @@ def heatmap_chart(
         )
     )
     text = base.mark_text(fontSize=12).encode(
-        text="text:N",
-        color=alt.when(alt.datum.score >= 3.5).then(alt.value("white")).otherwise(
-            alt.value(TEXT_COLOUR)
+        text=alt.Text("text:N"),
+        # White text on the darker cells, so the printed value stays readable.
+        color=alt.ColorValue(
+            TEXT_COLOUR, condition={"test": "datum.score >= 3.5", "value": "white"}
         ),
     )
     return alt.layer(cells, text).properties(
-        width=cell * len(PHASE_IDS),
-        height=cell * max(len(chains), 1) * 0.6,
-        title=title or alt.Undefined,
+        width=alt.Step(cell), height=alt.Step(row), **_title(title)
     )
 
 
@@ -488,13 +532,12 @@ def trend_chart(
 
     return (
         alt.Chart(frame)
-        .mark_line(point=True, strokeWidth=2)
+        .mark_line(point=True, strokeWidth=2, invalid="break-paths-filter-domains")
         .encode(
             x=alt.X("round:O", sort=rounds, title=titles.round, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[SCALE_MIN, SCALE_MAX]), title=titles.score),
             color=alt.Color(
                 "phase:N",
-                sort=phase_labels,
                 scale=alt.Scale(domain=phase_labels, range=list(PHASE_COLOURS)),
                 legend=alt.Legend(title=titles.phase),
             ),
@@ -505,7 +548,7 @@ def trend_chart(
                 alt.Tooltip("n:Q", title=titles.n, format="d"),
             ],
         )
-        .properties(width=width, height=height, title=title or alt.Undefined)
+        .properties(width=width, height=height, **_title(title))
     )
 
 

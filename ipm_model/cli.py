@@ -28,23 +28,27 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser(
-        "demo", help="create the demo organisation and its open workshop DEMO",
+        "demo",
+        help="create the demo organisation and its open workshop DEMO",
         description="Create the demo organisation with four chains and the open workshop DEMO.",
     )
     demo.add_argument("--reset", action="store_true", help="delete and recreate the demo")
 
     check = sub.add_parser(
-        "check", help="validate a questionnaire file",
+        "check",
+        help="validate a questionnaire file",
         description="Validate a questionnaire file. Exit status 0 when valid, 1 otherwise.",
     )
     check.add_argument("file", help="the questionnaire file (TOML)")
 
     export = sub.add_parser(
-        "export", help="export data as CSV",
+        "export",
+        help="export data as CSV",
         description="Export data as CSV to standard output or a file.",
     )
     export.add_argument(
-        "what", choices=("questionnaire", "answers"),
+        "what",
+        choices=("questionnaire", "answers"),
         help="questionnaire: one row per statement (phase_id, statement_id, text_nl, text_en); "
         "answers: one row per answer (workshop_code, workshop_date, chain, role, partner, "
         "participant, phase_id, statement_id, value, answered_at)",
@@ -109,8 +113,12 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     q = default_questionnaire()
     if args.what == "questionnaire":
         rows = (
-            {"phase_id": s.phase_id, "statement_id": s.id, "text_nl": s.text.nl,
-             "text_en": s.text.en}
+            {
+                "phase_id": s.phase_id,
+                "statement_id": s.id,
+                "text_nl": s.text.nl,
+                "text_en": s.text.en,
+            }
             for s in q.statements
         )
         columns: Sequence[str] = QUESTIONNAIRE_COLUMNS

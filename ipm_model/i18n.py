@@ -111,6 +111,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Opmerking over deze fase (niet verplicht): wat gaat goed? Wat kan beter?",
         "Comment on this phase (optional): what goes well? What could be better?",
     ),
+    "scan.comment_help": (
+        "Maximaal {limit} tekens. Schrijf geen namen van personen.",
+        "At most {limit} characters. Please do not write names of people.",
+    ),
     "scan.comment_cut": (
         "Je opmerking was langer dan {limit} tekens. We hebben de eerste {limit} tekens bewaard.",
         "Your comment was longer than {limit} characters. We kept the first {limit} characters.",

@@ -284,9 +284,7 @@ def _parse_phases(c: _Checker, data: Mapping[str, Any]) -> tuple[Phase, ...]:
         missing = [p for p in PHASE_IDS if p not in ids]
         if missing:
             raise c.fail("phases", f"missing phase(s): {', '.join(missing)}")
-        raise c.fail(
-            "phases", f"the phases must be in the model's order: {', '.join(PHASE_IDS)}"
-        )
+        raise c.fail("phases", f"the phases must be in the model's order: {', '.join(PHASE_IDS)}")
     return tuple(phases)
 
 

@@ -273,9 +273,7 @@ class Store:
 
     def _connect(self) -> Database:
         uri = self.path.startswith("file:")
-        conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, uri=uri
-        )
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, uri=uri)
         db = Database(conn)
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         db.execute("PRAGMA foreign_keys = ON")
@@ -349,8 +347,10 @@ class Store:
     def delete_organisation(self, organisation_id: int) -> None:
         """Remove an organisation with all its workshops, participants and answers."""
         with self._write() as db:
-            pids = "SELECT p.id FROM participant p JOIN workshop w ON w.id = p.workshop_id " \
+            pids = (
+                "SELECT p.id FROM participant p JOIN workshop w ON w.id = p.workshop_id "
                 "WHERE w.organisation_id = ?"
+            )
             db.execute(f"DELETE FROM answer WHERE participant_id IN ({pids})", [organisation_id])
             db.execute(
                 f"DELETE FROM phase_comment WHERE participant_id IN ({pids})", [organisation_id]
@@ -512,9 +512,7 @@ class Store:
     ) -> Participant:
         """Register a participant in an open workshop; their token and resume code are new."""
         with self._write() as db:
-            row = db.execute(
-                "SELECT status FROM workshop WHERE id = ?", [workshop.id]
-            ).fetchone()
+            row = db.execute("SELECT status FROM workshop WHERE id = ?", [workshop.id]).fetchone()
             if row is None:
                 raise NotAllowed("unknown workshop")
             if row[0] != WORKSHOP_OPEN:
@@ -717,4 +715,3 @@ def _explain(exc: sqlite3.Error, path: str) -> str:
     if "unable to open" in text:
         return f"The database {path} cannot be opened. Check that the folder exists."
     return f"The database {path} cannot be used: {exc}"
-

@@ -21,7 +21,9 @@ st.markdown(t("about.words", lang))
 st.subheader(t("about.scoring_title", lang))
 st.markdown(
     t(
-        "about.scoring", lang,
-        share=round(MIN_ANSWERED_SHARE * 100), min_group=DEFAULT_MIN_GROUP_SIZE,
+        "about.scoring",
+        lang,
+        share=round(MIN_ANSWERED_SHARE * 100),
+        min_group=DEFAULT_MIN_GROUP_SIZE,
     )
 )

@@ -48,18 +48,25 @@ else:
     roles = {r.id: r.label(lang) for r in workshop.roles}
     with st.form("join-form"):
         chain_id = st.radio(
-            t("start.chain_label", lang), list(chains), format_func=chains.get, index=None,
+            t("start.chain_label", lang),
+            list(chains),
+            format_func=chains.get,
+            index=None,
             key="join-chain",
         )
         role = st.radio(
-            t("start.role_label", lang), list(roles), format_func=roles.get, index=None,
+            t("start.role_label", lang),
+            list(roles),
+            format_func=roles.get,
+            index=None,
             key="join-role",
         )
         partner = ""
         if workshop.partners:
             own = t("start.partner_own", lang)
             partner = st.selectbox(
-                t("start.partner_label", lang), ["", *workshop.partners],
+                t("start.partner_label", lang),
+                ["", *workshop.partners],
                 format_func=lambda p: p or own,
             )
         begin = st.form_submit_button(t("start.begin", lang), type="primary")

@@ -53,16 +53,14 @@ def current_language() -> str:
 
 def language_switch() -> str:
     """Show the NL | EN switch (bound to ?lang=) and return the language."""
-    raw = st.query_params.get(LANG_KEY)
-    if raw is not None and raw not in LANGUAGES:
-        # A garbage ?lang= is ignored by the binding; make sure it can't linger in state.
-        st.session_state.pop(LANG_KEY, None)
+    if LANG_KEY not in st.session_state:
+        # First run of this session: take ?lang= from the URL (garbage falls back to Dutch).
+        st.session_state[LANG_KEY] = normalize_language(st.query_params.get(LANG_KEY))
     with st.container(horizontal=True, horizontal_alignment="right", key="lang-switch"):
         st.segmented_control(
             "Taal / Language",
             options=list(LANGUAGES),
             format_func=lambda code: {"nl": "NL", "en": "EN"}[code],
-            default="nl",
             required=True,
             key=LANG_KEY,
             bind="query-params",

@@ -17,17 +17,15 @@ GROUP_REFRESH_S = 15
 
 @st.cache_data(ttl=GROUP_REFRESH_S, show_spinner=False, max_entries=500)
 def _group_summary(
-    _store: Store, _questionnaire: Questionnaire, workshop_id: int, chain_id: int
-) -> tuple[int, pd.DataFrame]:
-    """(finished count, per-phase summary) of one workshop and chain; shared by all sessions.
+    _store: Store, _questionnaire: Questionnaire, workshop_id: int, chain_id: int, finished: int
+) -> pd.DataFrame:
+    """Per-phase summary of one workshop and chain, shared by all sessions.
 
-    The workshop fixes the questionnaire, so (workshop_id, chain_id) is the whole cache key.
+    The workshop fixes the questionnaire; `finished` is in the key so that the summary is
+    recomputed as soon as someone finishes (and at the latest after GROUP_REFRESH_S).
     """
-    finished = _store.finished_count(workshop_id, chain_id)
-    scores = participant_phase_scores(
-        _store.group_answers(workshop_id, chain_id), _questionnaire
-    )
-    return finished, group_phase_summary(scores)
+    scores = participant_phase_scores(_store.group_answers(workshop_id, chain_id), _questionnaire)
+    return group_phase_summary(scores)
 
 
 def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: str) -> None:
@@ -44,10 +42,11 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
         {"series": me, "phase_id": r.phase_id, "score": r.score, "n": 1, "sd": float("nan")}
         for r in own.itertuples()
     ]
-    finished, summary = _group_summary(store, q, w.id, ctx.participant.chain_id)
+    finished = store.finished_count(w.id, ctx.participant.chain_id)
     minimum = w.min_group_size
     group_ok = finished >= minimum
     if group_ok:
+        summary = _group_summary(store, q, w.id, ctx.participant.chain_id, finished)
         group = t("result.series_group", lang)
         for r in summary.itertuples():
             # A phase scored by fewer people than the minimum stays hidden, like a small group.
@@ -64,9 +63,7 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
     data = pd.DataFrame(rows)
     show_radar(data, q.phase_names(lang), lang, title=t("result.radar_title", lang))
     if group_ok:
-        st.caption(
-            t("result.group_shown", lang, count=finished, chain=chain.name if chain else "")
-        )
+        st.caption(t("result.group_shown", lang, count=finished, chain=chain.name if chain else ""))
     else:
         st.info(t("result.group_waiting", lang, min=minimum, count=finished))
         st.button(t("result.refresh", lang), key="scan-refresh")
@@ -76,6 +73,10 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
         low = scored.loc[scored["score"].idxmin(), "phase_id"]
         phase = q.phase(low)
         st.success(
-            t("result.next_step", lang, phase=phase.name.get(lang),
-              question=phase.key_question.get(lang))
+            t(
+                "result.next_step",
+                lang,
+                phase=phase.name.get(lang),
+                question=phase.key_question.get(lang),
+            )
         )

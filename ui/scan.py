@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from ipm_model.i18n import t
@@ -25,7 +27,8 @@ RESULT_STEP = PHASE_COUNT + 1
 _SCROLL_TOP = """<script>
 (function () {
   const doc = window.parent ? window.parent.document : document;
-  for (const sel of ['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]', 'section.main']) {
+  const boxes = ['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]'];
+  for (const sel of boxes) {
     const el = doc.querySelector(sel); if (el) { el.scrollTo({top: 0}); }
   }
   window.scrollTo({top: 0});
@@ -103,18 +106,20 @@ def _on_comment(store: Store, participant_id: int, phase_id: str, lang: str) -> 
     except StoreError as exc:
         _flash("error", t("error.database", lang) + " " + t("error.detail", lang, detail=str(exc)))
         return
-    st.session_state[COMMENTS][phase_id] = text[:COMMENT_MAX_CHARS]
+    stored = store.comments(participant_id).get(phase_id, "")
+    st.session_state[COMMENTS][phase_id] = stored
     if cut:
+        # Show the participant exactly what was kept.
+        st.session_state[_comment_key(phase_id)] = stored
         _flash("warning", t("scan.comment_cut", lang, limit=COMMENT_MAX_CHARS))
 
 
 def _go(store: Store, participant_id: int, step: int) -> None:
     st.session_state[STEP] = step
     st.session_state[SCROLL] = True
-    try:
+    # The screen position is a convenience; the answers are what must be kept.
+    with contextlib.suppress(StoreError):
         store.set_step(participant_id, step)
-    except StoreError:
-        pass  # the screen position is a convenience; the answers are what must be kept
 
 
 def _finish(store: Store, participant_id: int, lang: str) -> None:
@@ -151,7 +156,10 @@ def scan_body(store: Store, ctx: ScanContext, lang: str) -> None:
     else:
         show_result(store, ctx, st.session_state[ANSWERS], lang)
         st.button(
-            t("result.edit", lang), key="scan-edit", on_click=_go, args=(store, pid, 0),
+            t("result.edit", lang),
+            key="scan-edit",
+            on_click=_go,
+            args=(store, pid, 0),
             disabled=closed,
         )
     _resume_box(ctx, lang)
@@ -175,8 +183,12 @@ def _phase_screen(
     _progress(
         q,
         t(
-            "scan.progress", lang, phase=step + 1, phases=PHASE_COUNT,
-            answered=answered_count(answers, q), total=len(q.statements),
+            "scan.progress",
+            lang,
+            phase=step + 1,
+            phases=PHASE_COUNT,
+            answered=answered_count(answers, q),
+            total=len(q.statements),
         ),
     )
     st.header(t("scan.phase_heading", lang, number=phase.number, name=phase.name.get(lang)))
@@ -203,21 +215,27 @@ def _phase_screen(
         t("scan.comment_label", lang),
         value=st.session_state[COMMENTS].get(phase.id, ""),
         key=_comment_key(phase.id),
-        max_chars=COMMENT_MAX_CHARS,
+        help=t("scan.comment_help", lang, limit=COMMENT_MAX_CHARS),
         on_change=_on_comment,
         args=(store, pid, phase.id, lang),
         disabled=closed,
     )
     with st.container(horizontal=True, key="scan-nav"):
         st.button(
-            t("scan.back", lang), key="scan-back", on_click=_go, args=(store, pid, step - 1),
+            t("scan.back", lang),
+            key="scan-back",
+            on_click=_go,
+            args=(store, pid, step - 1),
             disabled=step == 0,
         )
         st.space("stretch")
         last = step == PHASE_COUNT - 1
         st.button(
-            t("scan.to_review" if last else "scan.next", lang), key="scan-next", type="primary",
-            on_click=_go, args=(store, pid, step + 1),
+            t("scan.to_review" if last else "scan.next", lang),
+            key="scan-next",
+            type="primary",
+            on_click=_go,
+            args=(store, pid, step + 1),
         )
 
 
@@ -227,8 +245,12 @@ def _review_screen(
     answers = st.session_state[ANSWERS]
     _progress(
         q,
-        t("scan.progress_review", lang, answered=answered_count(answers, q),
-          total=len(q.statements)),
+        t(
+            "scan.progress_review",
+            lang,
+            answered=answered_count(answers, q),
+            total=len(q.statements),
+        ),
     )
     st.header(t("scan.review_heading", lang))
     missing = set(open_statements(answers, q))
@@ -243,24 +265,37 @@ def _review_screen(
                 continue
             with st.container(border=True):
                 st.markdown(
-                    t("scan.review_open_phase", lang, number=phase.number,
-                      name=phase.name.get(lang), count=len(open_here))
+                    t(
+                        "scan.review_open_phase",
+                        lang,
+                        number=phase.number,
+                        name=phase.name.get(lang),
+                        count=len(open_here),
+                    )
                 )
                 for s in open_here:
                     st.markdown(f"- {s.text.get(lang)}")
                 st.button(
-                    t("scan.go_to_phase", lang, number=phase.number), key=f"scan-goto-{phase.id}",
-                    on_click=_go, args=(store, pid, index),
+                    t("scan.go_to_phase", lang, number=phase.number),
+                    key=f"scan-goto-{phase.id}",
+                    on_click=_go,
+                    args=(store, pid, index),
                 )
     with st.container(horizontal=True, key="scan-nav"):
         st.button(
-            t("scan.back", lang), key="scan-back", on_click=_go,
+            t("scan.back", lang),
+            key="scan-back",
+            on_click=_go,
             args=(store, pid, PHASE_COUNT - 1),
         )
         st.space("stretch")
         st.button(
-            t("scan.finish", lang), key="scan-finish", type="primary", on_click=_finish,
-            args=(store, pid, lang), disabled=closed and not ctx.participant.finished,
+            t("scan.finish", lang),
+            key="scan-finish",
+            type="primary",
+            on_click=_finish,
+            args=(store, pid, lang),
+            disabled=closed and not ctx.participant.finished,
         )
 
 

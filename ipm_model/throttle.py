@@ -1,0 +1,36 @@
+"""Slow down guessing: after a few wrong tries, wait longer before the next one is checked."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+FREE_TRIES = 5
+BASE_WAIT_S = 5.0
+MAX_WAIT_S = 300.0
+
+
+@dataclass
+class Throttle:
+    """Counts wrong tries (per session); the wait doubles with each wrong try past the free ones."""
+
+    failures: int = 0
+    blocked_until: float = 0.0
+    clock: object = field(default=time.monotonic, repr=False)
+
+    def wait_seconds(self) -> int:
+        """Seconds left before the next try is allowed (0 when allowed now)."""
+        left = self.blocked_until - self.clock()
+        return max(0, int(left + 0.999))
+
+    def failed(self) -> None:
+        """Record a wrong try."""
+        self.failures += 1
+        if self.failures >= FREE_TRIES:
+            wait = min(MAX_WAIT_S, BASE_WAIT_S * 2 ** (self.failures - FREE_TRIES))
+            self.blocked_until = self.clock() + wait
+
+    def succeeded(self) -> None:
+        """A right try resets the count."""
+        self.failures = 0
+        self.blocked_until = 0.0

@@ -1,0 +1,67 @@
+"""AppTest fixtures: the real app.py on a fresh database with the demo workshop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ipm_model.demo import create_demo
+from ipm_model.questionnaire import default_questionnaire
+from ipm_model.store import Store
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def app_store(tmp_path, monkeypatch) -> Store:
+    """A database with the demo workshop, used by the app (through IPM_DB) and by the test."""
+    path = tmp_path / "app.db"
+    monkeypatch.setenv("IPM_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    s = Store(path)
+    create_demo(s, default_questionnaire())
+    yield s
+    s.close()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def empty_store(tmp_path, monkeypatch) -> Store:
+    path = tmp_path / "empty.db"
+    monkeypatch.setenv("IPM_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    s = Store(path)
+    yield s
+    s.close()
+    st.cache_resource.clear()
+
+
+def new_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every text the page shows (markdown, captions, alerts, headers), joined."""
+    parts = []
+    for kind in (
+        "markdown",
+        "caption",
+        "error",
+        "warning",
+        "info",
+        "success",
+        "header",
+        "subheader",
+        "title",
+    ):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)

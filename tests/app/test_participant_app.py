@@ -1,0 +1,259 @@
+"""AppTest: joining, answering, finishing, resuming and switching language on the real app."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipm_model.questionnaire import default_questionnaire
+from ipm_model.store import COMMENT_MAX_CHARS
+from tests.app.conftest import new_app, texts
+
+Q = default_questionnaire()
+CHAIN = "Van schuld tot rust"
+
+
+def participant_from(app_store, at):
+    token = at.query_params["p"]
+    token = token[0] if isinstance(token, list) else token
+    return app_store.participant_by_token(token)
+
+
+def start_scan(app_store):
+    at = new_app(code="DEMO").run()
+    ws = app_store.workshop_by_code("DEMO")
+    chain_id = next(c.id for c in ws.chains if c.name == CHAIN)
+    at.radio(key="join-chain").set_value(chain_id)
+    at.radio(key="join-role").set_value("ketenteam")
+    at.button(key="FormSubmitter:join-form-Start de scan").click().run()
+    return at
+
+
+def answer_phase(at, phase_index, values):
+    phase = Q.phases[phase_index]
+    for statement, value in zip(phase.statements, values, strict=False):
+        at.radio(key=f"scan-a-{statement.id}").set_value(value).run()
+    return at
+
+
+@pytest.mark.parametrize("page", ["pages/start.py", "pages/scan.py", "pages/about.py"])
+def test_every_page_runs_on_an_empty_database(empty_store, page):
+    at = new_app().run()
+    at.switch_page(page).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("page", ["pages/start.py", "pages/scan.py", "pages/about.py"])
+def test_every_page_runs_on_the_demo(app_store, page):
+    at = new_app(code="DEMO").run()
+    at.switch_page(page).run()
+    assert not at.exception
+
+
+def test_join_by_code_creates_participant_and_opens_phase_one(app_store):
+    at = start_scan(app_store)
+    assert not at.exception
+    p = participant_from(app_store, at)
+    assert p is not None and p.role == "ketenteam"
+    assert "Fase 1 van 7 · 0 van 49 beantwoord" in at.get("progress")[0].proto.text
+    assert "Fase 1: Inzicht" in texts(at)
+    assert len(at.radio) == len(Q.phases[0].statements)
+    assert p.resume_code[:4] in texts(at)
+
+
+def test_join_without_choices_is_refused(app_store):
+    at = new_app(code="demo").run()
+    at.button(key="FormSubmitter:join-form-Start de scan").click().run()
+    assert "Kies je keten en je rol" in texts(at)
+    assert app_store.counts()["participant"] == 0
+
+
+@pytest.mark.parametrize(
+    "code", ["XXXXXX", "<script>alert(1)</script>", "a" * 500, "'; DROP TABLE workshop;--"]
+)
+def test_wrong_code_shows_message_and_creates_nobody(app_store, code):
+    at = new_app(code=code).run()
+    assert not at.exception
+    assert "kennen de code" in texts(at)
+    assert "<script>" not in texts(at)
+    assert app_store.counts()["participant"] == 0
+    assert app_store.counts()["workshop"] == 1
+
+
+def test_typed_code_in_lower_case_is_accepted(app_store):
+    at = new_app().run()
+    at.text_input[0].input("demo")
+    at.button(key="FormSubmitter:code-form-Verder").click().run()
+    assert not at.exception
+    assert at.radio(key="join-chain") is not None
+
+
+def test_closed_workshop_code_says_closed(app_store):
+    ws = app_store.workshop_by_code("DEMO")
+    app_store.set_workshop_status(ws.id, "closed")
+    at = new_app(code="DEMO").run()
+    assert "is gesloten" in texts(at)
+    assert len(at.radio) == 0
+
+
+def test_repeated_wrong_codes_are_slowed_down(app_store):
+    at = new_app().run()
+    for attempt in range(6):
+        at.text_input[0].input(f"WRONG{attempt}")
+        at.button(key="FormSubmitter:code-form-Verder").click().run()
+    assert "Te veel verkeerde codes" in texts(at)
+
+
+def test_every_answer_is_stored_when_given_and_can_be_changed(app_store):
+    at = start_scan(app_store)
+    p = participant_from(app_store, at)
+    first = Q.phases[0].statements[0].id
+    at.radio(key=f"scan-a-{first}").set_value("2").run()
+    assert app_store.answers(p.id) == {first: "2"}
+    at.radio(key=f"scan-a-{first}").set_value("dk").run()
+    assert app_store.answers(p.id) == {first: "dk"}
+    assert "1 van 49 beantwoord" in at.get("progress")[0].proto.text
+
+
+def test_answer_all_phases_finish_and_see_result(app_store):
+    at = start_scan(app_store)
+    p = participant_from(app_store, at)
+    for index in range(7):
+        answer_phase(at, index, ["4", "3", "5", "dk", "na", "2", "4"])
+        at.button(key="scan-next").click().run()
+    assert "Je hebt alle uitspraken beantwoord" in texts(at)
+    at.button(key="scan-finish").click().run()
+    assert not at.exception
+    assert "Jouw uitslag" in texts(at)
+    assert len(app_store.answers(p.id)) == 49
+    assert app_store.participant_by_token(p.token).finished
+    assert "groepsuitslag komt zodra 3 deelnemers" in texts(at)
+    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
+
+
+def test_finish_screen_names_open_statements_and_links_to_their_phase(app_store):
+    at = start_scan(app_store)
+    answer_phase(at, 0, ["4"] * 7)
+    for _ in range(7):
+        at.button(key="scan-next").click().run()
+    shown = texts(at)
+    assert "Nog 42 uitspraken zonder antwoord" in shown
+    assert "Fase 2 Toekomst: 7 open" in shown.replace("\\", "")
+    at.button(key="scan-goto-doen").click().run()
+    assert "Fase 5: Doen" in texts(at)
+
+
+def test_back_and_next_move_between_phases_and_position_is_stored(app_store):
+    at = start_scan(app_store)
+    p = participant_from(app_store, at)
+    at.button(key="scan-next").click().run()
+    at.button(key="scan-next").click().run()
+    assert "Fase 3: Versnellen" in texts(at)
+    assert app_store.participant_by_token(p.token).current_step == 2
+    at.button(key="scan-back").click().run()
+    assert "Fase 2: Toekomst" in texts(at)
+
+
+def test_resume_by_token_restores_screen_and_answers(app_store):
+    at = start_scan(app_store)
+    p = participant_from(app_store, at)
+    at.button(key="scan-next").click().run()
+    at.button(key="scan-next").click().run()
+    sid = Q.phases[2].statements[1].id
+    at.radio(key=f"scan-a-{sid}").set_value("5").run()
+
+    again = new_app(p=p.token)
+    again.switch_page("pages/scan.py").run()
+    assert not again.exception
+    assert "Fase 3: Versnellen" in texts(again)
+    assert again.radio(key=f"scan-a-{sid}").value == "5"
+
+
+def test_resume_by_code_on_the_start_page(app_store):
+    at = start_scan(app_store)
+    p = participant_from(app_store, at)
+    fresh = new_app().run()
+    resume_input = [w for w in fresh.text_input if "hervatcode" in w.label.lower()][0]
+    resume_input.input(f"{p.resume_code[:4].lower()}-{p.resume_code[4:]}")
+    fresh.button(key="FormSubmitter:resume-form-Ga verder waar ik was").click().run()
+    assert not fresh.exception
+    assert "Fase 1: Inzicht" in texts(fresh)
+
+
+def test_wrong_resume_code_and_wrong_token_give_clear_messages(app_store):
+    fresh = new_app().run()
+    resume_input = [w for w in fresh.text_input if "hervatcode" in w.label.lower()][0]
+    resume_input.input("ABCD-EFGH")
+    fresh.button(key="FormSubmitter:resume-form-Ga verder waar ik was").click().run()
+    assert "hervatcode kennen we niet" in texts(fresh)
+
+    bad = new_app(p="not-a-real-token")
+    bad.switch_page("pages/scan.py").run()
+    assert not bad.exception
+    assert "persoonlijke link werkt niet" in texts(bad)
+
+
+def test_scan_without_participant_points_to_start(app_store):
+    at = new_app().run()
+    at.switch_page("pages/scan.py").run()
+    assert "Je bent nog niet begonnen" in texts(at)
+
+
+def test_overlong_comment_is_cut_with_a_notice(app_store):
+    at = start_scan(app_store)
+    p = participant_from(app_store, at)
+    at.text_area(key="scan-c-inzicht").input("<b>x</b>" * 400).run()
+    assert "We hebben de eerste" in texts(at)
+    assert len(app_store.comments(p.id)["inzicht"]) == COMMENT_MAX_CHARS
+
+
+def test_group_result_shows_from_the_minimum_group_size(app_store):
+    tokens = []
+    for _ in range(3):
+        at = start_scan(app_store)
+        tokens.append(participant_from(app_store, at))
+        answer_phase(at, 0, ["4", "4", "4", "4", "4", "4", "4"])
+        for _ in range(7):
+            at.button(key="scan-next").click().run()
+        at.button(key="scan-finish").click().run()
+    assert "De groep is 3 deelnemers" in texts(at).replace("\\", "")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Ik", "Groep"]
+    assert table.iloc[0]["Groep"] == 4.0
+
+
+def test_closed_workshop_keeps_answers_read_only(app_store):
+    at = start_scan(app_store)
+    p = participant_from(app_store, at)
+    app_store.set_workshop_status(p.workshop_id, "closed")
+    again = new_app(p=p.token)
+    again.switch_page("pages/scan.py").run()
+    assert "Deze workshop is gesloten" in texts(again)
+    assert all(r.disabled for r in again.radio)
+
+
+def test_language_switch_via_url_and_widget(app_store):
+    at = new_app(code="DEMO", lang="en").run()
+    assert "Which chain do you work in?" in [r.label for r in at.radio]
+    at = new_app(code="DEMO").run()
+    assert "In welke keten werk je mee?" in [r.label for r in at.radio]
+    at.segmented_control(key="lang").set_value("en").run()
+    assert "Which chain do you work in?" in [r.label for r in at.radio]
+    # Keeping ?lang= in the URL is the browser's part of the binding: see tests/browser.
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lang": "<script>"},
+        {"lang": "x" * 10_000},
+        {"code": ""},
+        {"p": "%00%ff"},
+        {"p": "a" * 10_000, "code": "DEMO"},
+        {"code": "DEMO\n<img src=x onerror=alert(1)>"},
+    ],
+)
+def test_garbage_query_parameters_never_crash(app_store, params):
+    at = new_app(**params).run()
+    assert not at.exception
+    at.switch_page("pages/scan.py").run()
+    assert not at.exception

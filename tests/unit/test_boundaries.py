@@ -1,0 +1,90 @@
+"""House rules: ipm_model stays free of Streamlit; every UI text exists in both languages."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ipm_model.i18n import STRINGS, escape_markdown, normalize_language, t
+from ipm_model.throttle import FREE_TRIES, Throttle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "ipm_model").rglob("*.py")), ids=lambda p: p.name)
+def test_ipm_model_does_not_import_streamlit(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            continue
+        assert not any(n == "streamlit" or n.startswith("streamlit.") for n in names), path
+
+
+def test_importing_ipm_model_loads_no_streamlit():
+    code = (
+        "import sys, ipm_model.cli, ipm_model.store, ipm_model.scoring, ipm_model.charts; "
+        "print('streamlit' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_every_text_has_dutch_and_english_with_the_same_fields(key):
+    nl, en = STRINGS[key]
+    assert nl.strip() and en.strip()
+    fields = lambda s: sorted(f for f in __import__("re").findall(r"{(\w+)}", s))  # noqa: E731
+    assert fields(nl) == fields(en)
+
+
+def test_markdown_in_user_text_is_shown_as_typed():
+    hostile = "**bold** <script>alert(1)</script> [x](http://evil) ![i](http://e/i.png) :red[x]"
+    escaped = escape_markdown(hostile)
+    for token in ("**", "<script>", "](", "!["):
+        assert token not in escaped
+    assert t("start.code_unknown", "nl", code="<b>x</b>") == (
+        "We kennen de code '\\<b\\>x\\<\\/b\\>' niet. Kijk of je de code goed hebt overgenomen."
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang"),
+    [
+        ("en", "en"),
+        ("EN", "en"),
+        ("nl", "nl"),
+        ("fr", "nl"),
+        (None, "nl"),
+        ("en-GB", "en"),
+        (["en"], "nl"),
+        ("", "nl"),
+    ],
+)
+def test_language_from_any_input(raw, lang):
+    assert normalize_language(raw) == lang
+
+
+def test_throttle_waits_longer_after_repeated_failures():
+    now = [100.0]
+    guard = Throttle(clock=lambda: now[0])
+    for _ in range(FREE_TRIES - 1):
+        guard.failed()
+    assert guard.wait_seconds() == 0
+    guard.failed()
+    assert guard.wait_seconds() == 5
+    now[0] += 5
+    assert guard.wait_seconds() == 0
+    guard.failed()
+    assert guard.wait_seconds() == 10
+    guard.succeeded()
+    assert guard.wait_seconds() == 0

@@ -1,0 +1,295 @@
+"""Chart builders, checked through their Vega-Lite specs (to_dict), not pixels."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from ipm_model import charts
+from ipm_model.phases import PHASE_IDS
+
+NL = {
+    "inzicht": "Inzicht",
+    "toekomst": "Toekomst",
+    "versnellen": "Versnellen",
+    "structuur": "Structuur",
+    "doen": "Doen",
+    "groeien": "Groeien",
+    "borgen": "Borgen",
+}
+EN = {
+    "inzicht": "Insight",
+    "toekomst": "Future",
+    "versnellen": "Accelerate",
+    "structuur": "Structure",
+    "doen": "Do",
+    "groeien": "Grow",
+    "borgen": "Secure",
+}
+SERIES = ("Own organisation", "Chain", "Partner A", "Partner B", "Partner C")
+
+
+def radar_data(n_series: int = 1, *, shuffle: bool = False) -> pd.DataFrame:
+    """Long-format radar input: every series scores every phase."""
+    rows = [
+        {"series": s, "phase_id": p, "score": 1 + (i + k) % 5 * 0.9, "n": 10 + k, "sd": 0.5}
+        for k, s in enumerate(SERIES[:n_series])
+        for i, p in enumerate(PHASE_IDS)
+    ]
+    frame = pd.DataFrame(rows)
+    return frame.sample(frac=1, random_state=7, ignore_index=True) if shuffle else frame
+
+
+def layer(spec: dict, name: str) -> tuple[dict, list[dict]]:
+    """The named layer of a radar spec and its data rows."""
+    (found,) = [lay for lay in spec["layer"] if lay.get("name") == name]
+    return found, spec["datasets"][found["data"]["name"]]
+
+
+def rows_of(spec: dict, view: dict | None = None) -> list[dict]:
+    """The data rows of a view (default: the whole spec), looked up in the spec's datasets."""
+    view = spec if view is None else view
+    return spec["datasets"][view.get("data", spec.get("data"))["name"]]
+
+
+def test_seven_labels_in_model_order_even_when_rows_are_shuffled() -> None:
+    spec = charts.radar_spec(radar_data(2, shuffle=True), NL)
+    _, rows = layer(spec, "phase_labels")
+    assert [r["phase_id"] for r in rows] == list(PHASE_IDS)
+    assert [r["label"] for r in rows] == [NL[p] for p in PHASE_IDS]
+
+
+def test_first_label_at_twelve_oclock_and_second_clockwise() -> None:
+    _, rows = layer(charts.radar_spec(radar_data(), NL), "phase_labels")
+    assert rows[0]["x"] == pytest.approx(0, abs=1e-9)
+    assert rows[0]["y"] > 0
+    assert rows[1]["x"] > 0
+
+
+def test_spokes_grid_and_scale() -> None:
+    spec = charts.radar_spec(radar_data(), NL)
+    _, spokes = layer(spec, "spokes")
+    _, grid = layer(spec, "grid")
+    _, scale = layer(spec, "scale_labels")
+    assert len(spokes) == 7
+    assert sorted({r["ring"] for r in grid}) == [1, 2, 3, 4, 5]
+    assert [r["text"] for r in scale] == ["1", "2", "3", "4", "5"]
+    assert spec["width"] == spec["height"] == 420
+    assert spec["view"]["stroke"] is None
+    x_enc = layer(spec, "grid")[0]["encoding"]["x"]
+    assert x_enc["axis"] is None
+    assert x_enc["scale"]["domain"] == [-5.9, 5.9]
+
+
+@pytest.mark.parametrize("n_series", [1, 2, 3, 4])
+def test_each_series_is_a_closed_polygon_with_legend(n_series: int) -> None:
+    spec = charts.radar_spec(radar_data(n_series, shuffle=True), NL)
+    area, vertices = layer(spec, "series_area")
+    assert area["mark"]["type"] == "line"
+    assert area["encoding"]["order"]["field"] == "vertex"
+    names = list(SERIES[:n_series])
+    assert sorted(area["encoding"]["color"]["scale"]["domain"]) == sorted(names)
+    assert area["encoding"]["color"]["scale"]["range"] == list(charts.SERIES_COLOURS[:n_series])
+    for name in names:
+        points = sorted((r for r in vertices if r["series"] == name), key=lambda r: r["vertex"])
+        assert len(points) == 8
+        assert (points[0]["x"], points[0]["y"]) == (points[-1]["x"], points[-1]["y"])
+    _, dots = layer(spec, "series_points")
+    assert {r["series"] for r in dots} == set(names)
+
+
+def test_radius_is_proportional_to_score() -> None:
+    data = radar_data()
+    _, dots = layer(charts.radar_spec(data, NL), "series_points")
+    for row in dots:
+        assert math.hypot(row["x"], row["y"]) == pytest.approx(row["score"])
+
+
+def test_more_than_four_series_raises() -> None:
+    with pytest.raises(ValueError, match="at most 4"):
+        charts.radar_chart(radar_data(5), NL)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"phase_id": "onbekend"},  # unknown phase id
+        {"score": 6.0},  # off the 1-5 scale
+    ],
+)
+def test_bad_rows_raise(change: dict) -> None:
+    data = radar_data()
+    for column, value in change.items():
+        data.loc[0, column] = value
+    with pytest.raises(ValueError):
+        charts.radar_chart(data, NL)
+
+
+def test_series_order_sets_colours_and_must_cover_the_data() -> None:
+    spec = charts.radar_spec(radar_data(2), NL, series_order=["Chain", "Own organisation"])
+    color = layer(spec, "series_points")[0]["encoding"]["color"]
+    assert color["scale"]["domain"] == ["Chain", "Own organisation"]
+    with pytest.raises(ValueError):
+        charts.radar_chart(radar_data(2), NL, series_order=["Chain"])
+
+
+def test_tooltips_hold_score_n_and_sd_with_given_titles() -> None:
+    titles = {
+        "series": "Reeks",
+        "phase": "Fase",
+        "score": "Score",
+        "n": "Aantal",
+        "sd": "Spreiding",
+    }
+    spec = charts.radar_spec(radar_data(), NL, tooltip_titles=titles)
+    tooltip = layer(spec, "series_points")[0]["encoding"]["tooltip"]
+    by_field = {t["field"]: t for t in tooltip}
+    assert set(by_field) == {"series", "phase", "score", "n", "sd"}
+    assert by_field["score"]["format"] == ".1f"
+    assert [t["title"] for t in tooltip] == list(titles.values())
+
+
+def test_unknown_tooltip_title_key_raises() -> None:
+    with pytest.raises(ValueError):
+        charts.radar_chart(radar_data(), NL, tooltip_titles={"colour": "Kleur"})
+
+
+@pytest.mark.parametrize("labels", [NL, EN], ids=["nl", "en"])
+def test_labels_come_out_as_given(labels: dict[str, str]) -> None:
+    spec = charts.radar_spec(radar_data(), labels, title="Ketenscan")
+    _, rows = layer(spec, "phase_labels")
+    assert [r["label"] for r in rows] == list(labels.values())
+    _, dots = layer(spec, "series_points")
+    assert {r["phase"] for r in dots} == set(labels.values())
+    assert spec["description"].startswith("Ketenscan")
+    assert all(label in spec["description"] for label in labels.values())
+
+
+def test_nan_score_is_left_out_without_crashing() -> None:
+    data = radar_data(2)
+    data.loc[(data["series"] == "Chain") & (data["phase_id"] == "doen"), ["score", "sd"]] = math.nan
+    spec = charts.radar_spec(data, NL)
+    _, dots = layer(spec, "series_points")
+    _, vertices = layer(spec, "series_area")
+    assert ("Chain", "Doen") not in {(r["series"], r["phase"]) for r in dots}
+    assert len(dots) == 13
+    assert sum(r["series"] == "Chain" for r in vertices) == 7  # 6 scored phases + closing point
+    assert "Doen –" in spec["description"]
+
+
+def test_none_means_no_score_as_nan_does() -> None:
+    data = radar_data(2).astype(object)
+    data.loc[data["series"] == "Chain", ["score", "sd"]] = None
+    spec = charts.radar_spec(data, NL)
+    _, dots = layer(spec, "series_points")
+    assert {r["series"] for r in dots} == {"Own organisation"}
+    assert charts.radar_table(data, NL)["Chain"].isna().all()
+
+
+def test_fewer_than_three_scored_phases_draws_only_points() -> None:
+    data = radar_data(2)
+    data.loc[(data["series"] == "Chain") & (data["phase_id"] != "inzicht"), "score"] = math.nan
+    spec = charts.radar_spec(data, NL)
+    _, vertices = layer(spec, "series_area")
+    _, dots = layer(spec, "series_points")
+    assert {r["series"] for r in vertices} == {"Own organisation"}
+    assert [r["phase"] for r in dots if r["series"] == "Chain"] == ["Inzicht"]
+
+
+def test_spec_is_json_serialisable() -> None:
+    data = radar_data(2)
+    data.loc[0, "sd"] = math.nan
+    json.dumps(charts.radar_spec(data, NL), allow_nan=False)
+
+
+def test_radar_table_has_seven_rows_in_model_order() -> None:
+    data = radar_data(2, shuffle=True)
+    data.loc[data["phase_id"] == "borgen", "score"] = math.nan
+    table = charts.radar_table(data, EN, series_order=["Own organisation", "Chain"])
+    assert list(table.index) == [EN[p] for p in PHASE_IDS]
+    assert list(table.columns) == ["Own organisation", "Chain"]
+    assert table.loc["Secure"].isna().all()
+    assert table.loc["Insight", "Own organisation"] == 1.0
+
+
+def distribution_data() -> pd.DataFrame:
+    """Counts for two statements across all seven answer values."""
+    values = [1, 2, 3, 4, 5, "dk", "na"]
+    return pd.DataFrame(
+        [
+            {"statement": s, "value": v, "count": i + 1}
+            for s in ("We share data", "We plan together")
+            for i, v in enumerate(values)
+        ]
+    )
+
+
+def test_distribution_chart_stacks_answers_and_keeps_dk_na_apart() -> None:
+    value_labels = {"1": "Helemaal oneens", "5": "Helemaal eens", "dk": "Weet niet"}
+    spec = charts.distribution_chart(distribution_data(), value_labels).to_dict()
+    likert, other = spec["hconcat"]
+    for view in (likert, other):
+        assert view["mark"]["type"] == "bar"
+        assert view["encoding"]["x"]["aggregate"] == "sum"
+        assert view["encoding"]["y"]["field"] == "statement"
+    assert {r["value"] for r in rows_of(spec, likert)} == {"1", "2", "3", "4", "5"}
+    assert {r["value"] for r in rows_of(spec, other)} == {"dk", "na"}
+    domain = likert["encoding"]["color"]["scale"]["domain"]
+    assert domain == ["Helemaal oneens", "2", "3", "4", "Helemaal eens"]
+    assert other["encoding"]["color"]["scale"]["domain"] == ["Weet niet", "na"]
+    json.dumps(spec, allow_nan=False)
+
+
+def test_heatmap_chart_prints_values_in_cells() -> None:
+    data = pd.DataFrame(
+        [
+            {"chain": c, "phase_id": p, "score": 2.26, "n": 4}
+            for c in ("Zorg", "Veiligheid")
+            for p in PHASE_IDS
+        ]
+    )
+    data.loc[0, "score"] = math.nan
+    spec = charts.heatmap_chart(data, NL).to_dict()
+    cells, text = spec["layer"]
+    assert cells["mark"]["type"] == "rect"
+    assert cells["encoding"]["color"]["field"] == "score"
+    assert text["mark"]["type"] == "text"
+    assert text["encoding"]["text"]["field"] == "text"
+    assert cells["encoding"]["x"]["sort"] == [NL[p] for p in PHASE_IDS]
+    assert cells["encoding"]["y"]["sort"] == ["Zorg", "Veiligheid"]
+    assert {r["text"] for r in rows_of(spec)} == {"2.3", charts.MISSING}
+
+
+def test_trend_chart_draws_a_line_per_phase_with_n_in_tooltip() -> None:
+    data = pd.DataFrame(
+        [
+            {"round": r, "phase_id": p, "score": 3.0, "n": 8}
+            for r in ("Ronde 1", "Ronde 2")
+            for p in PHASE_IDS
+        ]
+    )
+    data.loc[0, "score"] = math.nan
+    spec = charts.trend_chart(data, EN).to_dict()
+    json.dumps(spec, allow_nan=False)
+    assert spec["mark"]["type"] == "line"
+    assert spec["mark"]["point"] is True
+    assert spec["encoding"]["color"]["field"] == "phase"
+    assert spec["encoding"]["color"]["scale"]["domain"] == [EN[p] for p in PHASE_IDS]
+    assert spec["encoding"]["x"]["sort"] == ["Ronde 1", "Ronde 2"]
+    assert "n" in {t["field"] for t in spec["encoding"]["tooltip"]}
+
+
+def test_theme_is_registered_but_only_enabled_by_use_theme() -> None:
+    assert charts.THEME_NAME in alt.theme.names()
+    assert alt.theme.active != charts.THEME_NAME
+    try:
+        charts.use_theme()
+        assert alt.theme.active == charts.THEME_NAME
+        config = charts.radar_spec(radar_data(), NL)["config"]
+        assert config["font"] == charts.FONT
+    finally:
+        alt.theme.enable("default")

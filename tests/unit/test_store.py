@@ -1,0 +1,339 @@
+"""The store: migrations, workshops, participants, answers (also under concurrent writes)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from ipm_model import store as store_module
+from ipm_model.store import (
+    COMMENT_MAX_CHARS,
+    NotAllowed,
+    Store,
+    StoreError,
+    format_resume_code,
+    normalize_code,
+)
+
+
+@pytest.fixture
+def workshop(store, questionnaire):
+    org = store.create_organisation("Test org")
+    chains = [store.add_chain(org, "Keten A"), store.add_chain(org, "Keten B")]
+    return store.create_workshop(
+        org,
+        title="Ronde 1",
+        workshop_date="2026-03-01",
+        chain_ids=chains,
+        questionnaire=questionnaire,
+        partners=["Partner X"],
+        code="TEST",
+    )
+
+
+def _join(store, workshop, chain_index=0, role="ketenteam"):
+    return store.create_participant(workshop, chain_id=workshop.chains[chain_index].id, role=role)
+
+
+def test_migrations_create_schema_on_empty_database(tmp_path):
+    s = Store(tmp_path / "new.db")
+    db = Database(sqlite3.connect(tmp_path / "new.db"))
+    assert {"organisation", "chain", "workshop", "participant", "answer", "phase_comment"} <= set(
+        db.table_names()
+    )
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert [m.name for m in store_module.migrations.applied(db)] == ["m001_initial"]
+    s.close()
+
+
+def test_reopening_an_existing_database_keeps_data_and_applies_nothing_twice(tmp_path):
+    path = tmp_path / "existing.db"
+    first = Store(path)
+    org = first.create_organisation("Org")
+    first.close()
+    again = Store(path)
+    assert again.organisation_id("Org") == org
+    db = Database(sqlite3.connect(path))
+    assert len(store_module.migrations.applied(db)) == 1
+    again.close()
+
+
+def test_a_new_migration_applies_to_an_existing_database(tmp_path):
+    path = tmp_path / "old.db"
+    Store(path).close()
+    db = Database(sqlite3.connect(path))
+    later = Migrations(store_module.migrations.name)
+    later()(store_module.m001_initial)  # already applied: must be skipped
+
+    @later()
+    def m002_example(db):
+        db.execute("ALTER TABLE chain ADD COLUMN colour TEXT")
+
+    assert [m.name for m in later.pending(db)] == ["m002_example"]
+    later.apply(db)
+    later.apply(db)  # re-running is safe
+    assert "colour" in db["chain"].columns_dict
+    assert [m.name for m in later.applied(db)] == ["m001_initial", "m002_example"]
+
+
+def test_two_stores_opening_one_new_file_at_once_both_work(tmp_path):
+    path = tmp_path / "race.db"
+    errors = []
+
+    def open_store():
+        try:
+            Store(path).close()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_missing_folder_gives_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="The folder for the database does not exist"):
+        Store(tmp_path / "nope" / "x.db")
+
+
+def test_read_only_database_gives_a_clear_error_and_works_again_later(store, workshop):
+    """Root ignores file modes, so the database is made read-only the way SQLite sees it."""
+    p = _join(store, workshop)
+    store.close()  # empty the pool: the next connections are made by the patched _connect
+    real_connect = store._connect
+
+    def read_only_connect():
+        db = real_connect()
+        db.execute("PRAGMA query_only = ON")
+        return db
+
+    store._connect = read_only_connect
+    with pytest.raises(StoreError, match="is read-only"):
+        store.save_answer(p.id, "doen-action-owner", "4")
+    store.close()
+    store._connect = real_connect
+    store.save_answer(p.id, "doen-action-owner", "4")
+    assert store.answers(p.id) == {"doen-action-owner": "4"}
+
+
+def test_locked_database_gives_a_clear_error(store, workshop, monkeypatch):
+    p = _join(store, workshop)
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    store.close()
+    blocker = sqlite3.connect(store.path)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match="is locked by another program"):
+            store.save_answer(p.id, "doen-action-owner", "4")
+    finally:
+        blocker.rollback()
+        blocker.close()
+    store.save_answer(p.id, "doen-action-owner", "4")
+    assert store.answers(p.id) == {"doen-action-owner": "4"}
+
+
+def test_create_workshop_and_find_by_code_in_any_case(store, workshop):
+    assert workshop.code == "TEST"
+    for typed in ("test", " T-E-S-T ", "TEST"):
+        assert store.workshop_by_code(typed).id == workshop.id
+    assert [c.name for c in workshop.chains] == ["Keten A", "Keten B"]
+    assert workshop.partners == ("Partner X",)
+    assert workshop.is_open
+
+
+def test_generated_join_codes_avoid_ambiguous_characters(store, questionnaire):
+    org = store.create_organisation("Org")
+    chain = store.add_chain(org, "K")
+    codes = {
+        store.create_workshop(
+            org,
+            title=f"R{i}",
+            workshop_date="2026-01-01",
+            chain_ids=[chain],
+            questionnaire=questionnaire,
+        ).code
+        for i in range(30)
+    }
+    assert len(codes) == 30
+    assert not any(ch in code for code in codes for ch in "0O1IL")
+
+
+def test_join_code_collision_is_refused(store, workshop, questionnaire):
+    with pytest.raises(NotAllowed, match="already in use"):
+        store.create_workshop(
+            workshop.organisation_id,
+            title="Again",
+            workshop_date="2026-01-01",
+            chain_ids=[workshop.chains[0].id],
+            questionnaire=questionnaire,
+            code="test",
+        )
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("demo", "DEMO"),
+        ("dem0", "DEMO"),
+        (" d-e m o ", "DEMO"),
+        ("<script>", "SCRIPT"),
+        ("", ""),
+        (None, ""),
+        ("x" * 100, "X" * 32),
+        ("ÄBC", "BC"),
+    ],
+)
+def test_normalize_code(typed, expected):
+    assert normalize_code(typed) == expected
+
+
+def test_participant_gets_private_token_and_resume_code(store, workshop):
+    p = _join(store, workshop)
+    assert len(p.token) >= 20
+    assert len(p.resume_code) == 8
+    assert store.participant_by_token(p.token) == p
+    assert store.participant_by_resume_code(format_resume_code(p.resume_code).lower()) == p
+    assert store.participant_by_token("garbage") is None
+    assert store.participant_by_token("x" * 5000) is None
+    assert store.participant_by_resume_code("ABCD") is None
+
+
+def test_closed_workshop_refuses_new_participants_and_answers(store, workshop):
+    p = _join(store, workshop)
+    store.set_workshop_status(workshop.id, "closed")
+    with pytest.raises(NotAllowed, match="closed"):
+        _join(store, workshop)
+    with pytest.raises(NotAllowed, match="closed"):
+        store.save_answer(p.id, "inzicht-chains-named", "4")
+    assert store.counts()["participant"] == 1
+    assert store.answers(p.id) == {}
+
+
+def test_participant_must_pick_offered_chain_role_and_partner(store, workshop):
+    with pytest.raises(NotAllowed):
+        store.create_participant(workshop, chain_id=9999, role="ketenteam")
+    with pytest.raises(NotAllowed):
+        store.create_participant(workshop, chain_id=workshop.chains[0].id, role="boss")
+    with pytest.raises(NotAllowed):
+        store.create_participant(
+            workshop, chain_id=workshop.chains[0].id, role="mt", partner="Evil Corp"
+        )
+    assert store.counts()["participant"] == 0
+
+
+def test_answer_upsert_replaces_the_earlier_answer(store, workshop):
+    p = _join(store, workshop)
+    store.save_answer(p.id, "inzicht-chains-named", "2")
+    store.save_answer(p.id, "inzicht-chains-named", "dk")
+    store.save_answer(p.id, "doen-action-owner", "5")
+    assert store.answers(p.id) == {"inzicht-chains-named": "dk", "doen-action-owner": "5"}
+    assert store.counts()["answer"] == 2
+
+
+@pytest.mark.parametrize("value", ["0", "6", "3.5", "", "DK", "maybe", None])
+def test_answer_values_outside_the_answer_set_are_refused(store, workshop, value):
+    p = _join(store, workshop)
+    with pytest.raises(NotAllowed):
+        store.save_answer(p.id, "inzicht-chains-named", value)
+    assert store.answers(p.id) == {}
+
+
+def test_thirty_threads_writing_49_answers_each_lose_nothing(store, workshop, questionnaire):
+    participants = [_join(store, workshop, i % 2) for i in range(30)]
+    statements = questionnaire.statement_ids
+    assert len(statements) == 49
+    barrier = threading.Barrier(30)
+    errors: list[BaseException] = []
+
+    def answer_all(p, offset):
+        try:
+            barrier.wait()
+            for i, sid in enumerate(statements):
+                value = ("1", "2", "3", "4", "5", "dk", "na")[(i + offset) % 7]
+                store.save_answer(p.id, sid, value)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=answer_all, args=(p, n)) for n, p in enumerate(participants)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.counts()["answer"] == 30 * 49
+    for n, p in enumerate(participants):
+        got = store.answers(p.id)
+        assert len(got) == 49
+        assert got[statements[0]] == ("1", "2", "3", "4", "5", "dk", "na")[n % 7]
+
+
+def test_comment_is_cut_at_the_limit_and_cleaned(store, workshop):
+    p = _join(store, workshop)
+    assert store.save_comment(p.id, "doen", "x" * (COMMENT_MAX_CHARS + 50)) is True
+    assert len(store.comments(p.id)["doen"]) == COMMENT_MAX_CHARS
+    assert store.save_comment(p.id, "doen", "<b>ok</b>\x00\x07 fine") is False
+    assert store.comments(p.id)["doen"] == "<b>ok</b> fine"
+    store.save_comment(p.id, "doen", "   ")
+    assert store.comments(p.id) == {}
+
+
+def test_step_and_finish_are_remembered(store, workshop):
+    p = _join(store, workshop)
+    store.set_step(p.id, 4)
+    assert store.participant_by_token(p.token).current_step == 4
+    store.finish(p.id)
+    first = store.participant_by_token(p.token).finished_at
+    store.finish(p.id)
+    assert store.participant_by_token(p.token).finished_at == first
+
+
+def test_group_answers_only_from_finished_participants_of_that_chain(store, workshop):
+    a, b, other = _join(store, workshop), _join(store, workshop), _join(store, workshop, 1)
+    for p in (a, b, other):
+        store.save_answer(p.id, "doen-action-owner", "4")
+    store.finish(a.id)
+    store.finish(other.id)
+    frame = store.group_answers(workshop.id, workshop.chains[0].id)
+    assert list(frame["participant"]) == [a.pid]
+    assert store.finished_count(workshop.id, workshop.chains[0].id) == 1
+
+
+def test_export_answers_has_documented_columns_and_no_tokens(store, workshop, questionnaire):
+    p = _join(store, workshop)
+    store.save_answer(p.id, "doen-action-owner", "na")
+    rows = list(store.export_answers(questionnaire.phase_of(), "test"))
+    assert len(rows) == 1
+    row = rows[0]
+    assert tuple(row) == Store.EXPORT_ANSWER_COLUMNS
+    assert row["workshop_code"] == "TEST"
+    assert row["chain"] == "Keten A"
+    assert row["phase_id"] == "doen"
+    assert row["value"] == "na"
+    assert row["participant"] == p.pid
+    assert p.token not in str(row) and p.resume_code not in str(row)
+    assert list(store.export_answers(questionnaire.phase_of(), "NOPE")) == []
+
+
+def test_delete_organisation_removes_everything_of_it(store, workshop):
+    p = _join(store, workshop)
+    store.save_answer(p.id, "doen-action-owner", "3")
+    store.save_comment(p.id, "doen", "hi")
+    store.delete_organisation(workshop.organisation_id)
+    assert set(store.counts().values()) == {0}
+
+
+def test_in_memory_store_is_shared_between_pooled_connections():
+    s = Store(":memory:")
+    s.create_organisation("One")
+    results = []
+    t = threading.Thread(target=lambda: results.append(s.organisation_id("One")))
+    t.start()
+    t.join()
+    assert results == [1]
