@@ -524,7 +524,7 @@ class Store:
             if partner and partner not in workshop.partners:
                 raise NotAllowed("unknown partner organisation")
             for _ in range(20):
-                pid = "p" + secrets.token_hex(4)
+                pid = "p" + secrets.token_hex(6)
                 token = secrets.token_urlsafe(16)
                 resume = new_code(RESUME_CODE_LENGTH)
                 clash = db.execute(
@@ -665,6 +665,121 @@ class Store:
         with self._db() as db:
             cur = db.execute(sql, params)
             return pd.DataFrame(cur.fetchall(), columns=columns)
+
+    RESULT_ANSWER_COLUMNS = (
+        "workshop_id",
+        "chain_id",
+        "participant",
+        "role",
+        "partner",
+        "statement_id",
+        "value",
+    )
+
+    def result_answers(self, workshop_ids: Sequence[int]) -> pd.DataFrame:
+        """Answers of finished participants in these workshops (RESULT_ANSWER_COLUMNS).
+
+        One query; the frame is what scoring and the results pages aggregate.
+        """
+        if not workshop_ids:
+            return pd.DataFrame(columns=list(self.RESULT_ANSWER_COLUMNS))
+        marks = ", ".join("?" for _ in workshop_ids)
+        return self._frame(
+            f"""SELECT p.workshop_id, p.chain_id, p.pid, p.role, p.partner, a.statement_id,
+                a.value FROM answer a JOIN participant p ON p.id = a.participant_id
+                WHERE p.workshop_id IN ({marks}) AND p.finished_at IS NOT NULL""",
+            list(workshop_ids),
+            list(self.RESULT_ANSWER_COLUMNS),
+        )
+
+    def result_comments(self, workshop_id: int, chain_id: int) -> pd.DataFrame:
+        """Comments of finished participants of one workshop and chain: phase_id, text.
+
+        Ordered by phase and text (not by time or person), so nobody is singled out.
+        """
+        return self._frame(
+            """SELECT c.phase_id, c.text FROM phase_comment c
+               JOIN participant p ON p.id = c.participant_id
+               WHERE p.workshop_id = ? AND p.chain_id = ? AND p.finished_at IS NOT NULL
+               ORDER BY c.phase_id, c.text""",
+            [workshop_id, chain_id],
+            ["phase_id", "text"],
+        )
+
+    def participation(self, workshop_id: int) -> pd.DataFrame:
+        """Per chain of a workshop: joined and finished counts (chain_id, joined, finished)."""
+        return self._frame(
+            """SELECT wc.chain_id, count(p.id) AS joined, count(p.finished_at) AS finished
+               FROM workshop_chain wc LEFT JOIN participant p
+               ON p.workshop_id = wc.workshop_id AND p.chain_id = wc.chain_id
+               WHERE wc.workshop_id = ? GROUP BY wc.chain_id ORDER BY wc.position""",
+            [workshop_id],
+            ["chain_id", "joined", "finished"],
+        )
+
+    def organisations(self) -> list[dict[str, Any]]:
+        """Every organisation: id, name, is_demo."""
+        return self._query("SELECT id, name, is_demo FROM organisation ORDER BY name")
+
+    def chains(self, organisation_id: int) -> list[Chain]:
+        """The organisation's chains that are not archived, by name."""
+        rows = self._query(
+            "SELECT id, organisation_id, name FROM chain WHERE organisation_id = ? "
+            "AND archived = 0 ORDER BY name",
+            [organisation_id],
+        )
+        return [Chain(r["id"], r["organisation_id"], r["name"]) for r in rows]
+
+    def load_finished_participants(
+        self,
+        workshop: Workshop,
+        participants: Sequence[dict[str, Any]],
+    ) -> int:
+        """Write many finished participants with their answers in one transaction.
+
+        Each item: chain_id, role, partner, answers {statement_id: value}, comments
+        {phase_id: text} (optional), finished_at (ISO text). For demo history, imports and
+        benchmarks; the rules of the live flow (open workshop) do not apply. Returns the
+        number of answers written. Nothing is written when any item is invalid.
+        """
+        chain_ids = {c.id for c in workshop.chains}
+        role_ids = {r.id for r in workshop.roles}
+        rows: list[tuple] = []
+        with self._write() as db:
+            for item in participants:
+                if item["chain_id"] not in chain_ids or item["role"] not in role_ids:
+                    raise NotAllowed("chain or role not offered by the workshop")
+                finished = item["finished_at"]
+                cur = db.execute(
+                    """INSERT INTO participant (pid, token, resume_code, workshop_id, chain_id,
+                       role, partner, current_step, created_at, finished_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, 8, ?, ?)""",
+                    [
+                        "p" + secrets.token_hex(6),
+                        secrets.token_urlsafe(16),
+                        new_code(RESUME_CODE_LENGTH),
+                        workshop.id,
+                        item["chain_id"],
+                        item["role"],
+                        item.get("partner", ""),
+                        finished,
+                        finished,
+                    ],
+                )
+                pid = cur.lastrowid
+                for sid, value in item["answers"].items():
+                    if value not in ANSWER_CODES:
+                        raise NotAllowed(f"unknown answer value {value!r}")
+                    rows.append((pid, sid, value, finished))
+                for phase_id, text in (item.get("comments") or {}).items():
+                    text, _ = clean_text(text, COMMENT_MAX_CHARS)
+                    if text:
+                        db.execute(
+                            "INSERT INTO phase_comment VALUES (?, ?, ?, ?)",
+                            [pid, phase_id, text, finished],
+                        )
+            db.conn.executemany("INSERT INTO answer VALUES (?, ?, ?, ?)", rows)
+        return len(rows)
 
     EXPORT_ANSWER_COLUMNS = (
         "workshop_code",
