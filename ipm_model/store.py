@@ -65,6 +65,11 @@ def new_code(length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def new_token() -> str:
+    """An unguessable link token (128 bits, URL-safe)."""
+    return secrets.token_urlsafe(16)
+
+
 def format_resume_code(code: str) -> str:
     """Show a resume code in two groups of four, easier to copy by hand."""
     return f"{code[:4]}-{code[4:]}" if len(code) == RESUME_CODE_LENGTH else code
@@ -126,6 +131,8 @@ class Workshop:
     partners: tuple[str, ...]
     min_group_size: int
     status: str
+    facilitator_token: str = ""
+    revealed: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -241,6 +248,22 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_access_and_reveal(db: Database) -> None:
+    """Link tokens for facilitators and management teams; the projector's reveal switch."""
+    db.execute("ALTER TABLE organisation ADD COLUMN results_token TEXT")
+    db.execute("ALTER TABLE workshop ADD COLUMN facilitator_token TEXT")
+    db.execute("ALTER TABLE workshop ADD COLUMN revealed INTEGER NOT NULL DEFAULT 0")
+    for (org_id,) in db.execute("SELECT id FROM organisation").fetchall():
+        db.execute("UPDATE organisation SET results_token = ? WHERE id = ?", [new_token(), org_id])
+    for (workshop_id,) in db.execute("SELECT id FROM workshop").fetchall():
+        db.execute(
+            "UPDATE workshop SET facilitator_token = ? WHERE id = ?", [new_token(), workshop_id]
+        )
+    db.execute("CREATE UNIQUE INDEX organisation_results_token ON organisation (results_token)")
+    db.execute("CREATE UNIQUE INDEX workshop_facilitator_token ON workshop (facilitator_token)")
+
+
 class Store:
     """All reads and writes of the app. Thread-safe: each call borrows a pooled connection."""
 
@@ -334,11 +357,32 @@ class Store:
         if not name:
             raise NotAllowed("empty organisation name")
         with self._write() as db:
+            if db.execute("SELECT 1 FROM organisation WHERE name = ?", [name]).fetchone():
+                raise NotAllowed(f"an organisation called {name!r} already exists")
             cur = db.execute(
-                "INSERT INTO organisation (name, is_demo, created_at) VALUES (?, ?, ?)",
-                [name, int(is_demo), now_iso()],
+                """INSERT INTO organisation (name, is_demo, created_at, results_token)
+                   VALUES (?, ?, ?, ?)""",
+                [name, int(is_demo), now_iso(), new_token()],
             )
             return int(cur.lastrowid)
+
+    def organisation(self, organisation_id: int) -> dict[str, Any] | None:
+        """id, name, is_demo, results_token of one organisation."""
+        rows = self._query(
+            "SELECT id, name, is_demo, results_token FROM organisation WHERE id = ?",
+            [organisation_id],
+        )
+        return rows[0] if rows else None
+
+    def organisation_by_results_token(self, token: str | None) -> dict[str, Any] | None:
+        """The organisation whose read-only results link carries this token, or None."""
+        if not token or not isinstance(token, str) or len(token) > 64:
+            return None
+        rows = self._query(
+            "SELECT id, name, is_demo, results_token FROM organisation WHERE results_token = ?",
+            [token],
+        )
+        return rows[0] if rows else None
 
     def organisation_id(self, name: str) -> int | None:
         rows = self._query("SELECT id FROM organisation WHERE name = ?", [name])
@@ -421,8 +465,9 @@ class Store:
                     code = new_code(JOIN_CODE_LENGTH)
             cur = db.execute(
                 """INSERT INTO workshop (organisation_id, code, title, date, questionnaire_id,
-                   questionnaire_version, roles, partners, min_group_size, status, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   questionnaire_version, roles, partners, min_group_size, status, created_at,
+                   facilitator_token)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     organisation_id,
                     code,
@@ -435,6 +480,7 @@ class Store:
                     min_group_size,
                     status,
                     now_iso(),
+                    new_token(),
                 ],
             )
             workshop_id = int(cur.lastrowid)
@@ -478,6 +524,8 @@ class Store:
                 partners=tuple(json.loads(r["partners"])),
                 min_group_size=r["min_group_size"],
                 status=r["status"],
+                facilitator_token=r["facilitator_token"] or "",
+                revealed=bool(r["revealed"]),
             )
             for r in rows
         ]
@@ -493,6 +541,20 @@ class Store:
             return None
         found = self._workshops_where("code = ?", [code])
         return found[0] if found else None
+
+    def workshop_by_facilitator_token(self, token: str | None) -> Workshop | None:
+        """The workshop whose facilitator link carries this token, or None."""
+        if not token or not isinstance(token, str) or len(token) > 64:
+            return None
+        found = self._workshops_where("facilitator_token = ?", [token])
+        return found[0] if found else None
+
+    def set_revealed(self, workshop_id: int, revealed: bool) -> None:
+        """Show or hide the group results on the projector screen."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE workshop SET revealed = ? WHERE id = ?", [int(revealed), workshop_id]
+            )
 
     def workshops(self, organisation_id: int | None = None) -> list[Workshop]:
         if organisation_id is None:

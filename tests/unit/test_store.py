@@ -20,6 +20,9 @@ from ipm_model.store import (
 )
 
 
+ALL_MIGRATIONS = [m.name for m in store_module.migrations.pending(Database(memory=True))]
+
+
 @pytest.fixture
 def workshop(store, questionnaire):
     org = store.create_organisation("Test org")
@@ -46,7 +49,7 @@ def test_migrations_create_schema_on_empty_database(tmp_path):
         db.table_names()
     )
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert [m.name for m in store_module.migrations.applied(db)] == ["m001_initial"]
+    assert [m.name for m in store_module.migrations.applied(db)] == ALL_MIGRATIONS
     s.close()
 
 
@@ -58,8 +61,27 @@ def test_reopening_an_existing_database_keeps_data_and_applies_nothing_twice(tmp
     again = Store(path)
     assert again.organisation_id("Org") == org
     db = Database(sqlite3.connect(path))
-    assert len(store_module.migrations.applied(db)) == 1
+    assert [m.name for m in store_module.migrations.applied(db)] == ALL_MIGRATIONS
     again.close()
+
+
+def test_migrating_a_first_version_database_keeps_its_data_and_adds_tokens(tmp_path):
+    path = tmp_path / "v1.db"
+    db = Database(sqlite3.connect(path))
+    store_module.migrations.apply(db, stop_before="m002_access_and_reveal")
+    db.execute("INSERT INTO organisation (name, created_at) VALUES ('Old org', 'x')")
+    db.execute(
+        """INSERT INTO workshop (organisation_id, code, title, date, questionnaire_id,
+           questionnaire_version, roles, created_at) VALUES (1, 'OLD', 'Old round',
+           '2025-01-01', 'ipm-ketenscan', 1, '[]', 'x')"""
+    )
+    db.conn.commit()
+    db.close()
+    s = Store(path)
+    w = s.workshop_by_code("OLD")
+    assert w.title == "Old round" and len(w.facilitator_token) >= 20 and not w.revealed
+    assert s.organisation(1)["results_token"]
+    s.close()
 
 
 def test_a_new_migration_applies_to_an_existing_database(tmp_path):
@@ -67,17 +89,18 @@ def test_a_new_migration_applies_to_an_existing_database(tmp_path):
     Store(path).close()
     db = Database(sqlite3.connect(path))
     later = Migrations(store_module.migrations.name)
-    later()(store_module.m001_initial)  # already applied: must be skipped
+    for known in store_module.migrations.pending(Database(memory=True)):
+        later(name=known.name)(known.fn)  # already applied: must be skipped
 
     @later()
-    def m002_example(db):
+    def m999_example(db):
         db.execute("ALTER TABLE chain ADD COLUMN colour TEXT")
 
-    assert [m.name for m in later.pending(db)] == ["m002_example"]
+    assert [m.name for m in later.pending(db)] == ["m999_example"]
     later.apply(db)
     later.apply(db)  # re-running is safe
     assert "colour" in db["chain"].columns_dict
-    assert [m.name for m in later.applied(db)] == ["m001_initial", "m002_example"]
+    assert [m.name for m in later.applied(db)] == [*ALL_MIGRATIONS, "m999_example"]
 
 
 def test_two_stores_opening_one_new_file_at_once_both_work(tmp_path):
