@@ -19,7 +19,6 @@ from ipm_model.store import (
     normalize_code,
 )
 
-
 ALL_MIGRATIONS = [m.name for m in store_module.migrations.pending(Database(memory=True))]
 
 
