@@ -26,6 +26,67 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Please try again shortly.",
     ),
     "error.detail": ("Melding voor de beheerder: {detail}", "Note for the administrator: {detail}"),
+    "nav.section.participate": ("Meedoen", "Take part"),
+    "nav.section.results": ("Resultaten", "Results"),
+    "nav.section.facilitate": ("Begeleiden", "Facilitate"),
+    "nav.section.info": ("Info", "Info"),
+    "nav.results": ("Resultaten", "Results"),
+    "nav.compare": ("Ketens vergelijken", "Compare chains"),
+    "nav.progress": ("Voortgang", "Progress"),
+    "nav.console": ("Workshops beheren", "Manage workshops"),
+    "nav.projector": ("Projectiescherm", "Projector screen"),
+    "nav.login": ("Inloggen begeleider", "Facilitator login"),
+    # -- access ----------------------------------------------------------------------------------
+    "access.bad_link": (
+        "Deze link werkt niet (meer). Vraag de begeleider om een nieuwe link.",
+        "This link does not work (any more). Ask the facilitator for a new link.",
+    ),
+    "access.denied": (
+        "Je hebt geen toegang tot deze pagina. Gebruik de link die je van de begeleider kreeg, "
+        "of log in als beheerder.",
+        "You do not have access to this page. Use the link you got from the facilitator, "
+        "or log in as administrator.",
+    ),
+    "access.login_title": ("Inloggen voor begeleiders", "Login for facilitators"),
+    "access.login_intro": (
+        "Begeleiders en beheerders loggen hier in. Deelnemers hebben dit niet nodig: zij "
+        "doen mee met de workshopcode.",
+        "Facilitators and administrators log in here. Participants do not need this: they "
+        "join with the workshop code.",
+    ),
+    "access.password": ("Wachtwoord beheerder", "Administrator password"),
+    "access.login": ("Inloggen", "Log in"),
+    "access.logout": ("Uitloggen", "Log out"),
+    "access.wrong_password": ("Dit wachtwoord klopt niet.", "This password is not right."),
+    "access.no_password": (
+        "Er is geen beheerderswachtwoord ingesteld. Zet `admin_password` in de Streamlit "
+        "secrets of de omgevingsvariabele `IPM_ADMIN_PASSWORD`.",
+        "No administrator password is set. Put `admin_password` in the Streamlit secrets or "
+        "the environment variable `IPM_ADMIN_PASSWORD`.",
+    ),
+    "access.logged_in": ("Je bent ingelogd als beheerder.", "You are logged in as administrator."),
+    "access.has_links": (
+        "Deze sessie heeft toegang via een link: {what}.",
+        "This session has access through a link: {what}.",
+    ),
+    "access.oidc_login": (
+        "Inloggen met je organisatie-account",
+        "Log in with your organisation account",
+    ),
+    "access.oidc_not_admin": (
+        "Je bent ingelogd als {email}, maar dit account is geen beheerder.",
+        "You are logged in as {email}, but this account is not an administrator.",
+    ),
+    "access.throttled": (
+        "Te veel pogingen. Wacht {seconds} seconden en probeer het dan opnieuw.",
+        "Too many attempts. Wait {seconds} seconds and try again.",
+    ),
+    "demo.banner": (
+        "Dit is een demo met verzonnen gegevens. Iedereen mag hier rondkijken en workshops "
+        "beheren. De demo wordt elke {hours} uur teruggezet.",
+        "This is a demo with made-up data. Anyone may look around and manage workshops. "
+        "The demo is reset every {hours} hours.",
+    ),
     # -- start / join --------------------------------------------------------------------------
     "start.intro": (
         "Met deze scan kijkt jullie ketenteam waar je staat in het iPM-ontwikkelmodel. "

@@ -264,6 +264,18 @@ def m002_access_and_reveal(db: Database) -> None:
     db.execute("CREATE UNIQUE INDEX workshop_facilitator_token ON workshop (facilitator_token)")
 
 
+@migrations()
+def m003_organisation_settings(db: Database) -> None:
+    """Roles and partner organisations as settings of the organisation (copied per workshop)."""
+    db.execute("ALTER TABLE organisation ADD COLUMN roles TEXT")
+    db.execute("ALTER TABLE organisation ADD COLUMN partners TEXT NOT NULL DEFAULT '[]'")
+    db.execute("UPDATE organisation SET roles = ?", [_roles_json(DEFAULT_ROLES)])
+
+
+def _roles_json(roles: Sequence[Role]) -> str:
+    return json.dumps([r.__dict__ for r in roles], ensure_ascii=False)
+
+
 class Store:
     """All reads and writes of the app. Thread-safe: each call borrows a pooled connection."""
 
@@ -360,19 +372,53 @@ class Store:
             if db.execute("SELECT 1 FROM organisation WHERE name = ?", [name]).fetchone():
                 raise NotAllowed(f"an organisation called {name!r} already exists")
             cur = db.execute(
-                """INSERT INTO organisation (name, is_demo, created_at, results_token)
-                   VALUES (?, ?, ?, ?)""",
-                [name, int(is_demo), now_iso(), new_token()],
+                """INSERT INTO organisation (name, is_demo, created_at, results_token, roles)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [name, int(is_demo), now_iso(), new_token(), _roles_json(DEFAULT_ROLES)],
             )
             return int(cur.lastrowid)
 
     def organisation(self, organisation_id: int) -> dict[str, Any] | None:
         """id, name, is_demo, results_token of one organisation."""
         rows = self._query(
-            "SELECT id, name, is_demo, results_token FROM organisation WHERE id = ?",
+            """SELECT id, name, is_demo, results_token, roles, partners, created_at
+               FROM organisation WHERE id = ?""",
             [organisation_id],
         )
-        return rows[0] if rows else None
+        if not rows:
+            return None
+        row = rows[0]
+        row["roles"] = tuple(Role(**x) for x in json.loads(row["roles"] or "[]"))
+        row["partners"] = tuple(json.loads(row["partners"] or "[]"))
+        return row
+
+    def set_organisation_roles(self, organisation_id: int, roles: Sequence[Role]) -> None:
+        """Replace the roles new workshops of this organisation offer (ids must be unique)."""
+        ids = [r.id for r in roles]
+        if not roles:
+            raise NotAllowed("at least one role is needed")
+        if len(set(ids)) != len(ids):
+            raise NotAllowed("two roles have the same id")
+        if any(not r.nl.strip() or not r.en.strip() for r in roles):
+            raise NotAllowed("a role needs a name")
+        with self._write() as db:
+            db.execute(
+                "UPDATE organisation SET roles = ? WHERE id = ?",
+                [_roles_json(roles), organisation_id],
+            )
+
+    def set_organisation_partners(self, organisation_id: int, partners: Sequence[str]) -> None:
+        """Replace the partner organisations participants can choose from."""
+        cleaned = []
+        for p in partners:
+            name, _ = clean_text(p, NAME_MAX_CHARS)
+            if name and name.casefold() not in {c.casefold() for c in cleaned}:
+                cleaned.append(name)
+        with self._write() as db:
+            db.execute(
+                "UPDATE organisation SET partners = ? WHERE id = ?",
+                [json.dumps(cleaned, ensure_ascii=False), organisation_id],
+            )
 
     def organisation_by_results_token(self, token: str | None) -> dict[str, Any] | None:
         """The organisation whose read-only results link carries this token, or None."""
@@ -419,11 +465,54 @@ class Store:
         if not name:
             raise NotAllowed("empty chain name")
         with self._write() as db:
+            self._check_chain_name(db, organisation_id, name)
             cur = db.execute(
                 "INSERT INTO chain (organisation_id, name) VALUES (?, ?)",
                 [organisation_id, name],
             )
             return int(cur.lastrowid)
+
+    @staticmethod
+    def _check_chain_name(
+        db: Database, organisation_id: int, name: str, except_id: int | None = None
+    ) -> None:
+        for other_id, other in db.execute(
+            "SELECT id, name FROM chain WHERE organisation_id = ?", [organisation_id]
+        ).fetchall():
+            if other.casefold() == name.casefold() and other_id != except_id:
+                raise NotAllowed(f"a chain called {other!r} already exists")
+
+    def rename_chain(self, chain_id: int, name: str) -> None:
+        """Give a chain a new name (its answers stay with it)."""
+        name, _ = clean_text(name, NAME_MAX_CHARS)
+        if not name:
+            raise NotAllowed("empty chain name")
+        with self._write() as db:
+            row = db.execute(
+                "SELECT organisation_id FROM chain WHERE id = ?", [chain_id]
+            ).fetchone()
+            if row is None:
+                raise NotAllowed("unknown chain")
+            self._check_chain_name(db, row[0], name, except_id=chain_id)
+            db.execute("UPDATE chain SET name = ? WHERE id = ?", [name, chain_id])
+
+    def remove_chain(self, chain_id: int) -> str:
+        """Remove a chain: deleted when nobody answered for it, otherwise archived.
+
+        Returns "deleted" or "archived". Answers are never lost.
+        """
+        with self._write() as db:
+            used = db.execute(
+                "SELECT count(*) FROM participant WHERE chain_id = ?", [chain_id]
+            ).fetchone()[0]
+            in_workshop = db.execute(
+                "SELECT count(*) FROM workshop_chain WHERE chain_id = ?", [chain_id]
+            ).fetchone()[0]
+            if used or in_workshop:
+                db.execute("UPDATE chain SET archived = 1 WHERE id = ?", [chain_id])
+                return "archived"
+            db.execute("DELETE FROM chain WHERE id = ?", [chain_id])
+            return "deleted"
 
     # -- workshops -----------------------------------------------------------------------------
 
@@ -450,7 +539,7 @@ class Store:
         if min_group_size < 1:
             raise NotAllowed("the minimum group size must be 1 or more")
         day = date.fromisoformat(str(workshop_date)).isoformat()
-        roles_json = json.dumps([r.__dict__ for r in roles], ensure_ascii=False)
+        roles_json = _roles_json(roles)
         partners_json = json.dumps(list(partners), ensure_ascii=False)
         with self._write() as db:
             if code is not None:
@@ -548,6 +637,45 @@ class Store:
             return None
         found = self._workshops_where("facilitator_token = ?", [token])
         return found[0] if found else None
+
+    def update_workshop(
+        self,
+        workshop_id: int,
+        *,
+        title: str,
+        workshop_date: str | date,
+        min_group_size: int,
+        chain_ids: Sequence[int],
+    ) -> None:
+        """Change a workshop's settings. A chain with participants cannot be taken out."""
+        title, _ = clean_text(title, NAME_MAX_CHARS)
+        if not title:
+            raise NotAllowed("empty title")
+        if min_group_size < 1:
+            raise NotAllowed("the minimum group size must be 1 or more")
+        if not chain_ids:
+            raise NotAllowed("a workshop needs at least one chain")
+        day = date.fromisoformat(str(workshop_date)).isoformat()
+        with self._write() as db:
+            in_use = {
+                r[0]
+                for r in db.execute(
+                    "SELECT DISTINCT chain_id FROM participant WHERE workshop_id = ?",
+                    [workshop_id],
+                ).fetchall()
+            }
+            if in_use - set(chain_ids):
+                raise NotAllowed("a chain that has participants cannot be taken out")
+            db.execute(
+                "UPDATE workshop SET title = ?, date = ?, min_group_size = ? WHERE id = ?",
+                [title, day, min_group_size, workshop_id],
+            )
+            db.execute("DELETE FROM workshop_chain WHERE workshop_id = ?", [workshop_id])
+            for position, chain_id in enumerate(chain_ids):
+                db.execute(
+                    "INSERT INTO workshop_chain (workshop_id, chain_id, position) VALUES (?, ?, ?)",
+                    [workshop_id, chain_id, position],
+                )
 
     def set_revealed(self, workshop_id: int, revealed: bool) -> None:
         """Show or hide the group results on the projector screen."""

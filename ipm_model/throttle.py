@@ -12,11 +12,12 @@ MAX_WAIT_S = 300.0
 
 @dataclass
 class Throttle:
-    """Counts wrong tries (per session); the wait doubles with each wrong try past the free ones."""
+    """Counts wrong tries; the wait doubles with each wrong try past the free ones."""
 
     failures: int = 0
     blocked_until: float = 0.0
     clock: object = field(default=time.monotonic, repr=False)
+    free_tries: int = FREE_TRIES
 
     def wait_seconds(self) -> int:
         """Seconds left before the next try is allowed (0 when allowed now)."""
@@ -26,11 +27,32 @@ class Throttle:
     def failed(self) -> None:
         """Record a wrong try."""
         self.failures += 1
-        if self.failures >= FREE_TRIES:
-            wait = min(MAX_WAIT_S, BASE_WAIT_S * 2 ** (self.failures - FREE_TRIES))
+        if self.failures >= self.free_tries:
+            wait = min(MAX_WAIT_S, BASE_WAIT_S * 2 ** (self.failures - self.free_tries))
             self.blocked_until = self.clock() + wait
 
     def succeeded(self) -> None:
         """A right try resets the count."""
         self.failures = 0
         self.blocked_until = 0.0
+
+
+class ThrottleGroup:
+    """One Throttle per key (e.g. per client address), thread-safe, with a bounded size."""
+
+    def __init__(self, free_tries: int, max_keys: int = 10_000):
+        import threading
+
+        self._lock = threading.Lock()
+        self._items: dict[str, Throttle] = {}
+        self.free_tries = free_tries
+        self.max_keys = max_keys
+
+    def get(self, key: str) -> Throttle:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                if len(self._items) >= self.max_keys:
+                    self._items.clear()  # a flood of addresses: start counting afresh
+                item = self._items[key] = Throttle(free_tries=self.free_tries)
+            return item

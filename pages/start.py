@@ -5,7 +5,8 @@ import streamlit as st
 from ipm_model.i18n import t
 from ipm_model.store import NotAllowed, StoreError
 from ui.context import current_language, get_store
-from ui.participant import remember_participant, throttle
+from ui.guard import code_guard
+from ui.participant import remember_participant
 
 lang = current_language()
 store = get_store()
@@ -13,7 +14,7 @@ st.title(t("app.title", lang))
 st.write(t("start.intro", lang))
 
 code_param = st.query_params.get("code")
-guard = throttle()
+guard = code_guard()
 workshop = None
 if code_param:
     if guard.wait_seconds():

@@ -9,11 +9,9 @@ import streamlit as st
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.store import Participant, Store, Workshop
-from ipm_model.throttle import Throttle
 from ui.context import get_questionnaire
 
 TOKEN_KEY = "participant-token"
-THROTTLE_KEY = "code-throttle"
 
 
 @dataclass(frozen=True)
@@ -23,13 +21,6 @@ class ScanContext:
     participant: Participant
     workshop: Workshop
     questionnaire: Questionnaire
-
-
-def throttle() -> Throttle:
-    """This session's counter of wrong codes."""
-    if THROTTLE_KEY not in st.session_state:
-        st.session_state[THROTTLE_KEY] = Throttle()
-    return st.session_state[THROTTLE_KEY]
 
 
 def remember_participant(participant: Participant) -> None:

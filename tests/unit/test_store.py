@@ -13,6 +13,7 @@ from ipm_model import store as store_module
 from ipm_model.store import (
     COMMENT_MAX_CHARS,
     NotAllowed,
+    Role,
     Store,
     StoreError,
     format_resume_code,
@@ -359,3 +360,89 @@ def test_in_memory_store_is_shared_between_pooled_connections():
     t.start()
     t.join()
     assert results == [1]
+
+
+def test_chain_names_are_unique_per_organisation_ignoring_case(store, workshop):
+    org = workshop.organisation_id
+    with pytest.raises(NotAllowed, match="already exists"):
+        store.add_chain(org, "keten a")
+    with pytest.raises(NotAllowed, match="already exists"):
+        store.rename_chain(workshop.chains[1].id, "KETEN A")
+    store.rename_chain(workshop.chains[1].id, "Keten B2")
+    assert [c.name for c in store.chains(org)] == ["Keten A", "Keten B2"]
+
+
+def test_removing_a_chain_with_answers_archives_it(store, workshop):
+    org = workshop.organisation_id
+    p = _join(store, workshop)
+    store.save_answer(p.id, "doen-action-owner", "4")
+    assert store.remove_chain(workshop.chains[0].id) == "archived"
+    spare = store.add_chain(org, "Unused")
+    assert store.remove_chain(spare) == "deleted"
+    assert [c.name for c in store.chains(org)] == ["Keten B"]
+    assert store.answers(p.id) == {"doen-action-owner": "4"}
+    assert store.workshop(workshop.id).chains[0].name == "Keten A"  # history keeps it
+
+
+def test_update_workshop_and_chains_in_use(store, workshop):
+    _join(store, workshop, chain_index=0)
+    store.update_workshop(
+        workshop.id,
+        title="Ronde 1b",
+        workshop_date="2026-03-02",
+        min_group_size=5,
+        chain_ids=[workshop.chains[0].id],
+    )
+    w = store.workshop(workshop.id)
+    assert (w.title, w.date, w.min_group_size, len(w.chains)) == ("Ronde 1b", "2026-03-02", 5, 1)
+    with pytest.raises(NotAllowed, match="has participants"):
+        store.update_workshop(
+            workshop.id,
+            title="x",
+            workshop_date="2026-03-02",
+            min_group_size=3,
+            chain_ids=[workshop.chains[1].id] if len(workshop.chains) > 1 else [999],
+        )
+    with pytest.raises(NotAllowed):
+        store.update_workshop(
+            workshop.id,
+            title=" ",
+            workshop_date="2026-03-02",
+            min_group_size=3,
+            chain_ids=[workshop.chains[0].id],
+        )
+    with pytest.raises(ValueError):
+        store.update_workshop(
+            workshop.id,
+            title="x",
+            workshop_date="31-02-2026",
+            min_group_size=3,
+            chain_ids=[workshop.chains[0].id],
+        )
+
+
+def test_organisation_roles_and_partners(store, workshop):
+    org = workshop.organisation_id
+    assert store.organisation(org)["roles"][0].id == "mt"
+    store.set_organisation_partners(org, ["Partner X", " partner x ", "", "Partner Y"])
+    assert store.organisation(org)["partners"] == ("Partner X", "Partner Y")
+    with pytest.raises(NotAllowed, match="same id"):
+        store.set_organisation_roles(org, [Role("a", "A", "A"), Role("a", "B", "B")])
+    store.set_organisation_roles(org, [Role("a", "Rol A", "Role A")])
+    assert store.organisation(org)["roles"] == (Role("a", "Rol A", "Role A"),)
+
+
+def test_duplicate_organisation_name_is_refused(store, workshop):
+    with pytest.raises(NotAllowed, match="already exists"):
+        store.create_organisation("Test org")
+
+
+def test_results_and_facilitator_tokens_find_their_owner(store, workshop):
+    org = store.organisation(workshop.organisation_id)
+    assert store.organisation_by_results_token(org["results_token"])["id"] == org["id"]
+    assert store.workshop_by_facilitator_token(workshop.facilitator_token).id == workshop.id
+    for bad in (None, "", "x", "y" * 1000, org["results_token"] + "x"):
+        assert store.organisation_by_results_token(bad) is None
+        assert store.workshop_by_facilitator_token(bad) is None
+    store.set_revealed(workshop.id, True)
+    assert store.workshop(workshop.id).revealed
