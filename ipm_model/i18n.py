@@ -87,6 +87,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "This is a demo with made-up data. Anyone may look around and manage workshops. "
         "The demo is reset every {hours} hours.",
     ),
+    "share.qr_title": ("QR-code om mee te doen", "QR code to take part"),
+    "share.handout_scan": (
+        "Scan de QR-code met je tablet of telefoon",
+        "Scan the QR code with your tablet or phone",
+    ),
+    "share.handout_code": (
+        "Of ga naar de link en vul deze code in:",
+        "Or open the link and enter this code:",
+    ),
+    "share.handout_foot": (
+        "Je antwoorden zijn anoniem. Het invullen duurt ongeveer 15 minuten.",
+        "Your answers are anonymous. It takes about 15 minutes.",
+    ),
     # -- start / join --------------------------------------------------------------------------
     "start.intro": (
         "Met deze scan kijkt jullie ketenteam waar je staat in het iPM-ontwikkelmodel. "

@@ -1,0 +1,73 @@
+"""Sharing a workshop: join links, QR codes (segno) and a printable one-page handout."""
+
+from __future__ import annotations
+
+import html
+import io
+from urllib.parse import urlencode
+
+import segno
+
+from ipm_model.i18n import t
+
+
+def join_url(base_url: str, code: str, lang: str = "nl") -> str:
+    """The link that opens the start page with the workshop code filled in."""
+    query = {"code": code} if lang == "nl" else {"code": code, "lang": lang}
+    return f"{base_url.rstrip('/')}/?{urlencode(query)}"
+
+
+def facilitator_url(base_url: str, token: str) -> str:
+    """The link that gives one workshop's console and projector screen."""
+    return f"{base_url.rstrip('/')}/console?{urlencode({'f': token})}"
+
+
+def results_url(base_url: str, token: str) -> str:
+    """The read-only results link of an organisation."""
+    return f"{base_url.rstrip('/')}/results?{urlencode({'r': token})}"
+
+
+def qr_svg(url: str, *, scale: int = 8, title: str = "") -> str:
+    """The URL as an inline SVG QR code (quiet zone included), with an accessible title."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=scale, title=title or None, dark="#000", light="#fff")
+    return svg.replace("<svg ", '<svg role="img" ', 1)
+
+
+def qr_png(url: str, *, scale: int = 12) -> bytes:
+    """The URL as a PNG QR code, for downloading or printing."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+def handout_html(*, title: str, date: str, code: str, url: str, lang: str) -> str:
+    """A self-contained A4 page with the code, the link and the QR code; prints well."""
+    e = html.escape
+    qr = qr_svg(url, scale=10, title=t("share.qr_title", lang))
+    return f"""<!doctype html>
+<html lang="{e(lang)}"><head><meta charset="utf-8">
+<title>{e(title)} - {e(t("app.title", lang))}</title>
+<style>
+  @page {{ size: A4; margin: 18mm; }}
+  body {{ font-family: "Source Sans 3", "Source Sans Pro", Arial, sans-serif; color: #111;
+         text-align: center; margin: 0; }}
+  h1 {{ font-size: 26pt; margin: 0 0 4mm; }}
+  .date {{ font-size: 14pt; color: #444; margin-bottom: 10mm; }}
+  .step {{ font-size: 16pt; margin: 6mm 0 2mm; }}
+  .code {{ font-size: 64pt; font-weight: 700; letter-spacing: 6pt; margin: 2mm 0 8mm; }}
+  .url {{ font-size: 13pt; word-break: break-all; margin-top: 4mm; }}
+  svg {{ width: 90mm; height: 90mm; }}
+  .foot {{ margin-top: 12mm; font-size: 12pt; color: #444; }}
+</style></head>
+<body>
+  <h1>{e(title)}</h1>
+  <div class="date">{e(date)}</div>
+  <div class="step">{e(t("share.handout_scan", lang))}</div>
+  {qr}
+  <div class="url">{e(url)}</div>
+  <div class="step">{e(t("share.handout_code", lang))}</div>
+  <div class="code">{e(code)}</div>
+  <div class="foot">{e(t("share.handout_foot", lang))}</div>
+</body></html>
+"""
