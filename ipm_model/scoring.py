@@ -1,25 +1,69 @@
-"""Answers -> phase scores. Pure functions on pandas frames; no database, no Streamlit.
+"""Answers -> phase scores, group statistics and the rules for showing them.
 
-Rules (also in the README):
+Pure, vectorised functions on pandas frames; no database, no Streamlit. An answer frame has
+the columns participant, statement_id, value ("1".."5", "dk", "na") plus any grouping
+columns (Store.result_answers gives workshop_id, chain_id, role and partner).
+
+Scores (also in the README)
 - A participant's phase score is the mean of their answered 1–5 values in that phase.
   "Weet ik niet" (dk) and "Niet van toepassing" (na) are left out of the mean and counted.
-- A phase score is only given when at least MIN_ANSWERED_SHARE of the phase's statements
-  have a 1–5 answer; otherwise the score is missing ("not enough answers"), never 0.
-- A group's phase score is the mean of its participants' phase scores (each person counts
-  once), with n = the number of participants who have a score in that phase.
+- A phase score is only given when at least MIN_ANSWERED_SHARE (60%) of the phase's
+  statements have a 1–5 answer; otherwise the score is missing ("not enough answers"),
+  never 0.
+- A group's phase mean is the mean of its participants' phase scores (each person counts
+  once); n is the number of participants with a score in that phase, sd the sample
+  standard deviation of those scores.
+- Per group and phase, dist_1..dist_5 count the answers (not people) with that value over
+  the phase's statements. The don't-know rate is dk answers / answer slots, where the
+  slots are participants x statements of the phase: a statement somebody skipped counts
+  as a slot, so the rates of 1–5, dk and na plus the skipped share add up to 1. The same
+  for not applicable. Per statement the slots are simply the participants.
+
+Anonymity (suppress_small_groups; minimum group size DEFAULT_MIN_GROUP_SIZE = 3, a setting
+per workshop). Two tiers, decided per cell (group x phase, or group x statement):
+1. A group with fewer participants than the minimum is suppressed: no mean, sd,
+   distribution, dk/na counts or rates; only its participant count stays.
+2. A mean (with sd and distribution) is only shown when at least the minimum number of
+   people have a score (n); otherwise the cell shows "not enough answers" while its
+   dk/na rates, which cover every participant of the group, stay visible.
+3. Breakdowns (a parent group such as workshop x chain split by role or by partner
+   organisation): the sub-groups partition the parent, so "parent minus the shown
+   sub-groups" describes the hidden ones. That remainder must be either nobody or at
+   least the minimum. While it is 1..minimum-1 people, the smallest still-shown sub-group
+   of that parent is hidden too (ties: the first in row order). This is checked for the
+   participant counts (tier 1) and, per phase or statement, for the people with a score
+   (tier 2). The parent is taken to be shown whenever it is large enough itself, so use
+   this for one breakdown level under a top-level group. Show one breakdown at a time: a
+   cross-tabulation (role x partner) or two breakdowns of the same parent side by side
+   can still be combined and is not covered by this rule.
+
+Phase order signal (phase_order_signals): the phases build on each other, so a later phase
+that scores ORDER_SIGNAL_THRESHOLD (0.75 points) or more above an earlier phase is flagged
+("Doen scoort hoog, maar Structuur is nog zwak"). Every earlier phase counts as a
+foundation; per later phase only its weakest earlier phase is reported (ties: the
+earliest), to keep the list short. Missing scores are ignored.
+
+Questionnaire versions: statements keep their ids across versions. A trend over workshops
+that used different versions (comparable_answers) uses only the statements that every
+version has in the same phase, and reports the dropped ones. Scores on that subset apply
+the same 60% rule to the shared statements of each phase (the `statement_ids` parameter).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ipm_model.questionnaire import Questionnaire
+from ipm_model.phases import PHASE_IDS
+from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
 
 MIN_ANSWERED_SHARE = 0.6
 DEFAULT_MIN_GROUP_SIZE = 3
+ORDER_SIGNAL_THRESHOLD = 0.75
+DEFAULT_GROUPS: tuple[str, ...] = ("workshop_id", "chain_id")
 
 PARTICIPANT_SCORE_COLUMNS = [
     "participant",
@@ -31,60 +75,175 @@ PARTICIPANT_SCORE_COLUMNS = [
     "statements",
 ]
 
+DIST_COLUMNS = [f"dist_{v}" for v in range(1, 6)]
+# Per answer code in ANSWER_CODES order ("1".."5", "dk", "na"): the column that counts it.
+COUNT_COLUMNS = [*DIST_COLUMNS, "dont_know", "not_applicable"]
+_VALUES = np.arange(1, 6, dtype=float)
 
-def _statement_frame(questionnaire: Questionnaire) -> pd.DataFrame:
+GROUP_STAT_COLUMNS = [
+    "phase_id",
+    "participants",
+    "statements",
+    "n",
+    "mean",
+    "sd",
+    "dont_know",
+    "not_applicable",
+    "dont_know_rate",
+    "not_applicable_rate",
+    *DIST_COLUMNS,
+]
+STATEMENT_STAT_COLUMNS = [
+    "phase_id",
+    "statement_id",
+    "participants",
+    "n",
+    "mean",
+    "sd",
+    "dont_know",
+    "not_applicable",
+    "dont_know_rate",
+    "not_applicable_rate",
+    *DIST_COLUMNS,
+]
+# What the anonymity tiers hide: scores need n people, everything else needs the group.
+SCORE_COLUMNS = ["mean", "sd", *DIST_COLUMNS]
+RATE_COLUMNS = ["dont_know", "not_applicable", "dont_know_rate", "not_applicable_rate"]
+
+_ALL = "_all"  # the grouping key when a caller asks for no grouping at all
+
+
+# -- shared building blocks ------------------------------------------------------------------
+
+
+def _scope(questionnaire: Questionnaire, statement_ids: Iterable[str] | None) -> pd.DataFrame:
+    """The statements to score (statement_id, phase_id), in questionnaire order."""
+    keep = None if statement_ids is None else set(statement_ids)
     return pd.DataFrame(
-        [(s.id, s.phase_id) for s in questionnaire.statements],
+        [(s.id, s.phase_id) for s in questionnaire.statements if keep is None or s.id in keep],
         columns=["statement_id", "phase_id"],
     )
+
+
+def _statements_per_phase(questionnaire: Questionnaire, scope: pd.DataFrame) -> pd.Series:
+    """Number of in-scope statements per phase, every phase in model order (0 when none)."""
+    phases = [p.id for p in questionnaire.phases]
+    return scope.groupby("phase_id").size().reindex(phases, fill_value=0).astype(int)
+
+
+def _coded(answers: pd.DataFrame, scope: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Answers to in-scope statements with their phase and one 0/1 column per answer code.
+
+    Answers to unknown statements and unknown values are dropped.
+    """
+    # Index lookups instead of Series.map: several times faster on (Arrow) string columns.
+    statement = pd.Index(scope["statement_id"]).get_indexer(answers["statement_id"])
+    code = pd.Index(ANSWER_CODES).get_indexer(answers["value"])
+    keep = (statement >= 0) & (code >= 0)
+    frame = answers.loc[keep, [*keys, "statement_id"]].reset_index(drop=True)
+    frame["phase_id"] = scope["phase_id"].to_numpy()[statement[keep]]
+    onehot = np.eye(len(COUNT_COLUMNS), dtype=np.int64)[code[keep]]
+    return pd.concat([frame, pd.DataFrame(onehot, columns=COUNT_COLUMNS)], axis=1)
+
+
+def _phase_score(
+    total: np.ndarray, answered: np.ndarray, statements: np.ndarray, min_share: float
+) -> np.ndarray:
+    """Mean of the answered values, NaN when fewer than min_share of the statements count."""
+    enough = (answered >= np.ceil(min_share * statements - 1e-9)) & (answered > 0)
+    return np.where(enough, total / np.maximum(answered, 1), np.nan)
+
+
+def _participant_phase_counts(
+    coded: pd.DataFrame, keys: list[str], per_phase: pd.Series, min_share: float
+) -> pd.DataFrame:
+    """Per key x phase (keys end with participant): counts, answered, total and score.
+
+    Only key x phase combinations with at least one answer get a row.
+    """
+    counts = (
+        coded.groupby([*keys, "phase_id"], sort=False, dropna=False)[COUNT_COLUMNS]
+        .sum()
+        .reset_index()
+    )
+    dist = counts[DIST_COLUMNS].to_numpy()
+    counts["answered"] = dist.sum(axis=1)
+    counts["total"] = dist @ _VALUES
+    counts["statements"] = counts["phase_id"].map(per_phase).to_numpy()
+    counts["score"] = _phase_score(
+        counts["total"].to_numpy(),
+        counts["answered"].to_numpy(),
+        counts["statements"].to_numpy(),
+        min_share,
+    )
+    return counts
+
+
+def _keyed(answers: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The answers and the grouping columns; a constant key when `by` is empty."""
+    if by:
+        return answers, list(by)
+    return answers.assign(**{_ALL: 0}), [_ALL]
+
+
+def _groups(answers: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Every group (sorted by its key values) with its number of participants."""
+    people = answers[[*keys, "participant"]].drop_duplicates()
+    return people.groupby(keys, sort=True, dropna=False).size().rename("participants").reset_index()
+
+
+def _group_columns(stats: pd.DataFrame) -> list[str]:
+    """The grouping columns of a stats frame: the columns before phase_id."""
+    columns = list(stats.columns)
+    return columns[: columns.index("phase_id")]
+
+
+def _finish(frame: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """Drop the constant key again and put the columns in their documented order."""
+    keys = [k for k in keys if k != _ALL]
+    return frame[[*keys, *columns]].reset_index(drop=True)
+
+
+# -- per participant ---------------------------------------------------------------------------
 
 
 def participant_phase_scores(
     answers: pd.DataFrame,
     questionnaire: Questionnaire,
     min_share: float = MIN_ANSWERED_SHARE,
+    *,
+    statement_ids: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Score every participant on every phase.
 
     `answers` has columns participant, statement_id, value ("1".."5", "dk", "na").
-    Answers to statements the questionnaire does not know are ignored. Returns one row per
-    participant and phase (model order) with PARTICIPANT_SCORE_COLUMNS.
+    Answers to statements the questionnaire does not know are ignored; with
+    `statement_ids`, only those statements count (and the 60% rule applies to them).
+    Returns one row per participant and phase (model order) with PARTICIPANT_SCORE_COLUMNS.
     """
-    statements = _statement_frame(questionnaire)
-    per_phase = statements.groupby("phase_id", sort=False).size()
-    participants = pd.unique(answers["participant"]) if len(answers) else []
-    grid = pd.MultiIndex.from_product(
-        [participants, [p.id for p in questionnaire.phases]], names=["participant", "phase_id"]
+    scope = _scope(questionnaire, statement_ids)
+    per_phase = _statements_per_phase(questionnaire, scope)
+    people = pd.unique(answers["participant"])
+    counts = _participant_phase_counts(
+        _coded(answers, scope, ["participant"]), ["participant"], per_phase, min_share
     )
-    if len(answers) == 0:
-        frame = pd.DataFrame(index=grid).reset_index()
-        for col in PARTICIPANT_SCORE_COLUMNS[2:]:
-            frame[col] = pd.Series(dtype=float if col == "score" else int)
-        return frame[PARTICIPANT_SCORE_COLUMNS]
-    merged = answers[["participant", "statement_id", "value"]].merge(
-        statements, on="statement_id", how="inner"
+    grid = pd.MultiIndex.from_product([people, per_phase.index], names=["participant", "phase_id"])
+    frame = (
+        counts.set_index(["participant", "phase_id"])[["answered", "total", *COUNT_COLUMNS]]
+        .reindex(grid, fill_value=0)
+        .reset_index()
     )
-    numeric = pd.to_numeric(merged["value"], errors="coerce")
-    merged = merged.assign(
-        num=numeric,
-        dk=(merged["value"] == "dk").astype(int),
-        na=(merged["value"] == "na").astype(int),
+    frame["statements"] = frame["phase_id"].map(per_phase)
+    frame["score"] = _phase_score(
+        frame["total"].to_numpy(dtype=float),
+        frame["answered"].to_numpy(dtype=float),
+        frame["statements"].to_numpy(dtype=float),
+        min_share,
     )
-    grouped = merged.groupby(["participant", "phase_id"], sort=False).agg(
-        total=("num", "sum"),
-        answered=("num", "count"),
-        dont_know=("dk", "sum"),
-        not_applicable=("na", "sum"),
+    frame = frame.astype(
+        {c: int for c in ("answered", "dont_know", "not_applicable", "statements")}
+        | {"score": float}
     )
-    frame = grouped.reindex(grid, fill_value=0).reset_index()
-    frame["statements"] = frame["phase_id"].map(per_phase).astype(int)
-    enough = frame["answered"] >= np.ceil(min_share * frame["statements"] - 1e-9)
-    enough &= frame["answered"] > 0
-    frame["score"] = np.where(
-        enough, frame["total"] / frame["answered"].where(frame["answered"] > 0, 1), np.nan
-    )
-    for col in ("answered", "dont_know", "not_applicable"):
-        frame[col] = frame[col].astype(int)
     return frame[PARTICIPANT_SCORE_COLUMNS]
 
 
@@ -118,6 +277,306 @@ def group_phase_summary(participant_scores: pd.DataFrame) -> pd.DataFrame:
         }
     ).reset_index()
     return summary
+
+
+# -- per group ---------------------------------------------------------------------------------
+
+
+def group_phase_stats(
+    answers: pd.DataFrame,
+    questionnaire: Questionnaire,
+    by: Sequence[str] = DEFAULT_GROUPS,
+    min_share: float = MIN_ANSWERED_SHARE,
+    *,
+    statement_ids: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Per group x phase: participants, n, mean, sd, dk/na counts and rates, dist_1..dist_5.
+
+    One row per group (sorted by the `by` values) and phase (model order); columns: `by`,
+    then GROUP_STAT_COLUMNS. Raw numbers: apply suppress_small_groups before showing them.
+    `statements` is the number of statements scored in the phase (fewer with
+    `statement_ids`). See the module docstring for the definitions.
+    """
+    answers, keys = _keyed(answers, by)
+    scope = _scope(questionnaire, statement_ids)
+    per_phase = _statements_per_phase(questionnaire, scope)
+    people_keys = [*keys, "participant"]
+    per_person = _participant_phase_counts(
+        _coded(answers, scope, people_keys), people_keys, per_phase, min_share
+    )
+    agg = per_person.groupby([*keys, "phase_id"], sort=False, dropna=False).agg(
+        n=("score", "count"),
+        mean=("score", "mean"),
+        sd=("score", "std"),
+        **{c: (c, "sum") for c in COUNT_COLUMNS},
+    )
+    phases = per_phase.rename("statements").rename_axis("phase_id").reset_index()
+    frame = _groups(answers, keys).merge(phases, how="cross")
+    frame = frame.merge(agg.reset_index(), on=[*keys, "phase_id"], how="left")
+    counts = ["n", *COUNT_COLUMNS]
+    frame[counts] = frame[counts].fillna(0).astype(int)
+    slots = frame["participants"] * frame["statements"]
+    frame["dont_know_rate"] = frame["dont_know"] / slots
+    frame["not_applicable_rate"] = frame["not_applicable"] / slots
+    return _finish(frame, keys, GROUP_STAT_COLUMNS)
+
+
+def statement_stats(
+    answers: pd.DataFrame,
+    questionnaire: Questionnaire,
+    by: Sequence[str] = DEFAULT_GROUPS,
+    *,
+    statement_ids: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Per group x statement: n answered 1–5, mean, sd, dist_1..dist_5, dk/na counts and rates.
+
+    One row per group (sorted by the `by` values) and statement (questionnaire order);
+    columns: `by`, then STATEMENT_STAT_COLUMNS. Rates are per participant of the group.
+    """
+    answers, keys = _keyed(answers, by)
+    scope = _scope(questionnaire, statement_ids)
+    coded = _coded(answers, scope, keys)
+    agg = (
+        coded.groupby([*keys, "statement_id"], sort=False, dropna=False)[COUNT_COLUMNS]
+        .sum()
+        .reset_index()
+    )
+    frame = _groups(answers, keys).merge(scope, how="cross")
+    frame = frame.merge(agg, on=[*keys, "statement_id"], how="left")
+    frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].fillna(0).astype(int)
+    dist = frame[DIST_COLUMNS].to_numpy(dtype=float)
+    n = dist.sum(axis=1)
+    total = dist @ _VALUES
+    squares = dist @ _VALUES**2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Integer sums keep n*squares - total**2 exact, so identical answers give sd 0.
+        variance = (n * squares - total**2) / (n * (n - 1))
+        frame["mean"] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+    frame["n"] = n.astype(int)
+    frame["sd"] = np.where(n > 1, np.sqrt(np.maximum(variance, 0)), np.nan)
+    frame["dont_know_rate"] = frame["dont_know"] / frame["participants"]
+    frame["not_applicable_rate"] = frame["not_applicable"] / frame["participants"]
+    return _finish(frame, keys, STATEMENT_STAT_COLUMNS)
+
+
+# -- anonymity -----------------------------------------------------------------------------
+
+
+def _complementary(
+    cell: np.ndarray, size: np.ndarray, hidden: np.ndarray, parent_shown: np.ndarray, minimum: int
+) -> np.ndarray:
+    """Hide more sub-groups until every parent cell's hidden remainder is 0 or >= minimum.
+
+    `cell` numbers the parent cells; rows are sub-groups. Each round hides, in every parent
+    cell whose remainder is 1..minimum-1, its smallest shown sub-group (first row on ties).
+    """
+    hidden = hidden.copy()
+    parent_size = np.bincount(cell, weights=size)
+    order = np.lexsort((np.arange(len(cell)), size, cell))
+    while True:
+        shown_size = np.bincount(
+            cell, weights=np.where(hidden, 0, size), minlength=len(parent_size)
+        )
+        remainder = (parent_size - shown_size)[cell]
+        candidate = parent_shown & ~hidden & (remainder > 0) & (remainder < minimum)
+        if not candidate.any():
+            return hidden
+        rows = order[candidate[order]]
+        _, first = np.unique(cell[rows], return_index=True)
+        hidden[rows[first]] = True
+
+
+def suppress_small_groups(
+    stats: pd.DataFrame,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    *,
+    parent: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Apply the anonymity rule (module docstring) to group_phase_stats or statement_stats.
+
+    Adds `suppressed` (the group is hidden: tier 1) and `scores_hidden` (no mean, sd or
+    distribution: tier 1 or 2); hidden values become NaN, participant and n counts stay.
+    With `parent` (the grouping columns of the undivided group, e.g. workshop_id and
+    chain_id when `stats` is by workshop_id, chain_id and role), the breakdown rule also
+    hides sub-groups that could be found by subtracting shown results from the parent.
+    """
+    groups = _group_columns(stats)
+    cell_column = "statement_id" if "statement_id" in stats.columns else "phase_id"
+    out = stats.copy()
+    participants = out["participants"].to_numpy(dtype=float)
+    n = out["n"].to_numpy(dtype=float)
+    suppressed = participants < min_group_size
+    scores_hidden = suppressed | (n < min_group_size)
+    if parent is not None:
+        parent = list(parent)
+        if not set(parent) < set(groups):
+            raise ValueError(f"parent {parent} must be a part of the grouping columns {groups}")
+        cell = out.groupby([*parent, cell_column], sort=False, dropna=False).ngroup().to_numpy()
+        parent_people = np.bincount(cell, weights=participants)[cell]
+        parent_n = np.bincount(cell, weights=n)[cell]
+        parent_ok = parent_people >= min_group_size
+        suppressed = _complementary(cell, participants, suppressed, parent_ok, min_group_size)
+        scores_hidden |= suppressed
+        scores_hidden = _complementary(
+            cell, n, scores_hidden, parent_ok & (parent_n >= min_group_size), min_group_size
+        )
+    score_columns = [c for c in SCORE_COLUMNS if c in out.columns]
+    rate_columns = [c for c in RATE_COLUMNS if c in out.columns]
+    out[score_columns + rate_columns] = out[score_columns + rate_columns].astype(float)
+    out.loc[scores_hidden, score_columns] = np.nan
+    out.loc[suppressed, rate_columns] = np.nan
+    out["suppressed"] = suppressed
+    out["scores_hidden"] = scores_hidden
+    return out
+
+
+# -- signals and rankings --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseOrderSignal:
+    """A later phase scores clearly higher than an earlier phase it builds on."""
+
+    later_phase: str
+    earlier_phase: str
+    later_score: float
+    earlier_score: float
+    gap: float
+
+
+def phase_order_signals(
+    phase_means: Mapping[str, float] | pd.Series | pd.DataFrame,
+    threshold: float = ORDER_SIGNAL_THRESHOLD,
+) -> list[PhaseOrderSignal]:
+    """Flag later phases that score `threshold` or more above their weakest earlier phase.
+
+    `phase_means`: {phase_id: mean}, a Series indexed by phase_id, or a one-group frame
+    with phase_id and mean columns. Missing (NaN) scores are ignored. In model order.
+    """
+    if isinstance(phase_means, pd.DataFrame):
+        if phase_means["phase_id"].duplicated().any():
+            raise ValueError("phase_order_signals takes the phase means of one group")
+        phase_means = phase_means.set_index("phase_id")["mean"]
+    scores = np.array([float(phase_means.get(p, np.nan)) for p in PHASE_IDS])
+    signals = []
+    for later in range(1, len(PHASE_IDS)):
+        earlier = scores[:later]
+        if np.isnan(scores[later]) or np.isnan(earlier).all():
+            continue
+        weakest = int(np.nanargmin(earlier))  # the first of equal minima: the earliest
+        gap = scores[later] - earlier[weakest]
+        if gap >= threshold - 1e-9:
+            signals.append(
+                PhaseOrderSignal(
+                    later_phase=PHASE_IDS[later],
+                    earlier_phase=PHASE_IDS[weakest],
+                    later_score=float(scores[later]),
+                    earlier_score=float(earlier[weakest]),
+                    gap=float(gap),
+                )
+            )
+    return signals
+
+
+def _ranked(stats: pd.DataFrame, column: str, keep: pd.Series, top: int) -> pd.DataFrame:
+    """Rows where `keep`, per group by `column` descending, ties in row order; `top` each."""
+    groups = _group_columns(stats)
+    ranked = stats.assign(_row=np.arange(len(stats)))[keep.to_numpy()]
+    ranked = ranked.sort_values(
+        [*groups, column, "_row"], ascending=[True] * len(groups) + [False, True]
+    )
+    ranked = (
+        ranked.groupby(groups, sort=False, dropna=False).head(top) if groups else ranked.head(top)
+    )
+    return ranked.drop(columns="_row").reset_index(drop=True)
+
+
+def most_disagreement(stats: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """Per group the `top` statements with the largest sd (most disagreement).
+
+    Takes statement_stats (best after suppress_small_groups: hidden sd is left out).
+    Ties keep the statement order.
+    """
+    return _ranked(stats, "sd", stats["sd"].notna(), top)
+
+
+def dont_know_hotspots(stats: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """Per group the `top` rows with the highest don't-know rate (only rates above 0).
+
+    Works on statement_stats or group_phase_stats; ties keep the row order.
+    """
+    return _ranked(stats, "dont_know_rate", stats["dont_know_rate"] > 0, top)
+
+
+def score_changes(
+    before: pd.DataFrame, after: pd.DataFrame, on: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Per phase (and `on` columns) the change in mean between two rounds.
+
+    Columns: `on`, phase_id, mean_before, mean_after, change, n_before, n_after. Sorted by
+    change, largest gain first and largest drop last; phases without a change (a score
+    missing or hidden in either round) come at the end, in model order.
+    """
+    keys = [*on, "phase_id"]
+    for name, frame in (("before", before), ("after", after)):
+        if frame.duplicated(keys).any():
+            raise ValueError(f"'{name}' has more than one row per {keys}; pass `on`")
+    merged = before[[*keys, "mean", "n"]].merge(
+        after[[*keys, "mean", "n"]], on=keys, how="outer", suffixes=("_before", "_after")
+    )
+    merged["change"] = merged["mean_after"] - merged["mean_before"]
+    merged["_phase"] = merged["phase_id"].map({p: i for i, p in enumerate(PHASE_IDS)})
+    merged = merged.sort_values(
+        ["change", *on, "_phase"], ascending=[False] + [True] * (len(on) + 1), na_position="last"
+    )
+    columns = [*keys, "mean_before", "mean_after", "change", "n_before", "n_after"]
+    return merged[columns].reset_index(drop=True)
+
+
+# -- questionnaire versions --------------------------------------------------------------------
+
+
+def shared_statements(*questionnaires: Questionnaire) -> tuple[str, ...]:
+    """Statement ids every questionnaire has, in the same phase; in the first one's order."""
+    if not questionnaires:
+        return ()
+    common = set.intersection(*({(s.id, s.phase_id) for s in q.statements} for q in questionnaires))
+    return tuple(s.id for s in questionnaires[0].statements if (s.id, s.phase_id) in common)
+
+
+@dataclass(frozen=True)
+class ComparableAnswers:
+    """Answers restricted to the statements all questionnaire versions share."""
+
+    answers: pd.DataFrame
+    shared: tuple[str, ...]
+    dropped: tuple[str, ...]
+
+
+def comparable_answers(
+    answers: pd.DataFrame,
+    questionnaires: Mapping[int, Questionnaire],
+    workshop_column: str = "workshop_id",
+) -> ComparableAnswers:
+    """Restrict answers of several workshops to the statements all their questionnaires share.
+
+    `questionnaires` maps each workshop id in `answers` to the questionnaire it used.
+    `dropped` lists the statement ids some version has but not all (first-seen order). Score
+    the result with `statement_ids=shared` so the 60% rule uses the shared statements.
+    """
+    missing = set(answers[workshop_column]) - set(questionnaires)
+    if missing:
+        raise ValueError(f"no questionnaire given for workshop(s) {sorted(missing)}")
+    versions = list(questionnaires.values())
+    shared = shared_statements(*versions)
+    kept = set(shared)
+    every = dict.fromkeys(s.id for q in versions for s in q.statements)
+    dropped = tuple(sid for sid in every if sid not in kept)
+    restricted = answers[answers["statement_id"].isin(kept)].reset_index(drop=True)
+    return ComparableAnswers(answers=restricted, shared=shared, dropped=dropped)
+
+
+# -- participant progress ----------------------------------------------------------------------
 
 
 def answered_count(answers: Mapping[str, str], questionnaire: Questionnaire) -> int:
