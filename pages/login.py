@@ -13,6 +13,9 @@ from ui.access import (
 )
 from ui.context import current_language
 from ui.guard import login_guard
+from ui.router import ensure_routed
+
+ensure_routed()
 
 lang = current_language()
 st.title(t("access.login_title", lang))

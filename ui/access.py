@@ -112,3 +112,68 @@ def log_out() -> None:
     st.session_state[LINK_KEYS] = {}
     for key in ("r", "f"):
         st.query_params.pop(key, None)
+
+
+def require(allowed: bool, lang: str) -> None:
+    """Stop the page with a clear message when this session may not see it."""
+    if not allowed:
+        st.error(t("access.denied", lang))
+        st.page_link("pages/login.py", label=t("nav.login", lang))
+        st.stop()
+
+
+DEMO_RESET_HOURS_DEFAULT = 24
+
+
+def demo_reset_hours() -> int:
+    raw = os.environ.get("IPM_DEMO_RESET_HOURS") or _secret("demo_reset_hours") or ""
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEMO_RESET_HOURS_DEFAULT
+
+
+class _DemoClock:
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.checked_at = 0.0
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_clock() -> _DemoClock:
+    return _DemoClock()
+
+
+def ensure_demo(store: Store) -> int:
+    """In demo mode: the demo organisation's id; created when missing, reset when it is due.
+
+    Checked at most once a minute per process; the reset itself runs under a lock so that
+    two sessions cannot rebuild the demo at the same time.
+    """
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from ipm_model.demo import DEMO_ORGANISATION, create_demo
+    from ipm_model.questionnaire import default_questionnaire
+
+    clock = _demo_clock()
+    with clock.lock:
+        org_id = store.organisation_id(DEMO_ORGANISATION)
+        if org_id is None:
+            return create_demo(store, default_questionnaire(), reset=True).organisation_id
+        if time.monotonic() - clock.checked_at < 60:
+            return org_id
+        clock.checked_at = time.monotonic()
+        created = store.organisation(org_id)["created_at"]
+        age = datetime.now(UTC) - datetime.fromisoformat(created)
+        if age > timedelta(hours=demo_reset_hours()):
+            org_id = reset_demo(store)
+        return org_id
+
+
+def reset_demo(store: Store) -> int:
+    """Rebuild the demo organisation to its starting state; return its new id."""
+    from ipm_model.demo import create_demo
+    from ipm_model.questionnaire import default_questionnaire
+
+    st.cache_data.clear()
+    return create_demo(store, default_questionnaire(), reset=True).organisation_id

@@ -30,9 +30,14 @@ def _tooltip_titles(lang: str) -> dict[str, str]:
 
 
 def show_radar(
-    data: pd.DataFrame, labels: Mapping[str, str], lang: str, *, title: str = ""
+    data: pd.DataFrame,
+    labels: Mapping[str, str],
+    lang: str,
+    *,
+    title: str = "",
+    table: bool = True,
 ) -> None:
-    """A radar of the seven phases plus the same numbers as a table underneath."""
+    """A radar of the seven phases plus (unless table=False) the same numbers as a table."""
     rows = tuple(
         tuple(None if pd.isna(v) else v for v in row)
         for row in data[list(charts.RADAR_COLUMNS)].itertuples(index=False, name=None)
@@ -41,11 +46,12 @@ def show_radar(
     spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()))
     with st.container(key="radar-box"):
         st.vega_lite_chart(spec, theme=None, width="content")
-    table = charts.radar_table(data, labels)
-    table.index.name = t("result.phase", lang)
-    st.dataframe(table, width="stretch", column_config=_score_columns(table))
-    st.caption(t("result.table_caption", lang))
+    if table:
+        numbers = charts.radar_table(data, labels)
+        numbers.index.name = t("result.phase", lang)
+        st.dataframe(numbers, width="stretch", column_config=_score_columns(numbers))
+        st.caption(t("result.table_caption", lang))
 
 
-def _score_columns(table: pd.DataFrame) -> dict:
-    return {c: st.column_config.NumberColumn(format="%.1f") for c in table.columns}
+def _score_columns(numbers: pd.DataFrame) -> dict:
+    return {c: st.column_config.NumberColumn(format="%.1f") for c in numbers.columns}

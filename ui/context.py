@@ -67,3 +67,21 @@ def language_switch() -> str:
             label_visibility="collapsed",
         )
     return current_language()
+
+
+def base_url() -> str:
+    """scheme://host[:port][/base path] of this app, from the browser's URL ("" if unknown)."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 - older runtimes and AppTest have no URL
+        url = ""
+    url = url.split("?", 1)[0].split("#", 1)[0]
+    for page in PAGE_PATHS:
+        if url.endswith("/" + page):
+            url = url[: -len(page) - 1]
+            break
+    return url.rstrip("/")
+
+
+# The url_path of every page (app.py); base_url() strips them off the current URL.
+PAGE_PATHS = ("scan", "about", "results", "compare", "progress", "console", "projector", "login")

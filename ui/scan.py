@@ -10,6 +10,7 @@ from ipm_model.i18n import t
 from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
 from ipm_model.scoring import answered_count, open_statements
 from ipm_model.store import COMMENT_MAX_CHARS, NotAllowed, Store, StoreError, format_resume_code
+from ui.context import base_url
 from ui.participant import ScanContext
 from ui.result import show_result
 
@@ -303,19 +304,7 @@ def _resume_box(ctx: ScanContext, lang: str) -> None:
     st.divider()
     code = format_resume_code(ctx.participant.resume_code)
     st.caption(t("scan.resume_info", lang, code=code))
-    base = _base_url()
+    base = base_url()
     link = f"{base}/scan?p={ctx.participant.token}"
     st.caption(f"{t('scan.resume_link', lang)}:")
     st.code(link, language=None, wrap_lines=True)
-
-
-def _base_url() -> str:
-    try:
-        url = st.context.url or ""
-    except Exception:  # noqa: BLE001 - older runtimes or tests have no URL
-        url = ""
-    # st.context.url is the page URL without query; keep only scheme://host[:port][/base]
-    for suffix in ("/scan", "/start", "/about"):
-        if url.endswith(suffix):
-            url = url[: -len(suffix)]
-    return url.rstrip("/")

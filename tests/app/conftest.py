@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from ipm_model.demo import create_demo
@@ -13,6 +14,23 @@ from ipm_model.questionnaire import default_questionnaire
 from ipm_model.store import Store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """Run as a long-running server does: st.navigation mode, not the old pages/ folder mode.
+
+    AppTest recreates its PagesManager before every run, which switches Streamlit's old
+    `pages/` folder mode back on (a real server does that once, before the first
+    st.navigation call; ui/router.py handles that first request and a browser test covers it).
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture

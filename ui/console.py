@@ -1,0 +1,385 @@
+"""Facilitator console: organisation set-up, workshops (create, open/close, share, progress)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ipm_model.access import Grant
+from ipm_model.i18n import escape_markdown, t
+from ipm_model.questionnaire import available_questionnaires
+from ipm_model.share import facilitator_url, handout_html, join_url, qr_png, qr_svg, results_url
+from ipm_model.store import (
+    WORKSHOP_CLOSED,
+    WORKSHOP_OPEN,
+    NotAllowed,
+    Role,
+    Store,
+    StoreError,
+    Workshop,
+)
+from ui.context import base_url
+
+MIN_GROUP_RANGE = (3, 10)
+
+
+def _notice(kind: str, text: str) -> None:
+    """Keep a message for the next run (after st.rerun)."""
+    st.session_state.setdefault("console-notices", []).append((kind, text))
+
+
+def show_notices() -> None:
+    for kind, text in st.session_state.pop("console-notices", []):
+        getattr(st, kind)(text)
+
+
+def _safe(action, lang: str, ok_text: str | None = None) -> bool:
+    """Run a store write; turn refusals and database trouble into messages."""
+    try:
+        action()
+    except NotAllowed as exc:
+        st.error(t("console.refused", lang, reason=str(exc)))
+        return False
+    except StoreError as exc:
+        st.error(t("error.database", lang))
+        st.caption(t("error.detail", lang, detail=str(exc)))
+        return False
+    except ValueError:
+        st.error(t("console.bad_date", lang))
+        return False
+    if ok_text:
+        _notice("success", ok_text)
+    return True
+
+
+def _action_button(label: str, key: str, action, lang: str, ok_text: str | None = None) -> None:
+    """A button that runs a store write and reruns the page when it worked."""
+    if st.button(label, key=key) and _safe(action, lang, ok_text):
+        st.rerun()
+
+
+# -- which organisation and workshops --------------------------------------------------------------
+
+
+def visible_organisations(store: Store, grant: Grant) -> list[dict]:
+    """Organisations this session may run workshops for."""
+    orgs = store.organisations()
+    if grant.admin:
+        return orgs
+    own = set(grant.facilitator_organisations)
+    own |= {w.organisation_id for w in store.workshops() if w.id in grant.workshops}
+    return [o for o in orgs if o["id"] in own]
+
+
+def visible_workshops(store: Store, grant: Grant, organisation_id: int) -> list[Workshop]:
+    """The organisation's workshops this session may run, newest first."""
+    found = [
+        w
+        for w in store.workshops(organisation_id)
+        if grant.can_run_workshop(w.id, w.organisation_id)
+    ]
+    return sorted(found, key=lambda w: (w.date, w.id), reverse=True)
+
+
+# -- workshop cards ---------------------------------------------------------------------------
+
+
+def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> None:
+    """Status, open/close, reveal, share and progress of one workshop."""
+    w = workshop
+    status = t("console.status_open" if w.is_open else "console.status_closed", lang)
+    with st.container(border=True, key=f"ws-{w.id}"):
+        st.subheader(f"{escape_markdown(w.title)} · {w.date}", anchor=False)
+        st.markdown(t("console.code_status", lang, code=w.code, status=status))
+        with st.container(horizontal=True):
+            if w.is_open:
+                _action_button(
+                    t("console.close", lang),
+                    f"close-{w.id}",
+                    lambda: store.set_workshop_status(w.id, WORKSHOP_CLOSED),
+                    lang,
+                )
+            else:
+                _action_button(
+                    t("console.reopen", lang),
+                    f"open-{w.id}",
+                    lambda: store.set_workshop_status(w.id, WORKSHOP_OPEN),
+                    lang,
+                )
+            _action_button(
+                t("console.hide" if w.revealed else "console.reveal", lang),
+                f"reveal-{w.id}",
+                lambda: store.set_revealed(w.id, not w.revealed),
+                lang,
+            )
+            st.page_link(
+                "pages/projector.py",
+                label=t("console.to_projector", lang),
+                query_params={"w": str(w.id)},
+            )
+        _progress(store, w, lang)
+        with st.expander(t("console.share", lang)):
+            _share(w, grant, lang)
+        if grant.can_manage_organisation(w.organisation_id):
+            with st.expander(t("console.edit", lang)):
+                _edit_form(store, w, lang)
+
+
+def _progress(store: Store, w: Workshop, lang: str) -> None:
+    counts = store.participation(w.id)
+    names = {c.id: c.name for c in w.chains}
+    table = pd.DataFrame(
+        {
+            t("console.chain", lang): [names.get(c, "?") for c in counts["chain_id"]],
+            t("console.joined", lang): counts["joined"].astype(int),
+            t("console.finished", lang): counts["finished"].astype(int),
+        }
+    )
+    st.caption(
+        t(
+            "console.progress_total",
+            lang,
+            joined=int(counts["joined"].sum()),
+            finished=int(counts["finished"].sum()),
+        )
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _share(w: Workshop, grant: Grant, lang: str) -> None:
+    url = join_url(base_url(), w.code)
+    left, right = st.columns([1, 2])
+    with left:
+        st.html(qr_svg(url, scale=5, title=t("share.qr_title", lang)))
+    with right:
+        st.markdown(t("console.share_code", lang, code=w.code))
+        st.code(url, language=None, wrap_lines=True)
+        st.download_button(
+            t("console.download_qr", lang),
+            data=qr_png(url),
+            file_name=f"qr-{w.code}.png",
+            mime="image/png",
+            key=f"qr-{w.id}",
+            on_click="ignore",
+        )
+        st.download_button(
+            t("console.download_handout", lang),
+            data=handout_html(title=w.title, date=w.date, code=w.code, url=url, lang=lang),
+            file_name=f"handout-{w.code}.html",
+            mime="text/html",
+            key=f"handout-{w.id}",
+            on_click="ignore",
+        )
+    if grant.can_manage_organisation(w.organisation_id):
+        st.caption(t("console.facilitator_link", lang))
+        st.code(facilitator_url(base_url(), w.facilitator_token), language=None, wrap_lines=True)
+
+
+def _edit_form(store: Store, w: Workshop, lang: str) -> None:
+    chains = store.chains(w.organisation_id)
+    options = {c.id: c.name for c in chains} | {c.id: c.name for c in w.chains}
+    with st.form(f"edit-{w.id}"):
+        title = st.text_input(t("console.title", lang), value=w.title, max_chars=120)
+        day = st.date_input(t("console.date", lang), value=date.fromisoformat(w.date))
+        picked = st.multiselect(
+            t("console.chains", lang),
+            list(options),
+            default=[c.id for c in w.chains],
+            format_func=options.get,
+        )
+        size = st.number_input(
+            t("console.min_group", lang),
+            min_value=MIN_GROUP_RANGE[0],
+            max_value=MIN_GROUP_RANGE[1],
+            value=max(MIN_GROUP_RANGE[0], min(MIN_GROUP_RANGE[1], w.min_group_size)),
+            help=t("console.min_group_help", lang),
+        )
+        save = st.form_submit_button(t("console.save", lang))
+    if save:
+        if not title.strip():
+            st.error(t("console.need_title", lang))
+        elif not picked:
+            st.error(t("console.need_chain", lang))
+        elif _safe(
+            lambda: store.update_workshop(
+                w.id,
+                title=title,
+                workshop_date=day,
+                min_group_size=int(size),
+                chain_ids=picked,
+            ),
+            lang,
+            t("console.saved", lang),
+        ):
+            st.rerun()
+
+
+# -- creating a workshop --------------------------------------------------------------------------
+
+
+def new_workshop_form(store: Store, organisation: dict, lang: str) -> None:
+    chains = store.chains(organisation["id"])
+    if not chains:
+        st.info(t("console.no_chains", lang))
+        return
+    versions = sorted(available_questionnaires(), key=lambda k: (k[0], -k[1]))
+    with st.form("new-workshop", clear_on_submit=False):
+        title = st.text_input(t("console.title", lang), max_chars=120)
+        day = st.date_input(t("console.date", lang), value=date.today())
+        picked = st.multiselect(
+            t("console.chains", lang),
+            [c.id for c in chains],
+            default=[c.id for c in chains],
+            format_func={c.id: c.name for c in chains}.get,
+        )
+        version = st.selectbox(
+            t("console.questionnaire", lang),
+            versions,
+            format_func=lambda k: f"{k[0]} v{k[1]}",
+        )
+        size = st.number_input(
+            t("console.min_group", lang),
+            min_value=MIN_GROUP_RANGE[0],
+            max_value=MIN_GROUP_RANGE[1],
+            value=3,
+            help=t("console.min_group_help", lang),
+        )
+        code = st.text_input(
+            t("console.code_optional", lang), max_chars=12, help=t("console.code_help", lang)
+        )
+        create = st.form_submit_button(t("console.create", lang), type="primary")
+    if not create:
+        return
+    if not title.strip():
+        st.error(t("console.need_title", lang))
+        return
+    if not picked:
+        st.error(t("console.need_chain", lang))
+        return
+    from ipm_model.questionnaire import questionnaire_for
+
+    created: list[Workshop] = []
+
+    def make() -> None:
+        created.append(
+            store.create_workshop(
+                organisation["id"],
+                title=title,
+                workshop_date=day,
+                chain_ids=picked,
+                questionnaire=questionnaire_for(*version),
+                roles=organisation["roles"],
+                partners=organisation["partners"],
+                min_group_size=int(size),
+                code=code.strip() or None,
+            )
+        )
+
+    if _safe(make, lang):
+        _notice("success", t("console.created", lang, code=created[0].code))
+        st.rerun()
+
+
+# -- organisation settings ------------------------------------------------------------------------
+
+
+def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
+    org_id = organisation["id"]
+    st.markdown(f"**{t('console.chains', lang)}**")
+    for chain in store.chains(org_id):
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            new_name = st.text_input(
+                t("console.chain_name", lang),
+                value=chain.name,
+                key=f"chain-name-{chain.id}",
+                max_chars=120,
+            )
+            _action_button(
+                t("console.rename", lang),
+                f"rename-{chain.id}",
+                lambda c=chain, n=new_name: store.rename_chain(c.id, n),
+                lang,
+                t("console.saved", lang),
+            )
+            _action_button(
+                t("console.remove", lang),
+                f"remove-{chain.id}",
+                lambda c=chain: _notice(
+                    "info",
+                    t(
+                        "console.archived"
+                        if store.remove_chain(c.id) == "archived"
+                        else "console.deleted",
+                        lang,
+                        name=c.name,
+                    ),
+                ),
+                lang,
+            )
+    with st.form("add-chain", clear_on_submit=True):
+        name = st.text_input(t("console.new_chain", lang), max_chars=120)
+        if st.form_submit_button(t("console.add", lang)):
+            if not name.strip():
+                st.error(t("console.need_name", lang))
+            elif _safe(lambda: store.add_chain(org_id, name), lang, t("console.saved", lang)):
+                st.rerun()
+
+    st.markdown(f"**{t('console.partners', lang)}**")
+    with st.form("partners"):
+        text = st.text_area(
+            t("console.partners_help", lang),
+            value="\n".join(organisation["partners"]),
+            max_chars=5000,
+        )
+        if st.form_submit_button(t("console.save", lang)) and _safe(
+            lambda: store.set_organisation_partners(org_id, text.splitlines()),
+            lang,
+            t("console.saved", lang),
+        ):
+            st.rerun()
+
+    st.markdown(f"**{t('console.roles', lang)}**")
+    roles = pd.DataFrame([r.__dict__ for r in organisation["roles"]], columns=["id", "nl", "en"])
+    edited = st.data_editor(
+        roles,
+        num_rows="dynamic",
+        hide_index=True,
+        key=f"roles-{org_id}",
+        column_config={
+            "id": st.column_config.TextColumn(t("console.role_id", lang), max_chars=30),
+            "nl": st.column_config.TextColumn(t("console.role_nl", lang), max_chars=80),
+            "en": st.column_config.TextColumn(t("console.role_en", lang), max_chars=80),
+        },
+    )
+    if st.button(t("console.save_roles", lang), key="save-roles"):
+        rows = edited.fillna("").astype(str).to_dict("records")
+        rows = [r for r in rows if any(v.strip() for v in r.values())]
+        new_roles = [
+            Role(
+                (r["id"] or r["nl"]).strip().lower().replace(" ", "-")[:30],
+                r["nl"].strip() or r["en"].strip(),
+                r["en"].strip() or r["nl"].strip(),
+            )
+            for r in rows
+        ]
+        if _safe(
+            lambda: store.set_organisation_roles(org_id, new_roles), lang, t("console.saved", lang)
+        ):
+            st.rerun()
+
+
+def new_organisation_form(store: Store, lang: str) -> None:
+    with st.form("new-org", clear_on_submit=True):
+        name = st.text_input(t("console.org_name", lang), max_chars=120)
+        if st.form_submit_button(t("console.create_org", lang)):
+            if not name.strip():
+                st.error(t("console.need_name", lang))
+            elif _safe(lambda: store.create_organisation(name), lang, t("console.saved", lang)):
+                st.rerun()
+
+
+def results_link(organisation: dict, lang: str) -> None:
+    st.caption(t("console.results_link", lang))
+    st.code(results_url(base_url(), organisation["results_token"]), language=None, wrap_lines=True)

@@ -1,0 +1,116 @@
+"""The live projector screen: join code and QR, counts per chain, group radars in batches."""
+
+from __future__ import annotations
+
+import html
+import threading
+
+import pandas as pd
+import streamlit as st
+
+from ipm_model.i18n import t
+from ipm_model.live import DEFAULT_BATCH, REFRESH_SECONDS, Counts, publish_due
+from ipm_model.questionnaire import Questionnaire
+from ipm_model.scoring import group_phase_summary, participant_phase_scores
+from ipm_model.share import join_url, qr_svg
+from ipm_model.store import Store, Workshop
+from ui.charts import show_radar
+from ui.context import base_url
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+def _live_state(_store: Store, workshop_id: int) -> tuple[Workshop | None, pd.DataFrame]:
+    """Workshop settings and counts per chain; one query per refresh for all screens."""
+    return _store.workshop(workshop_id), _store.participation(workshop_id)
+
+
+class _Snapshots:
+    """The group results each chain's screen shows, shared by every screen in this process."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items: dict[tuple[int, int], tuple[int, pd.DataFrame]] = {}
+
+
+@st.cache_resource(show_spinner=False)
+def _snapshots() -> _Snapshots:
+    return _Snapshots()
+
+
+def _snapshot(
+    store: Store, q: Questionnaire, w: Workshop, chain_id: int, counts: Counts, forced: bool
+) -> tuple[int, pd.DataFrame] | None:
+    """The snapshot to show for one chain, replaced only when a new batch is due."""
+    shots = _snapshots()
+    key = (w.id, chain_id)
+    with shots.lock:
+        current = shots.items.get(key)
+        shown = current[0] if current else None
+        if publish_due(
+            shown, counts, batch=DEFAULT_BATCH, min_group=w.min_group_size, forced=forced
+        ):
+            scores = participant_phase_scores(store.group_answers(w.id, chain_id), q)
+            current = (counts.finished, group_phase_summary(scores))
+            shots.items[key] = current
+        return current
+
+
+def join_panel(w: Workshop, lang: str) -> None:
+    url = join_url(base_url(), w.code)
+    st.markdown(f"## {t('projector.join', lang)}")
+    st.html(qr_svg(url, scale=9, title=t("share.qr_title", lang)))
+    st.html(
+        f"<div class='ipm-code'>{html.escape(w.code)}</div>"
+        f"<div class='ipm-url'>{html.escape(url)}</div>"
+    )
+
+
+def live_panel(store: Store, q: Questionnaire, workshop_id: int, lang: str) -> None:
+    """Counts and (when revealed) radars; refreshed every few seconds by the page fragment."""
+    w, participation = _live_state(store, workshop_id)
+    if w is None:
+        st.error(t("projector.gone", lang))
+        return
+    names = {c.id: c.name for c in w.chains}
+    forced = st.session_state.pop("projector-force", False)
+    total_joined = int(participation["joined"].sum())
+    total_finished = int(participation["finished"].sum())
+    counts_text = t("projector.counts", lang, joined=total_joined, finished=total_finished)
+    st.html(f"<div class='ipm-counts'>{html.escape(counts_text)}</div>")
+    table = pd.DataFrame(
+        {
+            t("console.chain", lang): [names.get(c, "?") for c in participation["chain_id"]],
+            t("console.joined", lang): participation["joined"].astype(int),
+            t("console.finished", lang): participation["finished"].astype(int),
+        }
+    )
+    st.table(table.set_index(t("console.chain", lang)))
+    if not w.revealed:
+        st.info(t("projector.hidden", lang))
+        return
+    shown = 0
+    columns = st.columns(min(4, max(1, len(w.chains))))
+    for index, row in enumerate(participation.itertuples()):
+        counts = Counts(joined=int(row.joined), finished=int(row.finished))
+        snap = _snapshot(store, q, w, int(row.chain_id), counts, forced)
+        with columns[index % len(columns)]:
+            name = names.get(int(row.chain_id), "?")
+            if snap is None:
+                st.caption(t("projector.too_few", lang, chain=name, min=w.min_group_size))
+                continue
+            finished, summary = snap
+            ok = summary["n"] >= w.min_group_size
+            data = pd.DataFrame(
+                {
+                    "series": name,
+                    "phase_id": summary["phase_id"],
+                    "score": summary["mean"].where(ok),
+                    "n": summary["n"].where(ok, 0).astype(int),
+                    "sd": summary["sd"].where(ok),
+                }
+            )
+            show_radar(data, q.phase_names(lang), lang, title=name, table=False)
+            st.caption(t("projector.based_on", lang, count=finished))
+            shown += 1
+    if shown:
+        st.caption(t("projector.batches", lang, batch=DEFAULT_BATCH))
