@@ -1,5 +1,7 @@
 """iPM Ketenscan: the router. Page config, language, access, navigation; pages do the rest."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ipm_model.i18n import t
@@ -23,34 +25,36 @@ if demo_org is not None:
     st.info(t("demo.banner", lang, hours=demo_reset_hours()), icon=":material/science:")
 link_error_message(lang)
 
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+
+def page(name: str, icon: str, *, default: bool = False) -> st.Page:
+    """pages/<name>.py at /<name>, titled in the interface language."""
+    return st.Page(
+        PAGES / f"{name}.py",
+        title=t(f"nav.{name}", lang),
+        icon=f":material/{icon}:",
+        url_path=None if default else name,
+        default=default,
+    )
+
+
+# A page a visitor may not use is left out of the menu; the page itself refuses too.
 pages = {
     t("nav.section.participate", lang): [
-        st.Page(
-            "pages/start.py", title=t("nav.start", lang), icon=":material/login:", default=True
-        ),
-        st.Page(
-            "pages/scan.py", title=t("nav.scan", lang), icon=":material/checklist:", url_path="scan"
-        ),
-    ],
-}
-if grant.sees_console():
-    pages[t("nav.section.facilitate", lang)] = [
-        st.Page(
-            "pages/console.py",
-            title=t("nav.console", lang),
-            icon=":material/tune:",
-            url_path="console",
-        ),
-        st.Page(
-            "pages/projector.py",
-            title=t("nav.projector", lang),
-            icon=":material/cast:",
-            url_path="projector",
-        ),
+        page("start", "login", default=True),
+        page("scan", "checklist"),
     ]
-pages[t("nav.section.info", lang)] = [
-    st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about"),
-    st.Page("pages/login.py", title=t("nav.login", lang), icon=":material/key:", url_path="login"),
-]
+}
+if grant.sees_results():
+    pages[t("nav.section.results", lang)] = [
+        page("results", "radar"),
+        page("compare", "compare_arrows"),
+        page("progress", "trending_up"),
+    ]
+if grant.sees_console():
+    pages[t("nav.section.facilitate", lang)] = [page("console", "tune"), page("projector", "cast")]
+pages[t("nav.section.info", lang)] = [page("about", "info"), page("login", "key")]
 with routing():
     st.navigation(pages, position="top").run()

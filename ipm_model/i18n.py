@@ -210,6 +210,109 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "projector.update_now": ("Uitslag nu bijwerken", "Update result now"),
     "projector.gone": ("Deze workshop bestaat niet meer.", "This workshop no longer exists."),
+    # -- results ------------------------------------------------------------------------------
+    "results.no_organisation": (
+        "Er zijn nog geen resultaten die je mag bekijken.",
+        "There are no results you may view yet.",
+    ),
+    "results.round": ("Ronde", "Round"),
+    "results.empty": (
+        "Nog geen antwoorden in deze ronde. Zodra deelnemers de scan afronden, zie je hier "
+        "de uitslag.",
+        "No answers in this round yet. Once participants finish the scan, the result shows here.",
+    ),
+    "results.too_few": (
+        "Nog te weinig deelnemers in deze keten: {count} van minimaal {min}. Zo blijft "
+        "iedereen anoniem.",
+        "Too few participants in this chain so far: {count} of at least {min}. That keeps "
+        "everyone anonymous.",
+    ),
+    "results.based_on": (
+        "Uitslag van {count} deelnemers uit keten {chain}.",
+        "Result of {count} participants from chain {chain}.",
+    ),
+    "results.all_chains": ("Alle ketens", "All chains"),
+    "results.per_phase": ("Per fase", "Per phase"),
+    "results.dk_rate": ("Weet ik niet", "Don't know"),
+    "results.na_rate": ("N.v.t.", "N/A"),
+    "results.order_signal": (
+        "{later} scoort hoog ({later_score}), maar {earlier} is nog zwak ({earlier_score}). "
+        "De fases bouwen op elkaar voort: begin bij {earlier}.",
+        "{later} scores high ({later_score}), but {earlier} is still weak ({earlier_score}). "
+        "The phases build on each other: start with {earlier}.",
+    ),
+    "results.conversation": (
+        "Voor het volgende ketengesprek: begin bij {phase}. Openingsvraag: {question}",
+        "For the next chain meeting: start with {phase}. Opening question: {question}",
+    ),
+    "results.disagreement": ("Meeste verschil van mening", "Most disagreement"),
+    "results.disagreement_help": (
+        "Uitspraken waarover de groep het minst eens is (spreiding). Goed om te bespreken.",
+        "Statements the group agrees on least (spread). Good to discuss.",
+    ),
+    "results.dont_know": ("Vaak 'weet ik niet'", "Often 'don't know'"),
+    "results.dont_know_help": (
+        "Hier ontbreekt kennis of informatie in de keten.",
+        "Here the chain lacks knowledge or information.",
+    ),
+    "results.no_dont_know": ("Niemand koos 'weet ik niet'.", "Nobody chose 'don't know'."),
+    "results.comments": ("Opmerkingen van deelnemers", "Comments from participants"),
+    "results.no_comments": ("Geen opmerkingen.", "No comments."),
+    "compare.scope": ("Vergelijk in", "Compare in"),
+    "compare.scope_round": ("Eén ronde", "One round"),
+    "compare.scope_period": ("Een periode", "A period"),
+    "compare.period": ("Periode", "Period"),
+    "compare.chains": ("Ketens", "Chains"),
+    "compare.title": ("Ketens naast elkaar", "Chains side by side"),
+    "compare.hidden": (
+        "Niet getoond (minder dan {min} deelnemers): {chains}.",
+        "Not shown (fewer than {min} participants): {chains}.",
+    ),
+    "compare.heatmap": ("Alle fases in één overzicht", "All phases at a glance"),
+    "compare.within": (
+        "Binnen één keten: rollen en organisaties",
+        "Within one chain: roles and organisations",
+    ),
+    "compare.within_help": (
+        "Zo zie je of het MT, het ketenteam en de werkvloer hetzelfde beeld hebben. Een groep "
+        "verschijnt pas vanaf {min} mensen, en nooit zo dat je een kleine groep kunt uitrekenen.",
+        "This shows whether the MT, the chain team and the front line see the same picture. A "
+        "group shows only from {min} people, and never so that a small group can be worked out.",
+    ),
+    "compare.within_round_only": (
+        "Kies één ronde om rollen en organisaties te vergelijken.",
+        "Choose one round to compare roles and organisations.",
+    ),
+    "compare.by": ("Verdeel naar", "Split by"),
+    "compare.by_role": ("Rol", "Role"),
+    "compare.by_partner": ("Organisatie", "Organisation"),
+    "compare.perspectives": ("Perspectieven", "Perspectives"),
+    "compare.within_too_few": (
+        "Geen enkele groep heeft {min} of meer deelnemers. Daarom tonen we hier niets.",
+        "No group has {min} or more participants, so nothing is shown here.",
+    ),
+    "compare.hidden_groups": (
+        "Sommige groepen zijn verborgen: te klein (minder dan {min}), of uit te rekenen uit "
+        "de andere.",
+        "Some groups are hidden: too small (fewer than {min}), or derivable from the others.",
+    ),
+    "progress.versions": (
+        "De vragenlijst veranderde tussen de rondes. De lijnen gebruiken alleen de {shared} "
+        "uitspraken die in alle rondes hetzelfde waren ({dropped} niet meegeteld).",
+        "The questionnaire changed between rounds. The lines use only the {shared} statements "
+        "that were the same in every round ({dropped} left out).",
+    ),
+    "progress.trend": ("Per fase door de tijd", "Each phase over time"),
+    "progress.changes": ("Verschil: {before} → {after}", "Change: {before} → {after}"),
+    "progress.before": ("Vorige", "Before"),
+    "progress.after": ("Laatste", "Latest"),
+    "progress.change": ("Verschil", "Change"),
+    "progress.n_before": ("n vorige", "n before"),
+    "progress.n_after": ("n laatste", "n latest"),
+    "progress.one_round": (
+        "Na een tweede ronde zie je hier wat er veranderde.",
+        "After a second round you will see here what changed.",
+    ),
     # -- start / join --------------------------------------------------------------------------
     "start.intro": (
         "Met deze scan kijkt jullie ketenteam waar je staat in het iPM-ontwikkelmodel. "

@@ -55,3 +55,55 @@ def show_radar(
 
 def _score_columns(numbers: pd.DataFrame) -> dict:
     return {c: st.column_config.NumberColumn(format="%.1f") for c in numbers.columns}
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _heatmap_spec(
+    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], tips: tuple
+) -> dict:
+    data = pd.DataFrame(list(rows), columns=["chain", "phase_id", "score", "n"])
+    return charts.heatmap_chart(data, dict(labels), tooltip_titles=dict(tips)).to_dict()
+
+
+def show_heatmap(data: pd.DataFrame, labels: Mapping[str, str], lang: str) -> None:
+    """Chains x phases with the scores printed in the cells."""
+    rows = tuple(
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in data[["chain", "phase_id", "score", "n"]].itertuples(index=False, name=None)
+    )
+    tips = {
+        "chain": t("console.chain", lang),
+        "phase": t("result.phase", lang),
+        "score": t("result.score", lang),
+        "n": t("result.n", lang),
+    }
+    spec = _heatmap_spec(rows, tuple(labels.items()), tuple(tips.items()))
+    st.vega_lite_chart(spec, theme=None, width="content")
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _trend_spec(
+    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], order: tuple, tips: tuple
+) -> dict:
+    data = pd.DataFrame(list(rows), columns=["round", "phase_id", "score", "n"])
+    return charts.trend_chart(
+        data, dict(labels), round_order=list(order), tooltip_titles=dict(tips)
+    ).to_dict()
+
+
+def show_trend(
+    data: pd.DataFrame, labels: Mapping[str, str], round_order: list[str], lang: str
+) -> None:
+    """A line per phase over the rounds, with n in the tooltip."""
+    rows = tuple(
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in data[["round", "phase_id", "score", "n"]].itertuples(index=False, name=None)
+    )
+    tips = {
+        "round": t("results.round", lang),
+        "phase": t("result.phase", lang),
+        "score": t("result.score", lang),
+        "n": t("result.n", lang),
+    }
+    spec = _trend_spec(rows, tuple(labels.items()), tuple(round_order), tuple(tips.items()))
+    st.vega_lite_chart(spec, theme=None, width="content")

@@ -41,6 +41,7 @@ CSS = f"""
 /* Buttons and links big enough for a finger. */
 .stButton button, .stFormSubmitButton button, .stPageLink a {{ min-height: 48px; min-width: 48px; }}
 .st-key-lang-switch button {{ min-height: 48px; min-width: 48px; }}
+.stApp [data-testid="stCaptionContainer"] {{ opacity: 1; color: #5f5e5c; }} /* AA: 6.5:1 */
 @media (max-width: 600px) {{
   {_GROUP} {{ grid-template-columns: 1fr; }}
   {_GROUP} > div:nth-of-type(n+6) {{ grid-column: auto; }}

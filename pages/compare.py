@@ -1,0 +1,136 @@
+"""Ketens vergelijken: chains side by side in a round or period, and roles within a chain."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ipm_model.i18n import t
+from ipm_model.scoring import group_phase_stats, suppress_small_groups
+from ui.access import current_grant, require
+from ui.charts import show_heatmap, show_radar
+from ui.context import current_language, get_store
+from ui.results import (
+    MAX_OVERLAY,
+    answers_for,
+    breakdown_stats,
+    chain_filter,
+    empty_state,
+    finished_total,
+    organisation_filter,
+    questionnaire_of,
+    radar_frame,
+    round_filter,
+    workshops_with_results,
+)
+from ui.router import ensure_routed
+
+ensure_routed()
+lang = current_language()
+store = get_store()
+grant = current_grant()
+require(grant.sees_results(), lang)
+
+st.title(t("nav.compare", lang))
+org = organisation_filter(store, grant, lang)
+workshops = workshops_with_results(store, org["id"]) if org else []
+if not workshops:
+    empty_state(lang)
+    st.stop()
+
+mode = st.segmented_control(
+    t("compare.scope", lang),
+    ["round", "period"],
+    format_func=lambda m: t(f"compare.scope_{m}", lang),
+    default="round",
+    required=True,
+    key="compare-scope",
+    persist_state="session",
+)
+if mode == "period":
+    first, last = date.fromisoformat(workshops[0].date), date.fromisoformat(workshops[-1].date)
+    picked = st.date_input(
+        t("compare.period", lang),
+        value=(first, last),
+        min_value=first,
+        max_value=last,
+        key="compare-period",
+    )
+    start, end = picked if isinstance(picked, tuple) and len(picked) == 2 else (first, last)
+    chosen = [w for w in workshops if start.isoformat() <= w.date <= end.isoformat()]
+else:
+    one = round_filter(store, workshops, lang)
+    chosen = [one] if one else []
+if not chosen:
+    empty_state(lang)
+    st.stop()
+
+# The minimum group size of a period is the strictest of its rounds.
+minimum = max(w.min_group_size for w in chosen)
+q = questionnaire_of(chosen[-1])
+names = {c.id: c.name for w in chosen for c in w.chains}
+answers = answers_for(store, tuple(w.id for w in chosen), finished_total(store, chosen))
+stats = suppress_small_groups(group_phase_stats(answers, q, by=("chain_id",)), minimum)
+shown = stats[~stats["suppressed"]]
+if shown.empty:
+    empty_state(lang)
+    st.stop()
+available = [c for c in names if c in set(shown["chain_id"])]
+selected = st.multiselect(
+    t("compare.chains", lang),
+    available,
+    default=available[:MAX_OVERLAY],
+    format_func=names.get,
+    key="compare-chains",
+)
+hidden = sorted(set(names) - set(available))
+if hidden:
+    st.caption(t("compare.hidden", lang, chains=", ".join(names[c] for c in hidden), min=minimum))
+labels = q.phase_names(lang)
+if selected:
+    frames = [radar_frame(shown[shown["chain_id"] == c], names[c]) for c in selected]
+    if len(selected) <= MAX_OVERLAY:
+        show_radar(pd.concat(frames), labels, lang, title=t("compare.title", lang))
+    else:
+        columns = st.columns(2)
+        for index, frame in enumerate(frames):
+            with columns[index % 2]:
+                show_radar(frame, labels, lang, title=frame["series"].iloc[0], table=False)
+    heat = shown[shown["chain_id"].isin(selected)].assign(
+        chain=lambda f: f["chain_id"].map(names), score=lambda f: f["mean"]
+    )[["chain", "phase_id", "score", "n"]]
+    st.subheader(t("compare.heatmap", lang))
+    show_heatmap(heat, labels, lang)
+
+st.divider()
+st.subheader(t("compare.within", lang))
+st.caption(t("compare.within_help", lang, min=minimum))
+if len(chosen) != 1:
+    st.info(t("compare.within_round_only", lang))
+    st.stop()
+workshop = chosen[0]
+chain_id = chain_filter({c.id: c.name for c in workshop.chains}, lang, key="compare-chain")
+by = st.segmented_control(
+    t("compare.by", lang),
+    ["role", "partner"],
+    format_func=lambda b: t(f"compare.by_{b}", lang),
+    default="role",
+    required=True,
+    key="compare-by",
+    persist_state="session",
+)
+parts = breakdown_stats(store, workshop, chain_id, by, finished_total(store, chosen))
+visible = parts[~parts["scores_hidden"]]
+if by == "role":
+    group_names = {r.id: r.label(lang) for r in workshop.roles}
+else:
+    group_names = {p: p for p in workshop.partners} | {"": t("start.partner_own", lang)}
+groups = [g for g in visible[by].unique() if g in group_names][:MAX_OVERLAY]
+if not groups:
+    st.info(t("compare.within_too_few", lang, min=minimum))
+else:
+    frames = [radar_frame(visible[visible[by] == g], group_names[g]) for g in groups]
+    show_radar(pd.concat(frames), labels, lang, title=t("compare.perspectives", lang))
+    hidden_groups = sorted(set(parts[by]) - set(groups))
+    if hidden_groups:
+        st.caption(t("compare.hidden_groups", lang, min=minimum))

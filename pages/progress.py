@@ -1,0 +1,91 @@
+"""Voortgang: one chain over the rounds — radar per round, a line per phase, the changes."""
+
+import pandas as pd
+import streamlit as st
+
+from ipm_model.i18n import t
+from ipm_model.scoring import score_changes
+from ui.access import current_grant, require
+from ui.charts import show_radar, show_trend
+from ui.context import current_language, get_store
+from ui.results import (
+    MAX_OVERLAY,
+    chain_filter,
+    empty_state,
+    finished_total,
+    organisation_filter,
+    questionnaire_of,
+    radar_frame,
+    trend_stats,
+    workshops_with_results,
+)
+from ui.router import ensure_routed
+
+ensure_routed()
+lang = current_language()
+store = get_store()
+grant = current_grant()
+require(grant.sees_results(), lang)
+
+st.title(t("nav.progress", lang))
+org = organisation_filter(store, grant, lang)
+workshops = workshops_with_results(store, org["id"]) if org else []
+chains = {c.id: c.name for c in store.chains(org["id"])} if org else {}
+chain_id = chain_filter(chains, lang)
+rounds = tuple(w for w in workshops if chain_id in {c.id for c in w.chains})
+if chain_id is None or not rounds:
+    empty_state(lang)
+    st.stop()
+
+stats, shared, dropped = trend_stats(store, rounds, chain_id, finished_total(store, rounds))
+by_id = {w.id: w for w in rounds}
+shown = stats[~stats["suppressed"]]
+with_data = [w for w in rounds if w.id in set(shown["workshop_id"])]
+if not with_data:
+    empty_state(lang)
+    st.stop()
+labels = questionnaire_of(with_data[-1]).phase_names(lang)
+if dropped:
+    st.info(t("progress.versions", lang, shared=len(shared), dropped=len(dropped)))
+
+
+def round_label(w) -> str:
+    return w.title
+
+
+recent = with_data[-MAX_OVERLAY:]
+frames = [radar_frame(shown[shown["workshop_id"] == w.id], round_label(w)) for w in recent]
+show_radar(pd.concat(frames), labels, lang, title=chains[chain_id])
+
+st.subheader(t("progress.trend", lang))
+trend = shown.assign(
+    round=lambda f: f["workshop_id"].map(lambda i: round_label(by_id[i])), score=shown["mean"]
+)[["round", "phase_id", "score", "n"]]
+show_trend(trend, labels, [round_label(w) for w in with_data], lang)
+
+if len(with_data) >= 2:
+    before, after = with_data[-2], with_data[-1]
+    st.subheader(t("progress.changes", lang, before=round_label(before), after=round_label(after)))
+    changes = score_changes(
+        shown[shown["workshop_id"] == before.id], shown[shown["workshop_id"] == after.id]
+    )
+    table = pd.DataFrame(
+        {
+            t("result.phase", lang): changes["phase_id"].map(labels),
+            t("progress.before", lang): changes["mean_before"].round(1),
+            t("progress.after", lang): changes["mean_after"].round(1),
+            t("progress.change", lang): changes["change"].round(1),
+            t("progress.n_before", lang): changes["n_before"],
+            t("progress.n_after", lang): changes["n_after"],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("progress.change", lang): st.column_config.NumberColumn(format="%+.1f"),
+        },
+    )
+else:
+    st.caption(t("progress.one_round", lang))

@@ -1,0 +1,96 @@
+"""Resultaten: one round's results per chain, for facilitators and management teams."""
+
+import pandas as pd
+import streamlit as st
+
+from ipm_model.i18n import escape_markdown, t
+from ipm_model.scoring import dont_know_hotspots, most_disagreement
+from ui.access import current_grant, require
+from ui.charts import show_radar
+from ui.context import current_language, get_store
+from ui.results import (
+    chain_filter,
+    empty_state,
+    finished_total,
+    order_signals,
+    organisation_filter,
+    phase_table,
+    questionnaire_of,
+    radar_frame,
+    round_filter,
+    round_stats,
+    statement_list,
+    workshops_with_results,
+)
+from ui.router import ensure_routed
+
+ensure_routed()
+lang = current_language()
+store = get_store()
+grant = current_grant()
+require(grant.sees_results(), lang)
+
+st.title(t("nav.results", lang))
+org = organisation_filter(store, grant, lang)
+workshop = round_filter(store, workshops_with_results(store, org["id"]), lang) if org else None
+if workshop is None:
+    empty_state(lang)
+    st.stop()
+q = questionnaire_of(workshop)
+chains = {c.id: c.name for c in workshop.chains}
+chain_id = chain_filter(chains, lang)
+phases, statements, overall = round_stats(store, workshop, finished_total(store, [workshop]))
+mine = phases[phases["chain_id"] == chain_id]
+if mine.empty:
+    empty_state(lang)
+    st.stop()
+people = int(mine["participants"].iloc[0])
+if bool(mine["suppressed"].iloc[0]):
+    st.info(t("results.too_few", lang, count=people, min=workshop.min_group_size))
+    st.stop()
+
+st.caption(t("results.based_on", lang, count=people, chain=chains[chain_id]))
+series = [radar_frame(mine, chains[chain_id])]
+if len(chains) > 1 and not overall.empty:
+    series.append(radar_frame(overall, t("results.all_chains", lang)))
+show_radar(pd.concat(series), q.phase_names(lang), lang, title=chains[chain_id])
+order_signals(mine, q, lang)
+st.subheader(t("results.per_phase", lang))
+phase_table(mine, q, lang)
+
+scored = mine.dropna(subset=["mean"])
+if not scored.empty:
+    weakest = q.phase(scored.loc[scored["mean"].idxmin(), "phase_id"])
+    st.success(
+        t(
+            "results.conversation",
+            lang,
+            phase=weakest.name.get(lang),
+            question=weakest.key_question.get(lang),
+        )
+    )
+
+chain_statements = statements[statements["chain_id"] == chain_id]
+left, right = st.columns(2)
+with left:
+    st.subheader(t("results.disagreement", lang))
+    st.caption(t("results.disagreement_help", lang))
+    statement_list(most_disagreement(chain_statements), q, lang, "sd")
+with right:
+    st.subheader(t("results.dont_know", lang))
+    st.caption(t("results.dont_know_help", lang))
+    hot = dont_know_hotspots(chain_statements)
+    if hot.empty:
+        st.write(t("results.no_dont_know", lang))
+    statement_list(hot, q, lang, "dont_know_rate")
+
+st.subheader(t("results.comments", lang))
+comments = store.result_comments(workshop.id, chain_id)
+if people < workshop.min_group_size or comments.empty:
+    st.write(t("results.no_comments", lang))
+else:
+    names = q.phase_names(lang)
+    for phase_id, group in comments.groupby("phase_id", sort=False):
+        st.markdown(f"**{escape_markdown(names.get(phase_id, phase_id))}**")
+        for text in group["text"]:
+            st.markdown(f"> {escape_markdown(text)}")

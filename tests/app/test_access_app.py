@@ -1,0 +1,201 @@
+"""AppTest: who sees which page, the console actions and the projector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import new_app, texts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROTECTED = [
+    "pages/results.py",
+    "pages/compare.py",
+    "pages/progress.py",
+    "pages/console.py",
+    "pages/projector.py",
+]
+
+
+def nav_titles(at) -> set[str]:
+    """The page titles st.navigation offered in the last run (AppTest keeps them)."""
+    return {info["page_name"] for info in at._registered_pages.values()}
+
+
+@pytest.mark.parametrize("page", PROTECTED)
+def test_protected_pages_are_not_routable_for_a_participant(app_store, page):
+    at = new_app().run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page)
+
+
+@pytest.mark.parametrize("page", PROTECTED)
+def test_protected_pages_refuse_when_run_on_their_own(app_store, page):
+    """What a server's first request for a page URL does (see ui/router.py): the page goes
+    through app.py's navigation, which does not offer it, so the start page shows instead."""
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30).run()
+    assert not at.exception
+    assert [e.value for e in at.title] == ["iPM Ketenscan"]
+    assert not at.get("vega_lite_chart") and not at.get("arrow_vega_lite_chart")
+
+
+def test_participant_menu_has_no_results_or_console(app_store):
+    at = new_app().run()
+    titles = nav_titles(at)
+    assert "Start" in titles and "Over het model" in titles
+    assert not {"Resultaten", "Workshops beheren", "Projectiescherm"} & titles
+
+
+def test_results_link_opens_results_read_only(app_store):
+    org = app_store.organisation(app_store.workshop_by_code("DEMO").organisation_id)
+    at = new_app(r=org["results_token"]).run()
+    titles = nav_titles(at)
+    assert {"Resultaten", "Ketens vergelijken", "Voortgang"} <= titles
+    assert "Workshops beheren" not in titles
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    assert "Uitslag van" in texts(at)
+    with pytest.raises(ValueError):
+        at.switch_page("pages/console.py")
+
+
+@pytest.mark.parametrize("token", ["wrong", "", "<script>", "x" * 500])
+def test_wrong_results_link_gives_no_rights(app_store, token):
+    at = new_app(r=token).run()
+    assert not at.exception
+    assert "Resultaten" not in nav_titles(at)
+
+
+def test_facilitator_link_runs_one_workshop(app_store):
+    demo = app_store.workshop_by_code("DEMO")
+    at = new_app(f=demo.facilitator_token).run()
+    assert "Workshops beheren" in nav_titles(at)
+    at.switch_page("pages/console.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "DEMO" in shown
+    others = [w for w in app_store.workshops(demo.organisation_id) if w.id != demo.id]
+    assert all(w.code not in shown for w in others)
+    # Running the session: close and reopen.
+    at.button(key=f"close-{demo.id}").click().run()
+    assert not app_store.workshop(demo.id).is_open
+    at.button(key=f"open-{demo.id}").click().run()
+    assert app_store.workshop(demo.id).is_open
+    # No organisation settings for a single-workshop facilitator.
+    assert len(at.tabs) == 1
+
+
+def test_wrong_facilitator_link_says_so(app_store):
+    at = new_app(f="not-a-token").run()
+    assert "link werkt niet" in texts(at)
+    assert "Workshops beheren" not in nav_titles(at)
+
+
+def test_admin_password_login_and_wrong_password(app_store, monkeypatch):
+    monkeypatch.setenv("IPM_ADMIN_PASSWORD", "s3cret-Pass")
+    at = new_app().run()
+    at.switch_page("pages/login.py").run()
+    at.text_input[0].input("wrong")
+    at.button(key="FormSubmitter:login-form-Inloggen").click().run()
+    assert "klopt niet" in texts(at)
+    at.text_input[0].input("s3cret-Pass")
+    at.button(key="FormSubmitter:login-form-Inloggen").click().run()
+    assert "Workshops beheren" in nav_titles(at)
+    assert "Resultaten" in nav_titles(at)
+
+
+def test_admin_password_from_secrets(app_store):
+    at = new_app()
+    at.secrets["admin_password"] = "from-secrets"
+    at.run()
+    at.switch_page("pages/login.py").run()
+    at.text_input[0].input("from-secrets")
+    at.button(key="FormSubmitter:login-form-Inloggen").click().run()
+    assert "ingelogd als beheerder" in texts(at)
+
+
+def test_no_password_configured_is_explained(app_store, monkeypatch):
+    monkeypatch.delenv("IPM_ADMIN_PASSWORD", raising=False)
+    at = new_app().run()
+    at.switch_page("pages/login.py").run()
+    assert "geen beheerderswachtwoord ingesteld" in texts(at)
+
+
+def test_repeated_wrong_passwords_are_slowed_down(app_store, monkeypatch):
+    monkeypatch.setenv("IPM_ADMIN_PASSWORD", "right")
+    at = new_app().run()
+    at.switch_page("pages/login.py").run()
+    for attempt in range(6):
+        at.text_input[0].input(f"wrong{attempt}")
+        at.button(key="FormSubmitter:login-form-Inloggen").click().run()
+    assert "Te veel pogingen" in texts(at)
+    at.text_input[0].input("right")
+    at.button(key="FormSubmitter:login-form-Inloggen").click().run()
+    assert "Workshops beheren" not in nav_titles(at)
+
+
+def demo_console(monkeypatch):
+    monkeypatch.setenv("IPM_DEMO", "1")
+    at = new_app().run()
+    at.switch_page("pages/console.py").run()
+    assert not at.exception
+    return at
+
+
+def test_demo_mode_banner_and_console_without_password(app_store, monkeypatch):
+    at = demo_console(monkeypatch)
+    assert "Dit is een demo" in texts(at)
+    assert "Workshops beheren" in texts(at)
+
+
+def test_console_creates_a_workshop_and_refuses_bad_input(app_store, monkeypatch):
+    at = demo_console(monkeypatch)
+    before = len(app_store.workshops())
+    form_inputs = [w for w in at.text_input if w.label == "Titel"]
+    title = form_inputs[-1]
+    title.input("")
+    at.button(key="FormSubmitter:new-workshop-Workshop maken").click().run()
+    assert "Geef de workshop een titel" in texts(at)
+    [w for w in at.text_input if w.label == "Titel"][-1].input("<b>Ronde 5</b>")
+    [w for w in at.text_input if w.label.startswith("Workshopcode")][-1].input("demo")
+    at.button(key="FormSubmitter:new-workshop-Workshop maken").click().run()
+    assert "already in use" in texts(at)
+    assert len(app_store.workshops()) == before
+    [w for w in at.text_input if w.label.startswith("Workshopcode")][-1].input("")
+    at.button(key="FormSubmitter:new-workshop-Workshop maken").click().run()
+    assert not at.exception
+    assert len(app_store.workshops()) == before + 1
+    newest = max(app_store.workshops(), key=lambda w: w.id)
+    assert newest.title == "<b>Ronde 5</b>" and newest.is_open
+    assert "Workshop gemaakt met code" in texts(at)
+
+
+def test_console_chain_rules(app_store, monkeypatch):
+    at = demo_console(monkeypatch)
+    org = app_store.workshop_by_code("DEMO").organisation_id
+    new_chain = [w for w in at.text_input if w.label == "Nieuwe keten"][0]
+    new_chain.input("van aanvraag tot uitkering")
+    at.button(key="FormSubmitter:add-chain-Toevoegen").click().run()
+    assert "already exists" in texts(at)
+    [w for w in at.text_input if w.label == "Nieuwe keten"][0].input("Nieuwe keten X")
+    at.button(key="FormSubmitter:add-chain-Toevoegen").click().run()
+    chains = {c.name: c.id for c in app_store.chains(org)}
+    assert "Nieuwe keten X" in chains
+    at.button(key=f"remove-{chains['Nieuwe keten X']}").click().run()
+    assert "Nieuwe keten X" not in {c.name for c in app_store.chains(org)}
+    used = chains["Van aanvraag tot uitkering"]
+    at.button(key=f"remove-{used}").click().run()
+    assert "gearchiveerd" in texts(at)
+    assert app_store.counts()["answer"] > 0  # nothing lost
+
+
+def test_projector_shows_code_counts_and_hides_results_until_revealed(app_store):
+    demo = app_store.workshop_by_code("DEMO")
+    at = new_app(f=demo.facilitator_token).run()
+    at.switch_page("pages/projector.py").run()
+    assert not at.exception
+    assert "Doe mee" in texts(at)
+    assert "De uitslag is nog verborgen" in texts(at)

@@ -1,0 +1,84 @@
+"""AppTest: the results pages on the demo history and on an empty database."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import new_app, texts
+
+RESULT_PAGES = ["pages/results.py", "pages/compare.py", "pages/progress.py"]
+
+
+def results_app(store):
+    org = store.organisation(store.workshop_by_code("DEMO").organisation_id)
+    return new_app(r=org["results_token"]).run()
+
+
+@pytest.mark.parametrize("page", RESULT_PAGES)
+def test_results_pages_run_on_the_demo_history(app_store, page):
+    at = results_app(app_store)
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
+
+
+@pytest.mark.parametrize("page", [*RESULT_PAGES, "pages/console.py", "pages/projector.py"])
+def test_every_admin_page_runs_on_an_empty_database(empty_store, page, monkeypatch):
+    monkeypatch.setenv("IPM_ADMIN_PASSWORD", "pw")
+    at = new_app().run()
+    at.switch_page("pages/login.py").run()
+    at.text_input[0].input("pw")
+    at.button(key="FormSubmitter:login-form-Inloggen").click().run()
+    at.switch_page(page).run()
+    assert not at.exception
+
+
+def test_results_page_shows_disagreement_dont_know_and_conversation(app_store):
+    at = results_app(app_store)
+    at.switch_page("pages/results.py").run()
+    shown = texts(at)
+    assert "Uitslag van" in shown
+    assert "Meeste verschil van mening" in shown
+    assert "Voor het volgende ketengesprek" in shown
+
+
+def test_empty_round_explains_what_to_do(app_store):
+    at = results_app(app_store)
+    at.switch_page("pages/results.py").run()
+    demo = app_store.workshop_by_code("DEMO")
+    at.selectbox(key="filter-round").set_value(demo.id).run()
+    assert "Nog geen antwoorden in deze ronde" in texts(at)
+
+
+def test_filters_are_remembered_between_pages(app_store):
+    at = results_app(app_store)
+    at.switch_page("pages/results.py").run()
+    second = app_store.workshop_by_code("DEMO").chains[1]
+    at.selectbox(key="filter-chain").set_value(second.id).run()
+    at.switch_page("pages/progress.py").run()
+    at.switch_page("pages/results.py").run()
+    assert at.selectbox(key="filter-chain").value == second.id
+
+
+def test_progress_lists_changes_between_the_last_two_rounds(app_store):
+    at = results_app(app_store)
+    at.switch_page("pages/progress.py").run()
+    assert "Verschil:" in texts(at)
+    table = at.dataframe[-1].value
+    assert len(table) == 7
+    changes = table.iloc[:, 3].dropna().tolist()
+    assert changes == sorted(changes, reverse=True)
+
+
+def test_compare_within_chain_hides_small_roles(app_store):
+    at = results_app(app_store)
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert "Binnen één keten" in texts(at)
+
+
+def test_results_in_english(app_store):
+    org = app_store.organisation(app_store.workshop_by_code("DEMO").organisation_id)
+    at = new_app(r=org["results_token"], lang="en").run()
+    at.switch_page("pages/results.py").run()
+    assert "Most disagreement" in texts(at)

@@ -1,0 +1,228 @@
+"""Shared pieces of the results pages: filters, cached statistics, and small views.
+
+Statistics are computed once per set of workshops and cached (keyed by the workshop ids and
+the number of finished participants, so a newly finished participant shows within a rerun,
+and at the latest after CACHE_TTL_S); charts are cached by the data they show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from ipm_model.access import Grant
+from ipm_model.i18n import escape_markdown, t
+from ipm_model.questionnaire import Questionnaire
+from ipm_model.scoring import (
+    comparable_answers,
+    group_phase_stats,
+    phase_order_signals,
+    statement_stats,
+    suppress_small_groups,
+)
+from ipm_model.store import Store, Workshop
+from ui.context import get_questionnaire
+
+CACHE_TTL_S = 30
+MAX_OVERLAY = 4
+
+
+# -- filters (remembered while moving between pages: persist_state="session") ---------------------
+
+
+def organisation_filter(store: Store, grant: Grant, lang: str) -> dict | None:
+    orgs = [o for o in store.organisations() if grant.can_view_organisation(o["id"])]
+    if not orgs:
+        st.info(t("results.no_organisation", lang))
+        return None
+    names = {o["id"]: o["name"] for o in orgs}
+    if len(orgs) == 1:
+        return store.organisation(orgs[0]["id"])
+    org_id = st.selectbox(
+        t("console.organisation", lang),
+        list(names),
+        format_func=names.get,
+        key="filter-org",
+        persist_state="session",
+    )
+    return store.organisation(org_id)
+
+
+def workshops_with_results(store: Store, organisation_id: int) -> list[Workshop]:
+    """The organisation's workshops, oldest first."""
+    return store.workshops(organisation_id)
+
+
+def round_filter(store: Store, workshops: Sequence[Workshop], lang: str) -> Workshop | None:
+    """Pick a round (newest first); the default is the newest round that has results."""
+    if not workshops:
+        return None
+    by_id = {w.id: w for w in workshops}
+    ids = [w.id for w in reversed(workshops)]  # newest first
+    with_results = [i for i in ids if store.participation(i)["finished"].sum() > 0]
+    default = ids.index(with_results[0]) if with_results else 0
+    chosen = st.selectbox(
+        t("results.round", lang),
+        ids,
+        index=default,
+        format_func=lambda i: f"{by_id[i].title} · {by_id[i].date}",
+        key="filter-round",
+        persist_state="session",
+    )
+    return by_id.get(chosen)
+
+
+def chain_filter(chains: dict[int, str], lang: str, key: str = "filter-chain") -> int | None:
+    if not chains:
+        return None
+    return st.selectbox(
+        t("console.chain", lang),
+        list(chains),
+        format_func=chains.get,
+        key=key,
+        persist_state="session",
+    )
+
+
+# -- cached data -------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def answers_for(_store: Store, workshop_ids: tuple[int, ...], finished: int) -> pd.DataFrame:
+    """Answers of finished participants in these workshops (`finished` only keys the cache)."""
+    return _store.result_answers(list(workshop_ids))
+
+
+def finished_total(store: Store, workshops: Sequence[Workshop]) -> int:
+    return int(sum(store.participation(w.id)["finished"].sum() for w in workshops))
+
+
+def questionnaire_of(w: Workshop) -> Questionnaire:
+    return get_questionnaire(w.questionnaire_id, w.questionnaire_version)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def round_stats(
+    _store: Store, workshop: Workshop, finished: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One round, anonymity rules applied: phase stats per chain, statement stats per chain,
+    and phase stats of all chains together."""
+    answers = answers_for(_store, (workshop.id,), finished)
+    q = questionnaire_of(workshop)
+    minimum = workshop.min_group_size
+    phases = suppress_small_groups(group_phase_stats(answers, q, by=("chain_id",)), minimum)
+    statements = suppress_small_groups(statement_stats(answers, q, by=("chain_id",)), minimum)
+    overall = suppress_small_groups(group_phase_stats(answers, q, by=()), minimum)
+    return phases, statements, overall
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def breakdown_stats(
+    _store: Store, workshop: Workshop, chain_id: int, by: str, finished: int
+) -> pd.DataFrame:
+    """Phase stats of one chain split by role or partner, with the subtraction rule."""
+    answers = answers_for(_store, (workshop.id,), finished)
+    answers = answers[answers["chain_id"] == chain_id]
+    q = questionnaire_of(workshop)
+    stats = group_phase_stats(answers, q, by=("chain_id", by))
+    return suppress_small_groups(stats, workshop.min_group_size, parent=("chain_id",))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def trend_stats(
+    _store: Store, workshops: tuple[Workshop, ...], chain_id: int, finished: int
+) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+    """Phase stats of one chain per round, on the statements all rounds' versions share.
+
+    Returns (stats by workshop_id, shared statement ids, dropped statement ids).
+    """
+    answers = answers_for(_store, tuple(w.id for w in workshops), finished)
+    answers = answers[answers["chain_id"] == chain_id]
+    versions = {w.id: questionnaire_of(w) for w in workshops}
+    comparable = comparable_answers(answers, versions)
+    q = versions[workshops[-1].id]
+    stats = group_phase_stats(
+        comparable.answers, q, by=("workshop_id",), statement_ids=comparable.shared
+    )
+    # Rounds without any answers for this chain get no rows; keep the rule per workshop.
+    minimum = {w.id: w.min_group_size for w in workshops}
+    parts = [
+        suppress_small_groups(stats[stats["workshop_id"] == wid], minimum[wid])
+        for wid in stats["workshop_id"].unique()
+    ]
+    stats = pd.concat(parts, ignore_index=True) if parts else stats
+    return stats, tuple(comparable.shared), tuple(comparable.dropped)
+
+
+# -- small views -------------------------------------------------------------------------------
+
+
+def radar_frame(stats: pd.DataFrame, series: str) -> pd.DataFrame:
+    """One radar series from one group's phase stats (hidden scores stay empty)."""
+    return pd.DataFrame(
+        {
+            "series": series,
+            "phase_id": stats["phase_id"].to_numpy(),
+            "score": stats["mean"].to_numpy(dtype=float),
+            "n": stats["n"].to_numpy(dtype=int),
+            "sd": stats["sd"].to_numpy(dtype=float),
+        }
+    )
+
+
+def phase_table(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
+    """Mean, spread, n and don't-know rate per phase, as a table."""
+    names = q.phase_names(lang)
+    table = pd.DataFrame(
+        {
+            t("result.phase", lang): stats["phase_id"].map(names).to_numpy(),
+            t("result.score", lang): stats["mean"].round(1).to_numpy(),
+            t("result.sd", lang): stats["sd"].round(2).to_numpy(),
+            t("result.n", lang): stats["n"].to_numpy(),
+            t("results.dk_rate", lang): (stats["dont_know_rate"] * 100).round(0).to_numpy(),
+            t("results.na_rate", lang): (stats["not_applicable_rate"] * 100).round(0).to_numpy(),
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("results.dk_rate", lang): st.column_config.NumberColumn(format="%d%%"),
+            t("results.na_rate", lang): st.column_config.NumberColumn(format="%d%%"),
+        },
+    )
+
+
+def order_signals(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
+    """Warn when a later phase scores clearly above a phase it builds on."""
+    names = q.phase_names(lang)
+    for s in phase_order_signals(stats[["phase_id", "mean"]]):
+        st.warning(
+            t(
+                "results.order_signal",
+                lang,
+                later=names[s.later_phase],
+                earlier=names[s.earlier_phase],
+                later_score=f"{s.later_score:.1f}",
+                earlier_score=f"{s.earlier_score:.1f}",
+            )
+        )
+
+
+def statement_list(rows: pd.DataFrame, q: Questionnaire, lang: str, value: str) -> None:
+    """A short list of statements with one number each (sd or don't-know rate)."""
+    texts = {s.id: s.text.get(lang) for s in q.statements}
+    names = q.phase_names(lang)
+    for r in rows.itertuples():
+        number = f"{getattr(r, value):.2f}" if value == "sd" else f"{getattr(r, value) * 100:.0f}%"
+        st.markdown(
+            f"- **{number}** · {escape_markdown(names.get(r.phase_id, ''))}: "
+            f"{escape_markdown(texts.get(r.statement_id, r.statement_id))}"
+        )
+
+
+def empty_state(lang: str) -> None:
+    st.info(t("results.empty", lang))
