@@ -35,6 +35,9 @@ RESUME_CODE_LENGTH = 8
 COMMENT_MAX_CHARS = 2000
 NAME_MAX_CHARS = 120
 
+ACTION_STATUSES: tuple[str, ...] = ("open", "busy", "done", "dropped")
+ACTION_TEXT_MAX_CHARS = 500
+
 WORKSHOP_OPEN = "open"
 WORKSHOP_CLOSED = "closed"
 
@@ -143,6 +146,22 @@ class Workshop:
 
     def role(self, role_id: str) -> Role | None:
         return next((r for r in self.roles if r.id == role_id), None)
+
+
+@dataclass(frozen=True)
+class Action:
+    """An agreed step for one chain, made in a round, reviewed at the next one."""
+
+    id: int
+    chain_id: int
+    workshop_id: int
+    phase_id: str
+    description: str
+    owner: str
+    due_date: str | None
+    status: str
+    created_at: str
+    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -270,6 +289,27 @@ def m003_organisation_settings(db: Database) -> None:
     db.execute("ALTER TABLE organisation ADD COLUMN roles TEXT")
     db.execute("ALTER TABLE organisation ADD COLUMN partners TEXT NOT NULL DEFAULT '[]'")
     db.execute("UPDATE organisation SET roles = ?", [_roles_json(DEFAULT_ROLES)])
+
+
+@migrations()
+def m004_actions(db: Database) -> None:
+    """Actions agreed in a chain conversation, followed up at the next measurement."""
+    statuses = ", ".join(f"'{x}'" for x in ACTION_STATUSES)
+    db.execute(
+        f"""CREATE TABLE action (
+            id INTEGER PRIMARY KEY,
+            chain_id INTEGER NOT NULL REFERENCES chain(id),
+            workshop_id INTEGER NOT NULL REFERENCES workshop(id),
+            phase_id TEXT NOT NULL,
+            description TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
+            due_date TEXT,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ({statuses})),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX action_chain ON action (chain_id, workshop_id)")
 
 
 def _roles_json(roles: Sequence[Role]) -> str:
@@ -452,6 +492,11 @@ class Store:
             )
             db.execute(
                 "DELETE FROM workshop_chain WHERE workshop_id IN "
+                "(SELECT id FROM workshop WHERE organisation_id = ?)",
+                [organisation_id],
+            )
+            db.execute(
+                "DELETE FROM action WHERE workshop_id IN "
                 "(SELECT id FROM workshop WHERE organisation_id = ?)",
                 [organisation_id],
             )
@@ -1003,9 +1048,109 @@ class Store:
             r["phase_id"] = questionnaire_phase_of.get(r["statement_id"], "")
             yield {k: r[k] for k in self.EXPORT_ANSWER_COLUMNS}
 
+    # -- actions -------------------------------------------------------------------------------
+
+    def _clean_action(
+        self,
+        phase_id: str,
+        description: str,
+        owner: str,
+        due_date: str | date | None,
+        status: str,
+    ) -> tuple[str, str, str | None]:
+        from ipm_model.phases import PHASE_IDS
+
+        if phase_id not in PHASE_IDS:
+            raise NotAllowed("unknown phase")
+        if status not in ACTION_STATUSES:
+            raise NotAllowed(f"unknown status {status!r}")
+        text, _ = clean_text(description, ACTION_TEXT_MAX_CHARS)
+        if not text:
+            raise NotAllowed("an action needs a description")
+        who, _ = clean_text(owner, NAME_MAX_CHARS)
+        due = date.fromisoformat(str(due_date)).isoformat() if due_date else None
+        return text, who, due
+
+    def create_action(
+        self,
+        *,
+        chain_id: int,
+        workshop_id: int,
+        phase_id: str,
+        description: str,
+        owner: str = "",
+        due_date: str | date | None = None,
+        status: str = "open",
+    ) -> int:
+        """Record an action for a chain in a round; return its id."""
+        text, who, due = self._clean_action(phase_id, description, owner, due_date, status)
+        with self._write() as db:
+            ok = db.execute(
+                "SELECT 1 FROM workshop_chain WHERE workshop_id = ? AND chain_id = ?",
+                [workshop_id, chain_id],
+            ).fetchone()
+            if not ok:
+                raise NotAllowed("this chain does not take part in that workshop")
+            stamp = now_iso()
+            cur = db.execute(
+                """INSERT INTO action (chain_id, workshop_id, phase_id, description, owner,
+                   due_date, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [chain_id, workshop_id, phase_id, text, who, due, status, stamp, stamp],
+            )
+            return int(cur.lastrowid)
+
+    def update_action(
+        self,
+        action_id: int,
+        *,
+        phase_id: str,
+        description: str,
+        owner: str,
+        due_date: str | date | None,
+        status: str,
+    ) -> None:
+        """Change an action (description, owner, due date, status)."""
+        text, who, due = self._clean_action(phase_id, description, owner, due_date, status)
+        with self._write() as db:
+            cur = db.execute(
+                """UPDATE action SET phase_id = ?, description = ?, owner = ?, due_date = ?,
+                   status = ?, updated_at = ? WHERE id = ?""",
+                [phase_id, text, who, due, status, now_iso(), action_id],
+            )
+            if cur.rowcount == 0:
+                raise NotAllowed("unknown action")
+
+    def actions(
+        self, *, chain_id: int | None = None, workshop_ids: Sequence[int] | None = None
+    ) -> list[Action]:
+        """Actions, optionally of one chain and/or some workshops; by round, then id."""
+        where, params = ["1 = 1"], []
+        if chain_id is not None:
+            where.append("a.chain_id = ?")
+            params.append(chain_id)
+        if workshop_ids is not None:
+            if not workshop_ids:
+                return []
+            where.append(f"a.workshop_id IN ({', '.join('?' for _ in workshop_ids)})")
+            params.extend(workshop_ids)
+        rows = self._query(
+            f"""SELECT a.* FROM action a JOIN workshop w ON w.id = a.workshop_id
+                WHERE {" AND ".join(where)} ORDER BY w.date, a.workshop_id, a.id""",
+            params,
+        )
+        return [Action(**r) for r in rows]
+
     def counts(self) -> dict[str, int]:
         """Row counts per table (for checks and the command line)."""
-        tables = ("organisation", "chain", "workshop", "participant", "answer", "phase_comment")
+        tables = (
+            "organisation",
+            "chain",
+            "workshop",
+            "participant",
+            "answer",
+            "phase_comment",
+            "action",
+        )
         with self._db() as db:
             return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 

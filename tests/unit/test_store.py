@@ -446,3 +446,54 @@ def test_results_and_facilitator_tokens_find_their_owner(store, workshop):
         assert store.workshop_by_facilitator_token(bad) is None
     store.set_revealed(workshop.id, True)
     assert store.workshop(workshop.id).revealed
+
+
+def test_actions_are_created_updated_and_listed(store, workshop):
+    chain = workshop.chains[0].id
+    first = store.create_action(
+        chain_id=chain, workshop_id=workshop.id, phase_id="structuur",
+        description="Vast ketenoverleg plannen", owner="<b>Anna</b>", due_date="2026-04-01",
+    )
+    store.create_action(
+        chain_id=chain, workshop_id=workshop.id, phase_id="doen", description="Verbeterbord"
+    )
+    store.update_action(
+        first, phase_id="structuur", description="Vast ketenoverleg plannen", owner="Anna",
+        due_date="2026-04-15", status="busy",
+    )
+    listed = store.actions(chain_id=chain)
+    assert [a.description for a in listed] == ["Vast ketenoverleg plannen", "Verbeterbord"]
+    assert (listed[0].status, listed[0].due_date, listed[0].owner) == ("busy", "2026-04-15", "Anna")
+    assert store.actions(workshop_ids=[]) == []
+    assert store.counts()["action"] == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"phase_id": "dromen"}, "unknown phase"),
+        ({"description": "   "}, "needs a description"),
+        ({"status": "finished"}, "unknown status"),
+    ],
+)
+def test_bad_actions_are_refused(store, workshop, change, message):
+    fields = {
+        "chain_id": workshop.chains[0].id, "workshop_id": workshop.id, "phase_id": "doen",
+        "description": "x",
+    } | change
+    with pytest.raises(NotAllowed, match=message):
+        store.create_action(**fields)
+    assert store.counts()["action"] == 0
+
+
+def test_action_for_a_chain_outside_the_workshop_is_refused(store, workshop):
+    other = store.add_chain(workshop.organisation_id, "Elsewhere")
+    with pytest.raises(NotAllowed, match="does not take part"):
+        store.create_action(
+            chain_id=other, workshop_id=workshop.id, phase_id="doen", description="x"
+        )
+    with pytest.raises(ValueError):
+        store.create_action(
+            chain_id=workshop.chains[0].id, workshop_id=workshop.id, phase_id="doen",
+            description="x", due_date="volgende week",
+        )
