@@ -313,6 +313,30 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Na een tweede ronde zie je hier wat er veranderde.",
         "After a second round you will see here what changed.",
     ),
+    # -- actions ------------------------------------------------------------------------------
+    "actions.title": ("Acties", "Actions"),
+    "actions.help": (
+        "Spreek in het ketengesprek acties af, met een eigenaar en een datum. In de volgende "
+        "ronde zie je ze terug naast de nieuwe score.",
+        "Agree on actions in the chain meeting, with an owner and a date. In the next round "
+        "you see them again next to the new score.",
+    ),
+    "actions.none": (
+        "Nog geen acties voor deze keten in deze ronde.",
+        "No actions yet for this chain in this round.",
+    ),
+    "actions.description": ("Actie", "Action"),
+    "actions.owner": ("Eigenaar", "Owner"),
+    "actions.due": ("Klaar op", "Due"),
+    "actions.status": ("Stand", "Status"),
+    "actions.status_open": ("open", "open"),
+    "actions.status_busy": ("bezig", "in progress"),
+    "actions.status_done": ("klaar", "done"),
+    "actions.status_dropped": ("gestopt", "dropped"),
+    "actions.add": ("Actie toevoegen", "Add action"),
+    "actions.save": ("Wijzigingen opslaan", "Save changes"),
+    "actions.need_description": ("Beschrijf de actie.", "Describe the action."),
+    "actions.previous": ("Acties vorige ronde", "Actions previous round"),
     # -- start / join --------------------------------------------------------------------------
     "start.intro": (
         "Met deze scan kijkt jullie ketenteam waar je staat in het iPM-ontwikkelmodel. "

@@ -6,6 +6,7 @@ import streamlit as st
 from ipm_model.i18n import t
 from ipm_model.scoring import score_changes
 from ui.access import current_grant, require
+from ui.actions import previous_actions_by_phase
 from ui.charts import show_radar, show_trend
 from ui.context import current_language, get_store
 from ui.results import (
@@ -77,6 +78,9 @@ if len(with_data) >= 2:
             t("progress.change", lang): changes["change"].round(1),
             t("progress.n_before", lang): changes["n_before"],
             t("progress.n_after", lang): changes["n_after"],
+            t("actions.previous", lang): changes["phase_id"].map(
+                previous_actions_by_phase(store, chain_id, before.id, lang)
+            ),
         }
     )
     st.dataframe(

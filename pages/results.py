@@ -6,6 +6,7 @@ import streamlit as st
 from ipm_model.i18n import escape_markdown, t
 from ipm_model.scoring import dont_know_hotspots, most_disagreement
 from ui.access import current_grant, require
+from ui.actions import actions_section
 from ui.charts import show_radar
 from ui.context import current_language, get_store
 from ui.results import (
@@ -59,6 +60,7 @@ st.subheader(t("results.per_phase", lang))
 phase_table(mine, q, lang)
 
 scored = mine.dropna(subset=["mean"])
+weakest = None
 if not scored.empty:
     weakest = q.phase(scored.loc[scored["mean"].idxmin(), "phase_id"])
     st.success(
@@ -94,3 +96,6 @@ else:
         st.markdown(f"**{escape_markdown(names.get(phase_id, phase_id))}**")
         for text in group["text"]:
             st.markdown(f"> {escape_markdown(text)}")
+
+st.divider()
+actions_section(store, workshop, chain_id, q, lang, weakest.id if weakest else None)

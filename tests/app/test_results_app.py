@@ -82,3 +82,38 @@ def test_results_in_english(app_store):
     at = new_app(r=org["results_token"], lang="en").run()
     at.switch_page("pages/results.py").run()
     assert "Most disagreement" in texts(at)
+
+
+def test_actions_are_created_and_updated_from_the_results_page(app_store):
+    at = results_app(app_store)
+    at.switch_page("pages/results.py").run()
+    form = [k for k in (b.key for b in at.button) if k and k.startswith("FormSubmitter:new-action")]
+    assert form, "the new-action form is shown"
+    at.button(key=form[0]).click().run()
+    assert "Beschrijf de actie" in texts(at)
+    [w for w in at.text_area if w.label == "Actie"][0].input("Vaste agenda voor het ketengesprek")
+    [w for w in at.text_input if w.label == "Eigenaar"][0].input("Keteneigenaar")
+    at.button(key=form[0]).click().run()
+    assert not at.exception
+    actions = app_store.actions()
+    assert [a.description for a in actions] == ["Vaste agenda voor het ketengesprek"]
+    assert actions[0].owner == "Keteneigenaar" and actions[0].status == "open"
+
+
+def test_progress_shows_previous_round_actions_beside_the_change(app_store):
+    org = app_store.workshop_by_code("DEMO").organisation_id
+    rounds = [w for w in app_store.workshops(org) if w.code != "DEMO"]
+    before = rounds[-2]
+    chain = before.chains[0]
+    app_store.create_action(
+        chain_id=chain.id,
+        workshop_id=before.id,
+        phase_id="structuur",
+        description="Ketenteam compleet maken",
+    )
+    at = results_app(app_store)
+    at.switch_page("pages/progress.py").run()
+    at.selectbox(key="filter-chain").set_value(chain.id).run()
+    table = at.dataframe[-1].value
+    column = [c for c in table.columns if c.startswith("Acties")][0]
+    assert "Ketenteam compleet maken (open)" in table[column].dropna().tolist()
