@@ -12,7 +12,8 @@ from ui.style import inject_css
 
 st.set_page_config(
     page_title="iPM Ketenscan",
-    page_icon=":material/hub:",
+    # A local image: a Material icon as favicon would be fetched from Google's servers.
+    page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"),
     layout="centered",
     initial_sidebar_state="collapsed",
 )

@@ -279,7 +279,7 @@ def radar_chart(
     )
     scale_labels = (
         alt.Chart(_radar_scale_labels(), name="scale_labels")
-        .mark_text(align="left", baseline="middle", dx=2, fontSize=9, color="#808080", aria=False)
+        .mark_text(align="left", baseline="middle", dx=2, fontSize=11, color="#595959", aria=False)
         .encode(x, y, text=alt.Text("text:N"))
     )
     phase_text = (
@@ -295,7 +295,9 @@ def radar_chart(
     )
     layers: list[alt.Chart] = [grid, spokes, scale_labels, phase_text]
 
-    if series:
+    # No scored phase at all (allowed: a participant may finish with only "don't know"): the
+    # grid alone, without empty mark groups that screen readers would announce.
+    if series and not scored.empty:
         domain = list(series)
         colours = alt.Scale(domain=domain, range=list(SERIES_COLOURS[: len(series)]))
         color = alt.Color(

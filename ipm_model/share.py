@@ -34,6 +34,15 @@ def qr_svg(url: str, *, scale: int = 8, title: str = "") -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
+def qr_img_tag(url: str, *, alt: str, css_width: str = "220px") -> str:
+    """The QR code as an <img> with a data: URI (survives HTML sanitisers that drop <svg>)."""
+    data_uri = segno.make(url, error="m").svg_data_uri(scale=8, dark="#000", light="#fff")
+    return (
+        f'<img class="ipm-qr" src="{html.escape(data_uri)}" alt="{html.escape(alt)}" '
+        f'style="width:{html.escape(css_width)};height:auto;image-rendering:pixelated">'
+    )
+
+
 def qr_png(url: str, *, scale: int = 12) -> bytes:
     """The URL as a PNG QR code, for downloading or printing."""
     buffer = io.BytesIO()

@@ -24,6 +24,9 @@ grant = current_grant()
 
 if grant.admin:
     st.success(t("access.logged_in", lang))
+    with st.container(horizontal=True):
+        st.page_link("pages/console.py", label=t("nav.console", lang), icon=":material/tune:")
+        st.page_link("pages/results.py", label=t("nav.results", lang), icon=":material/radar:")
 elif oidc_configured():
     if st.user.is_logged_in:
         email = str(st.user.get("email", ""))

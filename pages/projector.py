@@ -43,7 +43,7 @@ q = get_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
 st.html(
     "<style>.ipm-code{font-size:7rem;font-weight:700;letter-spacing:.5rem;line-height:1}"
     ".ipm-url{font-size:1.4rem;word-break:break-all}.ipm-counts{font-size:2.2rem;margin:.5rem 0}"
-    ".st-key-projector-join svg{width:min(30vw,420px);height:auto}</style>"
+    "</style>"
 )
 left, right = st.columns([1, 2], gap="large")
 with left, st.container(key="projector-join"):

@@ -95,7 +95,7 @@ else:
         st.rerun()
 
 st.divider()
-st.subheader(t("start.resume_title", lang))
+st.header(t("start.resume_title", lang))
 with st.form("resume-form"):
     resume = st.text_input(
         t("start.resume_label", lang), max_chars=20, help=t("start.resume_help", lang)

@@ -10,7 +10,14 @@ import streamlit as st
 from ipm_model.access import Grant
 from ipm_model.i18n import escape_markdown, t
 from ipm_model.questionnaire import available_questionnaires
-from ipm_model.share import facilitator_url, handout_html, join_url, qr_png, qr_svg, results_url
+from ipm_model.share import (
+    facilitator_url,
+    handout_html,
+    join_url,
+    qr_img_tag,
+    qr_png,
+    results_url,
+)
 from ipm_model.store import (
     WORKSHOP_CLOSED,
     WORKSHOP_OPEN,
@@ -152,7 +159,7 @@ def _share(w: Workshop, grant: Grant, lang: str) -> None:
     url = join_url(base_url(), w.code)
     left, right = st.columns([1, 2])
     with left:
-        st.html(qr_svg(url, scale=5, title=t("share.qr_title", lang)))
+        st.html(qr_img_tag(url, alt=t("share.qr_title", lang), css_width="100%"))
     with right:
         st.markdown(t("console.share_code", lang, code=w.code))
         st.code(url, language=None, wrap_lines=True)

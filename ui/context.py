@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ipm_model.i18n import normalize_language, t
-from ipm_model.phases import LANGUAGES
+from ipm_model.phases import DEFAULT_LANGUAGE, LANGUAGES
 from ipm_model.questionnaire import (
     Questionnaire,
     QuestionnaireError,
@@ -52,7 +52,11 @@ def current_language() -> str:
 
 
 def language_switch() -> str:
-    """Show the NL | EN switch (bound to ?lang=) and return the language."""
+    """Show the NL | EN switch and return the language; the choice is kept in ?lang=.
+
+    Streamlit drops query parameters on a page switch, so the parameter is written back on
+    every run (only for English: Dutch is the default and keeps URLs short).
+    """
     if LANG_KEY not in st.session_state:
         # First run of this session: take ?lang= from the URL (garbage falls back to Dutch).
         st.session_state[LANG_KEY] = normalize_language(st.query_params.get(LANG_KEY))
@@ -63,10 +67,15 @@ def language_switch() -> str:
             format_func=lambda code: {"nl": "NL", "en": "EN"}[code],
             required=True,
             key=LANG_KEY,
-            bind="query-params",
             label_visibility="collapsed",
+            persist_state="session",  # survives page switches (which drop ?lang=)
         )
-    return current_language()
+    lang = current_language()
+    if lang == DEFAULT_LANGUAGE:
+        st.query_params.pop(LANG_KEY, None)
+    elif st.query_params.get(LANG_KEY) != lang:
+        st.query_params[LANG_KEY] = lang
+    return lang
 
 
 def base_url() -> str:

@@ -12,7 +12,7 @@ from ipm_model.i18n import t
 from ipm_model.live import DEFAULT_BATCH, REFRESH_SECONDS, Counts, publish_due
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.scoring import group_phase_summary, participant_phase_scores
-from ipm_model.share import join_url, qr_svg
+from ipm_model.share import join_url, qr_img_tag
 from ipm_model.store import Store, Workshop
 from ui.charts import show_radar
 from ui.context import base_url
@@ -58,7 +58,7 @@ def _snapshot(
 def join_panel(w: Workshop, lang: str) -> None:
     url = join_url(base_url(), w.code)
     st.markdown(f"## {t('projector.join', lang)}")
-    st.html(qr_svg(url, scale=9, title=t("share.qr_title", lang)))
+    st.html(qr_img_tag(url, alt=t("share.qr_title", lang), css_width="min(30vw, 420px)"))
     st.html(
         f"<div class='ipm-code'>{html.escape(w.code)}</div>"
         f"<div class='ipm-url'>{html.escape(url)}</div>"

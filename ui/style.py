@@ -29,6 +29,7 @@ CSS = f"""
 {_GROUP} > div:nth-of-type(7) {{ grid-column: 3 / span 2; }}
 {_GROUP} > div:nth-of-type(n+6) {{ margin-top: 0.35rem; }}
 {_GROUP} > div:nth-of-type(n+6) {_TILE} {{ border-style: dashed; background: #f4f5f7; }}
+{_GROUP} > div:nth-of-type(n+6) {_TILE}:has(input:checked) {{ background: #e3eef6; }}
 {_GROUP} {_TILE} p {{ font-size: 0.95rem; line-height: 1.2; }}
 /* Choice lists on the start page as tiles too. */
 .st-key-join-chain {_TILE}, .st-key-join-role {_TILE} {{

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from ipm_model.live import Counts, publish_due
-from ipm_model.share import facilitator_url, handout_html, join_url, qr_png, qr_svg, results_url
+from ipm_model.share import (
+    facilitator_url,
+    handout_html,
+    join_url,
+    qr_img_tag,
+    qr_png,
+    qr_svg,
+    results_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -32,6 +40,12 @@ def test_links():
     assert join_url("http://h", "AB CD", "en") == "http://h/?code=AB+CD&lang=en"
     assert facilitator_url("https://x/app", "t-1") == "https://x/app/console?f=t-1"
     assert results_url("https://x", "a&b") == "https://x/results?r=a%26b"
+
+
+def test_qr_img_tag_is_a_data_uri_with_alt_text():
+    tag = qr_img_tag("http://h/?code=DEMO", alt='QR "code"')
+    assert tag.startswith('<img class="ipm-qr" src="data:image/svg+xml')
+    assert 'alt="QR &quot;code&quot;"' in tag
 
 
 def test_qr_codes_are_made():

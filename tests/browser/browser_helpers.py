@@ -1,0 +1,123 @@
+"""Waiting for Streamlit and driving the iPM Ketenscan screens from a real browser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlparse
+
+DEFAULT_TIMEOUT_MS = 15_000
+
+# Streamlit's markers: the app root carries the script and connection state; the status
+# widget shows a running icon while a script runs; a stale element is left from an older run.
+APP = '[data-testid="stApp"]'
+APP_IDLE = f'{APP}[data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
+RUNNING_ICON = (
+    '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'
+)
+STALE = '[data-stale="true"]'
+EXCEPTION = '[data-testid="stException"]'
+# ui/style.py's stylesheet arrives through st.html, which Streamlit draws a moment after the
+# widgets on a page load; sizes and colours are only final once it is in the document.
+_APP_CSS_LOADED = """() => Array.from(document.querySelectorAll('style'))
+    .some(s => s.textContent.includes('.st-key-scan-answers-box'))"""
+
+
+# -- waiting for Streamlit -------------------------------------------------------------------
+
+
+def wait_idle(page, *texts: str, timeout: float = DEFAULT_TIMEOUT_MS) -> None:
+    """Wait until Streamlit is idle: connected, no script running, no stale elements, no
+    running indicator, the app's stylesheet in place; then until every text in `texts` is
+    visible."""
+    for text in texts:
+        page.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout)
+    page.locator(APP_IDLE).wait_for(state="attached", timeout=timeout)
+    page.locator(RUNNING_ICON).first.wait_for(state="hidden", timeout=timeout)
+    page.wait_for_function(f"() => document.querySelector({STALE!r}) === null", timeout=timeout)
+    page.wait_for_function(_APP_CSS_LOADED, timeout=timeout)
+    for text in texts:
+        page.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout)
+
+
+def act(page, action: Callable[[], object], *texts: str, timeout: float = DEFAULT_TIMEOUT_MS):
+    """Do `action` (a tap that makes Streamlit rerun), then wait for `texts` and for the run to
+    end. `texts` must be something the run changes (e.g. the new progress count): Streamlit's
+    running state can come and go between two animation frames, so it alone is no signal."""
+    result = action()
+    wait_idle(page, *texts, timeout=timeout)
+    return result
+
+
+def goto(page, path: str, *texts: str) -> None:
+    """Open `path` and wait for the first run to finish with `texts` shown."""
+    page.goto(path)
+    wait_idle(page, *texts)
+
+
+# -- the app's screens -----------------------------------------------------------------------
+
+# One radio group per statement; five scale tiles, then "Weet ik niet", "Niet van toepassing".
+ANSWER_GROUP = '.st-key-scan-answers-box div[role="radiogroup"]'
+TILE = 'label[data-testid="stRadioOption"]'
+BACK = ".st-key-scan-back button"
+NEXT = ".st-key-scan-next button"
+DEFAULT_ROLE = "Lid van het ketenteam"
+
+
+def progress(phase: int, answered: int, total: int = 49) -> str:
+    """The progress line of phase screen `phase` (1-based), as the app writes it in Dutch."""
+    return f"Fase {phase} van 7 · {answered} van {total} beantwoord"
+
+
+def token_of(page) -> str:
+    """The participant token from a /scan?p=... URL."""
+    url = urlparse(page.url)
+    assert url.path.endswith("/scan"), page.url
+    (token,) = parse_qs(url.query)["p"]
+    return token
+
+
+def join(page, chain: str, role: str = DEFAULT_ROLE) -> str:
+    """Join the demo workshop by its link, pick chain and role, start; returns the token."""
+    goto(page, "/?code=DEMO", "Start de scan")
+    page.locator(f".st-key-join-chain {TILE}", has_text=chain).tap()
+    page.locator(f".st-key-join-role {TILE}", has_text=role).tap()
+    act(page, page.get_by_role("button", name="Start de scan").tap, progress(1, 0))
+    return token_of(page)
+
+
+def tile(page, statement: int, label: str):
+    """The answer tile with text `label` of statement `statement` (0-based) on this screen."""
+    group = page.locator(ANSWER_GROUP).nth(statement)
+    return group.locator(TILE).filter(has=page.get_by_text(label, exact=True))
+
+
+def answer(page, statement: int, label: str, *, phase: int, answered_after: int) -> None:
+    """Tap one answer tile and wait until the app has counted it."""
+    target = tile(page, statement, label)
+    act(page, target.tap, progress(phase, answered_after))
+    assert target.locator("input").is_checked(), f"{label!r} not checked after the tap"
+
+
+def next_screen(page, *texts: str) -> None:
+    """Tap "Volgende →" (or "Naar afronden →") and wait for `texts`."""
+    act(page, page.locator(NEXT).tap, *texts)
+
+
+def assert_no_exception(page) -> None:
+    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+
+
+def table_rows(page, scope: str = "") -> list[list[str]]:
+    """The cells of the st.dataframe grids in `scope`, read from the grid's accessible table
+    (the grid itself is painted on a canvas)."""
+    grid = page.locator(f'{scope} [data-testid="stDataFrame"]'.strip()).first
+    grid.wait_for(state="visible")
+    grid.locator("canvas").first.wait_for(state="attached")
+    page.wait_for_function(
+        "e => e.querySelectorAll('table[role=grid] tr').length > 1", arg=grid.element_handle()
+    )
+    return grid.evaluate(
+        """e => Array.from(e.querySelectorAll('table[role=grid] tr'))
+                  .map(r => Array.from(r.children).map(c => c.textContent.trim()))"""
+    )
