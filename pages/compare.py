@@ -99,11 +99,11 @@ if selected:
     heat = shown[shown["chain_id"].isin(selected)].assign(
         chain=lambda f: f["chain_id"].map(names), score=lambda f: f["mean"]
     )[["chain", "phase_id", "score", "n"]]
-    st.subheader(t("compare.heatmap", lang))
+    st.header(t("compare.heatmap", lang))
     show_heatmap(heat, labels, lang)
 
 st.divider()
-st.subheader(t("compare.within", lang))
+st.header(t("compare.within", lang))
 st.caption(t("compare.within_help", lang, min=minimum))
 if len(chosen) != 1:
     st.info(t("compare.within_round_only", lang))

@@ -58,7 +58,7 @@ recent = with_data[-MAX_OVERLAY:]
 frames = [radar_frame(shown[shown["workshop_id"] == w.id], round_label(w)) for w in recent]
 show_radar(pd.concat(frames), labels, lang, title=chains[chain_id])
 
-st.subheader(t("progress.trend", lang))
+st.header(t("progress.trend", lang))
 trend = shown.assign(
     round=lambda f: f["workshop_id"].map(lambda i: round_label(by_id[i])), score=shown["mean"]
 )[["round", "phase_id", "score", "n"]]
@@ -66,7 +66,7 @@ show_trend(trend, labels, [round_label(w) for w in with_data], lang)
 
 if len(with_data) >= 2:
     before, after = with_data[-2], with_data[-1]
-    st.subheader(t("progress.changes", lang, before=round_label(before), after=round_label(after)))
+    st.header(t("progress.changes", lang, before=round_label(before), after=round_label(after)))
     changes = score_changes(
         shown[shown["workshop_id"] == before.id], shown[shown["workshop_id"] == after.id]
     )

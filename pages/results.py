@@ -56,7 +56,7 @@ if len(chains) > 1 and not overall.empty:
     series.append(radar_frame(overall, t("results.all_chains", lang)))
 show_radar(pd.concat(series), q.phase_names(lang), lang, title=chains[chain_id])
 order_signals(mine, q, lang)
-st.subheader(t("results.per_phase", lang))
+st.header(t("results.per_phase", lang))
 phase_table(mine, q, lang)
 
 scored = mine.dropna(subset=["mean"])
@@ -75,18 +75,18 @@ if not scored.empty:
 chain_statements = statements[statements["chain_id"] == chain_id]
 left, right = st.columns(2)
 with left:
-    st.subheader(t("results.disagreement", lang))
+    st.header(t("results.disagreement", lang))
     st.caption(t("results.disagreement_help", lang))
     statement_list(most_disagreement(chain_statements), q, lang, "sd")
 with right:
-    st.subheader(t("results.dont_know", lang))
+    st.header(t("results.dont_know", lang))
     st.caption(t("results.dont_know_help", lang))
     hot = dont_know_hotspots(chain_statements)
     if hot.empty:
         st.write(t("results.no_dont_know", lang))
     statement_list(hot, q, lang, "dont_know_rate")
 
-st.subheader(t("results.comments", lang))
+st.header(t("results.comments", lang))
 comments = store.result_comments(workshop.id, chain_id)
 if people < workshop.min_group_size or comments.empty:
     st.write(t("results.no_comments", lang))

@@ -41,7 +41,7 @@ def actions_section(
     suggested_phase: str | None = None,
 ) -> None:
     """List, edit and add the actions of one chain in one round."""
-    st.subheader(t("actions.title", lang))
+    st.header(t("actions.title", lang))
     st.caption(t("actions.help", lang))
     names = q.phase_names(lang)
     current = store.actions(chain_id=chain_id, workshop_ids=[workshop.id])
