@@ -1,8 +1,12 @@
 """Resultaten: one round's results per chain, for facilitators and management teams."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
+from ipm_model.agenda import agenda_markdown, build_agenda
+from ipm_model.handvatten import focus_phases, handvatten_markdown
 from ipm_model.i18n import escape_markdown, t
 from ipm_model.scoring import dont_know_hotspots, most_disagreement
 from ui.access import current_grant, require
@@ -10,17 +14,21 @@ from ui.actions import actions_section
 from ui.charts import show_radar
 from ui.context import current_language, get_store
 from ui.results import (
+    agenda_html,
     chain_filter,
     empty_state,
     finished_total,
     order_signals,
     organisation_filter,
     phase_table,
+    previous_round,
     questionnaire_of,
     radar_frame,
+    report_bytes,
     round_filter,
     round_stats,
     statement_list,
+    trend_stats,
     workshops_with_results,
 )
 from ui.router import ensure_routed
@@ -33,7 +41,8 @@ require(grant.sees_results(), lang)
 
 st.title(t("nav.results", lang))
 org = organisation_filter(store, grant, lang)
-workshop = round_filter(store, workshops_with_results(store, org["id"]), lang) if org else None
+workshops = workshops_with_results(store, org["id"]) if org else []
+workshop = round_filter(store, workshops, lang) if org else None
 if workshop is None:
     empty_state(lang)
     st.stop()
@@ -72,7 +81,23 @@ if not scored.empty:
         )
     )
 
+# The agenda for the next chain conversation, and practical next steps per weak phase.
 chain_statements = statements[statements["chain_id"] == chain_id]
+earlier = previous_round(store, workshops, workshop, chain_id)
+stats_prev = stats_now_shared = None
+if earlier is not None:
+    pair = (earlier, workshop)
+    trend, _, _ = trend_stats(store, pair, chain_id, finished_total(store, pair))
+    stats_prev = trend[trend["workshop_id"] == earlier.id]
+    stats_now_shared = trend[trend["workshop_id"] == workshop.id]
+agenda = build_agenda(mine, chain_statements, stats_prev, stats_now_shared=stats_now_shared)
+st.header(t("results.agenda", lang))
+st.markdown(agenda_markdown(agenda, q, lang, min_group_size=workshop.min_group_size))
+focus = focus_phases(mine)
+if focus:
+    st.header(t("results.handvatten", lang))
+    st.markdown(handvatten_markdown(focus, q, lang))
+
 left, right = st.columns(2)
 with left:
     st.header(t("results.disagreement", lang))
@@ -99,3 +124,29 @@ else:
 
 st.divider()
 actions_section(store, workshop, chain_id, q, lang, weakest.id if weakest else None)
+
+st.divider()
+st.header(t("results.downloads", lang))
+finished = finished_total(store, [workshop])
+with st.container(horizontal=True):
+    st.download_button(
+        t("results.agenda_print", lang),
+        # Callables: built only when someone clicks, not on every run of this page.
+        data=partial(agenda_html, store, workshop.code, chain_id, lang, finished),
+        file_name=f"agenda-{workshop.code}-{chain_id}.html",
+        mime="text/html",
+        on_click="ignore",
+        key="download-agenda",
+    )
+    for fmt, mime in (
+        ("html", "text/html"),
+        ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    ):
+        st.download_button(
+            t(f"results.report_{fmt}", lang),
+            data=partial(report_bytes, store, workshop.code, chain_id, fmt, lang, finished),
+            file_name=f"ketenscan-{workshop.code}-{chain_id}.{fmt}",
+            mime=mime,
+            on_click="ignore",
+            key=f"download-{fmt}",
+        )

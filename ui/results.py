@@ -114,7 +114,12 @@ def round_stats(
     minimum = workshop.min_group_size
     phases = suppress_small_groups(group_phase_stats(answers, q, by=("chain_id",)), minimum)
     statements = suppress_small_groups(statement_stats(answers, q, by=("chain_id",)), minimum)
-    overall = suppress_small_groups(group_phase_stats(answers, q, by=()), minimum)
+    # "All chains" only over the chains that are shown: with a hidden chain in it, the total
+    # minus the shown chains would reveal the hidden one.
+    shown = set(phases.loc[~phases["suppressed"], "chain_id"])
+    overall = suppress_small_groups(
+        group_phase_stats(answers[answers["chain_id"].isin(shown)], q, by=()), minimum
+    )
     return phases, statements, overall
 
 
@@ -226,3 +231,38 @@ def statement_list(rows: pd.DataFrame, q: Questionnaire, lang: str, value: str) 
 
 def empty_state(lang: str) -> None:
     st.info(t("results.empty", lang))
+
+
+def previous_round(
+    store: Store, workshops: Sequence[Workshop], workshop: Workshop, chain_id: int
+) -> Workshop | None:
+    """The latest earlier round in which this chain took part and has finished answers."""
+    earlier = [
+        w
+        for w in workshops
+        if (w.date, w.id) < (workshop.date, workshop.id) and chain_id in {c.id for c in w.chains}
+    ]
+    for w in reversed(earlier):
+        counts = store.participation(w.id)
+        if int(counts.loc[counts["chain_id"] == chain_id, "finished"].sum()) > 0:
+            return w
+    return None
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def report_bytes(
+    _store: Store, code: str, chain_id: int | None, fmt: str, lang: str, finished: int
+) -> bytes:
+    """The HTML or PowerPoint report of one round (and chain), cached per data state."""
+    from ipm_model.report import build_report
+
+    return build_report(_store, code, chain_id, fmt, lang)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def agenda_html(_store: Store, code: str, chain_id: int, lang: str, finished: int) -> bytes:
+    """A printable page with only the conversation agenda (and handvatten)."""
+    from ipm_model.report import gather_report, render_html
+
+    data = gather_report(_store, code, chain_id)
+    return render_html(data, lang, parts=("agenda", "handvatten")).encode("utf-8")

@@ -58,3 +58,27 @@ def test_results_page_draws_a_fitting_radar_without_axe_violations(
         assert results.violations_count == 0
     finally:
         context.close()
+
+
+def test_report_downloads_from_the_results_page(browser, app_server, results_token, tmp_path):
+    context = browser.new_context(
+        viewport={"width": 1180, "height": 820}, base_url=app_server, accept_downloads=True
+    )
+    page = context.new_page()
+    try:
+        goto(page, f"/results?r={results_token}", "Rapport en export")
+        for label, suffix, magic in (
+            ("Rapport (HTML, A4)", ".html", b"<!doctype html"),
+            ("Presentatie voor het MT (PowerPoint)", ".pptx", b"PK"),
+            ("Agenda om te printen (HTML)", ".html", b"<!doctype html"),
+        ):
+            with page.expect_download(timeout=60_000) as info:
+                page.get_by_role("button", name=label).click()
+            download = info.value
+            assert download.suggested_filename.endswith(suffix)
+            target = tmp_path / download.suggested_filename
+            download.save_as(target)
+            assert target.read_bytes()[:20].lower().startswith(magic.lower())
+        assert_no_exception(page)
+    finally:
+        context.close()

@@ -1,0 +1,447 @@
+"""The agenda for a chain conversation, built from one chain's results in one round.
+
+Four sections, in this order, each with at most `top` items and the numbers behind them:
+
+1. weakest_phases: the phases with the lowest mean score. Ties: model order.
+2. drops: phases whose mean fell by MIN_DROP (0.1 points) or more since the previous round,
+   largest drop first. Ties: model order. Both rounds must be scored on the same statements
+   (see scoring.comparable_answers), so a changed questionnaire does not look like a drop.
+3. disagreement: statements whose answers spread most (sample sd of the 1–5 answers), from
+   MIN_SD (1.0: answers lie on average a full point apart) up, largest first.
+   Ties: the row order (statement_stats gives questionnaire order).
+4. dont_know: statements where at least MIN_DONT_KNOW_RATE (15%) of the participants chose
+   "weet ik niet", highest first. Ties: the row order.
+
+The inputs are ONE group's rows after scoring.suppress_small_groups; a hidden cell (no mean,
+sd or rate) never becomes an item, and a suppressed group gets an empty agenda. Raw, unchecked
+statistics are refused, so a page cannot show numbers the anonymity rule would hide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ipm_model.i18n import escape_markdown
+from ipm_model.phases import PHASE_IDS
+from ipm_model.questionnaire import Questionnaire
+from ipm_model.scoring import DIST_COLUMNS, dont_know_hotspots, most_disagreement, score_changes
+
+DEFAULT_TOP = 3
+MIN_DROP = 0.1
+MIN_SD = 1.0
+MIN_DONT_KNOW_RATE = 0.15
+_EPS = 1e-9  # thresholds are inclusive; float noise must not push a value just under one
+
+SECTIONS: tuple[str, ...] = ("weakest_phases", "drops", "disagreement", "dont_know")
+# The kind of the items in each section.
+KINDS: dict[str, str] = {
+    "weakest_phases": "weakest_phase",
+    "drops": "drop",
+    "disagreement": "disagreement",
+    "dont_know": "dont_know",
+}
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One point for the conversation, with the numbers behind it.
+
+    `value` is what the section ranks by: the mean (weakest_phase), the change (drop, < 0),
+    the sd (disagreement) or the don't-know rate (dont_know). `n` is the number of people
+    behind it: people with a score, or participants for the don't-know rate.
+    """
+
+    kind: str
+    phase_id: str
+    value: float
+    n: int
+    statement_id: str | None = None
+    mean: float | None = None
+    sd: float | None = None
+    mean_before: float | None = None
+    n_before: int | None = None
+    dont_know: int | None = None
+    distribution: tuple[int, ...] = ()  # answers with value 1..5 (disagreement items)
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """The agenda of one chain and round: four ranked sections (see the module docstring)."""
+
+    weakest_phases: tuple[AgendaItem, ...] = ()
+    drops: tuple[AgendaItem, ...] = ()
+    disagreement: tuple[AgendaItem, ...] = ()
+    dont_know: tuple[AgendaItem, ...] = ()
+    participants: int = 0
+    suppressed: bool = False
+    compared: bool = False  # a previous round was given, so `drops` means something
+
+    def sections(self) -> tuple[tuple[str, tuple[AgendaItem, ...]], ...]:
+        """(section name, items) in agenda order."""
+        return tuple((name, getattr(self, name)) for name in SECTIONS)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(items for _, items in self.sections())
+
+
+# -- building ----------------------------------------------------------------------------------
+
+
+def _one_group(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """Check that `frame` is anonymity-checked and holds a single group; return it."""
+    missing = {"suppressed", "scores_hidden"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"{what}: apply scoring.suppress_small_groups first")
+    cell = "statement_id" if "statement_id" in frame.columns else "phase_id"
+    if frame[cell].duplicated().any():
+        raise ValueError(f"{what}: pass the rows of one group only")
+    return frame.reset_index(drop=True)
+
+
+def _shown(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Rows whose `column` may be shown: not hidden by the anonymity rule, and present."""
+    hidden = frame["suppressed"] if column == "dont_know_rate" else frame["scores_hidden"]
+    return frame[column].notna() & ~hidden.astype(bool)
+
+
+def _model_order(phase_ids: pd.Series) -> np.ndarray:
+    return phase_ids.map({p: i for i, p in enumerate(PHASE_IDS)}).to_numpy()
+
+
+def weakest_phase_items(stats: pd.DataFrame, top: int = DEFAULT_TOP) -> tuple[AgendaItem, ...]:
+    """The `top` phases with the lowest shown mean (ties: model order) of one group."""
+    stats = _one_group(stats, "stats")
+    rows = stats[_shown(stats, "mean")].assign(_phase=lambda f: _model_order(f["phase_id"]))
+    rows = rows.sort_values(["mean", "_phase"], kind="stable").head(top)
+    return tuple(
+        AgendaItem(
+            kind=KINDS["weakest_phases"],
+            phase_id=r.phase_id,
+            value=float(r.mean),
+            n=int(r.n),
+            mean=float(r.mean),
+            sd=None if pd.isna(r.sd) else float(r.sd),
+        )
+        for r in rows.itertuples()
+    )
+
+
+def _drop_items(
+    before: pd.DataFrame, after: pd.DataFrame, top: int, min_drop: float
+) -> tuple[AgendaItem, ...]:
+    keep = ["phase_id", "mean", "n"]
+    before = before.loc[_shown(before, "mean"), keep]
+    after = after.loc[_shown(after, "mean"), keep]
+    changes = score_changes(before, after).dropna(subset=["change"])
+    changes = changes[changes["change"] <= -min_drop + _EPS]
+    changes = changes.assign(_phase=_model_order(changes["phase_id"]))
+    changes = changes.sort_values(["change", "_phase"], kind="stable").head(top)
+    return tuple(
+        AgendaItem(
+            kind=KINDS["drops"],
+            phase_id=r.phase_id,
+            value=float(r.change),
+            n=int(r.n_after),
+            mean=float(r.mean_after),
+            mean_before=float(r.mean_before),
+            n_before=int(r.n_before),
+        )
+        for r in changes.itertuples()
+    )
+
+
+def _disagreement_items(
+    statements: pd.DataFrame, top: int, min_sd: float
+) -> tuple[AgendaItem, ...]:
+    rows = statements[_shown(statements, "sd") & (statements["sd"] >= min_sd - _EPS)]
+    return tuple(
+        AgendaItem(
+            kind=KINDS["disagreement"],
+            phase_id=r.phase_id,
+            statement_id=r.statement_id,
+            value=float(r.sd),
+            n=int(r.n),
+            mean=float(r.mean),
+            sd=float(r.sd),
+            distribution=tuple(int(getattr(r, c)) for c in DIST_COLUMNS),
+        )
+        for r in most_disagreement(rows, top).itertuples()
+    )
+
+
+def _dont_know_items(statements: pd.DataFrame, top: int, min_rate: float) -> tuple[AgendaItem, ...]:
+    rate = statements["dont_know_rate"]
+    rows = statements[_shown(statements, "dont_know_rate") & (rate >= min_rate - _EPS)]
+    return tuple(
+        AgendaItem(
+            kind=KINDS["dont_know"],
+            phase_id=r.phase_id,
+            statement_id=r.statement_id,
+            value=float(r.dont_know_rate),
+            n=int(r.participants),
+            dont_know=int(r.dont_know),
+        )
+        for r in dont_know_hotspots(rows, top).itertuples()
+    )
+
+
+def build_agenda(
+    stats_now: pd.DataFrame,
+    statements_now: pd.DataFrame,
+    stats_prev: pd.DataFrame | None = None,
+    *,
+    top: int = DEFAULT_TOP,
+    stats_now_shared: pd.DataFrame | None = None,
+    min_drop: float = MIN_DROP,
+    min_sd: float = MIN_SD,
+    min_dont_know_rate: float = MIN_DONT_KNOW_RATE,
+) -> Agenda:
+    """The conversation agenda of one group (chain) in one round.
+
+    `stats_now`: the group's group_phase_stats rows, `statements_now` its statement_stats
+    rows, both after suppress_small_groups. `stats_prev`: the group's phase rows in the
+    previous round (None: no previous round). Drops compare `stats_prev` with
+    `stats_now_shared` (default `stats_now`): pass both scored on the statements the two
+    rounds share when the questionnaire versions differ.
+    """
+    stats_now = _one_group(stats_now, "stats_now")
+    statements_now = _one_group(statements_now, "statements_now")
+    participants = int(stats_now["participants"].max()) if not stats_now.empty else 0
+    suppressed = bool(stats_now["suppressed"].any()) or stats_now.empty
+    compared = stats_prev is not None
+    if suppressed:
+        return Agenda(participants=participants, suppressed=True, compared=compared)
+    drops: tuple[AgendaItem, ...] = ()
+    if stats_prev is not None:
+        after = stats_now if stats_now_shared is None else stats_now_shared
+        before = _one_group(stats_prev, "stats_prev")
+        drops = _drop_items(before, _one_group(after, "stats_now_shared"), top, min_drop)
+    return Agenda(
+        weakest_phases=weakest_phase_items(stats_now, top),
+        drops=drops,
+        disagreement=_disagreement_items(statements_now, top, min_sd),
+        dont_know=_dont_know_items(statements_now, top, min_dont_know_rate),
+        participants=participants,
+        suppressed=False,
+        compared=compared,
+    )
+
+
+# -- texts ---------------------------------------------------------------------------------------
+
+# (Dutch, English). Kept here rather than in i18n.STRINGS so that reports and pages word the
+# agenda the same way; fields are filled by pick().
+STRINGS: dict[str, tuple[str, str]] = {
+    "agenda.title": ("Agenda voor het ketengesprek", "Agenda for the chain meeting"),
+    "agenda.title_for": (
+        "Agenda voor het ketengesprek: {name}",
+        "Agenda for the chain meeting: {name}",
+    ),
+    "agenda.based_on": (
+        "Gemaakt uit de antwoorden van {count} deelnemers.",
+        "Made from the answers of {count} participants.",
+    ),
+    "agenda.suppressed": (
+        "Nog te weinig deelnemers voor een agenda: {count} van minimaal {min}. Zo blijft "
+        "iedereen anoniem.",
+        "Too few participants for an agenda: {count} of at least {min}. That keeps everyone "
+        "anonymous.",
+    ),
+    "agenda.suppressed_short": (
+        "Nog te weinig deelnemers voor een agenda. Zo blijft iedereen anoniem.",
+        "Too few participants for an agenda. That keeps everyone anonymous.",
+    ),
+    "section.weakest_phases": ("Zwakste fases", "Weakest phases"),
+    "section.weakest_phases.help": (
+        "De fases met de laagste gemiddelde score. Begin hier het gesprek.",
+        "The phases with the lowest average score. Start the conversation here.",
+    ),
+    "section.weakest_phases.empty": (
+        "Geen enkele fase heeft genoeg antwoorden voor een score.",
+        "No phase has enough answers for a score.",
+    ),
+    "section.drops": ("Grootste dalingen", "Largest drops"),
+    "section.drops.help": (
+        "Fases die lager scoren dan in de vorige ronde. Wat is er veranderd?",
+        "Phases that score lower than in the previous round. What has changed?",
+    ),
+    "section.drops.empty": (
+        "Geen fase scoort lager dan in de vorige ronde.",
+        "No phase scores lower than in the previous round.",
+    ),
+    "section.drops.no_previous": (
+        "Er is nog geen vorige ronde om mee te vergelijken.",
+        "There is no previous round to compare with yet.",
+    ),
+    "section.disagreement": ("Meeste verschil van mening", "Most disagreement"),
+    "section.disagreement.help": (
+        "Uitspraken waarop de antwoorden ver uit elkaar liggen. Vraag: hoe kijken jullie "
+        "hier zo verschillend naar?",
+        "Statements where the answers lie far apart. Ask: why do you see this so differently?",
+    ),
+    "section.disagreement.empty": (
+        "De groep is het over alle uitspraken redelijk eens.",
+        "The group agrees fairly well on every statement.",
+    ),
+    "section.dont_know": ("Vaak 'weet ik niet'", "Often 'don't know'"),
+    "section.dont_know.help": (
+        "Hier ontbreekt kennis of informatie in de keten. Wie kan dit uitleggen?",
+        "Here the chain lacks knowledge or information. Who can explain this?",
+    ),
+    "section.dont_know.empty": (
+        "Weinig mensen kozen 'weet ik niet'.",
+        "Few people chose 'don't know'.",
+    ),
+    "item.weakest_phase": (
+        "gemiddeld {mean} (n = {n}, spreiding {sd})",
+        "average {mean} (n = {n}, spread {sd})",
+    ),
+    "item.drop": (
+        "van {before} naar {after} ({change}; n = {n_before} en {n})",
+        "from {before} to {after} ({change}; n = {n_before} and {n})",
+    ),
+    "item.disagreement": (
+        "spreiding {sd} (n = {n}): {disagree} oneens, {neutral} neutraal, {agree} eens",
+        "spread {sd} (n = {n}): {disagree} disagree, {neutral} neutral, {agree} agree",
+    ),
+    "item.dont_know": (
+        "{rate} weet het niet ({count} van {n})",
+        "{rate} don't know ({count} of {n})",
+    ),
+    "item.question": ("Vraag: {question}", "Question: {question}"),
+}
+
+
+def pick(strings: Mapping[str, tuple[str, str]], key: str, lang: str, /, **fields: object) -> str:
+    """The text `key` of `strings` in `lang` (Dutch unless "en"), with {fields} filled in."""
+    nl, en = strings[key]
+    text = en if lang == "en" else nl
+    return text.format(**fields) if fields else text
+
+
+def fmt_score(value: float | None, decimals: int = 1) -> str:
+    """A number as the app shows it (decimal point), or a dash when there is none."""
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:.{decimals}f}"
+
+
+def fmt_change(value: float) -> str:
+    """A signed change with one decimal; a true minus sign for drops."""
+    return f"{value:+.1f}".replace("-", "−")
+
+
+def fmt_rate(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tuple[str, str]:
+    """(what, numbers): the phase or statement it is about, and the numbers, as plain text."""
+    phase = questionnaire.phase(item.phase_id)
+    what = phase.name.get(lang)
+    if item.statement_id is not None:
+        texts = {s.id: s.text.get(lang) for s in phase.statements}
+        what = f"{what}: {texts.get(item.statement_id, item.statement_id)}"
+    key = f"item.{item.kind}"
+    if item.kind == KINDS["weakest_phases"]:
+        numbers = pick(
+            STRINGS, key, lang, mean=fmt_score(item.mean), n=item.n, sd=fmt_score(item.sd, 2)
+        )
+    elif item.kind == KINDS["drops"]:
+        numbers = pick(
+            STRINGS,
+            key,
+            lang,
+            before=fmt_score(item.mean_before),
+            after=fmt_score(item.mean),
+            change=fmt_change(item.value),
+            n_before=item.n_before,
+            n=item.n,
+        )
+    elif item.kind == KINDS["disagreement"]:
+        d = item.distribution or (0,) * 5
+        numbers = pick(
+            STRINGS,
+            key,
+            lang,
+            sd=fmt_score(item.sd, 2),
+            n=item.n,
+            disagree=d[0] + d[1],
+            neutral=d[2],
+            agree=d[3] + d[4],
+        )
+    else:
+        numbers = pick(
+            STRINGS, key, lang, rate=fmt_rate(item.value), count=item.dont_know, n=item.n
+        )
+    return what, numbers
+
+
+def item_question(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> str | None:
+    """The phase's key question for a phase item (weakest phase, drop); None for statements."""
+    if item.statement_id is not None:
+        return None
+    return questionnaire.phase(item.phase_id).key_question.get(lang)
+
+
+def empty_text(agenda: Agenda, section: str, lang: str) -> str:
+    """What to say when a section has no items."""
+    if section == "drops" and not agenda.compared:
+        return pick(STRINGS, "section.drops.no_previous", lang)
+    return pick(STRINGS, f"section.{section}.empty", lang)
+
+
+def agenda_markdown(
+    agenda: Agenda,
+    questionnaire: Questionnaire,
+    lang: str,
+    *,
+    title: str | None = None,
+    min_group_size: int | None = None,
+) -> str:
+    """The agenda as Markdown for a page or a download; `title` (e.g. a chain name) escaped."""
+    heading = (
+        pick(STRINGS, "agenda.title_for", lang, name=escape_markdown(title))
+        if title
+        else pick(STRINGS, "agenda.title", lang)
+    )
+    lines = [f"## {heading}", ""]
+    if agenda.suppressed:
+        if min_group_size is None:
+            lines.append(pick(STRINGS, "agenda.suppressed_short", lang))
+        else:
+            lines.append(
+                pick(
+                    STRINGS,
+                    "agenda.suppressed",
+                    lang,
+                    count=agenda.participants,
+                    min=min_group_size,
+                )
+            )
+        return "\n".join(lines) + "\n"
+    lines += [pick(STRINGS, "agenda.based_on", lang, count=agenda.participants), ""]
+    for number, (section, items) in enumerate(agenda.sections(), start=1):
+        lines.append(f"### {number}. {pick(STRINGS, f'section.{section}', lang)}")
+        lines.append(f"_{escape_markdown(pick(STRINGS, f'section.{section}.help', lang))}_")
+        lines.append("")
+        if not items:
+            lines.append(escape_markdown(empty_text(agenda, section, lang)))
+        for item in items:
+            what, numbers = item_texts(item, questionnaire, lang)
+            if item.statement_id is None:
+                lines.append(f"- **{escape_markdown(what)}**: {escape_markdown(numbers)}")
+            else:  # a statement ends with a full stop: its numbers on a line of their own
+                lines.append(f"- **{escape_markdown(what)}**")
+                lines.append(f"  - {escape_markdown(numbers)}")
+            question = item_question(item, questionnaire, lang)
+            if question:
+                asked = pick(STRINGS, "item.question", lang, question=question)
+                lines.append(f"  - {escape_markdown(asked)}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

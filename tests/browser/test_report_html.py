@@ -1,0 +1,128 @@
+"""The HTML report in a real Chromium: all seven phases visible, no request leaves the file.
+
+Needs no app server: the report is a file opened by its file:// URL. Skipped when Chromium is
+missing, except on CI (CI=true), where that is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ipm_model.demo import create_demo
+from ipm_model.phases import PHASE_IDS
+from ipm_model.questionnaire import default_questionnaire
+from ipm_model.report import build_report
+from ipm_model.store import Store
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+A4_WIDTH_PX = 794  # 210 mm at 96 CSS px per inch
+
+
+@pytest.fixture(autouse=True)
+def server_log_clean():
+    """This module opens files, not the app: no server to start or to watch."""
+    yield
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = shutil.which("chromium")
+    if not path:
+        if os.environ.get("CI", "").strip().lower() == "true":
+            pytest.fail("the report browser test cannot run on CI: no chromium", pytrace=False)
+        pytest.skip("no chromium executable on PATH")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> dict[str, Path]:
+    """The report of the demo's last history round: one chain (Dutch), all chains (English)."""
+    folder = tmp_path_factory.mktemp("report-html")
+    questionnaire = default_questionnaire()
+    store = Store(folder / "x.db")
+    demo = create_demo(store, questionnaire, today=date(2025, 6, 2))
+    last = demo.history[-1]
+    files = {
+        "nl": (build_report(store, last.code, last.chains[1].id, "html", "nl"), "een keten.html"),
+        "en": (build_report(store, last.code, None, "html", "en"), "all chains.html"),
+    }
+    store.close()
+    paths = {}
+    for lang, (data, name) in files.items():
+        paths[lang] = folder / name
+        paths[lang].write_bytes(data)
+    return paths
+
+
+def _open(chromium, path: Path, viewport: dict[str, int] | None = None):
+    """Load the file in a fresh context; return the page and every request it made."""
+    context = chromium.new_context(viewport=viewport or {"width": 1000, "height": 1200})
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, requests, errors
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_report_shows_the_seven_phases_without_any_external_request(chromium, reports, lang):
+    questionnaire = default_questionnaire()
+    page, requests, errors = _open(chromium, reports[lang])
+    try:
+        assert requests == [reports[lang].as_uri()]
+        assert errors == []
+        text = page.inner_text("body")
+        for phase_id in PHASE_IDS:
+            phase = questionnaire.phase(phase_id)
+            assert phase.name.get(lang) in text
+        assert page.locator("figure svg").count() >= 1
+        assert page.locator("svg[role=img][aria-label]").count() >= 1
+        # The radar draws the phase names itself, inside its SVG.
+        radar = page.locator("section.chain figure svg").first.inner_html()
+        assert questionnaire.phase("borgen").name.get(lang) in radar
+    finally:
+        page.context.close()
+
+
+def test_report_fits_an_a4_page_and_prints(chromium, reports):
+    page, requests, _ = _open(chromium, reports["en"], {"width": A4_WIDTH_PX, "height": 1123})
+    try:
+        page.emulate_media(media="print")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        breaks = page.evaluate(
+            "() => [...document.querySelectorAll('section.chain')]"
+            ".map(s => getComputedStyle(s).breakBefore)"
+        )
+        assert breaks and set(breaks) == {"page"}
+        pdf = page.pdf(format="A4")
+        assert pdf[:5] == b"%PDF-"
+        pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+        assert pages >= 1 + len(breaks)  # every chain starts on a page of its own
+        assert requests == [reports["en"].as_uri()]
+    finally:
+        page.context.close()
