@@ -346,6 +346,42 @@ STRINGS: dict[str, tuple[str, str]] = {
     "actions.save": ("Wijzigingen opslaan", "Save changes"),
     "actions.need_description": ("Beschrijf de actie.", "Describe the action."),
     "actions.previous": ("Acties vorige ronde", "Actions previous round"),
+    # -- export and import ----------------------------------------------------------------------
+    "transfer.export": ("Exporteren (Excel, CSV)", "Export (Excel, CSV)"),
+    "transfer.export_help": (
+        "Antwoorden staan er met een schuilnaam in, nooit met een naam. Deel ze alleen met wie "
+        "ze nodig heeft.",
+        "Answers carry a pseudonym, never a name. Share them only with people who need them.",
+    ),
+    "transfer.xlsx": ("Alles in Excel", "Everything in Excel"),
+    "transfer.csv_answers": ("Antwoorden (CSV)", "Answers (CSV)"),
+    "transfer.csv_scores": ("Scores (CSV)", "Scores (CSV)"),
+    "transfer.csv_comments": ("Opmerkingen (CSV)", "Comments (CSV)"),
+    "transfer.csv_actions": ("Acties (CSV)", "Actions (CSV)"),
+    "transfer.import": ("Antwoorden importeren (papier)", "Import answers (paper)"),
+    "transfer.import_help": (
+        "Antwoorden op papier of uit een ander programma? Download het sjabloon, vul het in en "
+        "upload het als CSV (maximaal {limit} MB). We controleren eerst het hele bestand.",
+        "Answers on paper or from another tool? Download the template, fill it in and upload "
+        "it as CSV (at most {limit} MB). We check the whole file first.",
+    ),
+    "transfer.template": ("Sjabloon downloaden (CSV)", "Download template (CSV)"),
+    "transfer.upload": ("CSV-bestand", "CSV file"),
+    "transfer.issues": ("{count} problemen gevonden:", "{count} problems found:"),
+    "transfer.line": ("Regel", "Line"),
+    "transfer.column": ("Kolom", "Column"),
+    "transfer.reason": ("Probleem", "Problem"),
+    "transfer.mode": ("Wat wil je schrijven?", "What do you want to write?"),
+    "transfer.mode_all_or_nothing": (
+        "Alles of niets: alleen als het hele bestand klopt",
+        "All or nothing: only if the whole file is right",
+    ),
+    "transfer.mode_valid_rows": (
+        "Alleen de goede deelnemers, de rest overslaan",
+        "Only the valid participants, skip the rest",
+    ),
+    "transfer.apply": ("{count} deelnemers importeren", "Import {count} participants"),
+    "transfer.done": ("{count} antwoorden geïmporteerd.", "{count} answers imported."),
     # -- start / join --------------------------------------------------------------------------
     "start.intro": (
         "Met deze scan kijkt jullie ketenteam waar je staat in het iPM-ontwikkelmodel. "

@@ -28,6 +28,7 @@ from ipm_model.store import (
     Workshop,
 )
 from ui.context import base_url
+from ui.transfer import export_buttons, import_form
 
 MIN_GROUP_RANGE = (3, 10)
 
@@ -129,6 +130,10 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
         _progress(store, w, lang)
         with st.expander(t("console.share", lang)):
             _share(w, grant, lang)
+        with st.expander(t("transfer.export", lang)):
+            export_buttons(store, w, lang)
+        with st.expander(t("transfer.import", lang)):
+            import_form(store, w, lang)
         if grant.can_manage_organisation(w.organisation_id):
             with st.expander(t("console.edit", lang)):
                 _edit_form(store, w, lang)

@@ -199,3 +199,37 @@ def test_projector_shows_code_counts_and_hides_results_until_revealed(app_store)
     assert not at.exception
     assert "Doe mee" in texts(at)
     assert "De uitslag is nog verborgen" in texts(at)
+
+
+def test_console_imports_a_paper_csv_all_or_nothing(app_store, monkeypatch):
+    from ipm_model import importer
+    from ipm_model.questionnaire import default_questionnaire
+
+    demo = app_store.workshop_by_code("DEMO")
+    q = default_questionnaire()
+    ids = q.statement_ids[:10]
+    header = "chain;role;" + ";".join(ids)
+    good = f"{demo.chains[0].name};mt;" + ";".join("4" for _ in ids)
+    bad = f"{demo.chains[0].name};mt;" + ";".join("9" for _ in ids)
+    data = "\n".join([header, good, bad]).encode("utf-8")
+    report = importer.validate(data, demo, q)
+    assert not report.ok and len(report.participants) == 1
+    before = app_store.counts()
+    with pytest.raises(importer.ImportRefused):
+        importer.apply(app_store, demo, report, importer.ALL_OR_NOTHING)
+    assert app_store.counts() == before
+    written = importer.apply(app_store, demo, report, importer.VALID_ROWS)
+    assert written == 10
+    assert app_store.counts()["participant"] == before["participant"] + 1
+
+
+def test_console_shows_export_and_import_for_a_workshop(app_store):
+    demo = app_store.workshop_by_code("DEMO")
+    at = new_app(f=demo.facilitator_token).run()
+    at.switch_page("pages/console.py").run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert "Exporteren (Excel, CSV)" in labels
+    assert "Antwoorden importeren (papier)" in labels
+    downloads = [b.label for b in at.get("download_button")]
+    assert {"Alles in Excel", "Antwoorden (CSV)", "Sjabloon downloaden (CSV)"} <= set(downloads)
