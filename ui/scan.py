@@ -166,9 +166,20 @@ def scan_body(store: Store, ctx: ScanContext, lang: str) -> None:
     _resume_box(ctx, lang)
 
 
-def _workshop_open(store: Store, ctx: ScanContext) -> bool:
-    workshop = store.workshop(ctx.workshop.id)
+@st.cache_data(ttl=5, show_spinner=False, max_entries=1000)
+def _workshop_status(_store: Store, workshop_id: int) -> bool:
+    """Whether the workshop is open; shared by all sessions and re-read every 5 seconds.
+
+    Only for showing the screen read-only: every save checks the status in its transaction.
+    """
+    workshop = _store.workshop(workshop_id)
     return workshop is not None and workshop.is_open
+
+
+def _workshop_open(store: Store, ctx: ScanContext) -> bool:
+    # ctx.workshop is read on every full page load; the cached status catches a workshop
+    # closed while the participant is answering (fragment reruns), within 5 seconds.
+    return ctx.workshop.is_open and _workshop_status(store, ctx.workshop.id)
 
 
 def _progress(q: Questionnaire, text: str) -> None:
