@@ -20,7 +20,6 @@ weakest phases, and the weak earlier phase of every phase order signal.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +39,7 @@ from ipm_model.questionnaire import (
     QuestionnaireError,
     Text,
     _Checker,
+    read_toml,
 )
 from ipm_model.scoring import phase_order_signals
 
@@ -86,22 +86,11 @@ def parse_handvatten(
     steps: dict[str, tuple[Step, ...]] = {}
     seen: dict[str, str] = {}
     for i, raw in enumerate(raw_phases, start=1):
-        raw = c.table(raw, f"phase {i}", "a phase")
-        pid = c.ident(raw, f"phase {i}")
-        where = f"phase {pid!r}"
-        if pid not in PHASE_IDS:
-            raise c.fail(where, f"unknown phase; the phases are: {', '.join(PHASE_IDS)}")
-        if pid in steps:
-            raise c.fail(where, "this phase appears twice")
+        raw, pid, where = c.phase(raw, i, steps)
         raw_steps = c.array(c.required(raw, "steps", where), where, "'steps'")
         phase_steps = []
         for j, rs in enumerate(raw_steps, start=1):
-            rs = c.table(rs, f"{where}, step {j}", "a step")
-            sid = c.ident(rs, f"{where}, step {j}")
-            swhere = f"{where}, step {sid!r}"
-            if sid in seen:
-                raise c.fail(swhere, f"duplicate step id (also in phase {seen[sid]!r})")
-            seen[sid] = pid
+            rs, sid, swhere = c.item(rs, where, j, "step", seen, pid)
             text = c.text(rs, swhere, "")
             for lang in ("nl", "en"):
                 if len(text.get(lang)) > MAX_STEP_CHARS:
@@ -117,32 +106,14 @@ def parse_handvatten(
                 f"has {len(phase_steps)} steps; a phase needs {MIN_STEPS} to {MAX_STEPS}",
             )
         steps[pid] = tuple(phase_steps)
-    ids = tuple(steps)
-    if ids != PHASE_IDS:
-        missing = [p for p in PHASE_IDS if p not in ids]
-        if missing:
-            raise c.fail("phases", f"missing phase(s): {', '.join(missing)}")
-        raise c.fail("phases", f"the phases must be in the model's order: {', '.join(PHASE_IDS)}")
+    c.model_order(tuple(steps))
     return qid, MappingProxyType(steps)
 
 
 def load_handvatten(path: str | Path) -> tuple[str, Mapping[str, tuple[Step, ...]]]:
     """Read and validate a handvatten file; raise QuestionnaireError naming file and place."""
-    path = Path(path)
-    name = f"handvatten/{path.name}"
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise QuestionnaireError(f"{name}: file not found") from None
-    except UnicodeDecodeError:
-        raise QuestionnaireError(f"{name}: the file is not UTF-8 text") from None
-    except OSError as exc:
-        raise QuestionnaireError(f"{name}: cannot be read ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise QuestionnaireError(f"{name}: not valid TOML: {exc}") from None
-    return parse_handvatten(data, source=name)
+    name = f"handvatten/{Path(path).name}"
+    return parse_handvatten(read_toml(path, name), source=name)
 
 
 def has_handvatten(questionnaire_id: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -153,6 +153,41 @@ class _Checker:
             )
         return value
 
+    def phase(
+        self, raw: Any, index: int, seen: Iterable[str]
+    ) -> tuple[Mapping[str, Any], str, str]:
+        """A phase table: (table, id, place), checked to be a known phase not seen before."""
+        raw = self.table(raw, f"phase {index}", "a phase")
+        pid = self.ident(raw, f"phase {index}")
+        where = f"phase {pid!r}"
+        if pid not in PHASE_IDS:
+            raise self.fail(where, f"unknown phase; the phases are: {', '.join(PHASE_IDS)}")
+        if pid in seen:
+            raise self.fail(where, "this phase appears twice")
+        return raw, pid, where
+
+    def item(
+        self, raw: Any, where: str, index: int, kind: str, seen: dict[str, str], phase_id: str
+    ) -> tuple[Mapping[str, Any], str, str]:
+        """An item of a phase (statement, step): (table, id, place), its id unique in the file."""
+        raw = self.table(raw, f"{where}, {kind} {index}", f"a {kind}")
+        item_id = self.ident(raw, f"{where}, {kind} {index}")
+        place = f"{where}, {kind} {item_id!r}"
+        if item_id in seen:
+            raise self.fail(place, f"duplicate {kind} id (also in phase {seen[item_id]!r})")
+        seen[item_id] = phase_id
+        return raw, item_id, place
+
+    def model_order(self, ids: tuple[str, ...]) -> None:
+        """The phases found must be exactly the model's seven, in order."""
+        if ids != PHASE_IDS:
+            missing = [p for p in PHASE_IDS if p not in ids]
+            if missing:
+                raise self.fail("phases", f"missing phase(s): {', '.join(missing)}")
+            raise self.fail(
+                "phases", f"the phases must be in the model's order: {', '.join(PHASE_IDS)}"
+            )
+
     def text(self, data: Mapping[str, Any], where: str, what: str) -> Text:
         """Read a {nl, en} text, either inline (data has nl/en) or as data[what]."""
         parts = data if what == "" else self.required(data, what, where)
@@ -239,24 +274,11 @@ def _parse_phases(c: _Checker, data: Mapping[str, Any]) -> tuple[Phase, ...]:
     seen_statements: dict[str, str] = {}
     phases = []
     for i, raw in enumerate(raw_phases, start=1):
-        raw = c.table(raw, f"phase {i}", "a phase")
-        pid = c.ident(raw, f"phase {i}")
-        where = f"phase {pid!r}"
-        if pid not in PHASE_IDS:
-            raise c.fail(where, f"unknown phase; the phases are: {', '.join(PHASE_IDS)}")
-        if any(p.id == pid for p in phases):
-            raise c.fail(where, "this phase appears twice")
+        raw, pid, where = c.phase(raw, i, {p.id for p in phases})
         raw_statements = c.array(c.required(raw, "statements", where), where, "'statements'")
         statements = []
         for j, rs in enumerate(raw_statements, start=1):
-            rs = c.table(rs, f"{where}, statement {j}", "a statement")
-            sid = c.ident(rs, f"{where}, statement {j}")
-            swhere = f"{where}, statement {sid!r}"
-            if sid in seen_statements:
-                raise c.fail(
-                    swhere, f"duplicate statement id (also in phase {seen_statements[sid]!r})"
-                )
-            seen_statements[sid] = pid
+            rs, sid, swhere = c.item(rs, where, j, "statement", seen_statements, pid)
             theme = rs.get("theme", "")
             if not isinstance(theme, str):
                 raise c.fail(swhere, f"'theme' must be text, not {_type_name(theme)}")
@@ -288,10 +310,9 @@ def _parse_phases(c: _Checker, data: Mapping[str, Any]) -> tuple[Phase, ...]:
     return tuple(phases)
 
 
-def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Read and validate a questionnaire file; raise QuestionnaireError naming file and place."""
+def read_toml(path: str | Path, name: str) -> dict[str, Any]:
+    """Parse a UTF-8 TOML file; errors (QuestionnaireError) start with `name` and the line."""
     path = Path(path)
-    name = path.name
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -308,7 +329,13 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     except tomllib.TOMLDecodeError as exc:
         # tomllib words its messages as "... (at line L, column C)"; keep them, name the file.
         raise QuestionnaireError(f"{name}: not valid TOML: {exc}") from None
-    return parse_questionnaire(data, source=name)
+    return data
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Read and validate a questionnaire file; raise QuestionnaireError naming file and place."""
+    name = Path(path).name
+    return parse_questionnaire(read_toml(path, name), source=name)
 
 
 @cache

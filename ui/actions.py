@@ -9,27 +9,12 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.store import ACTION_STATUSES, Action, NotAllowed, Store, StoreError, Workshop
+from ipm_model.store import ACTION_STATUSES, Action, Store, Workshop
+from ui.context import run_write
 
 
 def _status_label(status: str, lang: str) -> str:
     return t(f"actions.status_{status}", lang)
-
-
-def _write(action, lang: str) -> bool:
-    try:
-        action()
-    except NotAllowed as exc:
-        st.error(t("console.refused", lang, reason=str(exc)))
-        return False
-    except StoreError as exc:
-        st.error(t("error.database", lang))
-        st.caption(t("error.detail", lang, detail=str(exc)))
-        return False
-    except ValueError:
-        st.error(t("console.bad_date", lang))
-        return False
-    return True
 
 
 def actions_section(
@@ -64,7 +49,7 @@ def actions_section(
     if add:
         if not description.strip():
             st.error(t("actions.need_description", lang))
-        elif _write(
+        elif run_write(
             lambda: store.create_action(
                 chain_id=chain_id,
                 workshop_id=workshop.id,
@@ -119,7 +104,7 @@ def _editor(store: Store, current: list[Action], names: dict, lang: str, key: st
             if before == after:
                 continue
             due = after["due"]
-            ok = _write(
+            ok = run_write(
                 lambda a=after, d=due: store.update_action(
                     int(a["id"]),
                     phase_id=a["phase"],

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from ipm_model import charts
 from ipm_model.i18n import t
+
+
+def _rows(data: pd.DataFrame, columns: Sequence[str]) -> tuple[tuple, ...]:
+    """The chart's data as hashable rows (the cache key); missing values become None."""
+    return tuple(
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in data[list(columns)].itertuples(index=False, name=None)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -38,10 +46,7 @@ def show_radar(
     table: bool = True,
 ) -> None:
     """A radar of the seven phases plus (unless table=False) the same numbers as a table."""
-    rows = tuple(
-        tuple(None if pd.isna(v) else v for v in row)
-        for row in data[list(charts.RADAR_COLUMNS)].itertuples(index=False, name=None)
-    )
+    rows = _rows(data, charts.RADAR_COLUMNS)
     tips = _tooltip_titles(lang)
     spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()))
     with st.container(key="radar-box"):
@@ -67,10 +72,7 @@ def _heatmap_spec(
 
 def show_heatmap(data: pd.DataFrame, labels: Mapping[str, str], lang: str) -> None:
     """Chains x phases with the scores printed in the cells."""
-    rows = tuple(
-        tuple(None if pd.isna(v) else v for v in row)
-        for row in data[["chain", "phase_id", "score", "n"]].itertuples(index=False, name=None)
-    )
+    rows = _rows(data, ("chain", "phase_id", "score", "n"))
     tips = {
         "chain": t("console.chain", lang),
         "phase": t("result.phase", lang),
@@ -95,10 +97,7 @@ def show_trend(
     data: pd.DataFrame, labels: Mapping[str, str], round_order: list[str], lang: str
 ) -> None:
     """A line per phase over the rounds, with n in the tooltip."""
-    rows = tuple(
-        tuple(None if pd.isna(v) else v for v in row)
-        for row in data[["round", "phase_id", "score", "n"]].itertuples(index=False, name=None)
-    )
+    rows = _rows(data, ("round", "phase_id", "score", "n"))
     tips = {
         "round": t("results.round", lang),
         "phase": t("result.phase", lang),

@@ -21,13 +21,11 @@ from ipm_model.share import (
 from ipm_model.store import (
     WORKSHOP_CLOSED,
     WORKSHOP_OPEN,
-    NotAllowed,
     Role,
     Store,
-    StoreError,
     Workshop,
 )
-from ui.context import base_url
+from ui.context import base_url, run_write
 from ui.transfer import export_buttons, import_form
 
 MIN_GROUP_RANGE = (3, 10)
@@ -44,22 +42,11 @@ def show_notices() -> None:
 
 
 def _safe(action, lang: str, ok_text: str | None = None) -> bool:
-    """Run a store write; turn refusals and database trouble into messages."""
-    try:
-        action()
-    except NotAllowed as exc:
-        st.error(t("console.refused", lang, reason=str(exc)))
-        return False
-    except StoreError as exc:
-        st.error(t("error.database", lang))
-        st.caption(t("error.detail", lang, detail=str(exc)))
-        return False
-    except ValueError:
-        st.error(t("console.bad_date", lang))
-        return False
-    if ok_text:
+    """Run a store write (see run_write); keep `ok_text` as a notice for the next run."""
+    ok = run_write(action, lang)
+    if ok and ok_text:
         _notice("success", ok_text)
-    return True
+    return ok
 
 
 def _action_button(label: str, key: str, action, lang: str, ok_text: str | None = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from ipm_model.i18n import normalize_language, t
@@ -12,7 +14,7 @@ from ipm_model.questionnaire import (
     default_questionnaire,
     questionnaire_for,
 )
-from ipm_model.store import Store, StoreError
+from ipm_model.store import NotAllowed, Store, StoreError
 
 LANG_KEY = "lang"
 
@@ -94,3 +96,20 @@ def base_url() -> str:
 
 # The url_path of every page (app.py); base_url() strips them off the current URL.
 PAGE_PATHS = ("scan", "about", "results", "compare", "progress", "console", "projector", "login")
+
+
+def run_write(action: Callable[[], object], lang: str) -> bool:
+    """Run a store write; show refusals, bad dates and database trouble as messages."""
+    try:
+        action()
+    except NotAllowed as exc:
+        st.error(t("console.refused", lang, reason=str(exc)))
+        return False
+    except StoreError as exc:
+        st.error(t("error.database", lang))
+        st.caption(t("error.detail", lang, detail=str(exc)))
+        return False
+    except ValueError:
+        st.error(t("console.bad_date", lang))
+        return False
+    return True
