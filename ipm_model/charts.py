@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import altair as alt
@@ -211,6 +211,25 @@ def _radar_frame(
     return frame, series, phase_labels
 
 
+POINT_COLUMNS = ("series", "phase_id", "phase", "score", "n", "sd", "x", "y", "aria")
+
+
+def _radar_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """The scored rows of a radar frame with their x, y and screen-reader text."""
+    scored = frame.dropna(subset=["score"]).copy()
+    xy = [_xy(s, i) for s, i in zip(scored["score"], scored["phase_index"], strict=True)]
+    scored["x"] = [p[0] for p in xy]
+    scored["y"] = [p[1] for p in xy]
+    # What a screen reader says for each point; the chart description gives the overview.
+    scored["aria"] = [
+        f"{name}, {phase}: {_fmt(score)}"
+        for name, phase, score in zip(
+            scored["series"], scored["phase"], scored["score"], strict=True
+        )
+    ]
+    return scored
+
+
 def _radar_polygons(scored: pd.DataFrame) -> pd.DataFrame:
     """Closed polygon vertices for each series with 3 or more scored phases."""
     parts = []
@@ -251,17 +270,7 @@ def radar_chart(
     """
     frame, series, phase_labels = _radar_frame(data, labels, series_order)
     titles = _titles(tooltip_titles)
-    scored = frame.dropna(subset=["score"]).copy()
-    xy = [_xy(s, i) for s, i in zip(scored["score"], scored["phase_index"], strict=True)]
-    scored["x"] = [p[0] for p in xy]
-    scored["y"] = [p[1] for p in xy]
-    # What a screen reader says for each point; the chart description gives the overview.
-    scored["aria"] = [
-        f"{name}, {phase}: {_fmt(score)}"
-        for name, phase, score in zip(
-            scored["series"], scored["phase"], scored["score"], strict=True
-        )
-    ]
+    scored = _radar_points(frame)
 
     scale = alt.Scale(domain=list(RADAR_DOMAIN), nice=False, zero=False)
     x = alt.X("x:Q", axis=None, scale=scale)
@@ -319,7 +328,7 @@ def radar_chart(
         )
         points = (
             alt.Chart(
-                scored[["series", "phase_id", "phase", "score", "n", "sd", "x", "y", "aria"]],
+                scored[list(POINT_COLUMNS)],
                 name="series_points",
             )
             .mark_point(filled=True, size=60, opacity=1)
@@ -376,15 +385,68 @@ def radar_spec(
     title: str | None = None,
     tooltip_titles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The radar as a JSON-safe Vega-Lite dict, for caching by the data it shows."""
+    """The radar as a JSON-safe Vega-Lite dict: the same chart as radar_chart(...).to_dict().
+
+    Building an Altair chart and validating it costs ~100 ms; everything but the scores is
+    the same for every chart with the same series, labels and texts. So the spec is built
+    once per such "template" and only its two data sets (polygons, points) and its
+    description are filled in per call (well under a millisecond).
+    """
+    frame, series, _ = _radar_frame(data, labels, series_order)
+    scored = _radar_points(frame)
+    if scored.empty:
+        return radar_chart(
+            data, labels, series_order=series_order, size=size, title=title,
+            tooltip_titles=tooltip_titles,
+        ).to_dict()  # fmt: skip
+    template = _radar_template(
+        tuple(series),
+        tuple((p, labels[p]) for p in PHASE_IDS),
+        size,
+        title,
+        tuple(sorted((tooltip_titles or {}).items())),
+        alt.theme.active,  # the theme's config is part of the spec
+    )
+    spec = dict(template)
+    spec["datasets"] = dict(template["datasets"])
+    fills = {
+        "series_area": _records(_radar_polygons(scored)),
+        "series_points": _records(scored[list(POINT_COLUMNS)]),
+    }
+    for layer in spec["layer"]:
+        if layer.get("name") in fills:
+            spec["datasets"][layer["data"]["name"]] = fills[layer["name"]]
+    spec["description"] = _radar_description(frame, title)
+    return spec
+
+
+@lru_cache(maxsize=256)
+def _radar_template(
+    series: tuple[str, ...],
+    labels: tuple[tuple[str, str], ...],
+    size: int,
+    title: str | None,
+    tooltip_titles: tuple[tuple[str, str], ...],
+    theme: str,
+) -> dict[str, Any]:
+    """A radar spec for these series and texts, built from stand-in scores (see radar_spec)."""
+    stand_in = pd.DataFrame(
+        [(s, p, 3.0, 1, float("nan")) for s in series for p, _ in labels],
+        columns=list(RADAR_COLUMNS),
+    )
     return radar_chart(
-        data,
-        labels,
-        series_order=series_order,
-        size=size,
-        title=title,
-        tooltip_titles=tooltip_titles,
-    ).to_dict()
+        stand_in, dict(labels), series_order=list(series), size=size, title=title,
+        tooltip_titles=dict(tooltip_titles),
+    ).to_dict()  # fmt: skip
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as Vega-Lite values: NaN becomes null, numpy numbers become Python numbers."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in clean.to_dict("records")
+    ]
 
 
 # --- other charts -------------------------------------------------------------------------

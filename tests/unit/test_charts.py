@@ -293,3 +293,37 @@ def test_theme_is_registered_but_only_enabled_by_use_theme() -> None:
         assert config["font"] == charts.FONT
     finally:
         alt.theme.enable("default")
+
+
+def _layer_data(spec: dict) -> dict[str, list]:
+    """Each named layer's data values, resolved through the top-level datasets."""
+    return {
+        layer["name"]: spec["datasets"][layer["data"]["name"]]
+        for layer in spec["layer"]
+        if "name" in layer and "data" in layer
+    }
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        [3.4, 2.0, 4.5, 1.0, 5.0, 3.3, 2.7],
+        [3.4, float("nan"), 4.5, float("nan"), 5.0, 3.3, 2.7],
+        [float("nan")] * 5 + [2.0, 4.0],  # too few scored phases for a polygon
+        [float("nan")] * 7,  # nothing scored: the full build
+    ],
+)
+def test_fast_radar_spec_equals_the_full_build(scores) -> None:
+    """radar_spec fills a cached template; it must show exactly what radar_chart builds."""
+    rows = [("Ik", p, s, 1, float("nan")) for p, s in zip(PHASE_IDS, scores, strict=True)]
+    rows += [("Groep", p, 3.0, 4, 0.5) for p in PHASE_IDS]
+    data = pd.DataFrame(rows, columns=["series", "phase_id", "score", "n", "sd"])
+    fast = charts.radar_spec(data, NL, title="T")
+    full = charts.radar_chart(data, NL, title="T").to_dict()
+    assert _layer_data(fast) == _layer_data(full)
+    assert fast["description"] == full["description"]
+    strip = lambda spec: {k: v for k, v in spec.items() if k not in ("datasets", "layer")}  # noqa: E731
+    assert strip(fast) == strip(full)
+    no_data = lambda spec: [{k: v for k, v in la.items() if k != "data"} for la in spec["layer"]]  # noqa: E731
+    assert no_data(fast) == no_data(full)
+    json.dumps(fast)
