@@ -27,7 +27,8 @@ if not choices:
     st.info(t("console.no_workshops", lang))
     st.stop()
 raw = st.query_params.get("w")
-wanted = int(raw) if raw and raw.isdigit() and int(raw) in choices else None
+# Only plain ASCII digits: str.isdigit() also accepts "²" and "٣", which int() rejects or reads.
+wanted = int(raw) if raw and raw.isascii() and raw.isdigit() and int(raw) in choices else None
 workshop_id = st.selectbox(
     t("projector.workshop", lang),
     list(choices),

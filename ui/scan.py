@@ -18,6 +18,7 @@ ANSWERS = "scan-answers"
 COMMENTS = "scan-comments"
 STEP = "scan-step"
 PENDING = "scan-pending"
+PENDING_COMMENTS = "scan-pending-comments"
 FLASH = "scan-flash"
 SCROLL = "scan-scroll"
 
@@ -53,6 +54,7 @@ def _load_state(store: Store, ctx: ScanContext) -> None:
     st.session_state[ANSWERS] = store.answers(p.id)
     st.session_state[COMMENTS] = store.comments(p.id)
     st.session_state[PENDING] = {}
+    st.session_state[PENDING_COMMENTS] = {}
     st.session_state[FLASH] = []
     step = RESULT_STEP if p.finished else p.current_step
     st.session_state[STEP] = max(0, min(int(step), RESULT_STEP))
@@ -89,12 +91,19 @@ def _on_answer(store: Store, participant_id: int, statement_id: str, lang: str) 
 
 
 def _retry_pending(store: Store, participant_id: int, lang: str) -> None:
+    """Save answers and comments that could not be saved earlier (database was unavailable)."""
     for statement_id, value in list(st.session_state[PENDING].items()):
         try:
             store.save_answer(participant_id, statement_id, value)
         except (StoreError, NotAllowed):
             return
         st.session_state[PENDING].pop(statement_id, None)
+    for phase_id, text in list(st.session_state[PENDING_COMMENTS].items()):
+        try:
+            store.save_comment(participant_id, phase_id, text)
+        except (StoreError, NotAllowed):
+            return
+        st.session_state[PENDING_COMMENTS].pop(phase_id, None)
 
 
 def _on_comment(store: Store, participant_id: int, phase_id: str, lang: str) -> None:
@@ -105,8 +114,12 @@ def _on_comment(store: Store, participant_id: int, phase_id: str, lang: str) -> 
         _flash("warning", t("scan.closed_not_saved", lang))
         return
     except StoreError as exc:
+        # Kept in the session and saved with the next interaction that reaches the database.
+        st.session_state[PENDING_COMMENTS][phase_id] = text
+        st.session_state[COMMENTS][phase_id] = text
         _flash("error", t("error.database", lang) + " " + t("error.detail", lang, detail=str(exc)))
         return
+    st.session_state[PENDING_COMMENTS].pop(phase_id, None)
     stored = store.comments(participant_id).get(phase_id, "")
     st.session_state[COMMENTS][phase_id] = stored
     if cut:
@@ -137,7 +150,7 @@ def scan_body(store: Store, ctx: ScanContext, lang: str) -> None:
     """The current screen of the scan. Runs as a fragment: taps rerun only this function."""
     _load_state(store, ctx)
     pid = ctx.participant.id
-    if st.session_state[PENDING]:
+    if st.session_state[PENDING] or st.session_state[PENDING_COMMENTS]:
         _retry_pending(store, pid, lang)
     for kind, text in st.session_state[FLASH]:
         getattr(st, kind)(text)
