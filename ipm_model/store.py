@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -35,6 +36,7 @@ RESUME_CODE_LENGTH = 8
 COMMENT_MAX_CHARS = 2000
 NAME_MAX_CHARS = 120
 
+_ROLE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ACTION_STATUSES: tuple[str, ...] = ("open", "busy", "done", "dropped")
 ACTION_TEXT_MAX_CHARS = 500
 
@@ -434,6 +436,12 @@ class Store:
 
     def set_organisation_roles(self, organisation_id: int, roles: Sequence[Role]) -> None:
         """Replace the roles new workshops of this organisation offer (ids must be unique)."""
+        roles = [
+            Role(r.id, clean_text(r.nl, NAME_MAX_CHARS)[0], clean_text(r.en, NAME_MAX_CHARS)[0])
+            for r in roles
+        ]
+        if any(not _ROLE_ID.fullmatch(r.id) for r in roles):
+            raise NotAllowed("a role code may only hold lowercase letters, digits and dashes")
         ids = [r.id for r in roles]
         if not roles:
             raise NotAllowed("at least one role is needed")

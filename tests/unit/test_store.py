@@ -428,7 +428,9 @@ def test_organisation_roles_and_partners(store, workshop):
     assert store.organisation(org)["partners"] == ("Partner X", "Partner Y")
     with pytest.raises(NotAllowed, match="same id"):
         store.set_organisation_roles(org, [Role("a", "A", "A"), Role("a", "B", "B")])
-    store.set_organisation_roles(org, [Role("a", "Rol A", "Role A")])
+    with pytest.raises(NotAllowed, match="role code"):
+        store.set_organisation_roles(org, [Role("A B", "x", "x")])
+    store.set_organisation_roles(org, [Role("a", "Rol A\x07", "Role A")])
     assert store.organisation(org)["roles"] == (Role("a", "Rol A", "Role A"),)
 
 

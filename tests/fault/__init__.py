@@ -1,0 +1,1 @@
+"""Fault tests and hostile input: server kills, dropped connections, database trouble."""
