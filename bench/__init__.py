@@ -1,0 +1,1 @@
+"""Load-testing tools: a browserless Streamlit client and server helpers."""
