@@ -61,7 +61,9 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
                 }
             )
     data = pd.DataFrame(rows)
-    show_radar(data, q.phase_names(lang), lang, title=t("result.radar_title", lang))
+    show_radar(
+        data, q.phase_names(lang), lang, title=t("result.radar_title", lang), key="radar-box"
+    )
     if group_ok:
         st.caption(t("result.group_shown", lang, count=finished, chain=chain.name if chain else ""))
     else:

@@ -233,3 +233,26 @@ def test_console_shows_export_and_import_for_a_workshop(app_store):
     assert "Antwoorden importeren (papier)" in labels
     downloads = [b.label for b in at.get("download_button")]
     assert {"Alles in Excel", "Antwoorden (CSV)", "Sjabloon downloaden (CSV)"} <= set(downloads)
+
+
+def test_projector_shows_a_radar_per_chain_after_reveal(app_store):
+    """Several radars on one page (regression: they once shared a widget key)."""
+    org = app_store.workshop_by_code("DEMO").organisation_id
+    last = [w for w in app_store.workshops(org) if w.code != "DEMO"][-1]
+    app_store.set_revealed(last.id, True)
+    at = new_app(f=last.facilitator_token, w=str(last.id)).run()
+    at.switch_page("pages/projector.py").run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")) == len(last.chains)
+
+
+def test_compare_shows_small_multiples_for_more_than_four_chains(app_store, monkeypatch):
+    monkeypatch.setattr("ui.results.MAX_OVERLAY", 2)  # pages import it on every run
+    demo = app_store.workshop_by_code("DEMO")
+    org = app_store.organisation(demo.organisation_id)
+    at = new_app(r=org["results_token"]).run()
+    at.switch_page("pages/compare.py").run()
+    at.multiselect(key="compare-chains").set_value([c.id for c in demo.chains]).run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
+    assert len(charts) >= len(demo.chains)  # one radar per chain, plus the heatmap
