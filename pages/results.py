@@ -48,8 +48,9 @@ if workshop is None:
     st.stop()
 q = questionnaire_of(workshop)
 chains = {c.id: c.name for c in workshop.chains}
-chain_id = chain_filter(chains, lang)
 phases, statements, overall = round_stats(store, workshop, finished_total(store, [workshop]))
+with_results = list(dict.fromkeys(phases.loc[~phases["suppressed"], "chain_id"]))
+chain_id = chain_filter(chains, lang, preferred=with_results)
 mine = phases[phases["chain_id"] == chain_id]
 if mine.empty:
     empty_state(lang)

@@ -74,12 +74,21 @@ def round_filter(store: Store, workshops: Sequence[Workshop], lang: str) -> Work
     return by_id.get(chosen)
 
 
-def chain_filter(chains: dict[int, str], lang: str, key: str = "filter-chain") -> int | None:
+def chain_filter(
+    chains: dict[int, str],
+    lang: str,
+    key: str = "filter-chain",
+    preferred: Sequence[int] = (),
+) -> int | None:
+    """Pick a chain; the first of `preferred` (e.g. chains with results) is the default."""
     if not chains:
         return None
+    ids = list(chains)
+    first = next((c for c in preferred if c in chains), ids[0])
     return st.selectbox(
         t("console.chain", lang),
-        list(chains),
+        ids,
+        index=ids.index(first),
         format_func=chains.get,
         key=key,
         persist_state="session",

@@ -208,8 +208,11 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str):
+    """Chromium for one test module. Not per session: Playwright's sync API keeps an asyncio
+    loop running while it is open, which would break the asyncio tests that run later
+    (tests/fault) and a second Playwright in another module."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
