@@ -219,7 +219,7 @@ def handvatten_markdown(
     for f in shown:
         phase = questionnaire.phase(f.phase_id)
         name, why = phase.name.get(lang), focus_reason(f, questionnaire, lang)
-        lines.append(f"#### {escape_markdown(name)} ({escape_markdown(why)})")
+        lines.append(f"### {escape_markdown(name)} ({escape_markdown(why)})")
         lines.append(f"**{opening}:** _{escape_markdown(phase.key_question.get(lang))}_")
         lines.append("")
         lines += [

@@ -251,7 +251,7 @@ def test_focus_reason_names_why(questionnaire):
 
 def test_markdown_opens_with_the_key_question_and_lists_the_steps(questionnaire):
     text = handvatten_markdown((Focus("doen", foundation_for=("groeien",)),), questionnaire, "nl")
-    assert "#### Doen (de basis onder Groeien)" in text
+    assert "### Doen (de basis onder Groeien)" in text
     key_question = questionnaire.phase("doen").key_question.nl
     assert f"**Openingsvraag:** _{escape_markdown(key_question)}_" in text
     steps = handvatten()["doen"]
