@@ -1004,8 +1004,9 @@ def git_state() -> str:
         return done.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = [line for line in git("status", "--porcelain").splitlines() if line]
-    return f"commit {commit}" + (f" + {len(changed)} uncommitted paths" if changed else "")
+    status = git("status", "--porcelain", "--", ".", ":!bench", ":!BENCHMARKS.md")
+    changed = [line for line in status.splitlines() if line]
+    return f"commit {commit}" + (f" + {len(changed)} uncommitted app paths" if changed else "")
 
 
 def command_line() -> str:
