@@ -7,9 +7,7 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ipm_model.scoring import group_phase_stats, suppress_small_groups
-from ui.access import current_grant, require
 from ui.charts import show_heatmap, show_radar
-from ui.context import current_language, get_store
 from ui.results import (
     MAX_OVERLAY,
     answers_for,
@@ -17,23 +15,16 @@ from ui.results import (
     chain_filter,
     empty_state,
     finished_total,
-    organisation_filter,
+    open_results_page,
     questionnaire_of,
     radar_frame,
     round_filter,
-    workshops_with_results,
 )
 from ui.router import ensure_routed
 
 ensure_routed()
-lang = current_language()
-store = get_store()
-grant = current_grant()
-require(grant.sees_results(), lang)
-
-st.title(t("nav.compare", lang))
-org = organisation_filter(store, grant, lang)
-workshops = workshops_with_results(store, org["id"]) if org else []
+page = open_results_page("nav.compare")
+lang, store, workshops = page.lang, page.store, page.workshops
 if not workshops:
     empty_state(lang)
     st.stop()

@@ -5,33 +5,24 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ipm_model.scoring import score_changes
-from ui.access import current_grant, require
 from ui.actions import previous_actions_by_phase
 from ui.charts import show_radar, show_trend
-from ui.context import current_language, get_store
 from ui.results import (
     MAX_OVERLAY,
     chain_filter,
     empty_state,
     finished_total,
-    organisation_filter,
+    open_results_page,
     questionnaire_of,
     radar_frame,
     trend_stats,
-    workshops_with_results,
 )
 from ui.router import ensure_routed
 
 ensure_routed()
-lang = current_language()
-store = get_store()
-grant = current_grant()
-require(grant.sees_results(), lang)
-
-st.title(t("nav.progress", lang))
-org = organisation_filter(store, grant, lang)
-workshops = workshops_with_results(store, org["id"]) if org else []
-chains = {c.id: c.name for c in store.chains(org["id"])} if org else {}
+page = open_results_page("nav.progress")
+lang, store, workshops = page.lang, page.store, page.workshops
+chains = {c.id: c.name for c in store.chains(page.organisation["id"])}
 chain_id = chain_filter(chains, lang)
 rounds = tuple(w for w in workshops if chain_id in {c.id for c in w.chains})
 if chain_id is None or not rounds:

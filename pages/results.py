@@ -9,17 +9,15 @@ from ipm_model.agenda import agenda_markdown, build_agenda
 from ipm_model.handvatten import focus_phases, handvatten_markdown
 from ipm_model.i18n import escape_markdown, t
 from ipm_model.scoring import dont_know_hotspots, most_disagreement
-from ui.access import current_grant, require
 from ui.actions import actions_section
 from ui.charts import show_radar
-from ui.context import current_language, get_store
 from ui.results import (
     agenda_html,
     chain_filter,
     empty_state,
     finished_total,
+    open_results_page,
     order_signals,
-    organisation_filter,
     phase_table,
     previous_round,
     questionnaire_of,
@@ -29,20 +27,13 @@ from ui.results import (
     round_stats,
     statement_list,
     trend_stats,
-    workshops_with_results,
 )
 from ui.router import ensure_routed
 
 ensure_routed()
-lang = current_language()
-store = get_store()
-grant = current_grant()
-require(grant.sees_results(), lang)
-
-st.title(t("nav.results", lang))
-org = organisation_filter(store, grant, lang)
-workshops = workshops_with_results(store, org["id"]) if org else []
-workshop = round_filter(store, workshops, lang) if org else None
+page = open_results_page("nav.results")
+lang, store, workshops = page.lang, page.store, page.workshops
+workshop = round_filter(store, workshops, lang)
 if workshop is None:
     empty_state(lang)
     st.stop()

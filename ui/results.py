@@ -8,6 +8,7 @@ and at the latest after CACHE_TTL_S); charts are cached by the data they show.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -23,7 +24,8 @@ from ipm_model.scoring import (
     suppress_small_groups,
 )
 from ipm_model.store import Store, Workshop
-from ui.context import get_questionnaire
+from ui.access import current_grant, require
+from ui.context import current_language, get_questionnaire, get_store
 
 CACHE_TTL_S = 30
 MAX_OVERLAY = 4
@@ -50,9 +52,28 @@ def organisation_filter(store: Store, grant: Grant, lang: str) -> dict | None:
     return store.organisation(org_id)
 
 
-def workshops_with_results(store: Store, organisation_id: int) -> list[Workshop]:
-    """The organisation's workshops, oldest first."""
-    return store.workshops(organisation_id)
+@dataclass(frozen=True)
+class ResultsPage:
+    """What every results page starts from: language, store, rights, organisation, rounds."""
+
+    lang: str
+    store: Store
+    grant: Grant
+    organisation: dict
+    workshops: list[Workshop]  # oldest first
+
+
+def open_results_page(title_key: str) -> ResultsPage:
+    """Check the rights, show the title and the organisation filter; stop when there is none."""
+    lang = current_language()
+    store = get_store()
+    grant = current_grant()
+    require(grant.sees_results(), lang)
+    st.title(t(title_key, lang))
+    org = organisation_filter(store, grant, lang)
+    if org is None:
+        st.stop()
+    return ResultsPage(lang, store, grant, org, store.workshops(org["id"]))
 
 
 def round_filter(store: Store, workshops: Sequence[Workshop], lang: str) -> Workshop | None:
