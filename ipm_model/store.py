@@ -13,6 +13,7 @@ import queue
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -355,8 +356,7 @@ class Store:
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         db.execute("PRAGMA foreign_keys = ON")
         if not uri:
-            with db.ensure_autocommit_on():
-                db.execute("PRAGMA journal_mode = WAL")
+            _use_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")
         return db
 
@@ -1161,6 +1161,29 @@ class Store:
         )
         with self._db() as db:
             return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _use_wal(db: Database) -> None:
+    """Switch the file to WAL mode (once per file; a no-op when it already is).
+
+    Changing the journal mode needs the file to itself and does not wait on the busy timeout:
+    when several processes open a new database at the same moment, all but one get
+    "database is locked". So check first, and retry for a while with growing pauses.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.01
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            with db.ensure_autocommit_on():
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 def _explain(exc: sqlite3.Error, path: str) -> str:
