@@ -1,34 +1,34 @@
-"""The only module that talks to the database (SQLite through sqlite-utils).
+"""The only module that talks to the database: SQLite through sqlite-utils, or PostgreSQL.
 
 Pages and the command line use the `Store` methods; none of them sees SQL. The interface is
-kept narrow (plain dataclasses and DataFrames in and out) so that another back-end can
-implement the same methods later without touching the pages.
+narrow (plain dataclasses and DataFrames in and out). The SQL below is written once, in the
+part of SQL both back-ends share; `ipm_model.db` supplies the connections, transactions,
+locks and migrations of each back-end.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import secrets
-import sqlite3
-import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
+from ipm_model.db import Conflict as Conflict
+from ipm_model.db import Conn, open_backend, sqlite_migrations
+from ipm_model.db import NotAllowed as NotAllowed
+from ipm_model.db import StoreError as StoreError
+from ipm_model.db import is_postgres_url as is_postgres_url
 from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "ipm-ketenscan.db"
-BUSY_TIMEOUT_S = 15.0
 
 # Codes people type are read without ambiguity: these characters are never generated.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -43,14 +43,6 @@ ACTION_TEXT_MAX_CHARS = 500
 
 WORKSHOP_OPEN = "open"
 WORKSHOP_CLOSED = "closed"
-
-
-class StoreError(RuntimeError):
-    """The database cannot be used (missing folder, read-only, locked); the message says why."""
-
-
-class NotAllowed(ValueError):
-    """A write that the rules forbid (closed workshop, unknown chain, bad value)."""
 
 
 def now_iso() -> str:
@@ -187,11 +179,7 @@ class Participant:
         return self.finished_at is not None
 
 
-migrations = Migrations("ipm_ketenscan")
-
-
-@migrations()
-def m001_initial(db: Database) -> None:
+def m001_initial(db: Conn) -> None:
     db.execute(
         """CREATE TABLE organisation (
             id INTEGER PRIMARY KEY,
@@ -270,8 +258,7 @@ def m001_initial(db: Database) -> None:
     )
 
 
-@migrations()
-def m002_access_and_reveal(db: Database) -> None:
+def m002_access_and_reveal(db: Conn) -> None:
     """Link tokens for facilitators and management teams; the projector's reveal switch."""
     db.execute("ALTER TABLE organisation ADD COLUMN results_token TEXT")
     db.execute("ALTER TABLE workshop ADD COLUMN facilitator_token TEXT")
@@ -286,16 +273,14 @@ def m002_access_and_reveal(db: Database) -> None:
     db.execute("CREATE UNIQUE INDEX workshop_facilitator_token ON workshop (facilitator_token)")
 
 
-@migrations()
-def m003_organisation_settings(db: Database) -> None:
+def m003_organisation_settings(db: Conn) -> None:
     """Roles and partner organisations as settings of the organisation (copied per workshop)."""
     db.execute("ALTER TABLE organisation ADD COLUMN roles TEXT")
     db.execute("ALTER TABLE organisation ADD COLUMN partners TEXT NOT NULL DEFAULT '[]'")
     db.execute("UPDATE organisation SET roles = ?", [_roles_json(DEFAULT_ROLES)])
 
 
-@migrations()
-def m004_actions(db: Database) -> None:
+def m004_actions(db: Conn) -> None:
     """Actions agreed in a chain conversation, followed up at the next measurement."""
     statuses = ", ".join(f"'{x}'" for x in ACTION_STATUSES)
     db.execute(
@@ -315,6 +300,11 @@ def m004_actions(db: Database) -> None:
     db.execute("CREATE INDEX action_chain ON action (chain_id, workshop_id)")
 
 
+MIGRATIONS = (m001_initial, m002_access_and_reveal, m003_organisation_settings, m004_actions)
+# The same steps as a sqlite-utils migration set (what SQLite databases record).
+migrations = sqlite_migrations(MIGRATIONS)
+
+
 def _roles_json(roles: Sequence[Role]) -> str:
     return json.dumps([r.__dict__ for r in roles], ensure_ascii=False)
 
@@ -322,86 +312,42 @@ def _roles_json(roles: Sequence[Role]) -> str:
 class Store:
     """All reads and writes of the app. Thread-safe: each call borrows a pooled connection."""
 
-    def __init__(self, path: str | Path):
-        self.path = str(path)
-        self._pool: queue.SimpleQueue[Database] = queue.SimpleQueue()
-        if self.path != ":memory:":
-            folder = Path(self.path).resolve().parent
-            if not folder.is_dir():
-                raise StoreError(
-                    f"The folder for the database does not exist: {folder}. "
-                    "Create it, or point IPM_DB at another file."
-                )
-        else:
-            # One shared in-memory database for every pooled connection (tests).
-            self.path = f"file:ipm-{secrets.token_hex(6)}?mode=memory&cache=shared"
-            self._keepalive = self._connect()
-        # One write transaction around all pending migrations: a second process starting at
-        # the same moment waits for the lock and then finds nothing left to apply.
-        with self._write() as db:
-            migrations.apply(db)
+    def __init__(self, target: str | Path):
+        """Open a SQLite file (or ":memory:") or a postgresql:// URL; migrate it."""
+        self._backend = open_backend(target, MIGRATIONS)
+        self.kind = self._backend.kind
+        # A SQLite path, or the PostgreSQL URL (with its password: never show it; see label).
+        self.path = str(target) if self.kind == "postgresql" else self._backend.path
+        self.label = self._backend.label
 
     @classmethod
     def from_env(cls, override: str | None = None) -> Store:
         """Open the database named by `override`, IPM_DB, or the default file under data/."""
-        path = override or os.environ.get("IPM_DB") or str(DEFAULT_DB_PATH)
-        return cls(path)
+        target = override or os.environ.get("IPM_DB") or str(DEFAULT_DB_PATH)
+        return cls(target.strip())
 
     # -- connections ---------------------------------------------------------------------------
 
-    def _connect(self) -> Database:
-        uri = self.path.startswith("file:")
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, uri=uri)
-        db = Database(conn)
-        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        db.execute("PRAGMA foreign_keys = ON")
-        if not uri:
-            _use_wal(db)
-            db.execute("PRAGMA synchronous = NORMAL")
-        return db
+    def _db(self) -> AbstractContextManager[Conn]:
+        """Borrow a pooled connection for reading."""
+        return self._backend.connection()
 
-    @contextmanager
-    def _db(self) -> Iterator[Database]:
-        """Borrow a connection from the pool (a new one when all are in use)."""
-        try:
-            db = self._pool.get_nowait()
-        except queue.Empty:
-            try:
-                db = self._connect()
-            except sqlite3.Error as exc:
-                raise StoreError(_explain(exc, self.path)) from exc
-        try:
-            yield db
-        except sqlite3.OperationalError as exc:
-            raise StoreError(_explain(exc, self.path)) from exc
-        finally:
-            if db.conn.in_transaction:
-                db.conn.rollback()
-            self._pool.put(db)
+    def _write(self, lock: bool = False) -> AbstractContextManager[Conn]:
+        """A write transaction. `lock`: serialise with other check-then-write transactions
+        (SQLite serialises every write anyway; PostgreSQL takes an advisory lock)."""
+        return self._backend.transaction(lock=lock)
 
-    @contextmanager
-    def _write(self) -> Iterator[Database]:
-        """A write transaction that takes the write lock at once (no lock-upgrade deadlocks)."""
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """A named lock shared by every process using this database (e.g. the demo reset)."""
+        return self._backend.exclusive(name)
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self._db() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                db.conn.rollback()
-                raise
-
-    def _query(self, sql: str, params: Sequence[Any] | dict = ()) -> list[dict[str, Any]]:
-        with self._db() as db:
-            return list(db.query(sql, params))
+            return db.query(sql, params)
 
     def close(self) -> None:
         """Close every pooled connection."""
-        while True:
-            try:
-                self._pool.get_nowait().close()
-            except queue.Empty:
-                break
+        self._backend.close()
 
     # -- organisations and chains --------------------------------------------------------------
 
@@ -410,15 +356,15 @@ class Store:
         name, _ = clean_text(name, NAME_MAX_CHARS)
         if not name:
             raise NotAllowed("empty organisation name")
-        with self._write() as db:
+        with self._write(lock=True) as db:
             if db.execute("SELECT 1 FROM organisation WHERE name = ?", [name]).fetchone():
                 raise NotAllowed(f"an organisation called {name!r} already exists")
             cur = db.execute(
                 """INSERT INTO organisation (name, is_demo, created_at, results_token, roles)
-                   VALUES (?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?) RETURNING id""",
                 [name, int(is_demo), now_iso(), new_token(), _roles_json(DEFAULT_ROLES)],
             )
-            return int(cur.lastrowid)
+            return int(cur.fetchone()[0])
 
     def organisation(self, organisation_id: int) -> dict[str, Any] | None:
         """id, name, is_demo, results_token of one organisation."""
@@ -484,7 +430,7 @@ class Store:
 
     def delete_organisation(self, organisation_id: int) -> None:
         """Remove an organisation with all its workshops, participants and answers."""
-        with self._write() as db:
+        with self._write(lock=True) as db:
             pids = (
                 "SELECT p.id FROM participant p JOIN workshop w ON w.id = p.workshop_id "
                 "WHERE w.organisation_id = ?"
@@ -517,17 +463,17 @@ class Store:
         name, _ = clean_text(name, NAME_MAX_CHARS)
         if not name:
             raise NotAllowed("empty chain name")
-        with self._write() as db:
+        with self._write(lock=True) as db:
             self._check_chain_name(db, organisation_id, name)
             cur = db.execute(
-                "INSERT INTO chain (organisation_id, name) VALUES (?, ?)",
+                "INSERT INTO chain (organisation_id, name) VALUES (?, ?) RETURNING id",
                 [organisation_id, name],
             )
-            return int(cur.lastrowid)
+            return int(cur.fetchone()[0])
 
     @staticmethod
     def _check_chain_name(
-        db: Database, organisation_id: int, name: str, except_id: int | None = None
+        db: Conn, organisation_id: int, name: str, except_id: int | None = None
     ) -> None:
         for other_id, other in db.execute(
             "SELECT id, name FROM chain WHERE organisation_id = ?", [organisation_id]
@@ -540,7 +486,7 @@ class Store:
         name, _ = clean_text(name, NAME_MAX_CHARS)
         if not name:
             raise NotAllowed("empty chain name")
-        with self._write() as db:
+        with self._write(lock=True) as db:
             row = db.execute(
                 "SELECT organisation_id FROM chain WHERE id = ?", [chain_id]
             ).fetchone()
@@ -554,7 +500,7 @@ class Store:
 
         Returns "deleted" or "archived". Answers are never lost.
         """
-        with self._write() as db:
+        with self._write(lock=True) as db:
             used = db.execute(
                 "SELECT count(*) FROM participant WHERE chain_id = ?", [chain_id]
             ).fetchone()[0]
@@ -594,7 +540,7 @@ class Store:
         day = date.fromisoformat(str(workshop_date)).isoformat()
         roles_json = _roles_json(roles)
         partners_json = json.dumps(list(partners), ensure_ascii=False)
-        with self._write() as db:
+        with self._write(lock=True) as db:
             if code is not None:
                 code = normalize_code(code)
                 if not code:
@@ -609,7 +555,7 @@ class Store:
                 """INSERT INTO workshop (organisation_id, code, title, date, questionnaire_id,
                    questionnaire_version, roles, partners, min_group_size, status, created_at,
                    facilitator_token)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 [
                     organisation_id,
                     code,
@@ -625,7 +571,7 @@ class Store:
                     new_token(),
                 ],
             )
-            workshop_id = int(cur.lastrowid)
+            workshop_id = int(cur.fetchone()[0])
             for position, chain_id in enumerate(chain_ids):
                 db.execute(
                     "INSERT INTO workshop_chain (workshop_id, chain_id, position) VALUES (?, ?, ?)",
@@ -709,7 +655,7 @@ class Store:
         if not chain_ids:
             raise NotAllowed("a workshop needs at least one chain")
         day = date.fromisoformat(str(workshop_date)).isoformat()
-        with self._write() as db:
+        with self._write(lock=True) as db:
             in_use = {
                 r[0]
                 for r in db.execute(
@@ -778,10 +724,10 @@ class Store:
                     break
             cur = db.execute(
                 """INSERT INTO participant (pid, token, resume_code, workshop_id, chain_id, role,
-                   partner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                   partner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 [pid, token, resume, workshop.id, chain_id, role, partner, now_iso()],
             )
-            participant_id = int(cur.lastrowid)
+            participant_id = int(cur.fetchone()[0])
         found = self._participant_where("id = ?", [participant_id])
         assert found is not None
         return found
@@ -824,7 +770,7 @@ class Store:
 
     # -- answers and comments ------------------------------------------------------------------
 
-    def _check_open(self, db: Database, participant_id: int) -> None:
+    def _check_open(self, db: Conn, participant_id: int) -> None:
         row = db.execute(
             """SELECT w.status FROM participant p JOIN workshop w ON w.id = p.workshop_id
                WHERE p.id = ?""",
@@ -955,7 +901,8 @@ class Store:
             """SELECT wc.chain_id, count(p.id) AS joined, count(p.finished_at) AS finished
                FROM workshop_chain wc LEFT JOIN participant p
                ON p.workshop_id = wc.workshop_id AND p.chain_id = wc.chain_id
-               WHERE wc.workshop_id = ? GROUP BY wc.chain_id ORDER BY wc.position""",
+               WHERE wc.workshop_id = ? GROUP BY wc.chain_id, wc.position
+               ORDER BY wc.position""",
             [workshop_id],
             ["chain_id", "joined", "finished"],
         )
@@ -996,7 +943,7 @@ class Store:
                 cur = db.execute(
                     """INSERT INTO participant (pid, token, resume_code, workshop_id, chain_id,
                        role, partner, current_step, created_at, finished_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, 8, ?, ?)""",
+                       VALUES (?, ?, ?, ?, ?, ?, ?, 8, ?, ?) RETURNING id""",
                     [
                         "p" + secrets.token_hex(6),
                         secrets.token_urlsafe(16),
@@ -1009,7 +956,7 @@ class Store:
                         finished,
                     ],
                 )
-                pid = cur.lastrowid
+                pid = cur.fetchone()[0]
                 for sid, value in item["answers"].items():
                     if value not in ANSWER_CODES:
                         raise NotAllowed(f"unknown answer value {value!r}")
@@ -1021,7 +968,7 @@ class Store:
                             "INSERT INTO phase_comment VALUES (?, ?, ?, ?)",
                             [pid, phase_id, text, finished],
                         )
-            db.conn.executemany("INSERT INTO answer VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO answer VALUES (?, ?, ?, ?)", rows)
         return len(rows)
 
     EXPORT_ANSWER_COLUMNS = (
@@ -1102,10 +1049,11 @@ class Store:
             stamp = now_iso()
             cur = db.execute(
                 """INSERT INTO action (chain_id, workshop_id, phase_id, description, owner,
-                   due_date, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   due_date, status, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 [chain_id, workshop_id, phase_id, text, who, due, status, stamp, stamp],
             )
-            return int(cur.lastrowid)
+            return int(cur.fetchone()[0])
 
     def update_action(
         self,
@@ -1161,38 +1109,3 @@ class Store:
         )
         with self._db() as db:
             return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-
-
-def _use_wal(db: Database) -> None:
-    """Switch the file to WAL mode (once per file; a no-op when it already is).
-
-    Changing the journal mode needs the file to itself and does not wait on the busy timeout:
-    when several processes open a new database at the same moment, all but one get
-    "database is locked". So check first, and retry for a while with growing pauses.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
-    pause = 0.01
-    while True:
-        try:
-            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
-                return
-            with db.ensure_autocommit_on():
-                db.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
-                raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.2)
-
-
-def _explain(exc: sqlite3.Error, path: str) -> str:
-    """Turn an SQLite error into a sentence an administrator can act on."""
-    text = str(exc).lower()
-    if "readonly" in text or "read-only" in text:
-        return f"The database {path} is read-only. Give the app write access to it."
-    if "locked" in text or "busy" in text:
-        return f"The database {path} is locked by another program. Try again in a moment."
-    if "unable to open" in text:
-        return f"The database {path} cannot be opened. Check that the folder exists."
-    return f"The database {path} cannot be used: {exc}"

@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh store per test, the default questionnaire."""
+"""Shared fixtures: a fresh store per test on each back-end, the default questionnaire."""
 
 from __future__ import annotations
 
@@ -13,9 +13,48 @@ def questionnaire() -> Questionnaire:
     return default_questionnaire()
 
 
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server on 127.0.0.1 for this test run (IPM_TEST_PG_URL, or a throwaway
+    cluster started here). Skips without PostgreSQL locally; in CI a missing server fails."""
+    import os
+
+    from tests.pgserver import PgServer, pg_bin
+
+    if os.environ.get("IPM_TEST_PG_URL"):
+        yield PgServer(os.environ["IPM_TEST_PG_URL"])
+        return
+    if pg_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; .ci/run installs it (package postgresql)")
+        pytest.skip("PostgreSQL is not installed (apt-get install -y postgresql)")
+    server = PgServer.start()
+    yield server
+    server.stop("immediate", remove=True)
+
+
 @pytest.fixture
-def store(tmp_path) -> Store:
-    """A new SQLite database file (WAL mode, like the app) for each test."""
-    s = Store(tmp_path / "test.db")
+def pg_url(pg_server):
+    """The URL of an empty schema of the test server, dropped after the test."""
+    name, url = pg_server.new_schema()
+    yield url
+    pg_server.drop_schema(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path) -> Store:
+    """A new, empty store, once on each back-end: an SQLite file (WAL mode, like the app)
+    and a PostgreSQL schema. Every test that uses it runs on both."""
+    if request.param == "sqlite":
+        s = Store(tmp_path / "test.db")
+    else:
+        s = Store(request.getfixturevalue("pg_url"))
     yield s
     s.close()

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from ipm_model.demo import create_demo
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.store import Store
+from tests.conftest import BACKENDS
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -33,10 +34,19 @@ def navigation_mode(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
-@pytest.fixture
-def app_store(tmp_path, monkeypatch) -> Store:
-    """A database with the demo workshop, used by the app (through IPM_DB) and by the test."""
-    path = tmp_path / "app.db"
+def _target(request, tmp_path, name: str) -> str:
+    """An SQLite file or a fresh PostgreSQL schema, by the test's back-end parameter."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return str(tmp_path / name)
+
+
+@pytest.fixture(params=BACKENDS)
+def app_store(request, tmp_path, monkeypatch) -> Store:
+    """A database with the demo workshop, used by the app (through IPM_DB) and by the test.
+
+    Every page test runs on both back-ends: SQLite and PostgreSQL."""
+    path = _target(request, tmp_path, "app.db")
     monkeypatch.setenv("IPM_DB", str(path))
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -48,9 +58,9 @@ def app_store(tmp_path, monkeypatch) -> Store:
     st.cache_data.clear()
 
 
-@pytest.fixture
-def empty_store(tmp_path, monkeypatch) -> Store:
-    path = tmp_path / "empty.db"
+@pytest.fixture(params=BACKENDS)
+def empty_store(request, tmp_path, monkeypatch) -> Store:
+    path = _target(request, tmp_path, "empty.db")
     monkeypatch.setenv("IPM_DB", str(path))
     st.cache_resource.clear()
     st.cache_data.clear()

@@ -14,7 +14,7 @@ import weakref
 
 import pytest
 
-import ipm_model.store as store_module
+import ipm_model.db as db_module
 from ipm_model.store import Store
 from tests.app.conftest import new_app, texts
 from tests.fault.helpers import (
@@ -139,7 +139,7 @@ def assert_clear(at, detail: str) -> None:
 @pytest.fixture
 def short_busy_timeout(monkeypatch):
     """Wait 0.3 s for a lock instead of 15 s (the app's store is made after this)."""
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_S", 0.3)
 
 
 def hold_write_lock(store: Store) -> sqlite3.Connection:
@@ -227,27 +227,27 @@ def test_locked_database_keeps_a_comment_and_stores_it_after_the_lock(
 
 
 class ReadOnlySwitch:
-    """Make every Store connection read-only the way SQLite sees it (PRAGMA query_only)."""
+    """Make every SQLite connection read-only the way SQLite sees it (PRAGMA query_only)."""
 
     def __init__(self, monkeypatch):
         self.on = False
-        self.stores: weakref.WeakSet[Store] = weakref.WeakSet()
-        real_connect = Store._connect
+        self.backends: weakref.WeakSet[db_module.SqliteBackend] = weakref.WeakSet()
+        real_connect = db_module.SqliteBackend._connect
         switch = self
 
-        def connect(store: Store):
-            switch.stores.add(store)
-            db = real_connect(store)
+        def connect(backend: db_module.SqliteBackend):
+            switch.backends.add(backend)
+            db = real_connect(backend)
             if switch.on:
                 db.execute("PRAGMA query_only = ON")
             return db
 
-        monkeypatch.setattr(Store, "_connect", connect)
+        monkeypatch.setattr(db_module.SqliteBackend, "_connect", connect)
 
     def set(self, on: bool) -> None:
         self.on = on
-        for store in list(self.stores):
-            store.close()  # empty the pools: the next connections follow the switch
+        for backend in list(self.backends):
+            backend.close()  # empty the pools: the next connections follow the switch
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from ipm_model import db as db_module
 from ipm_model import store as store_module
 from ipm_model.store import (
     COMMENT_MAX_CHARS,
@@ -24,7 +25,23 @@ ALL_MIGRATIONS = [m.name for m in store_module.migrations.pending(Database(memor
 
 
 @pytest.fixture
+def sqlite_store(tmp_path):
+    s = Store(tmp_path / "test.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def workshop(store, questionnaire):
+    return _make_workshop(store, questionnaire)
+
+
+@pytest.fixture
+def sqlite_workshop(sqlite_store, questionnaire):
+    return _make_workshop(sqlite_store, questionnaire)
+
+
+def _make_workshop(store, questionnaire):
     org = store.create_organisation("Test org")
     chains = [store.add_chain(org, "Keten A"), store.add_chain(org, "Keten B")]
     return store.create_workshop(
@@ -126,29 +143,34 @@ def test_missing_folder_gives_a_clear_error(tmp_path):
         Store(tmp_path / "nope" / "x.db")
 
 
-def test_read_only_database_gives_a_clear_error_and_works_again_later(store, workshop):
+def test_read_only_database_gives_a_clear_error_and_works_again_later(
+    sqlite_store, sqlite_workshop
+):
     """Root ignores file modes, so the database is made read-only the way SQLite sees it."""
+    store, workshop = sqlite_store, sqlite_workshop
     p = _join(store, workshop)
     store.close()  # empty the pool: the next connections are made by the patched _connect
-    real_connect = store._connect
+    backend = store._backend
+    real_connect = backend._connect
 
     def read_only_connect():
         db = real_connect()
         db.execute("PRAGMA query_only = ON")
         return db
 
-    store._connect = read_only_connect
+    backend._connect = read_only_connect
     with pytest.raises(StoreError, match="is read-only"):
         store.save_answer(p.id, "doen-action-owner", "4")
     store.close()
-    store._connect = real_connect
+    backend._connect = real_connect
     store.save_answer(p.id, "doen-action-owner", "4")
     assert store.answers(p.id) == {"doen-action-owner": "4"}
 
 
-def test_locked_database_gives_a_clear_error(store, workshop, monkeypatch):
+def test_locked_database_gives_a_clear_error(sqlite_store, sqlite_workshop, monkeypatch):
+    store, workshop = sqlite_store, sqlite_workshop
     p = _join(store, workshop)
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_S", 0.2)
     store.close()
     blocker = sqlite3.connect(store.path)
     blocker.execute("BEGIN IMMEDIATE")
@@ -317,6 +339,19 @@ def test_step_and_finish_are_remembered(store, workshop):
     assert store.participant_by_token(p.token).finished_at == first
 
 
+def test_participation_counts_joined_and_finished_per_chain_in_workshop_order(store, workshop):
+    a = _join(store, workshop, 0)
+    _join(store, workshop, 0)
+    b = _join(store, workshop, 1)
+    store.finish(a.id)
+    store.finish(b.id)
+    frame = store.participation(workshop.id)
+    assert frame.to_dict("records") == [
+        {"chain_id": workshop.chains[0].id, "joined": 2, "finished": 1},
+        {"chain_id": workshop.chains[1].id, "joined": 1, "finished": 1},
+    ]
+
+
 def test_group_answers_only_from_finished_participants_of_that_chain(store, workshop):
     a, b, other = _join(store, workshop), _join(store, workshop), _join(store, workshop, 1)
     for p in (a, b, other):
@@ -453,15 +488,23 @@ def test_results_and_facilitator_tokens_find_their_owner(store, workshop):
 def test_actions_are_created_updated_and_listed(store, workshop):
     chain = workshop.chains[0].id
     first = store.create_action(
-        chain_id=chain, workshop_id=workshop.id, phase_id="structuur",
-        description="Vast ketenoverleg plannen", owner="<b>Anna</b>", due_date="2026-04-01",
+        chain_id=chain,
+        workshop_id=workshop.id,
+        phase_id="structuur",
+        description="Vast ketenoverleg plannen",
+        owner="<b>Anna</b>",
+        due_date="2026-04-01",
     )
     store.create_action(
         chain_id=chain, workshop_id=workshop.id, phase_id="doen", description="Verbeterbord"
     )
     store.update_action(
-        first, phase_id="structuur", description="Vast ketenoverleg plannen", owner="Anna",
-        due_date="2026-04-15", status="busy",
+        first,
+        phase_id="structuur",
+        description="Vast ketenoverleg plannen",
+        owner="Anna",
+        due_date="2026-04-15",
+        status="busy",
     )
     listed = store.actions(chain_id=chain)
     assert [a.description for a in listed] == ["Vast ketenoverleg plannen", "Verbeterbord"]
@@ -480,7 +523,9 @@ def test_actions_are_created_updated_and_listed(store, workshop):
 )
 def test_bad_actions_are_refused(store, workshop, change, message):
     fields = {
-        "chain_id": workshop.chains[0].id, "workshop_id": workshop.id, "phase_id": "doen",
+        "chain_id": workshop.chains[0].id,
+        "workshop_id": workshop.id,
+        "phase_id": "doen",
         "description": "x",
     } | change
     with pytest.raises(NotAllowed, match=message):
@@ -496,6 +541,9 @@ def test_action_for_a_chain_outside_the_workshop_is_refused(store, workshop):
         )
     with pytest.raises(ValueError):
         store.create_action(
-            chain_id=workshop.chains[0].id, workshop_id=workshop.id, phase_id="doen",
-            description="x", due_date="volgende week",
+            chain_id=workshop.chains[0].id,
+            workshop_id=workshop.id,
+            phase_id="doen",
+            description="x",
+            due_date="volgende week",
         )

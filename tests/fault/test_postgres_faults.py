@@ -1,0 +1,158 @@
+"""PostgreSQL is down at start or goes away mid-workshop: a clear message, nothing lost.
+
+Each test runs its own throwaway PostgreSQL server (tests/pgserver.py) so it can stop and
+start it without disturbing the rest of the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from ipm_model.demo import create_demo
+from ipm_model.store import Store
+from tests.app.conftest import new_app, texts
+from tests.fault.helpers import CHAIN, DATABASE_MESSAGE, Q, Tablet, plain, run
+from tests.pgserver import PgServer, pg_bin
+
+PENDING = "scan-pending"
+DOWN = "cannot be reached"
+
+
+@pytest.fixture
+def pg():
+    if pg_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; .ci/run installs it")
+        pytest.skip("PostgreSQL is not installed")
+    server = PgServer.start()
+    yield server
+    server.stop("immediate", remove=True)
+
+
+@pytest.fixture
+def pg_demo(pg, monkeypatch):
+    """The demo workshop in the test's own PostgreSQL, used by the app through IPM_DB."""
+    import streamlit as st
+
+    store = Store(pg.url)
+    create_demo(store, Q, history=False)
+    monkeypatch.setenv("IPM_DB", pg.url)
+    for name in ("IPM_DEMO", "IPM_ADMIN_PASSWORD", "IPM_ADMIN_EMAILS"):
+        monkeypatch.delenv(name, raising=False)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield pg, store
+    store.close()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _start_scan(store: Store):
+    at = new_app(code="DEMO").run()
+    workshop = store.workshop_by_code("DEMO")
+    chain_id = next(c.id for c in workshop.chains if c.name == CHAIN)
+    at.radio(key="join-chain").set_value(chain_id)
+    at.radio(key="join-role").set_value("ketenteam")
+    at.button(key="FormSubmitter:join-form-Start de scan").click().run()
+    assert not at.exception
+    token = at.query_params["p"]
+    return at, store.participant_by_token(token[0] if isinstance(token, list) else token)
+
+
+def _tap(at, statement_id: str, code: str):
+    return at.radio(key=f"scan-a-{statement_id}").set_value(code).run()
+
+
+def _assert_clear(at) -> None:
+    shown = plain(texts(at))
+    assert not at.exception
+    assert DATABASE_MESSAGE in shown
+    assert DOWN in shown
+    assert "Traceback" not in shown
+    assert "password" not in shown.lower()
+
+
+def test_server_lost_mid_workshop_keeps_taps_and_stores_them_when_back(pg_demo):
+    server, store = pg_demo
+    at, p = _start_scan(store)
+    first, second, third = (s.id for s in Q.phases[0].statements[:3])
+    _tap(at, first, "2")
+
+    server.stop("fast")  # every connection of the app is cut, like a database restart
+    started = time.monotonic()
+    _tap(at, second, "5")
+    assert time.monotonic() - started < 15  # a message soon, not a frozen tablet
+    _assert_clear(at)
+    assert at.session_state[PENDING] == {second: "5"}
+    assert at.radio(key=f"scan-a-{second}").value == "5"  # the tap is still shown
+    _tap(at, third, "dk")
+    assert at.session_state[PENDING] == {second: "5", third: "dk"}
+
+    server.restart()
+    at.button(key="scan-next").click().run()
+    assert not at.exception
+    assert at.session_state[PENDING] == {}
+    assert store.answers(p.id) == {first: "2", second: "5", third: "dk"}
+    assert DATABASE_MESSAGE not in texts(at)
+
+
+def test_server_lost_on_finish_says_so_and_finishes_later(pg_demo):
+    server, store = pg_demo
+    at, p = _start_scan(store)
+    for _ in range(7):
+        at.button(key="scan-next").click().run()
+    server.stop("fast")
+    at.button(key="scan-finish").click().run()
+    _assert_clear(at)
+    server.restart()
+    assert not store.participant_by_token(p.token).finished
+    at.button(key="scan-finish").click().run()
+    assert not at.exception
+    assert store.participant_by_token(p.token).finished
+    assert "Jouw uitslag" in texts(at)
+
+
+def test_database_down_when_the_app_starts_then_back(pg, start_server):
+    """A real server whose PostgreSQL is not running yet: a message, then it just works."""
+    seed = Store(pg.url)
+    create_demo(seed, Q, history=False)
+    seed.close()
+    pg.stop("fast")
+    server = start_server(pg.url, "pg-down")
+
+    async def visit() -> tuple[str, list]:
+        tablet = Tablet()
+        try:
+            await tablet.open(server.url, "code=DEMO")
+            return tablet.texts(), tablet.exceptions()
+        finally:
+            await tablet.close()
+
+    shown, exceptions = run(visit())
+    assert exceptions == []
+    assert DATABASE_MESSAGE in shown and DOWN in shown
+    assert server.healthy()
+
+    pg.restart()
+
+    async def join() -> tuple[str, list]:
+        tablet = Tablet()
+        try:
+            token = await tablet.join(server.url, chain=CHAIN)
+            assert (await tablet.answer(Q.phases[0].statements[0].id, "4")).ok
+            return token, tablet.exceptions()
+        finally:
+            await tablet.close()
+
+    token, exceptions = run(join())
+    assert exceptions == []
+    check = Store(pg.url)
+    try:
+        participant = check.participant_by_token(token)
+        assert check.answers(participant.id) == {Q.phases[0].statements[0].id: "4"}
+    finally:
+        check.close()
+    assert "Traceback (most recent call last)" not in server.log_since(0)
