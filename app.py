@@ -6,7 +6,7 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_message, resolve_grant
-from ui.context import get_store, language_switch
+from ui.context import database_guard, get_store, language_switch
 from ui.router import routing
 from ui.style import inject_css
 
@@ -20,8 +20,9 @@ st.set_page_config(
 inject_css()
 lang = language_switch()
 store = get_store()
-demo_org = ensure_demo(store) if demo_mode() else None
-grant = resolve_grant(store, demo_org)
+with database_guard():
+    demo_org = ensure_demo(store) if demo_mode() else None
+    grant = resolve_grant(store, demo_org)
 if demo_org is not None:
     st.info(t("demo.banner", lang, hours=demo_reset_hours()), icon=":material/science:")
 link_error_message(lang)
@@ -57,5 +58,5 @@ if grant.sees_results():
 if grant.sees_console():
     pages[t("nav.section.facilitate", lang)] = [page("console", "tune"), page("projector", "cast")]
 pages[t("nav.section.info", lang)] = [page("about", "info"), page("login", "key")]
-with routing():
+with routing(), database_guard():
     st.navigation(pages, position="top").run()

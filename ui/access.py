@@ -146,34 +146,44 @@ def _demo_clock() -> _DemoClock:
 def ensure_demo(store: Store) -> int:
     """In demo mode: the demo organisation's id; created when missing, reset when it is due.
 
-    Checked at most once a minute per process; the reset itself runs under a lock so that
-    two sessions cannot rebuild the demo at the same time.
+    Checked at most once a minute per process. Creating and resetting run under a lock that
+    every process on the database shares (several replicas start at once), and the state is
+    read again inside it, so the demo is built once.
     """
     import time
-    from datetime import UTC, datetime, timedelta
 
-    from ipm_model.demo import DEMO_ORGANISATION, create_demo
-    from ipm_model.questionnaire import default_questionnaire
+    from ipm_model.demo import DEMO_ORGANISATION
 
     clock = _demo_clock()
     with clock.lock:
         org_id = store.organisation_id(DEMO_ORGANISATION)
-        if org_id is None:
-            return create_demo(store, default_questionnaire(), reset=True).organisation_id
-        if time.monotonic() - clock.checked_at < 60:
+        if org_id is not None and time.monotonic() - clock.checked_at < 60:
             return org_id
+        with store.exclusive("demo"):
+            org_id = store.organisation_id(DEMO_ORGANISATION)
+            if org_id is None or _demo_due(store, org_id):
+                org_id = _rebuild_demo(store)
         clock.checked_at = time.monotonic()
-        created = store.organisation(org_id)["created_at"]
-        age = datetime.now(UTC) - datetime.fromisoformat(created)
-        if age > timedelta(hours=demo_reset_hours()):
-            org_id = reset_demo(store)
         return org_id
 
 
-def reset_demo(store: Store) -> int:
-    """Rebuild the demo organisation to its starting state; return its new id."""
+def _demo_due(store: Store, org_id: int) -> bool:
+    from datetime import UTC, datetime, timedelta
+
+    created = store.organisation(org_id)["created_at"]
+    age = datetime.now(UTC) - datetime.fromisoformat(created)
+    return age > timedelta(hours=demo_reset_hours())
+
+
+def _rebuild_demo(store: Store) -> int:
     from ipm_model.demo import create_demo
     from ipm_model.questionnaire import default_questionnaire
 
     st.cache_data.clear()
     return create_demo(store, default_questionnaire(), reset=True).organisation_id
+
+
+def reset_demo(store: Store) -> int:
+    """Rebuild the demo organisation to its starting state; return its new id."""
+    with store.exclusive("demo"):
+        return _rebuild_demo(store)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -29,10 +30,29 @@ def get_store() -> Store:
     try:
         return _store()
     except StoreError as exc:
-        lang = current_language()
-        st.error(t("error.database", lang))
-        st.caption(t("error.detail", lang, detail=str(exc)))
+        show_database_error(exc)
         st.stop()
+
+
+@contextmanager
+def database_guard(stop: bool = True) -> Iterator[None]:
+    """Show the database message instead of a traceback when the database fails mid-page.
+
+    With PostgreSQL a read can fail too (server restarting, network gone); the next rerun
+    tries again. `stop=False` inside fragments: the rest of the page stays as it is.
+    """
+    try:
+        yield
+    except StoreError as exc:
+        show_database_error(exc)
+        if stop:
+            st.stop()
+
+
+def show_database_error(exc: StoreError) -> None:
+    lang = current_language()
+    st.error(t("error.database", lang))
+    st.caption(t("error.detail", lang, detail=str(exc)))
 
 
 def get_questionnaire(qid: str | None = None, version: int | None = None) -> Questionnaire:

@@ -8,10 +8,11 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.store import Participant, Store, Workshop
+from ipm_model.store import Participant, Store, StoreError, Workshop
 from ui.context import get_questionnaire
 
 TOKEN_KEY = "participant-token"
+CONTEXT_KEY = "participant-context"  # the last context loaded, for a moment without database
 
 
 @dataclass(frozen=True)
@@ -32,19 +33,29 @@ def remember_participant(participant: Participant) -> None:
 
 
 def load_scan_context(store: Store, lang: str) -> ScanContext | None:
-    """The participant named by ?p= (or earlier in this session), or None with a message."""
+    """The participant named by ?p= (or earlier in this session), or None with a message.
+
+    When the database cannot be read for a moment, the context this session loaded last
+    is used, so a participant keeps their screen (their taps wait until it is back).
+    """
     raw = st.query_params.get("p")
     token = raw if isinstance(raw, str) and raw else st.session_state.get(TOKEN_KEY)
     if not token:
         st.info(t("scan.no_participant", lang))
         st.page_link("pages/start.py", label=t("scan.to_start", lang))
         return None
-    participant = store.participant_by_token(token)
+    try:
+        participant = store.participant_by_token(token)
+        workshop = None if participant is None else store.workshop(participant.workshop_id)
+    except StoreError:
+        last = st.session_state.get(CONTEXT_KEY)
+        if last is not None and last.participant.token == token:
+            return last
+        raise
     if participant is None:
         st.error(t("start.bad_token", lang))
         st.page_link("pages/start.py", label=t("scan.to_start", lang))
         return None
-    workshop = store.workshop(participant.workshop_id)
     if workshop is None:  # pragma: no cover - foreign keys keep this from happening
         st.error(t("start.bad_token", lang))
         return None
@@ -52,4 +63,6 @@ def load_scan_context(store: Store, lang: str) -> ScanContext | None:
     if st.query_params.get("p") != participant.token:
         st.query_params["p"] = participant.token
     questionnaire = get_questionnaire(workshop.questionnaire_id, workshop.questionnaire_version)
-    return ScanContext(participant, workshop, questionnaire)
+    context = ScanContext(participant, workshop, questionnaire)
+    st.session_state[CONTEXT_KEY] = context
+    return context

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.i18n import t
-from ipm_model.live import DEFAULT_BATCH, REFRESH_SECONDS, Counts, publish_due
+from ipm_model.live import DEFAULT_BATCH, Counts, publish_due
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.scoring import group_phase_summary, participant_phase_scores
 from ipm_model.share import join_url, qr_img_tag
@@ -17,10 +17,16 @@ from ipm_model.store import Store, Workshop
 from ui.charts import show_radar
 from ui.context import base_url
 
+LIVE_STATE_TTL_S = 1
 
-@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+
+@st.cache_data(ttl=LIVE_STATE_TTL_S, show_spinner=False)
 def _live_state(_store: Store, workshop_id: int) -> tuple[Workshop | None, pd.DataFrame]:
-    """Workshop settings and counts per chain; one query per refresh for all screens."""
+    """Workshop settings and counts per chain, shared by the screens of this process.
+
+    Kept for one second only: with several replicas, answers written through the others
+    must show within the refresh interval, so this cache may add at most a second to it.
+    """
     return _store.workshop(workshop_id), _store.participation(workshop_id)
 
 

@@ -10,7 +10,7 @@ from ipm_model.i18n import t
 from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
 from ipm_model.scoring import answered_count, open_statements
 from ipm_model.store import COMMENT_MAX_CHARS, NotAllowed, Store, StoreError, format_resume_code
-from ui.context import base_url
+from ui.context import base_url, database_guard
 from ui.participant import ScanContext
 from ui.result import show_result
 
@@ -148,6 +148,11 @@ def _finish(store: Store, participant_id: int, lang: str) -> None:
 @st.fragment
 def scan_body(store: Store, ctx: ScanContext, lang: str) -> None:
     """The current screen of the scan. Runs as a fragment: taps rerun only this function."""
+    with database_guard(stop=False):
+        _scan_screen(store, ctx, lang)
+
+
+def _scan_screen(store: Store, ctx: ScanContext, lang: str) -> None:
     _load_state(store, ctx)
     pid = ctx.participant.id
     if st.session_state[PENDING] or st.session_state[PENDING_COMMENTS]:
@@ -192,7 +197,11 @@ def _workshop_status(_store: Store, workshop_id: int) -> bool:
 def _workshop_open(store: Store, ctx: ScanContext) -> bool:
     # ctx.workshop is read on every full page load; the cached status catches a workshop
     # closed while the participant is answering (fragment reruns), within 5 seconds.
-    return ctx.workshop.is_open and _workshop_status(store, ctx.workshop.id)
+    # Without a database for a moment, the last known status holds (saves check it anyway).
+    try:
+        return ctx.workshop.is_open and _workshop_status(store, ctx.workshop.id)
+    except StoreError:
+        return ctx.workshop.is_open
 
 
 def _progress(q: Questionnaire, text: str) -> None:
