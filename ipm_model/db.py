@@ -383,8 +383,8 @@ class PgBackend:
             or "the connection is closed" in lower
         ):
             return (
-                f"The PostgreSQL server at {where} cannot be reached. Check that it runs; "
-                "the app tries again on the next action."
+                f"The PostgreSQL server at {where} cannot be reached. Check that it runs "
+                "and that the address is right."
             )
         if "read-only" in lower or "read only" in lower:
             return f"The PostgreSQL database at {where} is read-only. Use a primary server."

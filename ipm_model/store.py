@@ -300,7 +300,19 @@ def m004_actions(db: Conn) -> None:
     db.execute("CREATE INDEX action_chain ON action (chain_id, workshop_id)")
 
 
-MIGRATIONS = (m001_initial, m002_access_and_reveal, m003_organisation_settings, m004_actions)
+def m005_change_stamp(db: Conn) -> None:
+    """When a finished participant last changed something: the results' data version."""
+    db.execute("ALTER TABLE participant ADD COLUMN changed_at TEXT")
+    db.execute("UPDATE participant SET changed_at = finished_at")
+
+
+MIGRATIONS = (
+    m001_initial,
+    m002_access_and_reveal,
+    m003_organisation_settings,
+    m004_actions,
+    m005_change_stamp,
+)
 # The same steps as a sqlite-utils migration set (what SQLite databases record).
 migrations = sqlite_migrations(MIGRATIONS)
 
@@ -763,23 +775,35 @@ class Store:
     def finish(self, participant_id: int) -> None:
         """Mark the participant as finished (the first time only)."""
         with self._write() as db:
+            stamp = now_iso()
             db.execute(
-                "UPDATE participant SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
-                [now_iso(), participant_id],
+                """UPDATE participant SET finished_at = ?, changed_at = ?
+                   WHERE id = ? AND finished_at IS NULL""",
+                [stamp, stamp, participant_id],
             )
 
     # -- answers and comments ------------------------------------------------------------------
 
     def _check_open(self, db: Conn, participant_id: int) -> None:
+        """Refuse writes to a closed workshop; mark a change by a finished participant.
+
+        Results are cached by their data version (`results_version`): finished count and the
+        last change of a finished participant, so an edit after finishing shows at once, in
+        every app process.
+        """
         row = db.execute(
-            """SELECT w.status FROM participant p JOIN workshop w ON w.id = p.workshop_id
-               WHERE p.id = ?""",
+            """SELECT w.status, p.finished_at FROM participant p
+               JOIN workshop w ON w.id = p.workshop_id WHERE p.id = ?""",
             [participant_id],
         ).fetchone()
         if row is None:
             raise NotAllowed("unknown participant")
         if row[0] != WORKSHOP_OPEN:
             raise NotAllowed("the workshop is closed")
+        if row[1] is not None:
+            db.execute(
+                "UPDATE participant SET changed_at = ? WHERE id = ?", [now_iso(), participant_id]
+            )
 
     def save_answer(self, participant_id: int, statement_id: str, value: str) -> None:
         """Store (or replace) one answer at once. `value` is "1".."5", "dk" or "na"."""
@@ -841,6 +865,29 @@ class Store:
             [workshop_id, chain_id],
             ["participant", "role", "partner", "statement_id", "value"],
         )
+
+    def results_version(
+        self, workshop_ids: Sequence[int], chain_id: int | None = None
+    ) -> tuple[int, str]:
+        """The data version of these workshops' results (optionally of one chain).
+
+        (number of finished participants, last change by one of them): results only use
+        finished participants, so a cache keyed by this is never stale, whichever app
+        process wrote the change.
+        """
+        if not workshop_ids:
+            return 0, ""
+        marks = ", ".join("?" for _ in workshop_ids)
+        where, params = f"workshop_id IN ({marks})", list(workshop_ids)
+        if chain_id is not None:
+            where += " AND chain_id = ?"
+            params.append(chain_id)
+        rows = self._query(
+            f"""SELECT count(*) AS n, max(changed_at) AS last FROM participant
+                WHERE {where} AND finished_at IS NOT NULL""",
+            params,
+        )
+        return int(rows[0]["n"]), rows[0]["last"] or ""
 
     def finished_count(self, workshop_id: int, chain_id: int) -> int:
         rows = self._query(
@@ -942,8 +989,8 @@ class Store:
                 finished = item["finished_at"]
                 cur = db.execute(
                     """INSERT INTO participant (pid, token, resume_code, workshop_id, chain_id,
-                       role, partner, current_step, created_at, finished_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, 8, ?, ?) RETURNING id""",
+                       role, partner, current_step, created_at, finished_at, changed_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, 8, ?, ?, ?) RETURNING id""",
                     [
                         "p" + secrets.token_hex(6),
                         secrets.token_urlsafe(16),
@@ -952,6 +999,7 @@ class Store:
                         item["chain_id"],
                         item["role"],
                         item.get("partner", ""),
+                        finished,
                         finished,
                         finished,
                     ],
@@ -1095,6 +1143,14 @@ class Store:
             params,
         )
         return [Action(**r) for r in rows]
+
+    def actions_version(self, chain_id: int) -> tuple[int, str]:
+        """(number of actions, last change) of one chain: keys cached reports."""
+        rows = self._query(
+            "SELECT count(*) AS n, max(updated_at) AS last FROM action WHERE chain_id = ?",
+            [chain_id],
+        )
+        return int(rows[0]["n"]), rows[0]["last"] or ""
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (for checks and the command line)."""

@@ -13,8 +13,8 @@ from ui.results import (
     answers_for,
     breakdown_stats,
     chain_filter,
+    data_version,
     empty_state,
-    finished_total,
     open_results_page,
     questionnaire_of,
     radar_frame,
@@ -60,7 +60,7 @@ if not chosen:
 minimum = max(w.min_group_size for w in chosen)
 q = questionnaire_of(chosen[-1])
 names = {c.id: c.name for w in chosen for c in w.chains}
-answers = answers_for(store, tuple(w.id for w in chosen), finished_total(store, chosen))
+answers = answers_for(store, tuple(w.id for w in chosen), data_version(store, chosen))
 stats = suppress_small_groups(group_phase_stats(answers, q, by=("chain_id",)), minimum)
 shown = stats[~stats["suppressed"]]
 if shown.empty:
@@ -110,7 +110,7 @@ by = st.segmented_control(
     key="compare-by",
     persist_state="session",
 )
-parts = breakdown_stats(store, workshop, chain_id, by, finished_total(store, chosen))
+parts = breakdown_stats(store, workshop, chain_id, by, data_version(store, chosen))
 visible = parts[~parts["scores_hidden"]]
 if by == "role":
     group_names = {r.id: r.label(lang) for r in workshop.roles}

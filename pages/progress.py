@@ -10,8 +10,8 @@ from ui.charts import show_radar, show_trend
 from ui.results import (
     MAX_OVERLAY,
     chain_filter,
+    data_version,
     empty_state,
-    finished_total,
     open_results_page,
     questionnaire_of,
     radar_frame,
@@ -29,7 +29,7 @@ if chain_id is None or not rounds:
     empty_state(lang)
     st.stop()
 
-stats, shared, dropped = trend_stats(store, rounds, chain_id, finished_total(store, rounds))
+stats, shared, dropped = trend_stats(store, rounds, chain_id, data_version(store, rounds))
 by_id = {w.id: w for w in rounds}
 shown = stats[~stats["suppressed"]]
 with_data = [w for w in rounds if w.id in set(shown["workshop_id"])]

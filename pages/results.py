@@ -14,8 +14,8 @@ from ui.charts import show_radar
 from ui.results import (
     agenda_html,
     chain_filter,
+    data_version,
     empty_state,
-    finished_total,
     open_results_page,
     order_signals,
     phase_table,
@@ -39,7 +39,7 @@ if workshop is None:
     st.stop()
 q = questionnaire_of(workshop)
 chains = {c.id: c.name for c in workshop.chains}
-phases, statements, overall = round_stats(store, workshop, finished_total(store, [workshop]))
+phases, statements, overall = round_stats(store, workshop, data_version(store, [workshop]))
 with_results = list(dict.fromkeys(phases.loc[~phases["suppressed"], "chain_id"]))
 chain_id = chain_filter(chains, lang, preferred=with_results)
 mine = phases[phases["chain_id"] == chain_id]
@@ -79,7 +79,7 @@ earlier = previous_round(store, workshops, workshop, chain_id)
 stats_prev = stats_now_shared = None
 if earlier is not None:
     pair = (earlier, workshop)
-    trend, _, _ = trend_stats(store, pair, chain_id, finished_total(store, pair))
+    trend, _, _ = trend_stats(store, pair, chain_id, data_version(store, pair))
     stats_prev = trend[trend["workshop_id"] == earlier.id]
     stats_now_shared = trend[trend["workshop_id"] == workshop.id]
 agenda = build_agenda(mine, chain_statements, stats_prev, stats_now_shared=stats_now_shared)
@@ -119,12 +119,13 @@ actions_section(store, workshop, chain_id, q, lang, weakest.id if weakest else N
 
 st.divider()
 st.header(t("results.downloads", lang))
-finished = finished_total(store, [workshop])
+# Reports hold earlier rounds and the actions too: keyed by all of them.
+version = (*data_version(store, workshops), *store.actions_version(chain_id))
 with st.container(horizontal=True):
     st.download_button(
         t("results.agenda_print", lang),
         # Callables: built only when someone clicks, not on every run of this page.
-        data=partial(agenda_html, store, workshop.code, chain_id, lang, finished),
+        data=partial(agenda_html, store, workshop.code, chain_id, lang, version),
         file_name=f"agenda-{workshop.code}-{chain_id}.html",
         mime="text/html",
         on_click="ignore",
@@ -136,7 +137,7 @@ with st.container(horizontal=True):
     ):
         st.download_button(
             t(f"results.report_{fmt}", lang),
-            data=partial(report_bytes, store, workshop.code, chain_id, fmt, lang, finished),
+            data=partial(report_bytes, store, workshop.code, chain_id, fmt, lang, version),
             file_name=f"ketenscan-{workshop.code}-{chain_id}.{fmt}",
             mime=mime,
             on_click="ignore",

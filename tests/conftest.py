@@ -13,8 +13,6 @@ def questionnaire() -> Questionnaire:
     return default_questionnaire()
 
 
-
-
 # -- PostgreSQL ------------------------------------------------------------------------------
 
 BACKENDS = ("sqlite", "postgresql")

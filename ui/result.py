@@ -17,12 +17,17 @@ GROUP_REFRESH_S = 15
 
 @st.cache_data(ttl=GROUP_REFRESH_S, show_spinner=False, max_entries=500)
 def _group_summary(
-    _store: Store, _questionnaire: Questionnaire, workshop_id: int, chain_id: int, finished: int
+    _store: Store,
+    _questionnaire: Questionnaire,
+    workshop_id: int,
+    chain_id: int,
+    version: tuple[int, str],
 ) -> pd.DataFrame:
     """Per-phase summary of one workshop and chain, shared by all sessions.
 
-    The workshop fixes the questionnaire; `finished` is in the key so that the summary is
-    recomputed as soon as someone finishes (and at the latest after GROUP_REFRESH_S).
+    The workshop fixes the questionnaire; the data version (finished participants and their
+    last change, see Store.results_version) is in the key, so the summary is recomputed as
+    soon as someone finishes or changes an answer, in whichever app process.
     """
     scores = participant_phase_scores(_store.group_answers(workshop_id, chain_id), _questionnaire)
     return group_phase_summary(scores)
@@ -42,11 +47,12 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
         {"series": me, "phase_id": r.phase_id, "score": r.score, "n": 1, "sd": float("nan")}
         for r in own.itertuples()
     ]
-    finished = store.finished_count(w.id, ctx.participant.chain_id)
+    version = store.results_version([w.id], ctx.participant.chain_id)
+    finished = version[0]
     minimum = w.min_group_size
     group_ok = finished >= minimum
     if group_ok:
-        summary = _group_summary(store, q, w.id, ctx.participant.chain_id, finished)
+        summary = _group_summary(store, q, w.id, ctx.participant.chain_id, version)
         group = t("result.series_group", lang)
         for r in summary.itertuples():
             # A phase scored by fewer people than the minimum stays hidden, like a small group.

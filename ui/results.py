@@ -1,8 +1,9 @@
 """Shared pieces of the results pages: filters, cached statistics, and small views.
 
-Statistics are computed once per set of workshops and cached (keyed by the workshop ids and
-the number of finished participants, so a newly finished participant shows within a rerun,
-and at the latest after CACHE_TTL_S); charts are cached by the data they show.
+Statistics are computed once per set of workshops and cached, keyed by the workshop ids and
+their data version (finished participants and their last change, read fresh on every run),
+so a new or changed result shows at the next rerun, whichever app process stored it; charts
+are cached by the data they show.
 """
 
 from __future__ import annotations
@@ -120,13 +121,17 @@ def chain_filter(
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
-def answers_for(_store: Store, workshop_ids: tuple[int, ...], finished: int) -> pd.DataFrame:
-    """Answers of finished participants in these workshops (`finished` only keys the cache)."""
+def answers_for(
+    _store: Store, workshop_ids: tuple[int, ...], version: tuple[int, str]
+) -> pd.DataFrame:
+    """Answers of finished participants in these workshops (`version` only keys the cache)."""
     return _store.result_answers(list(workshop_ids))
 
 
-def finished_total(store: Store, workshops: Sequence[Workshop]) -> int:
-    return int(sum(store.participation(w.id)["finished"].sum() for w in workshops))
+def data_version(store: Store, workshops: Sequence[Workshop]) -> tuple[int, str]:
+    """The version of these workshops' results, read fresh on every run: cached statistics
+    are keyed by it, so they are never stale (also when another app process wrote)."""
+    return store.results_version([w.id for w in workshops])
 
 
 def questionnaire_of(w: Workshop) -> Questionnaire:
@@ -135,11 +140,11 @@ def questionnaire_of(w: Workshop) -> Questionnaire:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def round_stats(
-    _store: Store, workshop: Workshop, finished: int
+    _store: Store, workshop: Workshop, version: tuple[int, str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """One round, anonymity rules applied: phase stats per chain, statement stats per chain,
     and phase stats of all chains together."""
-    answers = answers_for(_store, (workshop.id,), finished)
+    answers = answers_for(_store, (workshop.id,), version)
     q = questionnaire_of(workshop)
     minimum = workshop.min_group_size
     phases = suppress_small_groups(group_phase_stats(answers, q, by=("chain_id",)), minimum)
@@ -155,10 +160,10 @@ def round_stats(
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def breakdown_stats(
-    _store: Store, workshop: Workshop, chain_id: int, by: str, finished: int
+    _store: Store, workshop: Workshop, chain_id: int, by: str, version: tuple[int, str]
 ) -> pd.DataFrame:
     """Phase stats of one chain split by role or partner, with the subtraction rule."""
-    answers = answers_for(_store, (workshop.id,), finished)
+    answers = answers_for(_store, (workshop.id,), version)
     answers = answers[answers["chain_id"] == chain_id]
     q = questionnaire_of(workshop)
     stats = group_phase_stats(answers, q, by=("chain_id", by))
@@ -167,13 +172,13 @@ def breakdown_stats(
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def trend_stats(
-    _store: Store, workshops: tuple[Workshop, ...], chain_id: int, finished: int
+    _store: Store, workshops: tuple[Workshop, ...], chain_id: int, version: tuple[int, str]
 ) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
     """Phase stats of one chain per round, on the statements all rounds' versions share.
 
     Returns (stats by workshop_id, shared statement ids, dropped statement ids).
     """
-    answers = answers_for(_store, tuple(w.id for w in workshops), finished)
+    answers = answers_for(_store, tuple(w.id for w in workshops), version)
     answers = answers[answers["chain_id"] == chain_id]
     versions = {w.id: questionnaire_of(w) for w in workshops}
     comparable = comparable_answers(answers, versions)
@@ -281,7 +286,12 @@ def previous_round(
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def report_bytes(
-    _store: Store, code: str, chain_id: int | None, fmt: str, lang: str, finished: int
+    _store: Store,
+    code: str,
+    chain_id: int | None,
+    fmt: str,
+    lang: str,
+    version: tuple[int, str, int, str],
 ) -> bytes:
     """The HTML or PowerPoint report of one round (and chain), cached per data state."""
     from ipm_model.report import build_report
@@ -290,7 +300,9 @@ def report_bytes(
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
-def agenda_html(_store: Store, code: str, chain_id: int, lang: str, finished: int) -> bytes:
+def agenda_html(
+    _store: Store, code: str, chain_id: int, lang: str, version: tuple[int, str, int, str]
+) -> bytes:
     """A printable page with only the conversation agenda (and handvatten)."""
     from ipm_model.report import gather_report, render_html
 

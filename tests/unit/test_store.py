@@ -547,3 +547,45 @@ def test_action_for_a_chain_outside_the_workshop_is_refused(store, workshop):
             description="x",
             due_date="volgende week",
         )
+
+
+def test_results_version_moves_with_finishing_and_later_edits_only(store, workshop):
+    chain = workshop.chains[0].id
+    done, busy = _join(store, workshop), _join(store, workshop)
+    empty = store.results_version([workshop.id], chain)
+    assert empty == (0, "")
+    store.save_answer(done.id, "doen-action-owner", "3")
+    store.finish(done.id)
+    after_finish = store.results_version([workshop.id])
+    assert after_finish[0] == 1 and after_finish[1]
+    # Someone still answering does not change the results: the version stays.
+    store.save_answer(busy.id, "doen-action-owner", "2")
+    store.save_comment(busy.id, "doen", "nog bezig")
+    assert store.results_version([workshop.id]) == after_finish
+    # A finished participant who goes back and changes an answer or comment does.
+    store.save_answer(done.id, "doen-action-owner", "5")
+    edited = store.results_version([workshop.id])
+    assert edited[0] == 1 and edited[1] > after_finish[1]
+    store.save_comment(done.id, "doen", "toch anders")
+    assert store.results_version([workshop.id])[1] > edited[1]
+    assert store.results_version([workshop.id], workshop.chains[1].id) == (0, "")
+    assert store.results_version([]) == (0, "")
+
+
+def test_actions_version_moves_with_every_change(store, workshop):
+    chain = workshop.chains[0].id
+    assert store.actions_version(chain) == (0, "")
+    action = store.create_action(
+        chain_id=chain, workshop_id=workshop.id, phase_id="doen", description="Overleg plannen"
+    )
+    first = store.actions_version(chain)
+    assert first[0] == 1
+    store.update_action(
+        action,
+        phase_id="doen",
+        description="Overleg plannen",
+        owner="Sam",
+        due_date=None,
+        status="busy",
+    )
+    assert store.actions_version(chain)[1] > first[1]
