@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -33,7 +34,15 @@ from ipm_model.importer import (
     validate,
 )
 from ipm_model.questionnaire import QuestionnaireError, default_questionnaire, load_questionnaire
-from ipm_model.store import NotAllowed, Store, StoreError, Workshop
+from ipm_model.store import (
+    DEFAULT_DB_PATH,
+    CopyReport,
+    NotAllowed,
+    Store,
+    StoreError,
+    Workshop,
+    is_postgres_url,
+)
 
 __all__ = ["SCORE_COLUMNS", "main"]  # SCORE_COLUMNS: kept here for scripts that import it
 
@@ -77,6 +86,20 @@ IMPORT_NOTES = (
 )
 
 
+MIGRATE_NOTES = (
+    "The target is written in one transaction: it gets everything or nothing. Rows the "
+    "target already holds unchanged are skipped, so running migrate again copies nothing "
+    "twice, only rows added to the source since. A row whose key the target holds with "
+    "other content is a conflict: nothing is written; the target then holds other data "
+    "(or the row changed since the last run), so migrate into an empty database. Two "
+    "migrate runs at once wait for each other. Stop the "
+    "app (or keep it from writing) while copying, and point IPM_DB at the target afterwards. "
+    "Opening the target creates the app's tables in it when it has none, also with --dry-run. "
+    "Exit status: 0 when copied and verified (with --dry-run: when the copy would work), 1 "
+    "on a conflict or when the check after the copy fails, 2 when a database cannot be used."
+)
+
+
 def _paragraphs(*texts: str) -> str:
     """Wrapped paragraphs for a raw-formatted help text."""
     return "\n\n".join(textwrap.fill(t, width=88) for t in texts)
@@ -90,7 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        help="database file (default: the IPM_DB environment variable, else data/ipm-ketenscan.db)",
+        help="SQLite database file or postgresql://user:password@host:port/database URL "
+        "(default: the IPM_DB environment variable, else data/ipm-ketenscan.db)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -194,6 +218,32 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("html", "pptx"), default="html", help="format")
     report.add_argument("--lang", choices=("nl", "en"), default="nl", help="language")
     report.add_argument("--out", metavar="FILE", required=True, help="the file to write")
+
+    migrate = sub.add_parser(
+        "migrate",
+        help="copy the whole database to PostgreSQL and verify the copy",
+        description=_paragraphs(
+            "Copy every organisation, chain, workshop, participant, answer, comment and "
+            "action of the database (--db, IPM_DB or the default file) to another database, "
+            "usually PostgreSQL, keeping their ids, tokens and codes; then check that the "
+            "target holds every row. Prints the number of rows per table: in the source, in "
+            "the target before, copied, and in the target after."
+        ),
+        epilog=_paragraphs(MIGRATE_NOTES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    migrate.add_argument(
+        "--to",
+        metavar="URL",
+        required=True,
+        help="the target: postgresql://user:password@host:port/database (a SQLite file "
+        "works too, e.g. for a copy)",
+    )
+    migrate.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="do the whole copy but roll it back: checks every rule, writes nothing",
+    )
     return parser
 
 
@@ -212,6 +262,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             return _import(args, out)
         if args.command == "report":
             return _report(args, out)
+        if args.command == "migrate":
+            return _migrate(args, out)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -359,3 +411,90 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             return 1
         print(f"Written: {len(report.participants)} participants, {written} answers.", file=out)
     return 0 if writable else 1
+
+
+def _migrate(args: argparse.Namespace, out: TextIO) -> int:
+    source_name = (args.db or os.environ.get("IPM_DB") or str(DEFAULT_DB_PATH)).strip()
+    if not is_postgres_url(source_name) and not Path(source_name).is_file():
+        print(f"error: the source database {source_name} does not exist", file=sys.stderr)
+        return 2
+    source = Store(source_name)
+    try:
+        target = Store(args.to.strip())
+    except StoreError as exc:  # its messages speak of IPM_DB; here the address is --to
+        print(f"error: target: {str(exc).replace('IPM_DB', '--to')}", file=sys.stderr)
+        return 2
+    try:
+        report = source.copy_to(target, dry_run=args.dry_run)
+    except NotAllowed as exc:  # the same database twice
+        print(f"error: {exc}: copying a database onto itself is refused", file=sys.stderr)
+        return 2
+    finally:
+        target.close()
+        source.close()
+    print(_copy_table(report), file=out)
+    total = sum(t.source for t in report.tables)
+    present = sum(t.present for t in report.tables)
+    if report.conflict:
+        print(
+            f"error: conflict: {report.conflict}. Nothing was written. The target already "
+            "holds other data: migrate into an empty database.",
+            file=sys.stderr,
+        )
+        return 1
+    if report.problems:
+        for problem in report.problems:
+            print(f"error: not verified: {problem}", file=sys.stderr)
+        return 1
+    if report.dry_run:
+        print(
+            f"Dry run: no conflicts; {report.copied:,} of {total:,} rows would be copied "
+            f"({present:,} already there). Nothing written.",
+            file=out,
+        )
+    else:
+        print(
+            f"Verified: the target holds every row of the source ({report.copied:,} copied, "
+            f"{present:,} already there, {report.seconds:.1f} s).",
+            file=out,
+        )
+    return 0
+
+
+def _copy_table(report: CopyReport) -> str:
+    """The counts of a copy as a small text table."""
+    copied = "would copy" if report.dry_run else "copied"
+    head = ("table", "source", "target before", copied, "target after")
+    rows = [
+        (
+            t.table,
+            f"{t.source:,}",
+            f"{t.target_before:,}",
+            f"{t.copied:,}",
+            "-" if t.target_after is None else f"{t.target_after:,}",
+        )
+        for t in report.tables
+    ]
+    after = [t.target_after for t in report.tables]
+    rows.append(
+        (
+            "total",
+            f"{sum(t.source for t in report.tables):,}",
+            f"{sum(t.target_before for t in report.tables):,}",
+            f"{report.copied:,}",
+            "-" if None in after else f"{sum(a or 0 for a in after):,}",
+        )
+    )
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+    lines = [
+        f"From {report.source} ({report.source_kind}) to {report.target} ({report.target_kind})"
+        + (" (dry run)" if report.dry_run else "")
+    ]
+    for r in (head, *rows):
+        lines.append(
+            "  ".join(
+                cell.ljust(w) if i == 0 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
+    return "\n".join(lines)

@@ -513,4 +513,6 @@ class PgBackend:
 
 def _pool_size() -> int:
     raw = os.environ.get("IPM_DB_POOL_SIZE", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else PG_POOL_SIZE_DEFAULT
+    # At least 2: a cross-process lock (exclusive) holds one connection while the work
+    # inside it uses another.
+    return max(2, int(raw)) if raw.isdigit() else PG_POOL_SIZE_DEFAULT
