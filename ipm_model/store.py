@@ -1322,8 +1322,6 @@ class Store:
         Raises NotAllowed, naming the table and key, at the first key the target holds
         with other content.
         """
-        marks = ", ".join("?" for _ in columns)
-        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
         where = [columns.index(k) for k in key]
         copied = present = 0
         for rows in self._source_pages(src, table, key, columns):
@@ -1343,7 +1341,7 @@ class Store:
                         f"({', '.join(differ)})"
                     )
             if missing:
-                dst.executemany(insert, missing)  # psycopg sends a batch in one pipeline
+                dst.insert_rows(table, columns, missing)
             copied += len(missing)
         return copied, present
 
