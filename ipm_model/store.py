@@ -853,16 +853,26 @@ class Store:
 
     # -- reading results -----------------------------------------------------------------------
 
-    def group_answers(self, workshop_id: int, chain_id: int) -> pd.DataFrame:
+    def group_answers(
+        self, workshop_id: int, chain_id: int, first: int | None = None
+    ) -> pd.DataFrame:
         """Answers of the finished participants of one workshop and chain.
 
+        `first`: only of the first so many to finish (the projector's batches).
         Columns: participant (pseudonym), role, partner, statement_id, value.
         """
+        where, params = "", [workshop_id, chain_id]
+        if first is not None:
+            where = """AND p.id IN (SELECT id FROM participant WHERE workshop_id = ?
+                       AND chain_id = ? AND finished_at IS NOT NULL
+                       ORDER BY finished_at, id LIMIT ?)"""
+            params += [workshop_id, chain_id, int(first)]
         return self._frame(
-            """SELECT p.pid AS participant, p.role, p.partner, a.statement_id, a.value
+            f"""SELECT p.pid AS participant, p.role, p.partner, a.statement_id, a.value
                FROM answer a JOIN participant p ON p.id = a.participant_id
-               WHERE p.workshop_id = ? AND p.chain_id = ? AND p.finished_at IS NOT NULL""",
-            [workshop_id, chain_id],
+               WHERE p.workshop_id = ? AND p.chain_id = ? AND p.finished_at IS NOT NULL
+               {where}""",
+            params,
             ["participant", "role", "partner", "statement_id", "value"],
         )
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.i18n import t
-from ipm_model.live import DEFAULT_BATCH, Counts, publish_due
+from ipm_model.live import DEFAULT_BATCH, Counts, snapshot_size
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.scoring import group_phase_summary, participant_phase_scores
 from ipm_model.share import join_url, qr_img_tag
@@ -18,6 +18,7 @@ from ui.charts import show_radar
 from ui.context import base_url
 
 LIVE_STATE_TTL_S = 1
+GROUP_SNAPSHOT_TTL_S = 60
 
 
 @st.cache_data(ttl=LIVE_STATE_TTL_S, show_spinner=False)
@@ -30,35 +31,50 @@ def _live_state(_store: Store, workshop_id: int) -> tuple[Workshop | None, pd.Da
     return _store.workshop(workshop_id), _store.participation(workshop_id)
 
 
-class _Snapshots:
-    """The group results each chain's screen shows, shared by every screen in this process."""
+class _Forced:
+    """The facilitator's "update now" per workshop and chain (the number finished then)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.items: dict[tuple[int, int], tuple[int, pd.DataFrame]] = {}
+        self.items: dict[tuple[int, int], int] = {}
 
 
 @st.cache_resource(show_spinner=False)
-def _snapshots() -> _Snapshots:
-    return _Snapshots()
+def _forced() -> _Forced:
+    return _Forced()
+
+
+@st.cache_data(ttl=GROUP_SNAPSHOT_TTL_S, show_spinner=False, max_entries=200)
+def _group_snapshot(
+    _store: Store,
+    _q: Questionnaire,
+    workshop_id: int,
+    chain_id: int,
+    size: int,
+    version: tuple[int, str],
+) -> pd.DataFrame:
+    """The group summary of the first `size` finished participants (`version` keys edits)."""
+    answers = _store.group_answers(workshop_id, chain_id, first=size)
+    return group_phase_summary(participant_phase_scores(answers, _q))
 
 
 def _snapshot(
     store: Store, q: Questionnaire, w: Workshop, chain_id: int, counts: Counts, forced: bool
 ) -> tuple[int, pd.DataFrame] | None:
-    """The snapshot to show for one chain, replaced only when a new batch is due."""
-    shots = _snapshots()
+    """The snapshot to show for one chain: the same on every screen, in every app process."""
+    marks = _forced()
     key = (w.id, chain_id)
-    with shots.lock:
-        current = shots.items.get(key)
-        shown = current[0] if current else None
-        if publish_due(
-            shown, counts, batch=DEFAULT_BATCH, min_group=w.min_group_size, forced=forced
-        ):
-            scores = participant_phase_scores(store.group_answers(w.id, chain_id), q)
-            current = (counts.finished, group_phase_summary(scores))
-            shots.items[key] = current
-        return current
+    with marks.lock:
+        if forced and counts.finished >= w.min_group_size:
+            marks.items[key] = counts.finished
+        forced_at = marks.items.get(key)
+    size = snapshot_size(
+        counts.finished, batch=DEFAULT_BATCH, min_group=w.min_group_size, forced_at=forced_at
+    )
+    if size is None:
+        return None
+    version = store.results_version([w.id], chain_id)
+    return size, _group_snapshot(store, q, w.id, chain_id, size, version)
 
 
 def join_panel(w: Workshop, lang: str) -> None:

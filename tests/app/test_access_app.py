@@ -256,3 +256,33 @@ def test_compare_shows_small_multiples_for_more_than_four_chains(app_store, monk
     assert not at.exception
     charts = at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
     assert len(charts) >= len(demo.chains)  # one radar per chain, plus the heatmap
+
+
+def test_two_projectors_on_different_replicas_show_the_same_batch(app_store):
+    """A screen opened later, or in another app process, shows the same snapshot: the
+    batches follow the count (3, 6, ...), not the moment a screen first looked."""
+    import streamlit as st
+
+    demo = app_store.workshop_by_code("DEMO")
+    chain = demo.chains[0]
+    people = [app_store.create_participant(demo, chain_id=chain.id, role="mt") for _ in range(3)]
+    for p in people:
+        app_store.save_answer(p.id, "doen-action-owner", "4")
+        app_store.finish(p.id)
+    app_store.set_revealed(demo.id, True)
+
+    def projector_says() -> str:
+        at = new_app(f=demo.facilitator_token).run()
+        at.switch_page("pages/projector.py").run()
+        assert not at.exception
+        return " ".join(c.value for c in at.caption if "deelnemers." in c.value)
+
+    assert "Op basis van 3 deelnemers." in projector_says()
+    late = app_store.create_participant(demo, chain_id=chain.id, role="mt")
+    app_store.save_answer(late.id, "doen-action-owner", "1")
+    app_store.finish(late.id)
+    st.cache_resource.clear()  # a second replica: nothing of the first process's memory
+    st.cache_data.clear()
+    shown = projector_says()
+    assert "Op basis van 3 deelnemers." in shown  # not 4: that would single out one person
+    assert "Op basis van 4 deelnemers." not in shown

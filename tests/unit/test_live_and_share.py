@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ipm_model.live import Counts, publish_due
+from ipm_model.live import snapshot_size
 from ipm_model.share import (
     facilitator_url,
     handout_html,
@@ -17,22 +17,33 @@ from ipm_model.share import (
 
 
 @pytest.mark.parametrize(
-    ("shown", "joined", "finished", "forced", "expected"),
+    ("finished", "forced_at", "expected"),
     [
-        (None, 5, 2, False, False),  # below the minimum group size
-        (None, 5, 3, False, True),  # first snapshot at the minimum
-        (3, 8, 4, False, False),  # one more: would single someone out
-        (3, 8, 5, False, False),
-        (3, 8, 6, False, True),  # a batch of three
-        (3, 8, 4, True, True),  # the facilitator decides
-        (4, 8, 4, True, False),  # nothing new
-        (6, 6, 2, False, False),  # reset below the minimum
-        (6, 6, 3, False, True),  # reset: start again
+        (2, None, None),  # below the minimum group size
+        (3, None, 3),  # first snapshot at the minimum
+        (4, None, 3),  # one more: would single someone out
+        (5, None, 3),
+        (6, None, 6),  # a batch of three
+        (8, None, 6),
+        (9, None, 9),
+        (4, 4, 4),  # the facilitator decides
+        (5, 4, 4),  # ... and it stays until the next step passes it
+        (6, 4, 6),
+        (7, 7, 7),
+        (3, 4, 3),  # fewer finished than when forced (a reset): the step rule
+        (2, 2, None),  # never below the minimum
     ],
 )
-def test_publish_due(shown, joined, finished, forced, expected):
-    now = Counts(joined=joined, finished=finished)
-    assert publish_due(shown, now, batch=3, min_group=3, forced=forced) is expected
+def test_snapshot_size(finished, forced_at, expected):
+    assert snapshot_size(finished, batch=3, min_group=3, forced_at=forced_at) == expected
+
+
+def test_snapshot_size_depends_only_on_the_count():
+    """Screens that opened at different moments (or on other replicas) show the same."""
+    sizes = {snapshot_size(n, batch=3, min_group=5) for n in (11, 12, 13)}
+    assert sizes == {11}
+    assert snapshot_size(14, batch=3, min_group=5) == 14
+    assert snapshot_size(7, batch=0, min_group=5) == 7  # batch 0 behaves as 1
 
 
 def test_links():

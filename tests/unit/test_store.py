@@ -589,3 +589,15 @@ def test_actions_version_moves_with_every_change(store, workshop):
         status="busy",
     )
     assert store.actions_version(chain)[1] > first[1]
+
+
+def test_group_answers_of_the_first_to_finish(store, workshop):
+    people = [_join(store, workshop) for _ in range(4)]
+    for value, p in zip("1234", people, strict=True):
+        store.save_answer(p.id, "doen-action-owner", value)
+    for p in (people[2], people[0], people[3]):  # people[1] never finishes
+        store.finish(p.id)
+    first_two = store.group_answers(workshop.id, workshop.chains[0].id, first=2)
+    assert sorted(first_two["value"]) == ["1", "3"]
+    assert len(store.group_answers(workshop.id, workshop.chains[0].id, first=10)) == 3
+    assert len(store.group_answers(workshop.id, workshop.chains[0].id)) == 3
