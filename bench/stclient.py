@@ -6,10 +6,14 @@ Protocol findings (Streamlit 1.67, starlette/uvicorn server; checked against
 ``WidgetStateManager.ts`` and ``App.tsx``):
 
 Connecting
-  * The browser first GETs ``/_stcore/health`` and ``/_stcore/host-config`` (its
-    "init pings"); the server does not require them. No XSRF cookie and no session-info
-    handshake is needed: the ``_streamlit_xsrf`` cookie is only checked when reading an
-    auth (``st.login``) cookie. ``connect(ping=True)`` does the pings anyway.
+  * The browser loads the page (``GET /<page>?<query>``), then GETs ``/_stcore/health`` and
+    ``/_stcore/host-config`` (its "init pings"); the server requires none of them.
+    ``connect(load_page=True)`` loads the page first, ``ping=True`` (default) does the
+    pings. Each session keeps its own cookie jar, like a browser profile: cookies set by
+    these responses (e.g. a load balancer's route cookie) go with the later requests and
+    with the websocket handshake, so a sticky load balancer keeps the tab on one replica.
+    No XSRF cookie and no session-info handshake is needed: the ``_streamlit_xsrf`` cookie
+    is only checked when reading an auth (``st.login``) cookie.
   * Websocket ``ws://host:port/_stcore/stream``. The browser sends the subprotocol list
     ``["streamlit", <host auth token | xsrf cookie | "PLACEHOLDER_AUTH_TOKEN">,
     <last session id, only on reconnect>]``; the server accepts entry 0 ("streamlit"),
@@ -106,6 +110,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import http.cookiejar
 import logging
 import time
 import urllib.request
@@ -431,8 +436,15 @@ def _timezone_offset_minutes(tz_name: str) -> int:
     return -int(offset.total_seconds() // 60)
 
 
-def _http_get_status(url: str, timeout: float) -> int:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
+def _http_get_status(
+    url: str, timeout: float, opener: urllib.request.OpenerDirector | None = None
+) -> int:
+    opened = (
+        opener.open(url, timeout=timeout)
+        if opener
+        else urllib.request.urlopen(url, timeout=timeout)
+    )
+    with opened as resp:
         resp.read()
         return int(resp.status)
 
@@ -486,6 +498,9 @@ class StreamlitSession:
         self.nodes: dict[tuple[int, ...], Node] = {}
         self.widget_states: dict[str, WidgetState] = {}
         self.bytes_received = 0
+        # This tab's cookies (shared by its HTTP requests and its websocket handshake).
+        self.cookies = http.cookiejar.CookieJar()
+        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -511,25 +526,35 @@ class StreamlitSession:
         page: str = "",
         *,
         ping: bool = True,
+        load_page: bool = False,
         open_timeout: float = 30.0,
     ) -> RerunResult:
         """Open the websocket and run the first script run, like a fresh tab.
 
         ``base_url`` like "http://127.0.0.1:8501"; ``query_string`` like "code=ABC"
         (no "?"); ``page`` is the URL path of a page ("resultaten") for a deep link.
-        Returns the initial run's RerunResult (elapsed includes the handshake).
+        ``load_page`` first GETs the page itself, as a browser does (through a sticky load
+        balancer this response sets the route cookie). Returns the initial run's
+        RerunResult (elapsed includes the page load, pings and handshake).
         """
         started = time.perf_counter()
         parts = urlsplit(base_url)
         self.base_url = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
         self.query_string = query_string.lstrip("?")
+        if load_page:
+            page_url = f"{self.base_url}/{page.strip('/')}"
+            if self.query_string:
+                page_url += f"?{self.query_string}"
+            await asyncio.to_thread(_http_get_status, page_url, open_timeout, self._opener)
         if ping:
             await self._init_pings(open_timeout)
-        ws_url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
+        stream_url = self.base_url + "/_stcore/stream"
+        cookie = self.cookie_header(stream_url)
         self._ws = await connect(
-            ws_url,
+            stream_url.replace("http", "ws", 1),
             subprotocols=SUBPROTOCOLS,
             origin=Origin(self.base_url),
+            additional_headers={"Cookie": cookie} if cookie else None,
             max_size=None,
             open_timeout=open_timeout,
             ping_interval=self.keepalive_interval,
@@ -545,7 +570,17 @@ class StreamlitSession:
 
     async def _init_pings(self, timeout: float) -> None:
         for path in ("/_stcore/health", "/_stcore/host-config"):
-            await asyncio.to_thread(_http_get_status, self.base_url + path, timeout)
+            await asyncio.to_thread(_http_get_status, self.base_url + path, timeout, self._opener)
+
+    def cookie_header(self, url: str) -> str | None:
+        """The Cookie header this tab's jar sends with a request to ``url`` (http/https)."""
+        request = urllib.request.Request(url)
+        self.cookies.add_cookie_header(request)
+        return request.get_header("Cookie")
+
+    def cookie(self, name: str) -> str | None:
+        """The value of this tab's cookie ``name`` (any domain and path), or None."""
+        return next((c.value for c in self.cookies if c.name == name), None)
 
     async def close(self) -> None:
         if self._ws is not None:

@@ -3,6 +3,9 @@
     python bench/workshop_sim.py --participants 30 --think 0
     python bench/workshop_sim.py --participants 60 --think-min 2 --think-max 5
         [--phases 7] [--tcp-nodelay [launcher|hook]] [--out BENCHMARKS.md]
+    python bench/workshop_sim.py --replicas 2 --participants 30    # replicas behind nginx
+    python bench/workshop_sim.py --url http://127.0.0.1:8600 --db postgresql://...
+
 
 One run, all servers on 127.0.0.1 with the project's ``.streamlit/config.toml``
 (cwd = project root, see bench/server.py), started and stopped here:
@@ -17,9 +20,20 @@ One run, all servers on 127.0.0.1 with the project's ``.streamlit/config.toml``
    the first ``--phases`` phases tapped once with a deterministic value, including
    "Weet ik niet" and "Niet van toepassing", and "next" after each of the 7 phases), and
    finish (finish, then the result screen with its radar is read).
-3. The database is read afterwards with sqlite3: answers acknowledged (taps whose
-   fragment rerun finished without exception) must equal the answers stored, with the
-   same values.
+3. The database is read afterwards through the app's own Store (a SQLite file or a
+   PostgreSQL URL alike): answers acknowledged (taps whose fragment rerun finished
+   without exception) must equal the answers stored, with the same values.
+
+Against servers that run elsewhere (no baseline, no RSS; CPU only for processes started
+here): ``--url URL`` sends every tablet to that base URL (e.g. a load balancer; give it
+several times to spread the tablets over the URLs round-robin instead), ``--db`` names
+their database for the check (without it the check is skipped; the database must hold the
+open workshop DEMO). ``--replicas N`` starts N app replicas behind nginx itself
+(deploy/cluster.py) on a fresh demo database (a throwaway PostgreSQL server, or
+``--db``), and ``--direct`` spreads the tablets over the replicas without nginx. Every
+tablet keeps its own cookies: it loads the page first (``GET /?code=DEMO``; nginx answers
+with its route cookie ``ipm_route``) and opens the websocket with that cookie, so nginx
+keeps it on one replica; the report counts the tablets per replica.
 
 Times are from sending ``rerun_script`` to receiving ``script_finished``. Server CPU is
 utime+stime of the server process: around each step for one session, per stage for
@@ -34,7 +48,8 @@ Errors are counted per step with the first message of each kind; a timeout is a 
 without script_finished within ``--timeout``, a disconnect a closed websocket (the
 client sends no keepalive pings, like a browser), flow an unexpected page.
 
-For pytest: ``run_smoke(participants=10, phases=1)`` (app only, no timing).
+For pytest: ``run_smoke(participants=10, phases=1)`` (app only, no timing); with
+``urls=`` and ``db=`` it runs against servers that are already up.
 """
 
 from __future__ import annotations
@@ -47,7 +62,6 @@ import platform
 import random
 import re
 import shlex
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -89,6 +103,7 @@ LOG_DIR = Path(tempfile.gettempdir()) / "ipm-workshop-sim"
 WARMUP_TAPS = 5
 MIN_RSS_SESSIONS = 10
 BASELINE_TAPS_WITH_THINK = 10
+ROUTE_COOKIE = "ipm_route"  # nginx's sticky route (deploy/nginx.conf.template)
 
 
 # --------------------------------------------------------------------------- configuration
@@ -230,26 +245,33 @@ class Stage:
 
     name: str
     wall_s: float
-    cpu_s: float
+    cpu_s: float | None  # None: the servers' CPU is not known here
     reruns: int
     cpu_pressure: float | None = None  # share of the wall time some task waited for a CPU
 
     @property
     def cpu_ms_per_rerun(self) -> float | None:
-        return 1000.0 * self.cpu_s / self.reruns if self.reruns else None
+        if self.cpu_s is None or not self.reruns:
+            return None
+        return 1000.0 * self.cpu_s / self.reruns
 
 
 async def timed_stage(
-    name: str, server: StreamlitServer, rec: Recorder, actions: Sequence[Awaitable[object]]
+    name: str,
+    cpu_probe: Callable[[], float] | None,
+    rec: Recorder,
+    actions: Sequence[Awaitable[object]],
 ) -> Stage:
-    cpu, started, reruns = server.cpu_seconds(), time.perf_counter(), rec.reruns
+    """Run ``actions`` together; wall time, reruns and (with a probe) the servers' CPU."""
+    cpu = cpu_probe() if cpu_probe else None
+    started, reruns = time.perf_counter(), rec.reruns
     stalled = cpu_stall_us()
     await asyncio.gather(*actions)
     wall = time.perf_counter() - started
     return Stage(
         name,
         wall,
-        server.cpu_seconds() - cpu,
+        cpu_probe() - cpu if cpu_probe and cpu is not None else None,
         rec.reruns - reruns,
         pressure_share(stalled, cpu_stall_us(), wall),
     )
@@ -409,7 +431,7 @@ async def measure_bare_single(server: StreamlitServer, taps: int) -> BareRun:
         no_think = SimConfig(participants=1)
         stage = await timed_stage(
             "taps",
-            server,
+            server.cpu_seconds,
             rec,
             [tap_bare_repeatedly(session, taps, rec, no_think, random.Random(0))],
         )
@@ -427,7 +449,7 @@ async def measure_bare_concurrent(
         rngs = [random.Random(cfg.seed * 1000 + i) for i in range(sessions)]
         stage = await timed_stage(
             "taps",
-            server,
+            server.cpu_seconds,
             rec,
             [tap_bare_repeatedly(c, taps, rec, cfg, r) for c, r in zip(clients, rngs, strict=True)],
         )
@@ -459,10 +481,17 @@ class Participant:
     index: int
     session: StreamlitSession
     rng: random.Random
+    url: str = ""  # the base URL this tablet opens (a server, or the load balancer)
+    load_page: bool = False  # GET the page first, like a browser (receives route cookies)
     token: str = ""
     answers: dict[str, str] = field(default_factory=dict)  # statement id -> code, acked
     finished: bool = False
     result_seen: bool = False
+
+    @property
+    def route(self) -> str | None:
+        """nginx's sticky route cookie (ipm_route) this tablet got, if any."""
+        return self.session.cookie(ROUTE_COOKIE)
 
     @property
     def role(self) -> Role:
@@ -486,10 +515,11 @@ async def choose_nth(
     await session.choose(widget, n % len(widget.options))
 
 
-async def join(p: Participant, base_url: str, rec: Recorder, cfg: SimConfig) -> bool:
-    """Open /?code=DEMO, pick chain, role (and partner), submit; True on the scan page."""
+async def join(p: Participant, rec: Recorder, cfg: SimConfig) -> bool:
+    """Open p.url/?code=DEMO, pick chain, role (and partner), submit; True on the scan page."""
     await pause(cfg, p.rng)
-    if await rec.run("open", p.session.connect(base_url, f"code={DEMO_CODE}")) is None:
+    opening = p.session.connect(p.url, f"code={DEMO_CODE}", load_page=p.load_page)
+    if await rec.run("open", opening) is None:
         return False
     await pause(cfg, p.rng)
     s = p.session
@@ -571,33 +601,57 @@ class AppRun:
     client_cpu_s: float
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where the tablets go: tablet i opens ``urls[i % len(urls)]``.
+
+    One URL: a server, or a load balancer in front of several. ``cpu_seconds``: the CPU
+    seconds of every server process together, when they run on this machine (else None).
+    ``load_page``: each tablet GETs the page before opening the websocket, as a browser
+    does, and so receives a sticky load balancer's route cookie.
+    """
+
+    urls: tuple[str, ...]
+    cpu_seconds: Callable[[], float] | None = None
+    load_page: bool = False
+
+    def url_for(self, index: int) -> str:
+        return self.urls[index % len(self.urls)]
+
+
+def as_target(where: StreamlitServer | Target) -> Target:
+    if isinstance(where, Target):
+        return where
+    return Target((where.base_url,), where.cpu_seconds)
+
+
 async def run_workshop(
-    server: StreamlitServer, cfg: SimConfig, q: Questionnaire, *, first_index: int = 0
+    where: StreamlitServer | Target, cfg: SimConfig, q: Questionnaire, *, first_index: int = 0
 ) -> AppRun:
     """Join, answer, finish: each stage started by all participants together."""
+    target = as_target(where)
     single = cfg.participants == 1
-    rec = Recorder(cpu_probe=server.cpu_seconds if single else None)
+    rec = Recorder(cpu_probe=target.cpu_seconds if single else None)
     people = [
         Participant(
             first_index + i,
             StreamlitSession(keep_messages=False, rerun_timeout=cfg.rerun_timeout),
             random.Random(cfg.seed * 1000 + first_index + i),
+            url=target.url_for(i),
+            load_page=target.load_page,
         )
         for i in range(cfg.participants)
     ]
     positions = answer_positions(q)
+    cpu = target.cpu_seconds
     started, client_cpu = time.perf_counter(), time.process_time()
     try:
-        join_stage = await timed_stage(
-            "join", server, rec, [join(p, server.base_url, rec, cfg) for p in people]
-        )
+        join_stage = await timed_stage("join", cpu, rec, [join(p, rec, cfg) for p in people])
         joined = [p for p in people if p.token and p.session.connected]
         answer_stage = await timed_stage(
-            "answering", server, rec, [answer_phases(p, q, rec, cfg, positions) for p in joined]
+            "answering", cpu, rec, [answer_phases(p, q, rec, cfg, positions) for p in joined]
         )
-        finish_stage = await timed_stage(
-            "finish", server, rec, [finish(p, rec, cfg) for p in joined]
-        )
+        finish_stage = await timed_stage("finish", cpu, rec, [finish(p, rec, cfg) for p in joined])
     finally:
         await close_all([p.session for p in people])
     stages = {s.name: s for s in (join_stage, answer_stage, finish_stage)}
@@ -606,13 +660,14 @@ async def run_workshop(
     )
 
 
-async def warm_up_app(server: StreamlitServer, q: Questionnaire) -> None:
+async def warm_up_app(where: StreamlitServer | str, q: Questionnaire) -> None:
     """One tab joins, taps once and goes to phase 2 (imports, caches); not counted."""
     cfg = SimConfig(participants=1)
     rec = Recorder()
-    p = Participant(10_000, StreamlitSession(keep_messages=False), random.Random(0))
+    url = where if isinstance(where, str) else where.base_url
+    p = Participant(10_000, StreamlitSession(keep_messages=False), random.Random(0), url=url)
     try:
-        if await join(p, server.base_url, rec, cfg):
+        if await join(p, rec, cfg):
             first = q.phases[0].statements[0]
             await tap_answer(p, first.id, 0, answer_positions(q), rec)
             await rec.run("next", p.session.click("scan-next"))
@@ -645,30 +700,32 @@ class DbCheck:
         )
 
 
-def stored_answers(db_path: Path, tokens: Sequence[str]) -> tuple[dict[tuple[str, str], str], int]:
-    """(token, statement id) -> value for these participants, and how many finished."""
-    marks = ",".join("?" * len(tokens))
-    uri = f"file:{db_path}?mode=ro"
-    with sqlite3.connect(uri, uri=True) as conn:
-        rows = conn.execute(
-            f"""SELECT p.token, a.statement_id, a.value FROM answer a
-                JOIN participant p ON p.id = a.participant_id WHERE p.token IN ({marks})""",
-            list(tokens),
-        ).fetchall()
-        (finished,) = conn.execute(
-            f"""SELECT count(*) FROM participant
-                WHERE finished_at IS NOT NULL AND token IN ({marks})""",
-            list(tokens),
-        ).fetchone()
-    conn.close()
-    return {(token, sid): value for token, sid, value in rows}, int(finished)
+def stored_answers(db: str | Path, tokens: Sequence[str]) -> tuple[dict[tuple[str, str], str], int]:
+    """(token, statement id) -> value for these participants, and how many finished.
+
+    Read through the app's Store, so ``db`` is a SQLite file or a postgresql:// URL.
+    """
+    stored: dict[tuple[str, str], str] = {}
+    finished = 0
+    store = Store(db)
+    try:
+        for token in tokens:
+            participant = store.participant_by_token(token)
+            if participant is None:
+                continue
+            finished += participant.finished
+            for statement_id, value in store.answers(participant.id).items():
+                stored[token, statement_id] = value
+    finally:
+        store.close()
+    return stored, finished
 
 
-def check_database(db_path: Path, people: Sequence[Participant]) -> DbCheck:
-    """Compare what the server acknowledged with what is in the database."""
+def check_database(db: str | Path, people: Sequence[Participant]) -> DbCheck:
+    """Compare what the servers acknowledged with what is in the database."""
     acked = {(p.token, sid): code for p in people if p.token for sid, code in p.answers.items()}
     tokens = [p.token for p in people if p.token]
-    stored, finished = stored_answers(db_path, tokens) if tokens else ({}, 0)
+    stored, finished = stored_answers(db, tokens) if tokens else ({}, 0)
     return DbCheck(
         acknowledged=len(acked),
         stored=len(stored),
@@ -752,17 +809,31 @@ def simulate(cfg: SimConfig) -> SimReport:
     return asyncio.run(simulate_async(cfg))
 
 
-def run_smoke(participants: int = 10, phases: int = 1) -> dict[str, object]:
+def run_smoke(
+    participants: int = 10,
+    phases: int = 1,
+    *,
+    urls: Sequence[str] | None = None,
+    db: str | Path | None = None,
+) -> dict[str, object]:
     """App only, no baseline and no timing: the counts a test can assert on.
 
+    By default on its own server and fresh demo database; with ``urls`` (and ``db``, their
+    database) on servers that are already up, the tablets spread over the URLs.
     Returns errors (total), error_kinds, acknowledged, stored, missing, unexpected,
     wrong_value, finished, finished_stored, results_seen, participants.
     """
     cfg = SimConfig(participants=participants, phases=phases)
 
     async def _run() -> tuple[AppRun, DbCheck]:
-        run, _, db = await measure_app(cfg, default_questionnaire(), None)
-        return run, db
+        if urls:
+            if db is None:
+                raise ValueError("run_smoke(urls=...) needs db= for the database check")
+            target = Target(tuple(urls), load_page=True)
+            run = await run_workshop(target, cfg, default_questionnaire())
+            return run, check_database(db, run.participants)
+        run, _, checked = await measure_app(cfg, default_questionnaire(), None)
+        return run, checked
 
     run, db = asyncio.run(_run())
     return {
@@ -778,6 +849,136 @@ def run_smoke(participants: int = 10, phases: int = 1) -> dict[str, object]:
         "finished_stored": db.finished_stored,
         "results_seen": db.results_seen,
     }
+
+
+# --------------------------------------------------------------------------- other servers
+
+
+@dataclass
+class TargetReport:
+    """A run against servers not started by simulate(): no baseline, maybe no CPU."""
+
+    cfg: SimConfig
+    setup: str  # e.g. "2 replicas behind nginx, PostgreSQL"
+    app: AppRun
+    db: DbCheck | None  # None: not checked
+    per_replica: Counter[str]  # replica -> tablets that joined through it
+    not_sticky: int  # tablets whose requests reached more than one replica
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float]
+
+
+def tablets_by_url(people: Sequence[Participant]) -> Counter[str]:
+    return Counter(p.url for p in people if p.token)
+
+
+def tablets_by_route(
+    people: Sequence[Participant], upstreams_by_route: dict[str, set[str]]
+) -> tuple[Counter[str], int]:
+    """Tablets per replica from nginx's log (route cookie -> replicas), and the non-sticky."""
+    per_replica: Counter[str] = Counter()
+    not_sticky = 0
+    for p in people:
+        if not p.token:
+            continue
+        upstreams = upstreams_by_route.get(p.route or "", set())
+        if len(upstreams) == 1:
+            per_replica[next(iter(upstreams))] += 1
+        else:
+            not_sticky += 1
+            per_replica["unknown" if not upstreams else "several"] += 1
+    return per_replica, not_sticky
+
+
+async def simulate_urls_async(cfg: SimConfig, urls: Sequence[str], db: str | None) -> TargetReport:
+    """The workshop against running servers at ``urls`` (spread round-robin)."""
+    q = default_questionnaire()
+    load_before = os.getloadavg()
+    run = await run_workshop(Target(tuple(urls), load_page=True), cfg, q)
+    checked = check_database(db, run.participants) if db else None
+    setup = f"{len(urls)} URL(s): {', '.join(urls)}"
+    per_replica = tablets_by_url(run.participants) if len(urls) > 1 else Counter()
+    return TargetReport(cfg, setup, run, checked, per_replica, 0, load_before, os.getloadavg())
+
+
+def prepare_demo(db: str) -> None:
+    """Make sure ``db`` holds the open demo workshop DEMO (created with its history)."""
+    store = Store(db)
+    try:
+        if store.workshop_by_code(DEMO_CODE) is None:
+            create_demo(store, default_questionnaire())
+    finally:
+        store.close()
+
+
+@contextmanager
+def cluster_database(db: str | None) -> Iterator[str]:
+    """``db``, or a throwaway PostgreSQL server's database (tests/pgserver.py)."""
+    if db:
+        yield db
+        return
+    from tests.pgserver import PgServer
+
+    server = PgServer.start()
+    try:
+        yield server.url
+    finally:
+        server.stop("immediate", remove=True)
+
+
+async def simulate_cluster_async(
+    cfg: SimConfig, replicas: int, db: str | None, direct: bool
+) -> TargetReport:
+    """``replicas`` app processes behind nginx (deploy/cluster.py) on a demo database."""
+    from deploy.cluster import running_cluster
+
+    q = default_questionnaire()
+    with cluster_database(db) as url:
+        prepare_demo(url)
+        with running_cluster(url, replicas, extra_args=cfg.extra_args) as cluster:
+            for replica_url in cluster.replica_urls:
+                await warm_up_app(replica_url, q)
+            urls = tuple(cluster.replica_urls) if direct else (cluster.url,)
+            target = Target(urls, cluster.cpu_seconds, load_page=True)
+            load_before = os.getloadavg()
+            run = await run_workshop(target, cfg, q)
+            names = {r.url: f"replica {r.index}" for r in cluster.replicas}
+            names |= {r.address: f"replica {r.index}" for r in cluster.replicas}
+            if direct:
+                per_replica, not_sticky = tablets_by_url(run.participants), 0
+            else:
+                await asyncio.sleep(0.5)  # nginx logs a websocket when it has closed
+                per_replica, not_sticky = tablets_by_route(
+                    run.participants, cluster.upstreams_by_route()
+                )
+            per_replica = Counter({names.get(k, k): n for k, n in per_replica.items()})
+        checked = check_database(url, run.participants)
+    kind = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    how = "tablets spread over the replicas directly" if direct else "behind nginx"
+    setup = f"{replicas} replica(s) {how}, {kind}"
+    return TargetReport(
+        cfg, setup, run, checked, per_replica, not_sticky, load_before, os.getloadavg()
+    )
+
+
+def target_report_markdown(report: TargetReport, command: str) -> str:
+    cfg = report.cfg
+    spread_text = ", ".join(f"{k} {n}" for k, n in sorted(report.per_replica.items())) or "–"
+    lines = [
+        *header_lines(f"workshop_sim · {report.setup} · {settings_line(cfg)}", command),
+        TABLE_HEAD,
+        *app_rows(report.app, None),
+        "",
+        db_line(report.db) if report.db else "- database: not checked (no --db)",
+        f"- tablets per replica: {spread_text}; tablets not kept on one replica: "
+        f"{report.not_sticky}",
+        *error_lines(report.app.rec),
+        *stage_lines(report.app),
+        f"- run wall {report.app.wall_s:.1f} s; simulator CPU {report.app.client_cpu_s:.1f} s "
+        f"(same machine); load average before/after {fmt_load(report.load_before)} / "
+        f"{fmt_load(report.load_after)}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- reporting
@@ -883,7 +1084,7 @@ def error_lines(rec: Recorder) -> list[str]:
 
 def stage_lines(run: AppRun) -> list[str]:
     return [
-        f"- stage {s.name}: {s.reruns} reruns in {s.wall_s:.1f} s, server CPU {s.cpu_s:.2f} s "
+        f"- stage {s.name}: {s.reruns} reruns in {s.wall_s:.1f} s, server CPU {fmt(s.cpu_s, 2)} s "
         f"= {fmt(s.cpu_ms_per_rerun)} ms/rerun, {s.reruns / s.wall_s:.1f} reruns/s, "
         f"CPU pressure {fmt_share(s.cpu_pressure)}"
         for s in run.stages.values()
@@ -1077,8 +1278,32 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--baseline-taps", type=int, help="taps per session, bare concurrent run")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per rerun")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        help="run against this base URL instead of own servers (repeat: spread over them)",
+    )
+    parser.add_argument(
+        "--replicas", type=int, help="start this many app replicas behind nginx (deploy/)"
+    )
+    parser.add_argument(
+        "--direct", action="store_true", help="with --replicas: tablets go to replicas directly"
+    )
+    parser.add_argument(
+        "--db", help="the servers' database for the check: SQLite file or postgresql:// URL"
+    )
     add_server_args(parser)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.url and args.replicas:
+        parser.error("--url and --replicas exclude each other")
+    if args.direct and not args.replicas:
+        parser.error("--direct needs --replicas")
+    if (args.url or args.replicas) and args.tcp_nodelay != "off":
+        parser.error("--tcp-nodelay only applies to the servers started without --url/--replicas")
+    if args.replicas is not None and not 1 <= args.replicas <= 16:
+        parser.error("--replicas must be 1..16")
+    return args
 
 
 def config_from_args(args: argparse.Namespace) -> SimConfig:
@@ -1103,10 +1328,29 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
     )
 
 
+def main_target(args: argparse.Namespace, cfg: SimConfig) -> int:
+    """--url / --replicas: the workshop on other servers, or on replicas behind nginx."""
+    if args.replicas:
+        report = asyncio.run(simulate_cluster_async(cfg, args.replicas, args.db, args.direct))
+        key = f"replicas{args.replicas}" + ("-direct" if args.direct else "")
+    else:
+        report = asyncio.run(simulate_urls_async(cfg, args.url, args.db))
+        key = "url"
+    text = target_report_markdown(report, command_line())
+    print(text)
+    if args.out:
+        write_section(args.out, f"{section_key('workshop_sim', cfg)}:{key}", text)
+        print(f"written to {args.out}")
+    ok = report.db.ok if report.db else True
+    return 0 if ok and not report.app.rec.errors and not report.not_sticky else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     cfg = config_from_args(args)
     wait_for_quiet(args.wait_quiet)
+    if args.url or args.replicas:
+        return main_target(args, cfg)
     report = simulate(cfg)
     text = report_markdown(report, command_line())
     print(text)
