@@ -65,8 +65,8 @@ def row(name: str, report: TargetReport) -> str:
     joins = spread(rec.latencies.get("join", []))[1]
     finishes = spread(rec.latencies.get("finish", []))[1]
     db = report.db
-    stored = "–" if db is None else f"{db.acknowledged} / {db.stored}" + (
-        "" if db.ok else " MISMATCH"
+    stored = (
+        "–" if db is None else f"{db.acknowledged} / {db.stored}" + ("" if db.ok else " MISMATCH")
     )
     spread_text = ", ".join(f"{n}" for _, n in sorted(report.per_replica.items())) or "–"
     return (

@@ -24,15 +24,12 @@ def pg_server():
     cluster started here). Skips without PostgreSQL locally; in CI a missing server fails."""
     import os
 
-    from tests.pgserver import PgServer, pg_bin
+    from tests.pgserver import PgServer, require_postgres
 
     if os.environ.get("IPM_TEST_PG_URL"):
         yield PgServer(os.environ["IPM_TEST_PG_URL"])
         return
-    if pg_bin() is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed; .ci/run installs it (package postgresql)")
-        pytest.skip("PostgreSQL is not installed (apt-get install -y postgresql)")
+    require_postgres()
     server = PgServer.start()
     yield server
     server.stop("immediate", remove=True)

@@ -91,31 +91,8 @@ class PgServer:
             cwd="/",
         )
         port = free_port()
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        subprocess.run(
-            _as_server_user(
-                [
-                    str(bindir / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-o",
-                    options,
-                    "-l",
-                    str(folder / "server.log"),
-                    "-w",
-                    "-t",
-                    "60",
-                    "start",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-            cwd="/",
-        )
         server = cls(f"postgresql://{USER}@127.0.0.1:{port}/postgres", folder, bindir, port)
+        server.restart()
         server.execute(f"CREATE DATABASE {DATABASE}")
         server.url = f"postgresql://{USER}@127.0.0.1:{port}/{DATABASE}"
         return server
@@ -149,7 +126,7 @@ class PgServer:
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def restart(self) -> None:
-        """Start a stopped server again on the same port (for fault tests)."""
+        """Start the server (again) on its port, on 127.0.0.1 only (also for fault tests)."""
         assert self.folder is not None and self.bin is not None
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off "
@@ -185,3 +162,14 @@ class PgServer:
 
     def drop_schema(self, name: str) -> None:
         self.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+def require_postgres() -> None:
+    """Skip the calling test without PostgreSQL installed; in CI (CI=true) fail instead."""
+    import pytest
+
+    if pg_bin() is not None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail("PostgreSQL is not installed; .ci/run installs it (package postgresql)")
+    pytest.skip("PostgreSQL is not installed (apt-get install -y postgresql)")

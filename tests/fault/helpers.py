@@ -24,6 +24,7 @@ from bench.server import StreamlitServer, health_ok
 from bench.stclient import RerunResult, StreamlitClientError, StreamlitSession, Widget
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.store import Store
+from tests.app.conftest import new_app, texts
 
 ROOT = Path(__file__).resolve().parents[2]
 Q = default_questionnaire()
@@ -298,3 +299,33 @@ def assert_redacted(exceptions: list[Any]) -> None:
         assert exc.message.startswith(REDACTED), f"an exception leaks details: {exc.message!r}"
         assert not list(exc.stack_trace), "an exception element carries a stack trace"
         assert str(ROOT) not in exc.message and "Traceback" not in exc.message
+
+
+# -- AppTest helpers -----------------------------------------------------------------------------
+
+
+def start_scan(store: Store):
+    """AppTest: join the demo workshop DEMO and open the scan; (app, participant)."""
+    at = new_app(code="DEMO").run()
+    workshop = store.workshop_by_code("DEMO")
+    chain_id = next(c.id for c in workshop.chains if c.name == CHAIN)
+    at.radio(key="join-chain").set_value(chain_id)
+    at.radio(key="join-role").set_value("ketenteam")
+    at.button(key="FormSubmitter:join-form-Start de scan").click().run()
+    assert not at.exception
+    token = at.query_params["p"]
+    return at, store.participant_by_token(token[0] if isinstance(token, list) else token)
+
+
+def tap(at, statement_id: str, code: str):
+    """AppTest: tap an answer."""
+    return at.radio(key=f"scan-a-{statement_id}").set_value(code).run()
+
+
+def assert_clear(at, detail: str) -> None:
+    """AppTest: the database message with `detail` is shown, no traceback."""
+    shown = plain(texts(at))
+    assert not at.exception
+    assert DATABASE_MESSAGE in shown
+    assert detail in shown
+    assert "Traceback" not in shown

@@ -22,9 +22,11 @@ from tests.fault.helpers import (
     DATABASE_MESSAGE,
     Q,
     Tablet,
+    assert_clear,
     create_demo_db,
-    plain,
     run,
+    start_scan,
+    tap,
 )
 
 PENDING = "scan-pending"
@@ -104,33 +106,6 @@ def test_missing_folder_is_created_as_an_empty_database_when_the_folder_appears(
     assert DATABASE_MESSAGE not in shown
     assert "kennen de code" in shown  # an empty database: DEMO does not exist there
     assert (folder / "ipm.db").exists()
-
-
-# -- AppTest helpers -----------------------------------------------------------------------------
-
-
-def start_scan(store: Store):
-    at = new_app(code="DEMO").run()
-    workshop = store.workshop_by_code("DEMO")
-    chain_id = next(c.id for c in workshop.chains if c.name == CHAIN)
-    at.radio(key="join-chain").set_value(chain_id)
-    at.radio(key="join-role").set_value("ketenteam")
-    at.button(key="FormSubmitter:join-form-Start de scan").click().run()
-    assert not at.exception
-    token = at.query_params["p"]
-    return at, store.participant_by_token(token[0] if isinstance(token, list) else token)
-
-
-def tap(at, statement_id: str, code: str):
-    return at.radio(key=f"scan-a-{statement_id}").set_value(code).run()
-
-
-def assert_clear(at, detail: str) -> None:
-    shown = plain(texts(at))
-    assert not at.exception
-    assert DATABASE_MESSAGE in shown
-    assert detail in shown
-    assert "Traceback" not in shown
 
 
 # -- (b) locked by another process ---------------------------------------------------------------

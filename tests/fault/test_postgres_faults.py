@@ -6,16 +6,25 @@ start it without disturbing the rest of the suite.
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
 from ipm_model.demo import create_demo
 from ipm_model.store import Store
-from tests.app.conftest import new_app, texts
-from tests.fault.helpers import CHAIN, DATABASE_MESSAGE, Q, Tablet, plain, run
-from tests.pgserver import PgServer, pg_bin
+from tests.app.conftest import texts
+from tests.fault.helpers import (
+    CHAIN,
+    DATABASE_MESSAGE,
+    Q,
+    Tablet,
+    assert_clear,
+    plain,
+    run,
+    start_scan,
+    tap,
+)
+from tests.pgserver import PgServer, require_postgres
 
 PENDING = "scan-pending"
 DOWN = "cannot be reached"
@@ -23,10 +32,7 @@ DOWN = "cannot be reached"
 
 @pytest.fixture
 def pg():
-    if pg_bin() is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed; .ci/run installs it")
-        pytest.skip("PostgreSQL is not installed")
+    require_postgres()
     server = PgServer.start()
     yield server
     server.stop("immediate", remove=True)
@@ -50,45 +56,25 @@ def pg_demo(pg, monkeypatch):
     st.cache_data.clear()
 
 
-def _start_scan(store: Store):
-    at = new_app(code="DEMO").run()
-    workshop = store.workshop_by_code("DEMO")
-    chain_id = next(c.id for c in workshop.chains if c.name == CHAIN)
-    at.radio(key="join-chain").set_value(chain_id)
-    at.radio(key="join-role").set_value("ketenteam")
-    at.button(key="FormSubmitter:join-form-Start de scan").click().run()
-    assert not at.exception
-    token = at.query_params["p"]
-    return at, store.participant_by_token(token[0] if isinstance(token, list) else token)
-
-
-def _tap(at, statement_id: str, code: str):
-    return at.radio(key=f"scan-a-{statement_id}").set_value(code).run()
-
-
 def _assert_clear(at) -> None:
-    shown = plain(texts(at))
-    assert not at.exception
-    assert DATABASE_MESSAGE in shown
-    assert DOWN in shown
-    assert "Traceback" not in shown
-    assert "password" not in shown.lower()
+    assert_clear(at, DOWN)
+    assert "password" not in plain(texts(at)).lower()
 
 
 def test_server_lost_mid_workshop_keeps_taps_and_stores_them_when_back(pg_demo):
     server, store = pg_demo
-    at, p = _start_scan(store)
+    at, p = start_scan(store)
     first, second, third = (s.id for s in Q.phases[0].statements[:3])
-    _tap(at, first, "2")
+    tap(at, first, "2")
 
     server.stop("fast")  # every connection of the app is cut, like a database restart
     started = time.monotonic()
-    _tap(at, second, "5")
+    tap(at, second, "5")
     assert time.monotonic() - started < 15  # a message soon, not a frozen tablet
     _assert_clear(at)
     assert at.session_state[PENDING] == {second: "5"}
     assert at.radio(key=f"scan-a-{second}").value == "5"  # the tap is still shown
-    _tap(at, third, "dk")
+    tap(at, third, "dk")
     assert at.session_state[PENDING] == {second: "5", third: "dk"}
 
     server.restart()
@@ -101,7 +87,7 @@ def test_server_lost_mid_workshop_keeps_taps_and_stores_them_when_back(pg_demo):
 
 def test_server_lost_on_finish_says_so_and_finishes_later(pg_demo):
     server, store = pg_demo
-    at, p = _start_scan(store)
+    at, p = start_scan(store)
     for _ in range(7):
         at.button(key="scan-next").click().run()
     server.stop("fast")

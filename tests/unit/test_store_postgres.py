@@ -14,7 +14,7 @@ import pytest
 from ipm_model import store as store_module
 from ipm_model.db import _lock_key, safe_label, to_pg, to_pg_ddl
 from ipm_model.store import NotAllowed, Store, StoreError
-from tests.pgserver import PgServer, pg_bin
+from tests.pgserver import PgServer, require_postgres
 
 
 def _run_threads(target, n: int) -> list[BaseException]:
@@ -170,8 +170,7 @@ def test_a_database_that_does_not_exist_is_named(pg_server):
 @pytest.fixture
 def own_server():
     """A server of this test's own, to stop and start without disturbing other tests."""
-    if pg_bin() is None:
-        pytest.skip("PostgreSQL is not installed")
+    require_postgres()
     server = PgServer.start()
     yield server
     server.stop("immediate", remove=True)
@@ -206,4 +205,16 @@ def test_connection_lost_mid_workshop_is_reported_then_recovers(own_server, ques
     own_server.restart()
     s.save_answer(p.id, "doen-action-owner", "5")  # the retried answer lands
     assert s.answers(p.id) == {"doen-action-owner": "5"}
+    s.close()
+
+
+def test_percent_signs_in_sql_and_values_survive_the_translation(pg_url):
+    s = Store(pg_url)
+    org = s.create_organisation("100% keten")
+    with s._db() as db:
+        assert db.query("SELECT '50%' AS x")[0]["x"] == "50%"
+        assert db.query("SELECT name FROM organisation WHERE name LIKE '100%'")[0]["name"] == (
+            "100% keten"
+        )
+    assert s.organisation(org)["name"] == "100% keten"
     s.close()
