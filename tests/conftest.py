@@ -53,3 +53,12 @@ def store(request, tmp_path) -> Store:
         s = Store(request.getfixturevalue("pg_url"))
     yield s
     s.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_target(request, tmp_path) -> str:
+    """What `--db` or IPM_DB names, once per back-end: an SQLite file path (not created
+    yet), and the URL of an empty PostgreSQL schema."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return str(tmp_path / "cli.db")

@@ -62,8 +62,8 @@ def test_demo_refuses_when_another_workshop_has_the_code(store, questionnaire):
     assert store.counts() == before  # nothing half-written
 
 
-def test_cli_demo_and_export_answers(tmp_path):
-    db = str(tmp_path / "cli.db")
+def test_cli_demo_and_export_answers(db_target):
+    db = db_target
     code, out = run(["--db", db, "demo"])
     assert code == 0 and "DEMO" in out
     code, _ = run(["--db", db, "demo"])

@@ -28,9 +28,10 @@ def run(argv):
 
 
 @pytest.fixture
-def db(tmp_path, questionnaire):
-    """Workshop CLI (minimum 3): chain Groot with 3 finished people, a comment and an action."""
-    path = tmp_path / "cli.db"
+def db(db_target, questionnaire):
+    """Workshop CLI (minimum 3): chain Groot with 3 finished people, a comment and an action;
+    on each back-end."""
+    path = db_target
     store = Store(path)
     org = store.create_organisation("Gemeente")
     groot = store.add_chain(org, "Groot")

@@ -12,8 +12,8 @@ from ipm_model.questionnaire import default_questionnaire
 from ipm_model.store import Store
 
 
-def test_report_command_writes_html_and_pptx(tmp_path):
-    db = tmp_path / "r.db"
+def test_report_command_writes_html_and_pptx(tmp_path, db_target):
+    db = db_target
     result = create_demo(Store(db), default_questionnaire())
     last = result.history[-1]
     out = io.StringIO()

@@ -25,9 +25,10 @@ def _phase(questionnaire, phase_id, values):
 
 
 @pytest.fixture
-def db(tmp_path, questionnaire):
-    """Workshop SCORES (minimum 3): chain Groot with 3 finished people, Klein with 2."""
-    path = tmp_path / "scores.db"
+def db(db_target, questionnaire):
+    """Workshop SCORES (minimum 3): chain Groot with 3 finished people, Klein with 2; on
+    each back-end."""
+    path = db_target
     store = Store(path)
     org = store.create_organisation("Testgemeente")
     big, small = store.add_chain(org, "Groot"), store.add_chain(org, "Klein")
