@@ -13,7 +13,7 @@ the result; seeded think times) — the baseline is measured in the same run:
 - ``pg1-direct``: one replica on PostgreSQL without nginx (isolates nginx's share).
 
 Each setup starts on a fresh database holding the demo history and the open workshop
-DEMO (PostgreSQL: a throwaway server from tests/pgserver.py). Reported per setup: tap-to-
+DEMO (PostgreSQL: a throwaway server from deploy/pgserver.py). Reported per setup: tap-to-
 rerun p50/p95/max of the answer taps (ms), all errors, answers acknowledged vs stored, how
 the tablets spread over the replicas, and the wall time of the run. Everything (tablets,
 servers, PostgreSQL, nginx) shares this machine's cores, so replicas can only help as far

@@ -913,11 +913,11 @@ def prepare_demo(db: str) -> None:
 
 @contextmanager
 def cluster_database(db: str | None) -> Iterator[str]:
-    """``db``, or a throwaway PostgreSQL server's database (tests/pgserver.py)."""
+    """``db``, or a throwaway PostgreSQL server's database (deploy/pgserver.py)."""
     if db:
         yield db
         return
-    from tests.pgserver import PgServer
+    from deploy.pgserver import PgServer
 
     server = PgServer.start()
     try:

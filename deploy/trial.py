@@ -3,7 +3,7 @@
     python deploy/trial.py --replicas 3 [--demo] [--db URL] [--port 8600]
     python deploy/trial.py --print-config [--site] --replicas 3 [--listen 127.0.0.1:8600]
 
-Starts a throwaway PostgreSQL server (tests/pgserver.py; needs Debian's postgresql package)
+Starts a throwaway PostgreSQL server (deploy/pgserver.py; needs Debian's postgresql package)
 unless ``--db`` names a database (a postgresql:// URL, or a SQLite file for a quick look),
 then the replicas (`streamlit run app.py` on free 127.0.0.1 ports; each applies the
 migrations itself), then nginx in the foreground with deploy/nginx.conf.template, and prints
@@ -98,7 +98,7 @@ def run_trial(args: argparse.Namespace) -> int:
     try:
         db = args.db
         if not db:
-            from tests.pgserver import PgServer, pg_bin
+            from deploy.pgserver import PgServer, pg_bin
 
             if pg_bin() is None:
                 print(

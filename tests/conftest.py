@@ -24,7 +24,7 @@ def pg_server():
     cluster started here). Skips without PostgreSQL locally; in CI a missing server fails."""
     import os
 
-    from tests.pgserver import PgServer, require_postgres
+    from deploy.pgserver import PgServer, require_postgres
 
     if os.environ.get("IPM_TEST_PG_URL"):
         yield PgServer(os.environ["IPM_TEST_PG_URL"])

@@ -1,6 +1,6 @@
 """PostgreSQL is down at start or goes away mid-workshop: a clear message, nothing lost.
 
-Each test runs its own throwaway PostgreSQL server (tests/pgserver.py) so it can stop and
+Each test runs its own throwaway PostgreSQL server (deploy/pgserver.py) so it can stop and
 start it without disturbing the rest of the suite.
 """
 
@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from deploy.pgserver import PgServer, require_postgres
 from ipm_model.demo import create_demo
 from ipm_model.store import Store
 from tests.app.conftest import texts
@@ -24,7 +25,6 @@ from tests.fault.helpers import (
     start_scan,
     tap,
 )
-from tests.pgserver import PgServer, require_postgres
 
 PENDING = "scan-pending"
 DOWN = "cannot be reached"

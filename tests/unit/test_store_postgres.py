@@ -11,10 +11,10 @@ import time
 
 import pytest
 
+from deploy.pgserver import PgServer, require_postgres
 from ipm_model import store as store_module
 from ipm_model.db import _lock_key, safe_label, to_pg, to_pg_ddl
 from ipm_model.store import NotAllowed, Store, StoreError
-from tests.pgserver import PgServer, require_postgres
 
 
 def _run_threads(target, n: int) -> list[BaseException]:

@@ -1,10 +1,10 @@
-"""A throwaway PostgreSQL server for the tests, on 127.0.0.1, started and stopped by them.
+"""A throwaway PostgreSQL server on 127.0.0.1, for the tests, the trial and the benchmarks.
 
     server = PgServer.start(folder)   # initdb + pg_ctl start on a free port
     url = server.url                  # postgresql://ipm@127.0.0.1:PORT/ipm
     server.stop()
 
-With IPM_TEST_PG_URL set, that server is used instead (nothing is started). The binaries
+The tests use the server named by IPM_TEST_PG_URL instead when it is set. The binaries
 come from Debian's postgresql package (/usr/lib/postgresql/<version>/bin). As root the
 server runs as the `postgres` user, because PostgreSQL refuses to run as root.
 """
