@@ -62,3 +62,18 @@ def db_target(request, tmp_path) -> str:
     if request.param == "postgresql":
         return request.getfixturevalue("pg_url")
     return str(tmp_path / "cli.db")
+
+
+@pytest.fixture(scope="session")
+def nginx() -> str:
+    """The nginx executable (replica tests). Missing: skipped locally, a failure in CI."""
+    import os
+
+    from deploy.cluster import nginx_binary
+
+    binary = nginx_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("nginx is not installed; .ci/run installs it (package nginx)")
+        pytest.skip("nginx is not installed (apt-get install -y nginx)")
+    return binary
