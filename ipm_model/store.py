@@ -9,9 +9,11 @@ locks and migrations of each back-end.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import secrets
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from ipm_model.db import NotAllowed as NotAllowed
 from ipm_model.db import StoreError as StoreError
 from ipm_model.db import is_postgres_url as is_postgres_url
 from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
+from ipm_model.throttle import wait_after
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "ipm-ketenscan.db"
 
@@ -306,12 +309,27 @@ def m005_change_stamp(db: Conn) -> None:
     db.execute("UPDATE participant SET changed_at = finished_at")
 
 
+def m006_throttle(db: Conn) -> None:
+    """Wrong codes and passwords per client address, shared by every app process."""
+    db.execute(
+        """CREATE TABLE throttle (
+            kind TEXT NOT NULL,
+            address TEXT NOT NULL,
+            failures INTEGER NOT NULL,
+            blocked_until BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (kind, address)
+        )"""
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_access_and_reveal,
     m003_organisation_settings,
     m004_actions,
     m005_change_stamp,
+    m006_throttle,
 )
 # The same steps as a sqlite-utils migration set (what SQLite databases record).
 migrations = sqlite_migrations(MIGRATIONS)
@@ -1154,6 +1172,43 @@ class Store:
         )
         return [Action(**r) for r in rows]
 
+    # -- slowing down guessing, shared by all app processes ------------------------------------
+
+    THROTTLE_FORGET_S = 24 * 3600
+
+    def throttle_wait(self, kind: str, address: str, now: float | None = None) -> int:
+        """Seconds before `address` may try a `kind` (code, login) again; 0 when allowed."""
+        now = time.time() if now is None else now
+        rows = self._query(
+            "SELECT blocked_until FROM throttle WHERE kind = ? AND address = ?",
+            [kind, address[:100]],
+        )
+        return max(0, int(rows[0]["blocked_until"] - now)) if rows else 0
+
+    def throttle_failed(
+        self, kind: str, address: str, free_tries: int, now: float | None = None
+    ) -> None:
+        """Count a wrong try of `address`; past `free_tries` it has to wait, doubling."""
+        now = time.time() if now is None else now
+        address = address[:100]
+        with self._write() as db:
+            row = db.execute(
+                "SELECT failures FROM throttle WHERE kind = ? AND address = ?", [kind, address]
+            ).fetchone()
+            failures = (row[0] if row else 0) + 1
+            until = int(math.ceil(now + wait_after(failures, free_tries)))
+            db.execute(
+                """INSERT INTO throttle (kind, address, failures, blocked_until, updated_at)
+                   VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, address) DO UPDATE SET
+                   failures = excluded.failures, blocked_until = excluded.blocked_until,
+                   updated_at = excluded.updated_at""",
+                [kind, address, failures, until, int(now)],
+            )
+            # Addresses quiet for a day start afresh (keeps the table small).
+            db.execute(
+                "DELETE FROM throttle WHERE updated_at < ?", [int(now - self.THROTTLE_FORGET_S)]
+            )
+
     def actions_version(self, chain_id: int) -> tuple[int, str]:
         """(number of actions, last change) of one chain: keys cached reports."""
         rows = self._query(
@@ -1179,6 +1234,8 @@ class Store:
     # -- copying to another database -----------------------------------------------------------
 
     # Every table of the schema with its key, parents before children (foreign-key order).
+    # Not copied: throttle (counts of wrong tries per address; they start afresh).
+    NOT_COPIED = ("throttle",)
     COPY_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("organisation", ("id",)),
         ("chain", ("id",)),
@@ -1206,7 +1263,6 @@ class Store:
         target is checked and nothing is written. Raises NotAllowed when both are the same
         database, StoreError when either cannot be used.
         """
-        import time
 
         class RolledBack(Exception):
             """Ends a dry run: the target's transaction is rolled back."""

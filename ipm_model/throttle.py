@@ -10,6 +10,13 @@ BASE_WAIT_S = 5.0
 MAX_WAIT_S = 300.0
 
 
+def wait_after(failures: int, free_tries: int) -> float:
+    """Seconds to wait after `failures` wrong tries: 0 for the free ones, then doubling."""
+    if failures < free_tries:
+        return 0.0
+    return min(MAX_WAIT_S, BASE_WAIT_S * 2 ** (failures - free_tries))
+
+
 @dataclass
 class Throttle:
     """Counts wrong tries; the wait doubles with each wrong try past the free ones."""
@@ -28,8 +35,7 @@ class Throttle:
         """Record a wrong try."""
         self.failures += 1
         if self.failures >= self.free_tries:
-            wait = min(MAX_WAIT_S, BASE_WAIT_S * 2 ** (self.failures - self.free_tries))
-            self.blocked_until = self.clock() + wait
+            self.blocked_until = self.clock() + wait_after(self.failures, self.free_tries)
 
     def succeeded(self) -> None:
         """A right try resets the count."""

@@ -293,6 +293,21 @@ def test_wrong_codes_from_ever_new_sessions_are_throttled_per_address(demo_store
     assert demo_store.counts() == before
 
 
+def test_wrong_codes_are_counted_per_address_across_replicas(demo_store, monkeypatch):
+    """Each guess on another replica (a process with no memory of the others): the count
+    per address is in the database, so the 31st guess is slowed down all the same."""
+    import streamlit as st
+
+    monkeypatch.setattr(ui.guard, "_address", lambda: "198.51.100.9")
+    messages = []
+    for attempt in range(31):
+        st.cache_resource.clear()  # a fresh process: its own store, no local counts
+        at = new_app(code=f"OTHER{attempt:02d}").run()
+        assert not at.exception
+        messages.append("Te veel verkeerde codes" in shown(at))
+    assert not any(messages[:30]) and messages[30]
+
+
 def test_wrong_resume_codes_are_throttled(demo_store):
     before = demo_store.counts()
     at = new_app().run()

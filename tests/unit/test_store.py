@@ -601,3 +601,19 @@ def test_group_answers_of_the_first_to_finish(store, workshop):
     assert sorted(first_two["value"]) == ["1", "3"]
     assert len(store.group_answers(workshop.id, workshop.chains[0].id, first=10)) == 3
     assert len(store.group_answers(workshop.id, workshop.chains[0].id)) == 3
+
+
+def test_throttle_counts_per_kind_and_address_and_forgets_after_a_day(store):
+    now = 1_800_000_000.0
+    for _ in range(2):
+        store.throttle_failed("code", "10.0.0.1", free_tries=3, now=now)
+    assert store.throttle_wait("code", "10.0.0.1", now=now) == 0  # still free tries
+    store.throttle_failed("code", "10.0.0.1", free_tries=3, now=now)
+    assert store.throttle_wait("code", "10.0.0.1", now=now) == 5
+    store.throttle_failed("code", "10.0.0.1", free_tries=3, now=now)
+    assert store.throttle_wait("code", "10.0.0.1", now=now) == 10  # doubling
+    assert store.throttle_wait("code", "10.0.0.1", now=now + 10) == 0
+    assert store.throttle_wait("login", "10.0.0.1", now=now) == 0  # another kind
+    assert store.throttle_wait("code", "10.0.0.2", now=now) == 0  # another address
+    store.throttle_failed("code", "10.0.0.2", free_tries=3, now=now + 2 * 86400)
+    assert store.throttle_wait("code", "10.0.0.1", now=now) == 0  # forgotten
