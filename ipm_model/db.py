@@ -205,6 +205,18 @@ class SqliteBackend:
                 conn.db.conn.rollback()
                 raise
 
+    def identity(self) -> tuple[Any, ...]:
+        """What tells two databases apart: the real path of the file."""
+        path = self.path
+        return ("sqlite", path if path.startswith("file:") else os.path.realpath(path))
+
+    @contextmanager
+    def snapshot(self) -> Iterator[_SqliteConn]:
+        """A connection that reads one consistent state until it is given back."""
+        with self.connection() as conn:  # given back, the open transaction is rolled back
+            conn.execute("BEGIN")  # deferred: the snapshot starts with the first read
+            yield conn
+
     @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:
         """Hold a named lock across threads and processes that use this database file."""
@@ -512,6 +524,22 @@ class PgBackend:
             if lock:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key("writes")])
             yield _PgConn(conn)
+
+    def identity(self) -> tuple[Any, ...]:
+        """What tells two databases apart: server, its start, database and schema."""
+        with self.connection() as conn:
+            row = conn.execute(
+                """SELECT current_database(), current_schema(), inet_server_addr()::text,
+                   inet_server_port(), pg_postmaster_start_time()::text"""
+            ).fetchone()
+        return ("postgresql", *row)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[_PgConn]:
+        """A read-only transaction that sees one consistent state until it is given back."""
+        with self.connection() as conn:  # given back, the open transaction is rolled back
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield conn
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:

@@ -1308,30 +1308,11 @@ class Store:
 
     def _identity(self) -> tuple[Any, ...]:
         """What tells two databases apart (a file, or a server's database and schema)."""
-        if self.kind == "sqlite":
-            path = self.path
-            return ("sqlite", path if path.startswith("file:") else os.path.realpath(path))
-        with self._db() as db:
-            row = db.execute(
-                """SELECT current_database(), current_schema(), inet_server_addr()::text,
-                   inet_server_port(), pg_postmaster_start_time()::text"""
-            ).fetchone()
-        return ("postgresql", *row)
+        return self._backend.identity()
 
     def _snapshot(self) -> AbstractContextManager[Conn]:
         """A read-only connection that sees one consistent state until it is given back."""
-        from contextlib import contextmanager
-
-        @contextmanager
-        def snapshot() -> Iterator[Conn]:
-            with self._db() as db:  # the pool rolls an open transaction back on return
-                if self.kind == "postgresql":
-                    db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                else:
-                    db.execute("BEGIN")  # deferred: the snapshot starts with the first read
-                yield db
-
-        return snapshot()
+        return self._backend.snapshot()
 
     @staticmethod
     def _columns(db: Conn, table: str) -> list[str]:
