@@ -329,3 +329,26 @@ def assert_clear(at, detail: str) -> None:
     assert DATABASE_MESSAGE in shown
     assert detail in shown
     assert "Traceback" not in shown
+
+
+def assert_joins_and_stores_an_answer(url: str, db: str | Path) -> None:
+    """A tablet joins the demo workshop at `url` and answers one statement; the database
+    `db` holds that answer."""
+
+    async def join() -> tuple[str, list]:
+        tablet = Tablet()
+        try:
+            token = await tablet.join(url, chain=CHAIN)
+            assert (await tablet.answer(Q.phases[0].statements[0].id, "4")).ok
+            return token, tablet.exceptions()
+        finally:
+            await tablet.close()
+
+    token, exceptions = run(join())
+    assert exceptions == []
+    check = Store(db)
+    try:
+        participant = check.participant_by_token(token)
+        assert check.answers(participant.id) == {Q.phases[0].statements[0].id: "4"}
+    finally:
+        check.close()

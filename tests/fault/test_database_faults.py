@@ -18,11 +18,11 @@ import ipm_model.db as db_module
 from ipm_model.store import Store
 from tests.app.conftest import new_app, texts
 from tests.fault.helpers import (
-    CHAIN,
     DATABASE_MESSAGE,
     Q,
     Tablet,
     assert_clear,
+    assert_joins_and_stores_an_answer,
     create_demo_db,
     run,
     start_scan,
@@ -63,23 +63,7 @@ def test_missing_folder_gives_a_clear_message_and_works_once_the_folder_exists(
     folder.mkdir()
     create_demo_db(folder / "ipm.db")
 
-    async def join() -> tuple[str, list]:
-        tablet = Tablet()
-        try:
-            token = await tablet.join(server.url, chain=CHAIN)
-            assert (await tablet.answer(Q.phases[0].statements[0].id, "4")).ok
-            return token, tablet.exceptions()
-        finally:
-            await tablet.close()
-
-    token, exceptions = run(join())
-    assert exceptions == []
-    check = Store(folder / "ipm.db")
-    try:
-        participant = check.participant_by_token(token)
-        assert check.answers(participant.id) == {Q.phases[0].statements[0].id: "4"}
-    finally:
-        check.close()
+    assert_joins_and_stores_an_answer(server.url, folder / "ipm.db")
     assert "Traceback (most recent call last)" not in server.log_since(0)
 
 

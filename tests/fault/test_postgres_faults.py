@@ -15,11 +15,11 @@ from ipm_model.demo import create_demo
 from ipm_model.store import Store
 from tests.app.conftest import texts
 from tests.fault.helpers import (
-    CHAIN,
     DATABASE_MESSAGE,
     Q,
     Tablet,
     assert_clear,
+    assert_joins_and_stores_an_answer,
     plain,
     run,
     start_scan,
@@ -124,21 +124,5 @@ def test_database_down_when_the_app_starts_then_back(pg, start_server):
 
     pg.restart()
 
-    async def join() -> tuple[str, list]:
-        tablet = Tablet()
-        try:
-            token = await tablet.join(server.url, chain=CHAIN)
-            assert (await tablet.answer(Q.phases[0].statements[0].id, "4")).ok
-            return token, tablet.exceptions()
-        finally:
-            await tablet.close()
-
-    token, exceptions = run(join())
-    assert exceptions == []
-    check = Store(pg.url)
-    try:
-        participant = check.participant_by_token(token)
-        assert check.answers(participant.id) == {Q.phases[0].statements[0].id: "4"}
-    finally:
-        check.close()
+    assert_joins_and_stores_an_answer(server.url, pg.url)
     assert "Traceback (most recent call last)" not in server.log_since(0)
