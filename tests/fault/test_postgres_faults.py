@@ -13,7 +13,7 @@ import pytest
 from deploy.pgserver import PgServer, require_postgres
 from ipm_model.demo import create_demo
 from ipm_model.store import Store
-from tests.app.conftest import texts
+from tests.app.conftest import new_app, texts
 from tests.fault.helpers import (
     DATABASE_MESSAGE,
     Q,
@@ -126,3 +126,27 @@ def test_database_down_when_the_app_starts_then_back(pg, start_server):
 
     assert_joins_and_stores_an_answer(server.url, pg.url)
     assert "Traceback (most recent call last)" not in server.log_since(0)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://ipm:geheim@127.0.0.1:1/ketenscan",  # nothing listens there
+        "postgresql://ipm:geheim@127.0.0.1:notaport/ketenscan",
+        "mysql://ipm:geheim@127.0.0.1/ketenscan",
+    ],
+)
+def test_a_wrong_database_address_gives_a_clear_page_without_the_password(url, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setenv("IPM_DB", url)
+    st.cache_resource.clear()
+    try:
+        at = new_app(code="DEMO").run()
+        shown = plain(texts(at))
+        assert not at.exception
+        assert DATABASE_MESSAGE in shown
+        assert "geheim" not in shown
+        assert "Start de scan" not in shown  # the page stopped after the message
+    finally:
+        st.cache_resource.clear()
