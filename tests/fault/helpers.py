@@ -352,3 +352,17 @@ def assert_joins_and_stores_an_answer(url: str, db: str | Path) -> None:
         assert check.answers(participant.id) == {Q.phases[0].statements[0].id: "4"}
     finally:
         check.close()
+
+
+def open_join_link(url: str, query: str = "code=DEMO") -> tuple[str, list]:
+    """A tablet opens the join link at `url`: (the texts shown, the exceptions shown)."""
+
+    async def visit() -> tuple[str, list]:
+        tablet = Tablet()
+        try:
+            await tablet.open(url, query)
+            return tablet.texts(), tablet.exceptions()
+        finally:
+            await tablet.close()
+
+    return run(visit())

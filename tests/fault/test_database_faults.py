@@ -24,6 +24,7 @@ from tests.fault.helpers import (
     assert_clear,
     assert_joins_and_stores_an_answer,
     create_demo_db,
+    open_join_link,
     run,
     start_scan,
     tap,
@@ -74,18 +75,10 @@ def test_missing_folder_is_created_as_an_empty_database_when_the_folder_appears(
     folder = tmp_path / "later"
     server = start_server(folder / "ipm.db", "empty-later")
 
-    async def visit() -> tuple[str, list]:
-        tablet = Tablet()
-        try:
-            await tablet.open(server.url, "code=DEMO")
-            return tablet.texts(), tablet.exceptions()
-        finally:
-            await tablet.close()
-
-    shown, exceptions = run(visit())
+    shown, exceptions = open_join_link(server.url)
     assert DATABASE_MESSAGE in shown and exceptions == []
     folder.mkdir()
-    shown, exceptions = run(visit())
+    shown, exceptions = open_join_link(server.url)
     assert exceptions == []
     assert DATABASE_MESSAGE not in shown
     assert "kennen de code" in shown  # an empty database: DEMO does not exist there

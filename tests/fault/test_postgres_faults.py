@@ -17,11 +17,10 @@ from tests.app.conftest import new_app, texts
 from tests.fault.helpers import (
     DATABASE_MESSAGE,
     Q,
-    Tablet,
     assert_clear,
     assert_joins_and_stores_an_answer,
+    open_join_link,
     plain,
-    run,
     start_scan,
     tap,
 )
@@ -109,15 +108,7 @@ def test_database_down_when_the_app_starts_then_back(pg, start_server):
     pg.stop("fast")
     server = start_server(pg.url, "pg-down")
 
-    async def visit() -> tuple[str, list]:
-        tablet = Tablet()
-        try:
-            await tablet.open(server.url, "code=DEMO")
-            return tablet.texts(), tablet.exceptions()
-        finally:
-            await tablet.close()
-
-    shown, exceptions = run(visit())
+    shown, exceptions = open_join_link(server.url)
     assert exceptions == []
     assert DATABASE_MESSAGE in shown and DOWN in shown
     assert server.healthy()
