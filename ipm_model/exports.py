@@ -106,6 +106,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ipm_model.disclosure import disclosed_size
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import (
     Questionnaire,
@@ -113,7 +114,7 @@ from ipm_model.questionnaire import (
     default_questionnaire,
     questionnaire_for,
 )
-from ipm_model.scoring import group_phase_stats, suppress_small_groups
+from ipm_model.results import round_results
 from ipm_model.store import Store, Workshop
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
@@ -309,12 +310,11 @@ def answers_frame(store: Store, workshops: Sequence[Workshop] | None = None) -> 
 
 def _workshop_scores(store: Store, workshop: Workshop) -> pd.DataFrame:
     """Suppressed phase statistics per chain of one workshop, chains in workshop order."""
-    stats = suppress_small_groups(
-        group_phase_stats(
-            store.result_answers([workshop.id]), workshop_questionnaire(workshop), by=("chain_id",)
-        ),
+    stats = round_results(
+        store.result_answers([workshop.id]),
+        workshop_questionnaire(workshop),
         workshop.min_group_size,
-    )
+    ).phases
     position = {c.id: i for i, c in enumerate(workshop.chains)}
     stats = stats.sort_values("chain_id", key=lambda ids: ids.map(position), kind="stable")
     names = {c.id: c.name for c in workshop.chains}
@@ -342,9 +342,11 @@ def comments_frame(store: Store, workshops: Sequence[Workshop] | None = None) ->
     for w in _workshops(store, workshops):
         finished = store.participation(w.id).set_index("chain_id")["finished"]
         for chain in w.chains:
-            if int(finished.get(chain.id, 0)) < w.min_group_size:
+            # The people the chain's figures cover (disclosure rule), nobody else.
+            counted = disclosed_size(int(finished.get(chain.id, 0)), w.min_group_size)
+            if counted is None:
                 continue
-            found = store.result_comments(w.id, chain.id)
+            found = store.result_comments(w.id, chain.id, first=counted)
             if not found.empty:
                 frames.append(
                     found.assign(

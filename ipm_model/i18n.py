@@ -125,8 +125,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "console.hide": ("Uitslag verbergen", "Hide results"),
     "console.to_projector": ("Projectiescherm", "Projector screen"),
     "console.progress_total": (
-        "Meegedaan: {joined} · klaar: {finished}. Je ziet nooit wie wat antwoordde.",
-        "Joined: {joined} · finished: {finished}. You never see who answered what.",
+        "Meegedaan: {joined} · klaar: {finished}. Je ziet alleen groepen, nooit wie wat "
+        "antwoordde.",
+        "Joined: {joined} · finished: {finished}. You see groups only, never who answered what.",
     ),
     "console.chain": ("Keten", "Chain"),
     "console.joined": ("Begonnen", "Joined"),
@@ -230,6 +231,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "results.based_on": (
         "Uitslag van {count} deelnemers uit keten {chain}.",
         "Result of {count} participants from chain {chain}.",
+    ),
+    "results.not_yet_counted": (
+        "{count} deelnemers die later klaar waren, tellen nog niet mee. De uitslag groeit "
+        "per groepje, zodat niemand is terug te rekenen.",
+        "{count} participants who finished later are not counted yet. The result grows in "
+        "small groups, so that nobody can be worked out.",
     ),
     "results.all_chains": ("Alle ketens", "All chains"),
     "results.per_phase": ("Per fase", "Per phase"),
@@ -352,6 +359,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Antwoorden staan er met een schuilnaam in, nooit met een naam. Deel ze alleen met wie "
         "ze nodig heeft.",
         "Answers carry a pseudonym, never a name. Share them only with people who need them.",
+    ),
+    "transfer.export_help_shown": (
+        "Hier staan de groepsuitslagen, zoals op de uitslagpagina's. Antwoorden per persoon "
+        "kan alleen een beheerder downloaden.",
+        "These are the group results, as on the results pages. Only an administrator can "
+        "download answers per person.",
     ),
     "transfer.xlsx": ("Alles in Excel", "Everything in Excel"),
     "transfer.csv_answers": ("Antwoorden (CSV)", "Answers (CSV)"),

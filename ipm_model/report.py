@@ -51,15 +51,14 @@ from ipm_model.handvatten import (
 )
 from ipm_model.i18n import normalize_language
 from ipm_model.questionnaire import Questionnaire, questionnaire_for
-from ipm_model.scoring import (
-    PhaseOrderSignal,
-    comparable_answers,
-    group_phase_stats,
-    phase_order_signals,
-    score_changes,
-    statement_stats,
-    suppress_small_groups,
+from ipm_model.results import (
+    RoundResults,
+    chain_comments,
+    chain_trend,
+    previous_round,
+    round_results,
 )
+from ipm_model.scoring import PhaseOrderSignal, phase_order_signals, score_changes
 from ipm_model.store import Action, Chain, Store, Workshop
 
 REPORT_FORMATS: tuple[str, ...] = ("html", "pptx")
@@ -115,49 +114,27 @@ class ReportData:
         }
 
 
-def _chain_trend(
-    answers: pd.DataFrame, rounds: Sequence[Workshop], q: Questionnaire
-) -> tuple[pd.DataFrame, int]:
-    """Shown phase rows of one chain per round (on the statements all versions share)."""
-    versions = {
-        w.id: questionnaire_for(w.questionnaire_id, w.questionnaire_version) for w in rounds
-    }
-    comparable = comparable_answers(answers, versions)
-    stats = group_phase_stats(
-        comparable.answers, q, by=("workshop_id",), statement_ids=comparable.shared
-    )
-    minimum = {w.id: w.min_group_size for w in rounds}
-    parts = [
-        suppress_small_groups(stats[stats["workshop_id"] == wid], minimum[wid])
-        for wid in stats["workshop_id"].unique()
-    ]
-    if not parts:
-        return stats.assign(suppressed=[], scores_hidden=[]), len(comparable.dropped)
-    return pd.concat(parts, ignore_index=True), len(comparable.dropped)
-
-
 def _chain_report(
     store: Store,
     workshop: Workshop,
     chain: Chain,
     rounds: Sequence[Workshop],
     answers: pd.DataFrame,
-    phase_rows: pd.DataFrame,
-    statement_rows: pd.DataFrame,
-    q: Questionnaire,
+    results: RoundResults,
 ) -> ChainReport:
-    stats = phase_rows[phase_rows["chain_id"] == chain.id].reset_index(drop=True)
-    statements = statement_rows[statement_rows["chain_id"] == chain.id].reset_index(drop=True)
-    participants = int(stats["participants"].max()) if not stats.empty else 0
+    stats = results.chain(chain.id)
+    statements = results.chain_statements(chain.id)
+    participants = results.counted(chain.id) or results.finished.get(chain.id, 0)
     suppressed = stats.empty or bool(stats["suppressed"].any())
 
     chain_rounds = [w for w in rounds if w.chain(chain.id) is not None]
-    trend, dropped = _chain_trend(answers[answers["chain_id"] == chain.id], chain_rounds, q)
+    versions = {
+        w.id: questionnaire_for(w.questionnaire_id, w.questionnaire_version) for w in chain_rounds
+    }
+    trend, _, dropped_ids = chain_trend(answers, chain_rounds, chain.id, versions)
+    dropped = len(dropped_ids)
     trend = trend[~trend["suppressed"]].reset_index(drop=True)
-    shown_rounds = [
-        w for w in chain_rounds if w.id != workshop.id and w.id in set(trend["workshop_id"])
-    ]
-    previous = shown_rounds[-1] if shown_rounds and not suppressed else None
+    previous = None if suppressed else previous_round(trend, chain_rounds, workshop)
     now_shared = trend[trend["workshop_id"] == workshop.id]
     prev_shared = trend[trend["workshop_id"] == previous.id] if previous else None
     changes = (
@@ -185,11 +162,7 @@ def _chain_report(
         if a.workshop_id in keep or a.status in OPEN_STATUSES
     )
     # Free text only for a chain large enough to be shown at all (never per person).
-    comments = (
-        pd.DataFrame(columns=["phase_id", "text"])
-        if suppressed
-        else store.result_comments(workshop.id, chain.id)
-    )
+    comments = chain_comments(store, workshop, chain.id, results)
     return ChainReport(
         chain=chain,
         participants=participants,
@@ -241,20 +214,15 @@ def gather_report(
 
     answers = store.result_answers([w.id for w in rounds])
     now = answers[answers["workshop_id"] == workshop.id]
-    minimum = workshop.min_group_size
-    phase_rows = suppress_small_groups(group_phase_stats(now, q, by=("chain_id",)), minimum)
-    statement_rows = suppress_small_groups(statement_stats(now, q, by=("chain_id",)), minimum)
-    reports = tuple(
-        _chain_report(store, workshop, c, rounds, answers, phase_rows, statement_rows, q)
-        for c in chains
-    )
+    results = round_results(now, q, workshop.min_group_size)
+    reports = tuple(_chain_report(store, workshop, c, rounds, answers, results) for c in chains)
     return ReportData(
         organisation=str(organisation["name"]),
         workshop=workshop,
         questionnaire=q,
         rounds=rounds,
         chains=reports,
-        comparison=phase_rows,
+        comparison=results.phases,
         steps=handvatten(q.id) if has_handvatten(q.id) else {},
         created=today or date.today(),
     )

@@ -938,35 +938,52 @@ class Store:
         "partner",
         "statement_id",
         "value",
+        "finish_order",
     )
 
     def result_answers(self, workshop_ids: Sequence[int]) -> pd.DataFrame:
         """Answers of finished participants in these workshops (RESULT_ANSWER_COLUMNS).
 
-        One query; the frame is what scoring and the results pages aggregate.
+        One query; the frame is what scoring and the results pages aggregate. `finish_order`
+        numbers the finished participants of each workshop and chain (1 = first to finish),
+        for the disclosure rule's "first k finishers".
         """
         if not workshop_ids:
             return pd.DataFrame(columns=list(self.RESULT_ANSWER_COLUMNS))
         marks = ", ".join("?" for _ in workshop_ids)
         return self._frame(
-            f"""SELECT p.workshop_id, p.chain_id, p.pid, p.role, p.partner, a.statement_id,
-                a.value FROM answer a JOIN participant p ON p.id = a.participant_id
-                WHERE p.workshop_id IN ({marks}) AND p.finished_at IS NOT NULL""",
+            f"""WITH p AS (SELECT id, workshop_id, chain_id, pid, role, partner,
+                  ROW_NUMBER() OVER (PARTITION BY workshop_id, chain_id
+                                     ORDER BY finished_at, id) AS finish_order
+                  FROM participant
+                  WHERE workshop_id IN ({marks}) AND finished_at IS NOT NULL)
+                SELECT p.workshop_id, p.chain_id, p.pid, p.role, p.partner, a.statement_id,
+                a.value, p.finish_order FROM answer a JOIN p ON p.id = a.participant_id""",
             list(workshop_ids),
             list(self.RESULT_ANSWER_COLUMNS),
         )
 
-    def result_comments(self, workshop_id: int, chain_id: int) -> pd.DataFrame:
+    def result_comments(
+        self, workshop_id: int, chain_id: int, first: int | None = None
+    ) -> pd.DataFrame:
         """Comments of finished participants of one workshop and chain: phase_id, text.
 
+        `first`: only of the first so many to finish (the people a group figure covers).
         Ordered by phase and text (not by time or person), so nobody is singled out.
         """
+        where, params = "", [workshop_id, chain_id]
+        if first is not None:
+            where = """AND p.id IN (SELECT id FROM participant WHERE workshop_id = ?
+                       AND chain_id = ? AND finished_at IS NOT NULL
+                       ORDER BY finished_at, id LIMIT ?)"""
+            params += [workshop_id, chain_id, int(first)]
         return self._frame(
-            """SELECT c.phase_id, c.text FROM phase_comment c
+            f"""SELECT c.phase_id, c.text FROM phase_comment c
                JOIN participant p ON p.id = c.participant_id
                WHERE p.workshop_id = ? AND p.chain_id = ? AND p.finished_at IS NOT NULL
+               {where}
                ORDER BY c.phase_id, c.text""",
-            [workshop_id, chain_id],
+            params,
             ["phase_id", "text"],
         )
 

@@ -6,18 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.i18n import t
-from ipm_model.scoring import group_phase_stats, suppress_small_groups
+from ipm_model.results import for_display, radar_frame
 from ui.charts import show_heatmap, show_radar
 from ui.results import (
     MAX_OVERLAY,
-    answers_for,
     breakdown_stats,
     chain_filter,
     data_version,
     empty_state,
     open_results_page,
+    period_stats,
     questionnaire_of,
-    radar_frame,
     round_filter,
 )
 from ui.router import ensure_routed
@@ -60,8 +59,8 @@ if not chosen:
 minimum = max(w.min_group_size for w in chosen)
 q = questionnaire_of(chosen[-1])
 names = {c.id: c.name for w in chosen for c in w.chains}
-answers = answers_for(store, tuple(w.id for w in chosen), data_version(store, chosen))
-stats = suppress_small_groups(group_phase_stats(answers, q, by=("chain_id",)), minimum)
+# A period pools only what each of its rounds shows (ipm_model.results.period_results).
+stats = period_stats(store, tuple(chosen), data_version(store, chosen))
 shown = stats[~stats["suppressed"]]
 if shown.empty:
     empty_state(lang)
@@ -87,7 +86,7 @@ if selected:
         for index, frame in enumerate(frames):
             with columns[index % 2]:
                 show_radar(frame, labels, lang, title=frame["series"].iloc[0], table=False)
-    heat = shown[shown["chain_id"].isin(selected)].assign(
+    heat = for_display(shown[shown["chain_id"].isin(selected)]).assign(
         chain=lambda f: f["chain_id"].map(names), score=lambda f: f["mean"]
     )[["chain", "phase_id", "score", "n"]]
     st.header(t("compare.heatmap", lang))

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.i18n import t
+from ipm_model.results import for_display, radar_frame
 from ipm_model.scoring import score_changes
 from ui.actions import previous_actions_by_phase
 from ui.charts import show_radar, show_trend
@@ -14,7 +15,6 @@ from ui.results import (
     empty_state,
     open_results_page,
     questionnaire_of,
-    radar_frame,
     trend_stats,
 )
 from ui.router import ensure_routed
@@ -31,7 +31,8 @@ if chain_id is None or not rounds:
 
 stats, shared, dropped = trend_stats(store, rounds, chain_id, data_version(store, rounds))
 by_id = {w.id: w for w in rounds}
-shown = stats[~stats["suppressed"]]
+# Changes are worked out from the figures as shown, so they add up on the screen.
+shown = for_display(stats[~stats["suppressed"]])
 with_data = [w for w in rounds if w.id in set(shown["workshop_id"])]
 if not with_data:
     empty_state(lang)

@@ -8,6 +8,7 @@ import streamlit as st
 from ipm_model.agenda import agenda_markdown, build_agenda
 from ipm_model.handvatten import focus_phases, handvatten_markdown
 from ipm_model.i18n import escape_markdown, t
+from ipm_model.results import chain_comments, radar_frame
 from ipm_model.scoring import dont_know_hotspots, most_disagreement
 from ui.actions import actions_section
 from ui.charts import show_radar
@@ -21,7 +22,6 @@ from ui.results import (
     phase_table,
     previous_round,
     questionnaire_of,
-    radar_frame,
     report_bytes,
     round_filter,
     round_stats,
@@ -39,19 +39,22 @@ if workshop is None:
     st.stop()
 q = questionnaire_of(workshop)
 chains = {c.id: c.name for c in workshop.chains}
-phases, statements, overall = round_stats(store, workshop, data_version(store, [workshop]))
-with_results = list(dict.fromkeys(phases.loc[~phases["suppressed"], "chain_id"]))
-chain_id = chain_filter(chains, lang, preferred=with_results)
-mine = phases[phases["chain_id"] == chain_id]
+results = round_stats(store, workshop, data_version(store, [workshop]))
+overall = results.overall
+chain_id = chain_filter(chains, lang, preferred=results.shown_chains())
+mine = results.chain(chain_id)
 if mine.empty:
     empty_state(lang)
     st.stop()
-people = int(mine["participants"].iloc[0])
+people = results.counted(chain_id)
+finished = results.finished.get(chain_id, 0)
 if bool(mine["suppressed"].iloc[0]):
-    st.info(t("results.too_few", lang, count=people, min=workshop.min_group_size))
+    st.info(t("results.too_few", lang, count=finished, min=workshop.min_group_size))
     st.stop()
 
 st.caption(t("results.based_on", lang, count=people, chain=chains[chain_id]))
+if finished > people:
+    st.caption(t("results.not_yet_counted", lang, count=finished - people))
 series = [radar_frame(mine, chains[chain_id])]
 if len(chains) > 1 and not overall.empty:
     series.append(radar_frame(overall, t("results.all_chains", lang)))
@@ -74,7 +77,7 @@ if not scored.empty:
     )
 
 # The agenda for the next chain conversation, and practical next steps per weak phase.
-chain_statements = statements[statements["chain_id"] == chain_id]
+chain_statements = results.chain_statements(chain_id)
 earlier = previous_round(store, workshops, workshop, chain_id)
 stats_prev = stats_now_shared = None
 if earlier is not None:
@@ -104,8 +107,8 @@ with right:
     statement_list(hot, q, lang, "dont_know_rate")
 
 st.header(t("results.comments", lang))
-comments = store.result_comments(workshop.id, chain_id)
-if people < workshop.min_group_size or comments.empty:
+comments = chain_comments(store, workshop, chain_id, results)
+if comments.empty:
     st.write(t("results.no_comments", lang))
 else:
     names = q.phase_names(lang)

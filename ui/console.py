@@ -118,7 +118,7 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
         with st.expander(t("console.share", lang)):
             _share(w, grant, lang)
         with st.expander(t("transfer.export", lang)):
-            export_buttons(store, w, lang)
+            export_buttons(store, w, lang, raw_answers=grant.admin)
         with st.expander(t("transfer.import", lang)):
             import_form(store, w, lang)
         if grant.can_manage_organisation(w.organisation_id):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import html
-import threading
 
 import pandas as pd
 import streamlit as st
 
+from ipm_model.disclosure import disclosed_size, ladder_step
 from ipm_model.i18n import t
-from ipm_model.live import DEFAULT_BATCH, Counts, snapshot_size
+from ipm_model.live import Counts
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.scoring import group_phase_summary, participant_phase_scores
+from ipm_model.results import group_snapshot, radar_frame
 from ipm_model.share import join_url, qr_img_tag
 from ipm_model.store import Store, Workshop
 from ui.charts import show_radar
@@ -31,19 +31,6 @@ def _live_state(_store: Store, workshop_id: int) -> tuple[Workshop | None, pd.Da
     return _store.workshop(workshop_id), _store.participation(workshop_id)
 
 
-class _Forced:
-    """The facilitator's "update now" per workshop and chain (the number finished then)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.items: dict[tuple[int, int], int] = {}
-
-
-@st.cache_resource(show_spinner=False)
-def _forced() -> _Forced:
-    return _Forced()
-
-
 @st.cache_data(ttl=GROUP_SNAPSHOT_TTL_S, show_spinner=False, max_entries=200)
 def _group_snapshot(
     _store: Store,
@@ -51,30 +38,24 @@ def _group_snapshot(
     workshop_id: int,
     chain_id: int,
     size: int,
+    minimum: int,
     version: tuple[int, str],
 ) -> pd.DataFrame:
-    """The group summary of the first `size` finished participants (`version` keys edits)."""
+    """The group figures of the first `size` finished participants (`version` keys edits)."""
     answers = _store.group_answers(workshop_id, chain_id, first=size)
-    return group_phase_summary(participant_phase_scores(answers, _q))
+    return group_snapshot(answers, _q, minimum)
 
 
 def _snapshot(
-    store: Store, q: Questionnaire, w: Workshop, chain_id: int, counts: Counts, forced: bool
+    store: Store, q: Questionnaire, w: Workshop, chain_id: int, counts: Counts
 ) -> tuple[int, pd.DataFrame] | None:
-    """The snapshot to show for one chain: the same on every screen, in every app process."""
-    marks = _forced()
-    key = (w.id, chain_id)
-    with marks.lock:
-        if forced and counts.finished >= w.min_group_size:
-            marks.items[key] = counts.finished
-        forced_at = marks.items.get(key)
-    size = snapshot_size(
-        counts.finished, batch=DEFAULT_BATCH, min_group=w.min_group_size, forced_at=forced_at
-    )
+    """The snapshot to show for one chain: the same on every screen, in every app process,
+    and the same people as on the results pages (ipm_model.disclosure.disclosed_size)."""
+    size = disclosed_size(counts.finished, w.min_group_size)
     if size is None:
         return None
     version = store.results_version([w.id], chain_id)
-    return size, _group_snapshot(store, q, w.id, chain_id, size, version)
+    return size, _group_snapshot(store, q, w.id, chain_id, size, w.min_group_size, version)
 
 
 def join_panel(w: Workshop, lang: str) -> None:
@@ -94,7 +75,8 @@ def live_panel(store: Store, q: Questionnaire, workshop_id: int, lang: str) -> N
         st.error(t("projector.gone", lang))
         return
     names = {c.id: c.name for c in w.chains}
-    forced = st.session_state.pop("projector-force", False)
+    if st.session_state.pop("projector-force", False):
+        _live_state.clear()  # "update now": read the counts afresh, not a second old
     total_joined = int(participation["joined"].sum())
     total_finished = int(participation["finished"].sum())
     counts_text = t("projector.counts", lang, joined=total_joined, finished=total_finished)
@@ -114,25 +96,16 @@ def live_panel(store: Store, q: Questionnaire, workshop_id: int, lang: str) -> N
     columns = st.columns(min(4, max(1, len(w.chains))))
     for index, row in enumerate(participation.itertuples()):
         counts = Counts(joined=int(row.joined), finished=int(row.finished))
-        snap = _snapshot(store, q, w, int(row.chain_id), counts, forced)
+        snap = _snapshot(store, q, w, int(row.chain_id), counts)
         with columns[index % len(columns)]:
             name = names.get(int(row.chain_id), "?")
             if snap is None:
                 st.caption(t("projector.too_few", lang, chain=name, min=w.min_group_size))
                 continue
             finished, summary = snap
-            ok = summary["n"] >= w.min_group_size
-            data = pd.DataFrame(
-                {
-                    "series": name,
-                    "phase_id": summary["phase_id"],
-                    "score": summary["mean"].where(ok),
-                    "n": summary["n"].where(ok, 0).astype(int),
-                    "sd": summary["sd"].where(ok),
-                }
-            )
+            data = radar_frame(summary, name)
             show_radar(data, q.phase_names(lang), lang, title=name, table=False)
             st.caption(t("projector.based_on", lang, count=finished))
             shown += 1
     if shown:
-        st.caption(t("projector.batches", lang, batch=DEFAULT_BATCH))
+        st.caption(t("projector.batches", lang, batch=ladder_step(w.min_group_size)))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ipm_model.disclosure import disclosed_size
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.scoring import group_phase_summary, own_phase_scores, participant_phase_scores
+from ipm_model.results import for_display, group_snapshot, radar_frame
+from ipm_model.scoring import own_phase_scores
 from ipm_model.store import Store
 from ui.charts import show_radar
 from ui.participant import ScanContext
@@ -21,16 +23,19 @@ def _group_summary(
     _questionnaire: Questionnaire,
     workshop_id: int,
     chain_id: int,
+    size: int,
+    minimum: int,
     version: tuple[int, str],
 ) -> pd.DataFrame:
-    """Per-phase summary of one workshop and chain, shared by all sessions.
+    """The chain's group figures over its first `size` finishers, shared by all sessions.
 
-    The workshop fixes the questionnaire; the data version (finished participants and their
-    last change, see Store.results_version) is in the key, so the summary is recomputed as
-    soon as someone finishes or changes an answer, in whichever app process.
+    The same people as on the projector and the results pages (disclosure.disclosed_size),
+    so the group result never changes because of one person. The data version (finished
+    participants and their last change, see Store.results_version) is in the key, so an
+    edited answer shows, in whichever app process it was stored.
     """
-    scores = participant_phase_scores(_store.group_answers(workshop_id, chain_id), _questionnaire)
-    return group_phase_summary(scores)
+    answers = _store.group_answers(workshop_id, chain_id, first=size)
+    return group_snapshot(answers, _questionnaire, minimum)
 
 
 def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: str) -> None:
@@ -50,28 +55,18 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
     version = store.results_version([w.id], ctx.participant.chain_id)
     finished = version[0]
     minimum = w.min_group_size
-    group_ok = finished >= minimum
+    size = disclosed_size(finished, minimum)
+    group_ok = size is not None
+    frames = [for_display(pd.DataFrame(rows))]
     if group_ok:
-        summary = _group_summary(store, q, w.id, ctx.participant.chain_id, version)
-        group = t("result.series_group", lang)
-        for r in summary.itertuples():
-            # A phase scored by fewer people than the minimum stays hidden, like a small group.
-            ok = r.n >= minimum
-            rows.append(
-                {
-                    "series": group,
-                    "phase_id": r.phase_id,
-                    "score": r.mean if ok else float("nan"),
-                    "n": int(r.n) if ok else 0,
-                    "sd": r.sd if ok else float("nan"),
-                }
-            )
-    data = pd.DataFrame(rows)
+        summary = _group_summary(store, q, w.id, ctx.participant.chain_id, size, minimum, version)
+        frames.append(radar_frame(summary, t("result.series_group", lang)))
+    data = pd.concat(frames, ignore_index=True)
     show_radar(
         data, q.phase_names(lang), lang, title=t("result.radar_title", lang), key="radar-box"
     )
     if group_ok:
-        st.caption(t("result.group_shown", lang, count=finished, chain=chain.name if chain else ""))
+        st.caption(t("result.group_shown", lang, count=size, chain=chain.name if chain else ""))
     else:
         st.info(t("result.group_waiting", lang, min=minimum, count=finished))
         st.button(t("result.refresh", lang), key="scan-refresh")

@@ -17,13 +17,15 @@ import streamlit as st
 from ipm_model.access import Grant
 from ipm_model.i18n import escape_markdown, t
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.scoring import (
-    comparable_answers,
-    group_phase_stats,
-    phase_order_signals,
-    statement_stats,
-    suppress_small_groups,
+from ipm_model.results import (
+    RoundResults,
+    breakdowns,
+    chain_trend,
+    period_results,
+    round_results,
 )
+from ipm_model.results import previous_round as results_previous_round
+from ipm_model.scoring import phase_order_signals
 from ipm_model.store import Store, Workshop
 from ui.access import current_grant, require
 from ui.context import current_language, get_questionnaire, get_store
@@ -78,12 +80,15 @@ def open_results_page(title_key: str) -> ResultsPage:
 
 
 def round_filter(store: Store, workshops: Sequence[Workshop], lang: str) -> Workshop | None:
-    """Pick a round (newest first); the default is the newest round that has results."""
+    """Pick a round (newest first); the default is the newest round with a shown group."""
     if not workshops:
         return None
     by_id = {w.id: w for w in workshops}
     ids = [w.id for w in reversed(workshops)]  # newest first
-    with_results = [i for i in ids if store.participation(i)["finished"].sum() > 0]
+    # Open on the newest round in which some chain's group is shown.
+    with_results = [
+        i for i in ids if (store.participation(i)["finished"] >= by_id[i].min_group_size).any()
+    ]
     default = ids.index(with_results[0]) if with_results else 0
     chosen = st.selectbox(
         t("results.round", lang),
@@ -139,77 +144,41 @@ def questionnaire_of(w: Workshop) -> Questionnaire:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
-def round_stats(
-    _store: Store, workshop: Workshop, version: tuple[int, str]
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """One round, anonymity rules applied: phase stats per chain, statement stats per chain,
-    and phase stats of all chains together."""
+def round_stats(_store: Store, workshop: Workshop, version: tuple[int, str]) -> RoundResults:
+    """One round's shown figures (ipm_model.results.round_results), cached per data state."""
     answers = answers_for(_store, (workshop.id,), version)
-    q = questionnaire_of(workshop)
-    minimum = workshop.min_group_size
-    phases = suppress_small_groups(group_phase_stats(answers, q, by=("chain_id",)), minimum)
-    statements = suppress_small_groups(statement_stats(answers, q, by=("chain_id",)), minimum)
-    # "All chains" only over the chains that are shown: with a hidden chain in it, the total
-    # minus the shown chains would reveal the hidden one.
-    shown = set(phases.loc[~phases["suppressed"], "chain_id"])
-    overall = suppress_small_groups(
-        group_phase_stats(answers[answers["chain_id"].isin(shown)], q, by=()), minimum
-    )
-    return phases, statements, overall
+    return round_results(answers, questionnaire_of(workshop), workshop.min_group_size)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def breakdown_stats(
     _store: Store, workshop: Workshop, chain_id: int, by: str, version: tuple[int, str]
 ) -> pd.DataFrame:
-    """Phase stats of one chain split by role or partner, with the subtraction rule."""
+    """Phase figures of one chain split by role or partner (both decided together)."""
     answers = answers_for(_store, (workshop.id,), version)
-    answers = answers[answers["chain_id"] == chain_id]
-    q = questionnaire_of(workshop)
-    stats = group_phase_stats(answers, q, by=("chain_id", by))
-    return suppress_small_groups(stats, workshop.min_group_size, parent=("chain_id",))
+    return breakdowns(answers, questionnaire_of(workshop), chain_id, workshop.min_group_size)[by]
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def trend_stats(
     _store: Store, workshops: tuple[Workshop, ...], chain_id: int, version: tuple[int, str]
 ) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
-    """Phase stats of one chain per round, on the statements all rounds' versions share.
-
-    Returns (stats by workshop_id, shared statement ids, dropped statement ids).
-    """
+    """Phase figures of one chain per round, on the statements all rounds' versions share."""
     answers = answers_for(_store, tuple(w.id for w in workshops), version)
-    answers = answers[answers["chain_id"] == chain_id]
     versions = {w.id: questionnaire_of(w) for w in workshops}
-    comparable = comparable_answers(answers, versions)
-    q = versions[workshops[-1].id]
-    stats = group_phase_stats(
-        comparable.answers, q, by=("workshop_id",), statement_ids=comparable.shared
-    )
-    # Rounds without any answers for this chain get no rows; keep the rule per workshop.
-    minimum = {w.id: w.min_group_size for w in workshops}
-    parts = [
-        suppress_small_groups(stats[stats["workshop_id"] == wid], minimum[wid])
-        for wid in stats["workshop_id"].unique()
-    ]
-    stats = pd.concat(parts, ignore_index=True) if parts else stats
-    return stats, tuple(comparable.shared), tuple(comparable.dropped)
+    return chain_trend(answers, workshops, chain_id, versions)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def period_stats(
+    _store: Store, workshops: tuple[Workshop, ...], version: tuple[int, str]
+) -> pd.DataFrame:
+    """Every chain over several rounds, pooling only what each round shows."""
+    answers = answers_for(_store, tuple(w.id for w in workshops), version)
+    return period_results(answers, workshops, {w.id: questionnaire_of(w) for w in workshops})
 
 
 # -- small views -------------------------------------------------------------------------------
-
-
-def radar_frame(stats: pd.DataFrame, series: str) -> pd.DataFrame:
-    """One radar series from one group's phase stats (hidden scores stay empty)."""
-    return pd.DataFrame(
-        {
-            "series": series,
-            "phase_id": stats["phase_id"].to_numpy(),
-            "score": stats["mean"].to_numpy(dtype=float),
-            "n": stats["n"].to_numpy(dtype=int),
-            "sd": stats["sd"].to_numpy(dtype=float),
-        }
-    )
 
 
 def phase_table(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
@@ -271,17 +240,13 @@ def empty_state(lang: str) -> None:
 def previous_round(
     store: Store, workshops: Sequence[Workshop], workshop: Workshop, chain_id: int
 ) -> Workshop | None:
-    """The latest earlier round in which this chain took part and has finished answers."""
-    earlier = [
-        w
-        for w in workshops
-        if (w.date, w.id) < (workshop.date, workshop.id) and chain_id in {c.id for c in w.chains}
-    ]
-    for w in reversed(earlier):
-        counts = store.participation(w.id)
-        if int(counts.loc[counts["chain_id"] == chain_id, "finished"].sum()) > 0:
-            return w
-    return None
+    """The last earlier round in which this chain's group was shown (ipm_model.results)."""
+    rounds = tuple(w for w in workshops if chain_id in {c.id for c in w.chains})
+    rounds = tuple(w for w in rounds if (w.date, w.id) <= (workshop.date, workshop.id))
+    if len(rounds) < 2:
+        return None
+    trend, _, _ = trend_stats(store, rounds, chain_id, data_version(store, rounds))
+    return results_previous_round(trend, rounds, workshop)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)

@@ -19,23 +19,28 @@ def _csv(store: Store, kind: str, workshop: Workshop) -> bytes:
     return exports.export_csv(store, kind, [workshop])
 
 
-def _xlsx(store: Store, workshop: Workshop) -> bytes:
-    return exports.export_xlsx(store, workshops=[workshop])
+def _xlsx(store: Store, workshop: Workshop, kinds: tuple[str, ...]) -> bytes:
+    return exports.export_xlsx(store, kinds, workshops=[workshop])
 
 
-def export_buttons(store: Store, workshop: Workshop, lang: str) -> None:
-    """Download buttons; the files are built only when clicked."""
-    st.caption(t("transfer.export_help", lang))
+def export_buttons(store: Store, workshop: Workshop, lang: str, *, raw_answers: bool) -> None:
+    """Download buttons; the files are built only when clicked.
+
+    Answers per person (even under a pseudonym) only with `raw_answers` (administrators):
+    a facilitator gets the figures the disclosure rule allows, like on the results pages.
+    """
+    kinds = EXPORT_KINDS if raw_answers else tuple(k for k in EXPORT_KINDS if k != "answers")
+    st.caption(t("transfer.export_help" if raw_answers else "transfer.export_help_shown", lang))
     with st.container(horizontal=True):
         st.download_button(
             t("transfer.xlsx", lang),
-            data=partial(_xlsx, store, workshop),
+            data=partial(_xlsx, store, workshop, kinds),
             file_name=exports.file_name("all", "xlsx", workshop),
             mime=exports.XLSX_MEDIA_TYPE,
             on_click="ignore",
             key=f"xlsx-{workshop.id}",
         )
-        for kind in EXPORT_KINDS:
+        for kind in kinds:
             st.download_button(
                 t(f"transfer.csv_{kind}", lang),
                 data=partial(_csv, store, kind, workshop),

@@ -232,7 +232,22 @@ def test_console_shows_export_and_import_for_a_workshop(app_store):
     assert "Exporteren (Excel, CSV)" in labels
     assert "Antwoorden importeren (papier)" in labels
     downloads = [b.label for b in at.get("download_button")]
-    assert {"Alles in Excel", "Antwoorden (CSV)", "Sjabloon downloaden (CSV)"} <= set(downloads)
+    assert {"Alles in Excel", "Scores (CSV)", "Sjabloon downloaden (CSV)"} <= set(downloads)
+    # Answers per person only for administrators (disclosure rule), and the text says so.
+    assert "Antwoorden (CSV)" not in downloads
+    assert any("Antwoorden per persoon kan alleen een beheerder" in c.value for c in at.caption)
+
+
+def test_admin_gets_the_answers_export(app_store, monkeypatch):
+    monkeypatch.setenv("IPM_ADMIN_PASSWORD", "s3cret-Pass")
+    at = new_app().run()
+    at.switch_page("pages/login.py").run()
+    at.text_input[0].input("s3cret-Pass")
+    at.button(key="FormSubmitter:login-form-Inloggen").click().run()
+    at.switch_page("pages/console.py").run()
+    assert not at.exception
+    downloads = [b.label for b in at.get("download_button")]
+    assert "Antwoorden (CSV)" in downloads
 
 
 def test_projector_shows_a_radar_per_chain_after_reveal(app_store):

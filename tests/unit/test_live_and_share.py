@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ipm_model.live import snapshot_size
+from ipm_model.disclosure import disclosed_size, waiting_for
 from ipm_model.share import (
     facilitator_url,
     handout_html,
@@ -17,33 +17,35 @@ from ipm_model.share import (
 
 
 @pytest.mark.parametrize(
-    ("finished", "forced_at", "expected"),
+    ("finished", "minimum", "expected"),
     [
-        (2, None, None),  # below the minimum group size
-        (3, None, 3),  # first snapshot at the minimum
-        (4, None, 3),  # one more: would single someone out
-        (5, None, 3),
-        (6, None, 6),  # a batch of three
-        (8, None, 6),
-        (9, None, 9),
-        (4, 4, 4),  # the facilitator decides
-        (5, 4, 4),  # ... and it stays until the next step passes it
-        (6, 4, 6),
-        (7, 7, 7),
-        (3, 4, 3),  # fewer finished than when forced (a reset): the step rule
-        (2, 2, None),  # never below the minimum
+        (2, 3, None),  # below the minimum group size
+        (3, 3, 3),  # first snapshot at the minimum
+        (4, 3, 3),  # one more: would single someone out
+        (5, 3, 3),
+        (6, 3, 6),  # a batch of three
+        (8, 3, 6),
+        (9, 3, 9),
+        (9, 5, 5),  # steps are never smaller than the minimum group
+        (10, 5, 10),
+        (0, 1, None),
     ],
 )
-def test_snapshot_size(finished, forced_at, expected):
-    assert snapshot_size(finished, batch=3, min_group=3, forced_at=forced_at) == expected
+def test_disclosed_size(finished, minimum, expected):
+    assert disclosed_size(finished, minimum) == expected
 
 
-def test_snapshot_size_depends_only_on_the_count():
+def test_disclosed_size_depends_only_on_the_count():
     """Screens that opened at different moments (or on other replicas) show the same."""
-    sizes = {snapshot_size(n, batch=3, min_group=5) for n in (11, 12, 13)}
-    assert sizes == {11}
-    assert snapshot_size(14, batch=3, min_group=5) == 14
-    assert snapshot_size(7, batch=0, min_group=5) == 7  # batch 0 behaves as 1
+    assert {disclosed_size(n, 5) for n in (10, 11, 12, 13, 14)} == {10}
+    assert disclosed_size(15, 5) == 15
+
+
+def test_waiting_for_counts_to_the_next_step():
+    assert waiting_for(1, 3) == 2
+    assert waiting_for(4, 3) == 2
+    assert waiting_for(6, 3) == 3
+    assert disclosed_size(7, 5, batch=0) == 5  # steps never below the minimum
 
 
 def test_links():

@@ -1,0 +1,343 @@
+"""A round's results, gathered once: what every page, export and report shows.
+
+Pure functions on the answer frames of `Store.result_answers` (no Streamlit): the results,
+compare and progress pages call them through the ui caches, and the report, the exports,
+the projector and the participant's result call the same functions, so they never disagree.
+Every figure passes the disclosure rule (`ipm_model.disclosure`):
+
+- only the first k finishers of a chain count (`disclosed_answers`), k on the ladder;
+- a chain's cells follow the two tiers of `scoring.suppress_small_groups`;
+- breakdowns by role and by partner are decided together by `disclosure.safe_cells`;
+- "all chains" and periods pool only cells that are shown themselves.
+
+Figures meant for a screen are rounded to what is shown (`for_display`), so the browser
+never receives more precision than a person can read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ipm_model.disclosure import disclosed_size, safe_cells
+from ipm_model.questionnaire import Questionnaire
+from ipm_model.scoring import (
+    DIST_COLUMNS,
+    comparable_answers,
+    group_phase_stats,
+    participant_phase_scores,
+    statement_stats,
+    suppress_small_groups,
+)
+
+SHOWN_DECIMALS = 1  # phase means and changes, as every screen and document shows them
+SD_DECIMALS = 2
+RATE_DECIMALS = 2  # shares (0..1): whole per cents
+BREAKDOWNS: tuple[str, ...] = ("role", "partner")
+
+
+def disclosed_answers(answers: pd.DataFrame, minimum: int | Mapping[int, int]) -> pd.DataFrame:
+    """The answers of the people a group figure may cover: per workshop and chain the first
+    `disclosed_size` finishers (needs `finish_order`; `minimum` per workshop id or one)."""
+    if answers.empty:
+        return answers
+    order = answers["finish_order"].astype(int)
+    finished = order.groupby([answers["workshop_id"], answers["chain_id"]]).transform("max")
+    if isinstance(minimum, Mapping):
+        least = answers["workshop_id"].map(minimum).astype(int)
+    else:
+        least = pd.Series(int(minimum), index=answers.index)
+    counted = [
+        disclosed_size(int(f), int(m)) or 0
+        for f, m in zip(finished.to_numpy(), least.to_numpy(), strict=True)
+    ]
+    return answers[order.to_numpy() <= np.array(counted)].reset_index(drop=True)
+
+
+def finished_per_chain(answers: pd.DataFrame) -> dict[int, int]:
+    """Finished participants per chain in one round's answer frame (all, not only counted)."""
+    if answers.empty:
+        return {}
+    return {int(k): int(v) for k, v in answers.groupby("chain_id")["finish_order"].max().items()}
+
+
+# -- one round ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    """One round's shown figures; hidden values are NaN (see suppress_small_groups)."""
+
+    phases: pd.DataFrame  # per chain x phase
+    statements: pd.DataFrame  # per chain x statement
+    overall: pd.DataFrame  # all shown chains pooled, per phase
+    finished: Mapping[int, int]  # finished participants per chain (counted or not)
+    minimum: int
+
+    def chain(self, chain_id: int) -> pd.DataFrame:
+        return self.phases[self.phases["chain_id"] == chain_id].reset_index(drop=True)
+
+    def chain_statements(self, chain_id: int) -> pd.DataFrame:
+        return self.statements[self.statements["chain_id"] == chain_id].reset_index(drop=True)
+
+    def shown_chains(self) -> list[int]:
+        return list(dict.fromkeys(self.phases.loc[~self.phases["suppressed"], "chain_id"]))
+
+    def counted(self, chain_id: int) -> int:
+        """The people the chain's figures cover (0 when hidden)."""
+        rows = self.chain(chain_id)
+        return 0 if rows.empty else int(rows["participants"].iloc[0])
+
+
+def round_results(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> RoundResults:
+    """Phase and statement figures per chain, and all chains pooled, for one round."""
+    finished = finished_per_chain(answers)
+    counted = disclosed_answers(answers, minimum)
+    # Chains below the minimum keep a row (hidden, with their count) like every other chain.
+    small = (
+        answers[~answers["chain_id"].isin(set(counted["chain_id"]))] if len(answers) else answers
+    )
+    basis = pd.concat([counted, small], ignore_index=True) if len(small) else counted
+    phases = suppress_small_groups(group_phase_stats(basis, q, by=("chain_id",)), minimum)
+    statements = suppress_small_groups(statement_stats(basis, q, by=("chain_id",)), minimum)
+    overall = _pooled(counted, q, phases, minimum)
+    return RoundResults(phases, statements, overall, finished, minimum)
+
+
+def _shown_scores(
+    counted: pd.DataFrame, q: Questionnaire, shown: pd.DataFrame, keys: Sequence[str]
+) -> pd.DataFrame:
+    """Participant phase scores of the cells in `shown` (keys + phase_id with scores shown)."""
+    people = counted[[*keys, "participant"]].drop_duplicates()
+    scores = participant_phase_scores(counted, q).merge(people, on="participant")
+    cells = shown.loc[~shown["scores_hidden"], [*keys, "phase_id"]]
+    return scores.merge(cells, on=[*keys, "phase_id"])
+
+
+def _pooled(
+    counted: pd.DataFrame, q: Questionnaire, phases: pd.DataFrame, minimum: int
+) -> pd.DataFrame:
+    """All shown chains together: only shown chains, and per phase only shown chain cells,
+    so "all chains minus the shown chains" is never a hidden group."""
+    shown = set(phases.loc[~phases["suppressed"], "chain_id"])
+    inside = counted[counted["chain_id"].isin(shown)]
+    stats = group_phase_stats(inside, q, by=())
+    # Per phase, a chain hidden by tier 2 stays out of the mean; answers' counts stay out.
+    pooled = (
+        _shown_scores(inside, q, phases, ["chain_id"])
+        .groupby("phase_id")["score"]
+        .agg(n="count", mean="mean", sd="std")
+    )
+    stats = stats.drop(columns=["n", "mean", "sd"]).merge(
+        pooled, left_on="phase_id", right_index=True, how="left"
+    )
+    stats["n"] = stats["n"].fillna(0).astype(int)
+    stats[DIST_COLUMNS] = np.nan
+    columns = ["phase_id", "participants", "statements", "n", "mean", "sd"]
+    stats = stats[columns + [c for c in stats.columns if c not in columns]]
+    return suppress_small_groups(stats, minimum)
+
+
+def chain_comments(store, workshop, chain_id: int, results: RoundResults) -> pd.DataFrame:
+    """Comments of the people a shown chain's figures cover (empty when hidden)."""
+    people = results.counted(chain_id)
+    if people < results.minimum:
+        return pd.DataFrame(columns=["phase_id", "text"])
+    return store.result_comments(workshop.id, chain_id, first=people)
+
+
+# -- breakdowns ---------------------------------------------------------------------------------
+
+
+def breakdowns(
+    answers: pd.DataFrame, q: Questionnaire, chain_id: int, minimum: int
+) -> dict[str, pd.DataFrame]:
+    """One chain's phase figures by role and by partner, decided together.
+
+    The chain's cell comes first, then the roles and then the partners, each largest first;
+    a cell is shown only when no small group can be worked out from it with the cells
+    already shown (disclosure.safe_cells), per participant count and per phase.
+    """
+    counted = disclosed_answers(answers[answers["chain_id"] == chain_id], minimum)
+    frames = {
+        by: group_phase_stats(counted, q, by=("chain_id", by)).assign(_by=by) for by in BREAKDOWNS
+    }
+    if counted.empty:
+        return {by: _mark(frame.drop(columns="_by"), []) for by, frame in frames.items()}
+    scores = participant_phase_scores(counted, q)
+    people = counted[["participant", *BREAKDOWNS]].drop_duplicates("participant")
+    scores = scores.merge(people, on="participant")
+    order = []  # (by, group value), the order in which cells are decided
+    for by in BREAKDOWNS:
+        sizes = people.groupby(by).size().sort_values(ascending=False, kind="stable")
+        order += [(by, g) for g in sizes.index]
+    members = {(by, g): set(people.loc[people[by] == g, "participant"]) for by, g in order}
+    everyone = set(people["participant"])
+    shown_groups = {
+        key
+        for key, ok in zip(
+            order, safe_cells([everyone, *(members[k] for k in order)], minimum)[1:], strict=True
+        )
+        if ok
+    }
+    shown_scores = set()
+    for phase_id, rows in scores.dropna(subset=["score"]).groupby("phase_id"):
+        scored = set(rows["participant"])
+        cells = [everyone & scored, *(members[k] & scored for k in order)]
+        for key, ok in zip(order, safe_cells(cells, minimum)[1:], strict=True):
+            if ok and key in shown_groups:
+                shown_scores.add((key, phase_id))
+    return {
+        by: _mark(frame.drop(columns="_by"), shown_groups, shown_scores, by)
+        for by, frame in frames.items()
+    }
+
+
+def _mark(
+    stats: pd.DataFrame, shown_groups, shown_scores=frozenset(), by: str | None = None
+) -> pd.DataFrame:
+    """Apply decided cells to a breakdown frame (the columns of suppress_small_groups)."""
+    keys = list(zip([by] * len(stats), stats[by], strict=True)) if by else [None] * len(stats)
+    suppressed = np.array([k not in shown_groups for k in keys], dtype=bool)
+    hidden = suppressed | np.array(
+        [(k, p) not in shown_scores for k, p in zip(keys, stats["phase_id"], strict=True)],
+        dtype=bool,
+    )
+    out = stats.copy()
+    score_columns = ["mean", "sd", *DIST_COLUMNS]
+    rate_columns = ["dont_know", "not_applicable", "dont_know_rate", "not_applicable_rate"]
+    out[score_columns + rate_columns] = out[score_columns + rate_columns].astype(float)
+    out.loc[hidden, score_columns] = np.nan
+    out.loc[suppressed, rate_columns] = np.nan
+    out["suppressed"] = suppressed
+    out["scores_hidden"] = hidden
+    return out
+
+
+# -- several rounds -------------------------------------------------------------------------------
+
+
+def chain_trend(
+    answers: pd.DataFrame,
+    rounds: Sequence,
+    chain_id: int,
+    questionnaires: Mapping[int, Questionnaire],
+) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+    """One chain's phase figures per round (workshop_id), on the statements all rounds share.
+
+    `rounds` are workshops (oldest first) with id and min_group_size. Returns (stats with
+    suppressed/scores_hidden per round, shared statement ids, dropped statement ids).
+    """
+    minimum = {w.id: w.min_group_size for w in rounds}
+    mine = answers[(answers["chain_id"] == chain_id) & answers["workshop_id"].isin(minimum)]
+    counted = disclosed_answers(mine, minimum)
+    versions = {w.id: questionnaires[w.id] for w in rounds}
+    comparable = comparable_answers(counted, versions)
+    q = versions[rounds[-1].id]
+    stats = group_phase_stats(
+        comparable.answers, q, by=("workshop_id",), statement_ids=comparable.shared
+    )
+    parts = [
+        suppress_small_groups(stats[stats["workshop_id"] == wid], minimum[wid])
+        for wid in stats["workshop_id"].unique()
+    ]
+    if parts:
+        stats = pd.concat(parts, ignore_index=True)
+    else:
+        stats = stats.assign(suppressed=pd.Series(dtype=bool), scores_hidden=pd.Series(dtype=bool))
+    return stats, tuple(comparable.shared), tuple(comparable.dropped)
+
+
+def previous_round(trend: pd.DataFrame, rounds: Sequence, workshop) -> object | None:
+    """The last round before `workshop` in which the chain's group was shown (else None).
+
+    The one rule for page, report and agenda: a round whose group is hidden is no
+    comparison, however recent.
+    """
+    shown = set(trend.loc[~trend["suppressed"], "workshop_id"])
+    earlier = [w for w in rounds if (w.date, w.id) < (workshop.date, workshop.id) and w.id in shown]
+    return earlier[-1] if earlier else None
+
+
+def period_results(
+    answers: pd.DataFrame, rounds: Sequence, questionnaires: Mapping[int, Questionnaire]
+) -> pd.DataFrame:
+    """Every chain over several rounds: the shown cells of each round pooled.
+
+    Columns: chain_id, phase_id, participants, n, mean, sd, suppressed, scores_hidden.
+    A round in which a chain (or one of its phases) is hidden adds nothing to the period,
+    so a period minus its shown rounds is never a hidden group.
+    """
+    parts, people = [], []
+    for w in rounds:
+        mine = answers[answers["workshop_id"] == w.id]
+        if mine.empty:
+            continue
+        q = questionnaires[w.id]
+        results = round_results(mine, q, w.min_group_size)
+        counted = disclosed_answers(mine, w.min_group_size)
+        parts.append(_shown_scores(counted, q, results.phases, ["chain_id"]))
+        shown = results.phases[~results.phases["suppressed"]]
+        people.append(shown.drop_duplicates("chain_id")[["chain_id", "participants"]])
+    columns = ["chain_id", "phase_id", "participants", "n", "mean", "sd"]
+    if not parts:
+        return pd.DataFrame(columns=[*columns, "suppressed", "scores_hidden"])
+    scores = pd.concat(parts, ignore_index=True)
+    totals = pd.concat(people).groupby("chain_id")["participants"].sum()
+    phase_ids = [p.id for p in questionnaires[rounds[-1].id].phases]
+    grid = pd.MultiIndex.from_product([totals.index, phase_ids], names=["chain_id", "phase_id"])
+    stats = (
+        scores.groupby(["chain_id", "phase_id"])["score"]
+        .agg(n="count", mean="mean", sd="std")
+        .reindex(grid)
+        .reset_index()
+    )
+    stats["n"] = stats["n"].fillna(0).astype(int)
+    stats["participants"] = stats["chain_id"].map(totals).astype(int)
+    stats["suppressed"] = False
+    stats["scores_hidden"] = stats["n"] == 0
+    return stats[[*columns, "suppressed", "scores_hidden"]]
+
+
+# -- what a screen receives ---------------------------------------------------------------------
+
+
+def for_display(stats: pd.DataFrame) -> pd.DataFrame:
+    """Round figures to what is shown, so no more precision reaches a browser or a file."""
+    out = stats.copy()
+    for column, decimals in (
+        ("mean", SHOWN_DECIMALS),
+        ("score", SHOWN_DECIMALS),
+        ("sd", SD_DECIMALS),
+        ("dont_know_rate", RATE_DECIMALS),
+        ("not_applicable_rate", RATE_DECIMALS),
+    ):
+        if column in out.columns:
+            out[column] = out[column].astype(float).round(decimals)
+    return out
+
+
+def radar_frame(stats: pd.DataFrame, series: str) -> pd.DataFrame:
+    """One radar series from one group's phase figures (hidden scores stay empty), rounded."""
+    return for_display(
+        pd.DataFrame(
+            {
+                "series": series,
+                "phase_id": stats["phase_id"].to_numpy(),
+                "score": stats["mean"].to_numpy(dtype=float),
+                "n": stats["n"].to_numpy(dtype=int),
+                "sd": stats["sd"].to_numpy(dtype=float),
+            }
+        )
+    )
+
+
+def group_snapshot(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> pd.DataFrame:
+    """The phase figures of one chain's counted people (projector and participant result).
+
+    `answers`: the answers of the first `disclosed_size` finishers of the chain.
+    """
+    return suppress_small_groups(group_phase_stats(answers, q, by=()), minimum)
