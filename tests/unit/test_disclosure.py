@@ -1,0 +1,347 @@
+"""The disclosure rule: nobody's score follows from any combination of what one grant sees."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ipm_model.disclosure import disclosed_size, exposed_groups, safe_cells
+from ipm_model.questionnaire import default_questionnaire
+from ipm_model.results import (
+    breakdowns,
+    chain_trend,
+    for_display,
+    period_results,
+    previous_round,
+    round_results,
+)
+from ipm_model.scoring import participant_phase_scores
+
+Q = default_questionnaire()
+PHASES = [p.id for p in Q.phases]
+
+
+# -- the cell rule on small, hand-made cases -------------------------------------------------------
+
+
+def test_a_breakdown_that_leaves_a_small_rest_is_refused():
+    chain, role_a, role_b = set(range(5)), {0, 1, 2}, {3, 4}
+    assert safe_cells([chain, role_a, role_b], 3) == [True, False, False]
+
+
+def test_role_and_partner_together_can_expose_one_person():
+    """Each breakdown alone passes the old subtraction rule; together they single out
+    person 0 (partner x minus role b): the joint rule refuses the partners."""
+    chain = set(range(7))
+    role_a, role_b = {0, 1, 2, 3}, {4, 5, 6}
+    partner_x, partner_y = {0, 4, 5, 6}, {1, 2, 3}
+    assert exposed_groups([chain, role_a, role_b, partner_x, partner_y], 3) == [frozenset({0})]
+    assert safe_cells([chain, role_a, role_b, partner_x, partner_y], 3) == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+
+
+def test_nested_groups_must_differ_by_the_minimum():
+    assert safe_cells([set(range(6)), set(range(4))], 3) == [True, False]
+    assert safe_cells([set(range(6)), set(range(3))], 3) == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("finished", "minimum", "expected"),
+    [(2, 3, None), (3, 3, 3), (5, 3, 3), (6, 3, 6), (9, 5, 5), (10, 5, 10), (12, 4, 12)],
+)
+def test_the_ladder(finished, minimum, expected):
+    assert disclosed_size(finished, minimum) == expected
+
+
+# -- the property: everything a results grant sees, in random organisations ---------------------
+
+
+def _value(rng: np.random.Generator, sparse: bool) -> str | None:
+    if sparse and rng.random() < 0.75:
+        return None  # skipped: this person gets no score in the phase
+    roll = rng.random()
+    if roll < 0.06:
+        return "dk"
+    if roll < 0.1:
+        return "na"
+    return str(int(rng.integers(1, 6)))
+
+
+@st.composite
+def organisations(draw):
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    n_rounds = draw(st.integers(1, 3))
+    n_chains = draw(st.integers(1, 3))
+    roles = [f"r{i}" for i in range(draw(st.integers(1, 3)))]
+    partners = ["", *(f"p{i}" for i in range(draw(st.integers(0, 2))))]
+    # Uneven shares make small role x partner corners, where two breakdowns can combine.
+    role_share = rng.dirichlet(np.ones(len(roles)) * 0.7)
+    partner_share = rng.dirichlet(np.ones(len(partners)) * 0.7)
+    minimum = draw(st.integers(3, 5))
+    rounds, rows = [], []
+    for r in range(n_rounds):
+        rounds.append(SimpleNamespace(id=r + 1, date=f"2025-0{r + 1}-01", min_group_size=minimum))
+        for chain in range(1, n_chains + 1):
+            size = draw(st.integers(0, 10))
+            for order in range(1, size + 1):
+                person = f"w{r + 1}c{chain}p{order}"
+                role = roles[int(rng.choice(len(roles), p=role_share))]
+                partner = partners[int(rng.choice(len(partners), p=partner_share))]
+                sparse_phase = {p: rng.random() < 0.15 for p in PHASES}
+                for s in Q.statements:
+                    value = _value(rng, sparse_phase[s.phase_id])
+                    if value is not None:
+                        rows.append((r + 1, chain, person, role, partner, s.id, value, order))
+    columns = [
+        "workshop_id",
+        "chain_id",
+        "participant",
+        "role",
+        "partner",
+        "statement_id",
+        "value",
+        "finish_order",
+    ]
+    return rounds, pd.DataFrame(rows, columns=columns), minimum
+
+
+class Shown:
+    """Every shown figure with the people behind it, per measure (a phase, or 'people')."""
+
+    def __init__(self, answers: pd.DataFrame):
+        self.answers = answers
+        self.scores = participant_phase_scores(answers, Q).dropna(subset=["score"])
+        self.scored = {p: set(g["participant"]) for p, g in self.scores.groupby("phase_id")}
+        self.cells: dict[str, list[frozenset]] = {}
+
+    def add(self, measure: str, people: set, figure: float | None = None) -> None:
+        if not people:
+            return
+        self.cells.setdefault(measure, []).append(frozenset(people))
+        if figure is not None and measure != "people":
+            # The figure is the mean over exactly these people: our model of the membership
+            # is the one the code used.
+            expected = self.scores[
+                (self.scores["phase_id"] == measure) & self.scores["participant"].isin(people)
+            ]["score"].mean()
+            assert figure == pytest.approx(expected)
+
+    def add_frame(self, stats: pd.DataFrame, members: set) -> None:
+        """A stats frame of one group: per phase, its shown mean covers members with a score."""
+        for row in stats.itertuples():
+            if row.suppressed:
+                assert np.isnan(row.mean)
+                continue
+            if not np.isnan(row.mean):
+                self.add(row.phase_id, members & self.scored.get(row.phase_id, set()), row.mean)
+            else:
+                assert row.scores_hidden
+        if not stats.empty and not bool(stats["suppressed"].iloc[0]):
+            self.add("people", members)
+
+    def exposed(self) -> list[tuple[str, str]]:
+        """(measure, person) pairs whose unit vector lies in the shown cells' row space."""
+        found = []
+        for measure, cells in self.cells.items():
+            people = sorted(set().union(*cells))
+            index = {p: i for i, p in enumerate(people)}
+            matrix = np.zeros((len(cells), len(people)))
+            for row, cell in enumerate(cells):
+                matrix[row, [index[p] for p in cell]] = 1
+            rank = np.linalg.matrix_rank(matrix)
+            for person, column in index.items():
+                unit = np.zeros(len(people))
+                unit[column] = 1
+                if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+                    found.append((measure, person))
+        return found
+
+
+def _counted(answers: pd.DataFrame, minimum: int) -> pd.DataFrame:
+    """Our own reading of the ladder: the first disclosed_size finishers per round and chain."""
+    last = answers.groupby(["workshop_id", "chain_id"])["finish_order"].transform("max")
+    keep = [
+        order <= (disclosed_size(n, minimum) or 0)
+        for order, n in zip(answers["finish_order"], last, strict=True)
+    ]
+    return answers[keep]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organisations())
+def test_no_person_can_be_worked_out_from_what_a_results_grant_sees(org):
+    rounds, answers, minimum = org
+    counted = _counted(answers, minimum)
+    shown = Shown(answers)
+    members = lambda frame: set(frame["participant"])  # noqa: E731
+    questionnaires = {w.id: Q for w in rounds}
+    chains = sorted(set(answers["chain_id"]))
+    results = {
+        w.id: round_results(answers[answers["workshop_id"] == w.id], Q, minimum)
+        for w in rounds
+        if (answers["workshop_id"] == w.id).any()
+    }
+    for w in rounds:
+        mine = answers[answers["workshop_id"] == w.id]
+        if mine.empty:
+            continue
+        result = results[w.id]
+        in_round = counted[counted["workshop_id"] == w.id]
+        for chain in chains:
+            stats = result.chain(chain)
+            group = in_round[in_round["chain_id"] == chain]
+            shown.add_frame(stats, members(group))
+            for by, frame in breakdowns(mine, Q, chain, minimum).items():
+                for value, rows in frame.groupby(by):
+                    shown.add_frame(rows, members(group[group[by] == value]))
+        # All chains together: the shown chain cells, pooled.
+        for row in result.overall.itertuples():
+            if not np.isnan(row.mean):
+                cells = result.phases[
+                    (result.phases["phase_id"] == row.phase_id) & ~result.phases["scores_hidden"]
+                ]
+                people = members(in_round[in_round["chain_id"].isin(cells["chain_id"])])
+                shown.add(row.phase_id, people & shown.scored[row.phase_id], row.mean)
+    # Every period of consecutive rounds, as the compare page offers them.
+    for first in range(len(rounds)):
+        for last in range(first, len(rounds)):
+            period = rounds[first : last + 1]
+            stats = period_results(answers, period, questionnaires)
+            for row in stats.itertuples():
+                if np.isnan(row.mean):
+                    continue
+                people = set()
+                for w in period:
+                    if w.id not in results:
+                        continue
+                    c = results[w.id].phases
+                    if not c[
+                        (c["chain_id"] == row.chain_id)
+                        & (c["phase_id"] == row.phase_id)
+                        & ~c["scores_hidden"]
+                    ].empty:
+                        people |= members(
+                            counted[
+                                (counted["workshop_id"] == w.id)
+                                & (counted["chain_id"] == row.chain_id)
+                            ]
+                        )
+                shown.add(row.phase_id, people & shown.scored[row.phase_id], row.mean)
+    # The progress page's trend per chain.
+    for chain in chains:
+        trend, _, _ = chain_trend(answers, rounds, chain, questionnaires)
+        for wid, rows in trend.groupby("workshop_id"):
+            group = counted[(counted["workshop_id"] == wid) & (counted["chain_id"] == chain)]
+            shown.add_frame(rows, members(group))
+    assert shown.exposed() == []
+
+
+# -- the results rules that ride on it -------------------------------------------------------------
+
+
+def _frame(groups: list[tuple[int, int, int, str]]) -> pd.DataFrame:
+    """(workshop, chain, people, value) -> an answer frame where everyone answers `value`."""
+    rows = []
+    for workshop, chain, people, value in groups:
+        for order in range(1, people + 1):
+            for s in Q.statements:
+                rows.append(
+                    (workshop, chain, f"{workshop}-{chain}-{order}", "r", "", s.id, value, order)
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "workshop_id",
+            "chain_id",
+            "participant",
+            "role",
+            "partner",
+            "statement_id",
+            "value",
+            "finish_order",
+        ],
+    )
+
+
+def test_previous_round_is_the_last_round_whose_group_was_shown():
+    """R1 (5 finished), R2 (1), R3 (5): R3 compares with R1, never with the hidden R2."""
+    rounds = [SimpleNamespace(id=i, date=f"2025-0{i}-01", min_group_size=3) for i in (1, 2, 3)]
+    answers = _frame([(1, 1, 5, "2"), (2, 1, 1, "5"), (3, 1, 5, "4")])
+    trend, _, _ = chain_trend(answers, rounds, 1, {w.id: Q for w in rounds})
+    assert previous_round(trend, rounds, rounds[2]).id == 1
+    assert previous_round(trend, rounds, rounds[0]) is None
+
+
+def test_a_period_pools_only_the_rounds_that_are_shown():
+    """The compare page's attack: a hidden round (1 person) must not enter a period."""
+    rounds = [SimpleNamespace(id=i, date=f"2025-0{i}-01", min_group_size=3) for i in (1, 2)]
+    answers = _frame([(1, 1, 3, "3"), (2, 1, 1, "5")])
+    stats = period_results(answers, rounds, {1: Q, 2: Q})
+    assert set(stats["participants"]) == {3}
+    assert stats["mean"].tolist() == pytest.approx([3.0] * len(PHASES))
+
+
+def test_all_chains_leave_out_a_chain_hidden_in_one_phase():
+    answers = _frame([(1, 1, 3, "2"), (1, 2, 3, "4")])
+    # In chain 2 only one person scores Inzicht: that cell is hidden, so it stays out of
+    # "all chains" too (else all chains minus chain 1 would show it).
+    inzicht = {s.id for s in Q.statements if s.phase_id == "inzicht"}
+    sparse = (answers["chain_id"] == 2) & answers["statement_id"].isin(inzicht)
+    answers = answers[~(sparse & (answers["participant"] != "1-2-1"))]
+    result = round_results(answers, Q, 3)
+    overall = result.overall.set_index("phase_id")
+    assert overall.loc["inzicht", "n"] == 3 and overall.loc["inzicht", "mean"] == 2.0
+    assert overall.loc["doen", "n"] == 6 and overall.loc["doen", "mean"] == 3.0
+
+
+def test_late_finishers_wait_for_the_next_step():
+    answers = _frame([(1, 1, 5, "4")])
+    result = round_results(answers, Q, 3)
+    assert result.counted(1) == 3 and result.finished[1] == 5
+
+
+def test_figures_for_a_screen_are_rounded_to_what_is_shown():
+    stats = pd.DataFrame({"mean": [3.14159], "sd": [0.123456], "dont_know_rate": [0.12345]})
+    shown = for_display(stats).iloc[0]
+    assert (shown["mean"], shown["sd"], shown["dont_know_rate"]) == (3.1, 0.12, 0.12)
+
+
+def test_role_and_partner_breakdowns_are_decided_together():
+    """Roles a (5) and b (4), partners x (5) and y (4) each pass alone, but partner x minus
+    role b is the one person who is both a and x: the partner breakdown stays hidden."""
+    people = [("a", "x")] + [("a", "y")] * 4 + [("b", "x")] * 4
+    rows = [
+        (1, 1, f"p{i}", role, partner, s.id, str(1 + i % 5), i + 1)
+        for i, (role, partner) in enumerate(people)
+        for s in Q.statements
+    ]
+    answers = pd.DataFrame(
+        rows,
+        columns=[
+            "workshop_id",
+            "chain_id",
+            "participant",
+            "role",
+            "partner",
+            "statement_id",
+            "value",
+            "finish_order",
+        ],
+    )
+    parts = breakdowns(answers, Q, 1, 3)
+    roles = parts["role"].groupby("role")["suppressed"].first()
+    partners = parts["partner"].groupby("partner")["suppressed"].first()
+    assert not roles.any()
+    assert partners.all()
+    assert parts["partner"]["mean"].isna().all()
