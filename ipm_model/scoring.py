@@ -26,16 +26,9 @@ per workshop). Two tiers, decided per cell (group x phase, or group x statement)
 2. A mean (with sd and distribution) is only shown when at least the minimum number of
    people have a score (n); otherwise the cell shows "not enough answers" while its
    dk/na rates, which cover every participant of the group, stay visible.
-3. Breakdowns (a parent group such as workshop x chain split by role or by partner
-   organisation): the sub-groups partition the parent, so "parent minus the shown
-   sub-groups" describes the hidden ones. That remainder must be either nobody or at
-   least the minimum. While it is 1..minimum-1 people, the smallest still-shown sub-group
-   of that parent is hidden too (ties: the first in row order). This is checked for the
-   participant counts (tier 1) and, per phase or statement, for the people with a score
-   (tier 2). The parent is taken to be shown whenever it is large enough itself, so use
-   this for one breakdown level under a top-level group. Show one breakdown at a time: a
-   cross-tabulation (role x partner) or two breakdowns of the same parent side by side
-   can still be combined and is not covered by this rule.
+Which people a group covers, and groups that overlap (breakdowns by role and partner,
+periods, all chains), are decided by the one disclosure rule in `ipm_model.disclosure`;
+`ipm_model.results` applies both.
 
 Phase order signal (phase_order_signals): the phases build on each other, so a later phase
 that scores ORDER_SIGNAL_THRESHOLD (0.75 points) or more above an earlier phase is flagged
@@ -362,64 +355,20 @@ def statement_stats(
 # -- anonymity -----------------------------------------------------------------------------
 
 
-def _complementary(
-    cell: np.ndarray, size: np.ndarray, hidden: np.ndarray, parent_shown: np.ndarray, minimum: int
-) -> np.ndarray:
-    """Hide more sub-groups until every parent cell's hidden remainder is 0 or >= minimum.
-
-    `cell` numbers the parent cells; rows are sub-groups. Each round hides, in every parent
-    cell whose remainder is 1..minimum-1, its smallest shown sub-group (first row on ties).
-    """
-    hidden = hidden.copy()
-    parent_size = np.bincount(cell, weights=size)
-    order = np.lexsort((np.arange(len(cell)), size, cell))
-    while True:
-        shown_size = np.bincount(
-            cell, weights=np.where(hidden, 0, size), minlength=len(parent_size)
-        )
-        remainder = (parent_size - shown_size)[cell]
-        candidate = parent_shown & ~hidden & (remainder > 0) & (remainder < minimum)
-        if not candidate.any():
-            return hidden
-        rows = order[candidate[order]]
-        _, first = np.unique(cell[rows], return_index=True)
-        hidden[rows[first]] = True
-
-
 def suppress_small_groups(
-    stats: pd.DataFrame,
-    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
-    *,
-    parent: Sequence[str] | None = None,
+    stats: pd.DataFrame, min_group_size: int = DEFAULT_MIN_GROUP_SIZE
 ) -> pd.DataFrame:
-    """Apply the anonymity rule (module docstring) to group_phase_stats or statement_stats.
+    """Apply the small-group tiers (module docstring) to group_phase_stats or statement_stats.
 
     Adds `suppressed` (the group is hidden: tier 1) and `scores_hidden` (no mean, sd or
     distribution: tier 1 or 2); hidden values become NaN, participant and n counts stay.
-    With `parent` (the grouping columns of the undivided group, e.g. workshop_id and
-    chain_id when `stats` is by workshop_id, chain_id and role), the breakdown rule also
-    hides sub-groups that could be found by subtracting shown results from the parent.
+    Groups that overlap (breakdowns, periods) are decided by ipm_model.disclosure.
     """
-    groups = _group_columns(stats)
-    cell_column = "statement_id" if "statement_id" in stats.columns else "phase_id"
     out = stats.copy()
     participants = out["participants"].to_numpy(dtype=float)
     n = out["n"].to_numpy(dtype=float)
     suppressed = participants < min_group_size
     scores_hidden = suppressed | (n < min_group_size)
-    if parent is not None:
-        parent = list(parent)
-        if not set(parent) < set(groups):
-            raise ValueError(f"parent {parent} must be a part of the grouping columns {groups}")
-        cell = out.groupby([*parent, cell_column], sort=False, dropna=False).ngroup().to_numpy()
-        parent_people = np.bincount(cell, weights=participants)[cell]
-        parent_n = np.bincount(cell, weights=n)[cell]
-        parent_ok = parent_people >= min_group_size
-        suppressed = _complementary(cell, participants, suppressed, parent_ok, min_group_size)
-        scores_hidden |= suppressed
-        scores_hidden = _complementary(
-            cell, n, scores_hidden, parent_ok & (parent_n >= min_group_size), min_group_size
-        )
     score_columns = [c for c in SCORE_COLUMNS if c in out.columns]
     rate_columns = [c for c in RATE_COLUMNS if c in out.columns]
     out[score_columns + rate_columns] = out[score_columns + rate_columns].astype(float)
