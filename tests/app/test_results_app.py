@@ -117,3 +117,26 @@ def test_progress_shows_previous_round_actions_beside_the_change(app_store):
     table = at.dataframe[-1].value
     column = [c for c in table.columns if c.startswith("Acties")][0]
     assert "Ketenteam compleet maken (open)" in table[column].dropna().tolist()
+
+
+def _chart_scores(at) -> list[float]:
+    """Every score value the results charts send to the browser (their Arrow data sets)."""
+    import pyarrow as pa
+
+    found = []
+    for chart in at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            frame = pa.ipc.open_stream(dataset.data.data).read_pandas()
+            if "score" in frame.columns:
+                found += [float(v) for v in frame["score"].dropna()]
+    return found
+
+
+@pytest.mark.parametrize("page", RESULT_PAGES)
+def test_figures_reach_the_browser_rounded_to_what_is_shown(app_store, page):
+    """Disclosure rule: no more precision than a person reads (one decimal)."""
+    at = results_app(app_store)
+    at.switch_page(page).run()
+    scores = _chart_scores(at)
+    assert scores, "the page shows a chart with scores"
+    assert all(round(s, 1) == s for s in scores)
