@@ -1,8 +1,10 @@
-"""Security headers: nginx (deploy/nginx.conf.template) sends ui/headers.py's set, once, on
-every response, and the app works in Chromium under that policy without one violation.
+"""Security headers: ui/headers.py's set, once, on every response, both from nginx
+(deploy/nginx.conf.template) and from the app itself (`streamlit run app.py` serves the
+st.App of app.py with its middleware); the app works in Chromium under that policy without a
+single violation.
 
-The app runs as one replica on SQLite behind nginx rendered from the template (what
-deploy/trial.py and production use). Skipped without nginx locally, like the replica tests.
+Through nginx: one replica on SQLite behind nginx rendered from the template (what
+deploy/trial.py and production use); skipped without nginx locally, like the replica tests.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from deploy.cluster import TEMPLATE, running_cluster
 from ipm_model.demo import create_demo
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.store import Store
-from tests.browser.browser_helpers import answer, goto, join, wait_idle
+from tests.browser.browser_helpers import DEFAULT_TIMEOUT_MS, answer, goto, join, wait_idle
+from tests.browser.conftest import PORTRAIT, serve_app
 from ui.headers import SECURITY_HEADERS, STREAMLIT_INLINE_SCRIPT
 
 pytestmark = pytest.mark.browser
@@ -74,32 +77,51 @@ def app_server(request, chromium_path, nginx, demo) -> str:
     request.config._ipm_server_log = previous
 
 
+@pytest.fixture(scope="module")
+def direct(request, demo) -> str:
+    """The app on its own, without a proxy: `streamlit run app.py` on the same database."""
+    with serve_app(request, demo["db"], demo["db"].with_name("direct.log")) as url:
+        yield url
+
+
+@pytest.fixture(params=["nginx", "direct"])
+def base_url(request) -> str:
+    return request.getfixturevalue("app_server" if request.param == "nginx" else "direct")
+
+
 @pytest.mark.parametrize("path", ["/", "/?code=DEMO", "/_stcore/health", "/nope/../x"])
-def test_every_response_through_nginx_carries_each_header_once(app_server, path):
+def test_every_response_carries_each_header_once(base_url, path):
     try:
-        response = urllib.request.urlopen(app_server + path, timeout=10)
+        response = urllib.request.urlopen(base_url + path, timeout=10)
     except urllib.error.HTTPError as error:  # an error page needs them too
         response = error
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get_all(name) == [value], name
 
 
-def test_the_app_works_under_the_policy_without_a_violation(tablet, demo):
-    page = tablet
+def test_the_app_works_under_the_policy_without_a_violation(browser, base_url, demo):
+    context = browser.new_context(
+        viewport=PORTRAIT, has_touch=True, locale="nl-NL", base_url=base_url
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.add_init_script(WATCH_CSP)
-    join(page, chain=demo["workshop"].chains[0].name)
-    answer(page, 0, "Mee eens", phase=1, answered_after=1)
-    violations = page.evaluate("window.__csp")
-    w = demo["workshop"]
-    goto(page, f"/projector?f={w.facilitator_token}&w={w.id}", "Doe mee")
-    page.locator("img[src^='data:']").first.wait_for()  # the QR code
-    violations += page.evaluate("window.__csp")
-    goto(page, f"/results?r={demo['r']}", "Resultaten")
-    chart = page.locator('[data-testid="stVegaLiteChart"]').first
-    chart.locator("svg, canvas").first.wait_for()
-    wait_idle(page)
-    violations += page.evaluate("window.__csp")
+    try:
+        join(page, chain=demo["workshop"].chains[0].name)
+        answer(page, 0, "Mee eens", phase=1, answered_after=1)
+        violations = page.evaluate("window.__csp")
+        w = demo["workshop"]
+        goto(page, f"/projector?f={w.facilitator_token}&w={w.id}", "Doe mee")
+        page.locator("img[src^='data:']").first.wait_for()  # the QR code
+        violations += page.evaluate("window.__csp")
+        goto(page, f"/results?r={demo['r']}", "Resultaten")
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart.locator("svg, canvas").first.wait_for()
+        wait_idle(page)
+        violations += page.evaluate("window.__csp")
+    finally:
+        context.close()
     assert violations == [], "\n".join(violations)
     assert not [m for m in console if "Content Security Policy" in m], console
