@@ -6,6 +6,8 @@ Questionnaire texts (phases, statements, answer labels) live in the questionnair
 
 from __future__ import annotations
 
+import re
+
 from ipm_model.phases import DEFAULT_LANGUAGE, LANGUAGES
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -633,19 +635,27 @@ def normalize_language(value: object) -> str:
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=^&\"'%@/")
+WORD_JOINER = "\u2060"
+# Streamlit links bare URLs and e-mail addresses, and draws :emoji:, :material/icons: and
+# :streamlit: on the text *after* Markdown escapes are resolved, so a backslash cannot stop
+# them. An invisible word joiner after ':' (when text follows), after '@' and inside 'www.'
+# breaks those patterns; the text still reads the same.
+_AUTO_MARKUP = re.compile(r":(?=\S)|@|www(?=\.)", re.IGNORECASE)
 
 
 def escape_markdown(text: object) -> str:
-    """Make user-typed text show as plain text inside Markdown (no links, HTML, formatting)."""
-    out = []
-    for ch in str(text):
-        if ch in "\r\n\t":
-            out.append(" ")
-        elif ch in _MD_SPECIAL:
-            out.append("\\" + ch)
-        elif ch.isprintable():
-            out.append(ch)
-    return "".join(out)
+    """Make user-typed text show as plain text inside Markdown.
+
+    No formatting, links, autolinks, images, HTML, LaTeX, icons, emoji or colours: Markdown
+    characters get a backslash, line breaks become spaces, other invisible characters are
+    dropped, and a word joiner (U+2060, never kept from the input) breaks autolinks and
+    shortcodes. Removing the word joiners from what the browser shows gives the text back.
+    """
+    kept = "".join(
+        " " if ch in "\r\n\t" else ch for ch in str(text) if ch.isprintable() or ch in "\r\n\t"
+    )
+    broken = _AUTO_MARKUP.sub(lambda m: m.group(0) + WORD_JOINER, kept)
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in broken)
 
 
 def t(key: str, lang: str, /, **fields: object) -> str:

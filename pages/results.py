@@ -7,7 +7,7 @@ import streamlit as st
 
 from ipm_model.agenda import agenda_markdown, build_agenda
 from ipm_model.handvatten import focus_phases, handvatten_markdown
-from ipm_model.i18n import escape_markdown, t
+from ipm_model.i18n import t
 from ipm_model.results import chain_comments, radar_frame
 from ipm_model.scoring import dont_know_hotspots, most_disagreement
 from ui.actions import actions_section
@@ -29,6 +29,7 @@ from ui.results import (
     trend_stats,
 )
 from ui.router import ensure_routed
+from ui.text import plain
 
 ensure_routed()
 page = open_results_page("nav.results")
@@ -113,9 +114,9 @@ if comments.empty:
 else:
     names = q.phase_names(lang)
     for phase_id, group in comments.groupby("phase_id", sort=False):
-        st.markdown(f"**{escape_markdown(names.get(phase_id, phase_id))}**")
+        st.markdown(f"**{plain(names.get(phase_id, phase_id))}**")
         for text in group["text"]:
-            st.markdown(f"> {escape_markdown(text)}")
+            st.markdown(f"> {plain(text)}")
 
 st.divider()
 actions_section(store, workshop, chain_id, q, lang, weakest.id if weakest else None)

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from ipm_model.i18n import escape_markdown, t
+from ipm_model.i18n import t
 from ipm_model.store import NotAllowed, StoreError
 from ui.context import current_language, get_store
 from ui.guard import code_guard
 from ui.participant import remember_participant
 from ui.router import ensure_routed
+from ui.text import plain
 
 ensure_routed()
 
@@ -49,8 +50,8 @@ if workshop is None:
 else:
     st.markdown(t("start.workshop", lang, title=workshop.title, date=workshop.date))
     # Radio options are drawn as Markdown: names typed by a facilitator are escaped.
-    chains = {c.id: escape_markdown(c.name) for c in workshop.chains}
-    roles = {r.id: escape_markdown(r.label(lang)) for r in workshop.roles}
+    chains = {c.id: plain(c.name) for c in workshop.chains}
+    roles = {r.id: plain(r.label(lang)) for r in workshop.roles}
     with st.form("join-form"):
         chain_id = st.radio(
             t("start.chain_label", lang),

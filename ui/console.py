@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.access import Grant
-from ipm_model.i18n import escape_markdown, t
+from ipm_model.i18n import t
 from ipm_model.questionnaire import available_questionnaires
 from ipm_model.share import (
     facilitator_url,
@@ -26,6 +26,7 @@ from ipm_model.store import (
     Workshop,
 )
 from ui.context import base_url, run_write
+from ui.text import plain
 from ui.transfer import export_buttons, import_form
 
 MIN_GROUP_RANGE = (3, 10)
@@ -86,7 +87,7 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
     w = workshop
     status = t("console.status_open" if w.is_open else "console.status_closed", lang)
     with st.container(border=True, key=f"ws-{w.id}"):
-        st.subheader(f"{escape_markdown(w.title)} · {w.date}", anchor=False)
+        st.subheader(f"{plain(w.title)} · {w.date}", anchor=False)
         st.markdown(t("console.code_status", lang, code=w.code, status=status))
         with st.container(horizontal=True):
             if w.is_open:

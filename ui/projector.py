@@ -16,6 +16,7 @@ from ipm_model.share import join_url, qr_img_tag
 from ipm_model.store import Store, Workshop
 from ui.charts import show_radar
 from ui.context import base_url
+from ui.text import plain_table
 
 LIVE_STATE_TTL_S = 1
 GROUP_SNAPSHOT_TTL_S = 60
@@ -88,7 +89,7 @@ def live_panel(store: Store, q: Questionnaire, workshop_id: int, lang: str) -> N
             t("console.finished", lang): participation["finished"].astype(int),
         }
     )
-    st.table(table.set_index(t("console.chain", lang)))
+    st.table(plain_table(table.set_index(t("console.chain", lang))))  # st.table renders Markdown
     if not w.revealed:
         st.info(t("projector.hidden", lang))
         return

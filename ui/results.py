@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.access import Grant
-from ipm_model.i18n import escape_markdown, t
+from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import (
     RoundResults,
@@ -29,6 +29,7 @@ from ipm_model.scoring import phase_order_signals
 from ipm_model.store import Store, Workshop
 from ui.access import current_grant, require
 from ui.context import current_language, get_questionnaire, get_store
+from ui.text import plain
 
 CACHE_TTL_S = 30
 MAX_OVERLAY = 4
@@ -228,8 +229,8 @@ def statement_list(rows: pd.DataFrame, q: Questionnaire, lang: str, value: str) 
     for r in rows.itertuples():
         number = f"{getattr(r, value):.2f}" if value == "sd" else f"{getattr(r, value) * 100:.0f}%"
         st.markdown(
-            f"- **{number}** · {escape_markdown(names.get(r.phase_id, ''))}: "
-            f"{escape_markdown(texts.get(r.statement_id, r.statement_id))}"
+            f"- **{number}** · {plain(names.get(r.phase_id, ''))}: "
+            f"{plain(texts.get(r.statement_id, r.statement_id))}"
         )
 
 

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model import exports, importer
-from ipm_model.i18n import escape_markdown, t
+from ipm_model.i18n import t
 from ipm_model.store import Store, StoreError, Workshop
 from ui.results import questionnaire_of
+from ui.text import plain
 
 EXPORT_KINDS = ("answers", "scores", "comments", "actions")
 
@@ -71,10 +72,10 @@ def import_form(store: Store, workshop: Workshop, lang: str) -> None:
     try:
         data = importer.read_upload(upload)
     except importer.ImportTooLarge as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     report = importer.validate(data, workshop, q)
-    st.caption(escape_markdown(report.summary()))
+    st.caption(plain(report.summary()))
     if report.issues:
         st.warning(t("transfer.issues", lang, count=report.issue_count))
         issues = pd.DataFrame(
@@ -105,7 +106,7 @@ def import_form(store: Store, workshop: Workshop, lang: str) -> None:
         try:
             written = importer.apply(store, workshop, report, mode)
         except (importer.ImportRefused, ValueError) as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
         except StoreError as exc:
             st.error(t("error.database", lang))
             st.caption(t("error.detail", lang, detail=str(exc)))

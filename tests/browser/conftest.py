@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -128,14 +129,28 @@ def app_server(
     The server's output goes to streamlit.log in the session's temp dir; its tail is shown when
     the server does not come up and under every failed test.
     """
-    log_path = app_dir / "streamlit.log"
+    with serve_app(request, app_db, app_dir / "streamlit.log") as url:
+        yield url
+
+
+@contextmanager
+def serve_app(
+    request: pytest.FixtureRequest, db: Path, log_path: Path, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`streamlit run app.py` on database `db` until the block ends; yields its base URL.
+
+    Also for a module that needs a server of its own (its own database or settings): it
+    overrides `app_server` with a module-scoped fixture calling this.
+    """
+    previous_log = getattr(request.config, "_ipm_server_log", None)
     request.config._ipm_server_log = log_path
     env = {
         **os.environ,
-        "IPM_DB": str(app_db),
+        "IPM_DB": str(db),
         "IPM_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
     proc = None
     try:
@@ -154,6 +169,7 @@ def app_server(
     finally:
         if proc is not None:
             _stop(proc)
+        request.config._ipm_server_log = previous_log
 
 
 def _start_streamlit(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen:

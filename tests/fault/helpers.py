@@ -160,8 +160,9 @@ def create_demo_db(path: Path) -> Path:
 
 
 def plain(label: str) -> str:
-    """A label as the participant reads it (Markdown backslash escapes removed)."""
-    return re.sub(r"\\(.)", r"\1", label)
+    """A label as the participant reads it (Markdown backslash escapes and the invisible word
+    joiners that break autolinks removed)."""
+    return re.sub(r"\\(.)", r"\1", label).replace("\u2060", "")
 
 
 class Tablet:

@@ -111,6 +111,9 @@ def rendered_markdown(at) -> list[str]:
     values += [str(w.label) for kind in LABELLED for w in at.get(kind)]
     values += [str(o) for radio in at.radio for o in radio.options]  # options are Markdown
     values += [str(block.label) for block in (*at.expander, *at.tabs)]
+    for table in at.table:  # st.table renders every cell and index value as Markdown
+        frame = table.value
+        values += [str(v) for v in (*frame.index, *frame.astype(str).to_numpy().ravel())]
     return values
 
 
@@ -567,6 +570,18 @@ def test_action_text_is_stored_clean_and_shown_as_plain_text(demo_store, kind):
     assert action.description == cleaned(PAYLOADS[kind], 500)
     assert action.owner == cleaned(PAYLOADS[kind])
     assert any(WITNESS[kind] in v for v in plain_values(at))  # in the actions table
+
+
+@payloads
+def test_projector_count_table_shows_chain_names_as_plain_text(demo_store, monkeypatch, kind):
+    monkeypatch.setenv("IPM_DEMO", "1")
+    chain = demo_store.workshop_by_code("DEMO").chains[0]
+    demo_store.rename_chain(chain.id, PAYLOADS[kind])
+    before = demo_store.counts()
+    at = open_page("projector")
+    assert at.table, "the projector shows its count table"
+    assert_harmless(at, demo_store, before)
+    assert any(WITNESS[kind] in plain(str(v)) for v in at.table[0].value.index)
 
 
 # -- wrong widget values over the websocket --------------------------------------------------------

@@ -58,6 +58,29 @@ def test_markdown_in_user_text_is_shown_as_typed():
 
 
 @pytest.mark.parametrize(
+    ("typed", "broken"),
+    [
+        ("zie https://example.org/x", "https:\u2060//"),
+        ("ga naar www.example.org", "www\u2060."),
+        ("mail info@example.org", "@\u2060"),
+        (":smile: :streamlit: :material/home: :red[x]", ":\u2060streamlit"),
+    ],
+    ids=["url", "www", "email", "shortcodes"],
+)
+def test_autolinks_and_shortcodes_are_broken_invisibly(typed, broken):
+    """Streamlit links URLs and draws shortcodes after resolving backslashes: a word joiner
+    breaks them, and removing the joiners and backslashes gives the typed text back."""
+    escaped = escape_markdown(typed)
+    assert broken in escaped.replace("\\", "")
+    assert escaped.replace("\u2060", "").replace("\\", "") == typed
+
+
+def test_escaping_keeps_no_word_joiner_or_control_character_from_the_input():
+    assert escape_markdown("a\u2060b\x00c\u202ed\r\ne") == "abcd  e"
+    assert escape_markdown("Doel: 3 van 5") == "Doel\\: 3 van 5"  # no joiner before a space
+
+
+@pytest.mark.parametrize(
     ("raw", "lang"),
     [
         ("en", "en"),
