@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.access import Grant
-from ipm_model.edits import RowEdit, TamperedEdit, checked_edits
+from ipm_model.edits import RowEdit, checked_edits
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.store import ACTION_STATUSES, Action, Store, Workshop
@@ -98,7 +98,7 @@ def _editor(
     shown = st.session_state.get(f"{key}-ids", ids)
     try:
         edits = checked_edits(st.session_state.get(key), shown, EDITABLE)
-    except (TamperedEdit, ValueError) as exc:  # ValueError: the state is not even JSON
+    except Exception as exc:  # noqa: BLE001 - whatever the browser sent, it is refused
         refuse_tampered(what, str(exc), lang)
         key, edits = _new_editor(base), []
     if edits and shown != ids:  # someone else added or removed an action meanwhile

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.access import Grant
-from ipm_model.edits import TamperedEdit, checked_edits
+from ipm_model.edits import checked_edits
 from ipm_model.i18n import escape_markdown, t
 from ipm_model.questionnaire import available_questionnaires
 from ipm_model.share import (
@@ -456,7 +456,7 @@ def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
     try:  # Streamlit applies the edit state as sent: check it before it does
         state = st.session_state.get(key)
         checked_edits(state, range(len(roles)), list(roles.columns), rows_fixed=False)
-    except (TamperedEdit, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever the browser sent, it is refused
         refuse_tampered(what, str(exc), lang)
         st.session_state[gen] = st.session_state.get(gen, 0) + 1  # a fresh editor
         key = f"roles-{org_id}-{st.session_state[gen]}"
