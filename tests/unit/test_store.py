@@ -625,7 +625,7 @@ def test_throttle_counts_per_kind_and_address_and_forgets_after_a_day(store):
 
 def test_throttle_counts_a_repeated_wrong_code_once_and_a_right_one_halves(store):
     now = 1_700_000_000.0
-    for attempt in range(10):  # twenty tablets misreading the screen alike: one wrong code
+    for _ in range(10):  # ten tablets misreading the screen alike: one wrong code
         store.throttle_failed("code", "10.0.0.9", free_tries=3, now=now, pattern="same")
     assert store.throttle_wait("code", "10.0.0.9", now=now) == 0
     for attempt in range(5):
