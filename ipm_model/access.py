@@ -7,6 +7,13 @@ open workshops by code and only ever see their own answers and their group's res
 - A results link (?r=<token>) grants read-only results of one organisation.
 - The admin password (or an OIDC login, when configured) grants everything.
 - In demo mode every visitor gets the demo organisation as if a facilitator.
+
+Every write is checked against the grant at the moment it is made (see the `can_*` methods);
+the ids it writes come from what the server rendered, never from what the browser sends back.
+
+Links expire `days` (default 90, see `link_expiry_days`) after the later of their creation
+and the close of their round (for a results link: the organisation's last round); never while
+that round (any round of the organisation) is open. Revoked links work nowhere.
 """
 
 from __future__ import annotations
@@ -14,6 +21,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+LINK_DAYS_DEFAULT = 90
+LINK_OK = "ok"
+LINK_EXPIRED = "expired"
+LINK_REVOKED = "revoked"
+LINK_UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -72,8 +86,53 @@ class Grant:
         )
 
     def can_manage_organisation(self, organisation_id: int) -> bool:
-        """Create workshops, edit chains and roles: admins, and everyone in the demo."""
+        """Create workshops, edit chains and roles, revoke and rotate links: admins, and
+        everyone in the demo."""
         return self.admin or organisation_id in self.facilitator_organisations
+
+    def can_reopen_workshop(self, organisation_id: int) -> bool:
+        """Reopen a closed round: administrators only (and everyone in the demo, a sandbox
+        that any visitor can close). A facilitator link can close its round, not reopen it."""
+        return self.can_manage_organisation(organisation_id)
+
+    def can_edit_actions(self, organisation_id: int) -> bool:
+        """Add and change the actions of an organisation's chains: whoever sees its results."""
+        return self.can_view_organisation(organisation_id)
+
+
+def link_expiry_days(raw: object) -> int:
+    """The configured link lifetime in days: a whole number >= 0 (0: links do not expire)."""
+    text = str(raw).strip() if raw is not None else ""
+    return int(text) if text.isascii() and text.isdigit() else LINK_DAYS_DEFAULT
+
+
+def link_expires_at(
+    created_at: str | None, closed_at: str | None, still_open: bool, days: int
+) -> datetime | None:
+    """When a link stops working; None while its round is open or when links do not expire."""
+    if still_open or days <= 0:
+        return None
+    stamps = [datetime.fromisoformat(x) for x in (created_at, closed_at) if x]
+    start = max(stamps) if stamps else datetime.now(UTC)
+    return start + timedelta(days=days)
+
+
+def link_status(
+    *,
+    created_at: str | None,
+    closed_at: str | None,
+    revoked_at: str | None,
+    still_open: bool,
+    days: int,
+    now: datetime | None = None,
+) -> str:
+    """LINK_OK, LINK_REVOKED or LINK_EXPIRED."""
+    if revoked_at:
+        return LINK_REVOKED
+    ends = link_expires_at(created_at, closed_at, still_open, days)
+    if ends is not None and (now or datetime.now(UTC)) >= ends:
+        return LINK_EXPIRED
+    return LINK_OK
 
 
 def password_matches(given: str | None, expected: str | None) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from ipm_model.access import link_expiry_days
 from ipm_model.demo import DEMO_CODE, DemoExists, create_demo
 from ipm_model.exports import (
     DATA_KINDS,
@@ -34,8 +35,11 @@ from ipm_model.importer import (
     validate,
 )
 from ipm_model.questionnaire import QuestionnaireError, default_questionnaire, load_questionnaire
+from ipm_model.share import facilitator_url, results_url
 from ipm_model.store import (
     DEFAULT_DB_PATH,
+    LINK_FACILITATOR,
+    LINK_RESULTS,
     CopyReport,
     NotAllowed,
     Store,
@@ -108,8 +112,8 @@ def _paragraphs(*texts: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m ipm_model",
-        description="iPM Ketenscan administration: demo data, questionnaire checks, exports "
-        "and imports.",
+        description="iPM Ketenscan administration: demo data, questionnaire checks, exports, "
+        "imports and links.",
     )
     parser.add_argument(
         "--db",
@@ -244,6 +248,41 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do the whole copy but roll it back: checks every rule, writes nothing",
     )
+    links = sub.add_parser(
+        "links",
+        help="list, revoke or renew facilitator and results links",
+        description=_paragraphs(
+            "Facilitator links (/console?f=..., one per workshop) and results links "
+            "(/results?r=..., one per organisation). A link stops working IPM_LINK_DAYS days "
+            "(default 90; 0: never) after the later of its creation and the close of its "
+            "round (for a results link: the organisation's last round); never while that "
+            "round (any round of the organisation) is open. Revoke stops a link for good; "
+            "rotate gives a new link and stops the old one (also a revoked one)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    links_sub = links.add_subparsers(dest="what", required=True, metavar="WHAT")
+    listing = links_sub.add_parser(
+        "list", help="every link: kind, owner, status, until when (tokens shortened)"
+    )
+    listing.add_argument("--organisation", metavar="NAME", help="only this organisation")
+    for name, text in (
+        ("revoke", "stop a link for good (whoever uses it is told it was revoked)"),
+        ("rotate", "make a new link; the old one stops working; prints the new link"),
+    ):
+        step = links_sub.add_parser(name, help=text, description=text)
+        owner = step.add_mutually_exclusive_group(required=True)
+        owner.add_argument("--workshop", metavar="CODE", help="the facilitator link of a workshop")
+        owner.add_argument(
+            "--organisation", metavar="NAME", help="the results link of an organisation"
+        )
+        if name == "rotate":
+            step.add_argument(
+                "--base-url",
+                default="",
+                metavar="URL",
+                help="the app's address, e.g. https://scan.example.org, to print a whole link",
+            )
     return parser
 
 
@@ -264,6 +303,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             return _report(args, out)
         if args.command == "migrate":
             return _migrate(args, out)
+        if args.command == "links":
+            return _links(args, out)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -411,6 +452,43 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             return 1
         print(f"Written: {len(report.participants)} participants, {written} answers.", file=out)
     return 0 if writable else 1
+
+
+def _links(args: argparse.Namespace, out: TextIO) -> int:
+    store = Store.from_env(args.db)
+    days = link_expiry_days(os.environ.get("IPM_LINK_DAYS"))
+    organisation_id = None
+    if args.organisation:
+        organisation_id = store.organisation_id(args.organisation)
+        if organisation_id is None:
+            print(f"error: no organisation called {args.organisation!r}", file=sys.stderr)
+            return 1
+    if args.what == "list":
+        for link in store.links(organisation_id):
+            ends = link.expires_at(days)
+            until = ends.date().isoformat() if ends else "-"
+            owner = link.workshop_code or link.organisation
+            print(
+                f"{link.kind:<11}  {owner:<24}  {link.status(days):<8}  until {until:<10}  "
+                f"{link.token[:6]}...",
+                file=out,
+            )
+        return 0
+    if args.workshop:
+        workshop = _workshop(store, args.workshop)
+        if workshop is None:
+            return 1
+        kind, owner_id, name = LINK_FACILITATOR, workshop.id, f"workshop {workshop.code}"
+    else:
+        kind, owner_id, name = LINK_RESULTS, organisation_id, f"organisation {args.organisation}"
+    if args.what == "revoke":
+        store.revoke_link(kind, owner_id)
+        print(f"Revoked: the {kind} link of {name}.", file=out)
+        return 0
+    token = store.rotate_link(kind, owner_id)
+    url = (facilitator_url if kind == LINK_FACILITATOR else results_url)(args.base_url, token)
+    print(f"New {kind} link of {name} (the old one no longer works): {url}", file=out)
+    return 0
 
 
 def _migrate(args: argparse.Namespace, out: TextIO) -> int:

@@ -43,6 +43,22 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Deze link werkt niet (meer). Vraag de begeleider om een nieuwe link.",
         "This link does not work (any more). Ask the facilitator for a new link.",
     ),
+    "access.link_expired": (
+        "Deze link is verlopen. Vraag de begeleider of beheerder om een nieuwe link.",
+        "This link has expired. Ask the facilitator or administrator for a new link.",
+    ),
+    "access.link_revoked": (
+        "Deze link is ingetrokken. Vraag de begeleider of beheerder om een nieuwe link.",
+        "This link has been revoked. Ask the facilitator or administrator for a new link.",
+    ),
+    "access.write_denied": (
+        "Dat mag je niet wijzigen met deze toegang. Er is niets opgeslagen.",
+        "You may not change this with your access. Nothing was saved.",
+    ),
+    "access.tampered": (
+        "Deze wijziging klopt niet. Er is niets opgeslagen. Laad de pagina opnieuw.",
+        "This change is not valid. Nothing was saved. Please reload the page.",
+    ),
     "access.denied": (
         "Je hebt geen toegang tot deze pagina. Gebruik de link die je van de begeleider kreeg, "
         "of log in als beheerder.",
@@ -123,6 +139,42 @@ STRINGS: dict[str, tuple[str, str]] = {
     "console.status_closed": ("gesloten: geen nieuwe antwoorden", "closed: no new answers"),
     "console.close": ("Sluiten", "Close"),
     "console.reopen": ("Weer openen", "Reopen"),
+    "console.reopen_admin": (
+        "Deze ronde is gesloten. Alleen een beheerder kan hem weer openen.",
+        "This round is closed. Only an administrator can reopen it.",
+    ),
+    "console.links": ("Links intrekken of vernieuwen", "Revoke or renew links"),
+    "console.link_until": ("Deze link werkt tot {date}.", "This link works until {date}."),
+    "console.link_while_open": (
+        "Deze link werkt zolang de ronde open is, en daarna nog {days} dagen.",
+        "This link works while the round is open, and {days} days after.",
+    ),
+    "console.link_forever": ("Deze link verloopt niet.", "This link does not expire."),
+    "console.link_revoked": (
+        "Deze link is ingetrokken. Maak een nieuwe link als dat nodig is.",
+        "This link has been revoked. Make a new link if needed.",
+    ),
+    "console.link_expired": (
+        "Deze link is verlopen. Maak een nieuwe link als dat nodig is.",
+        "This link has expired. Make a new link if needed.",
+    ),
+    "console.revoke": ("Link intrekken", "Revoke link"),
+    "console.rotate": ("Nieuwe link maken", "Make a new link"),
+    "console.confirm_revoke": (
+        "Wie deze link heeft, kan er dan niet meer in. Weet je het zeker?",
+        "Whoever has this link can no longer get in. Are you sure?",
+    ),
+    "console.confirm_rotate": (
+        "De oude link werkt dan niet meer. Geef daarna de nieuwe link door. Weet je het zeker?",
+        "The old link stops working. Hand out the new link afterwards. Are you sure?",
+    ),
+    "console.confirm": ("Ja, doorgaan", "Yes, go ahead"),
+    "console.cancel": ("Annuleren", "Cancel"),
+    "console.revoked": ("De link is ingetrokken.", "The link has been revoked."),
+    "console.rotated": (
+        "Er is een nieuwe link gemaakt. De oude werkt niet meer.",
+        "A new link has been made. The old one no longer works.",
+    ),
     "console.reveal": ("Uitslag tonen op scherm", "Show results on screen"),
     "console.hide": ("Uitslag verbergen", "Hide results"),
     "console.to_projector": ("Projectiescherm", "Projector screen"),
@@ -354,6 +406,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "actions.add": ("Actie toevoegen", "Add action"),
     "actions.save": ("Wijzigingen opslaan", "Save changes"),
     "actions.need_description": ("Beschrijf de actie.", "Describe the action."),
+    "actions.list_changed": (
+        "De lijst met acties is net veranderd. Er is niets opgeslagen. "
+        "Kijk de lijst na en sla opnieuw op.",
+        "The list of actions has just changed. Nothing was saved. Check the list and save again.",
+    ),
     "actions.previous": ("Acties vorige ronde", "Actions previous round"),
     # -- export and import ----------------------------------------------------------------------
     "transfer.export": ("Exporteren (Excel, CSV)", "Export (Excel, CSV)"),

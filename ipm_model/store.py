@@ -23,6 +23,10 @@ from typing import Any
 
 import pandas as pd
 
+from ipm_model.access import LINK_EXPIRED as LINK_EXPIRED
+from ipm_model.access import LINK_OK as LINK_OK
+from ipm_model.access import LINK_REVOKED as LINK_REVOKED
+from ipm_model.access import LINK_UNKNOWN, link_expires_at, link_status
 from ipm_model.db import Conflict as Conflict
 from ipm_model.db import Conn, open_backend, sqlite_migrations
 from ipm_model.db import NotAllowed as NotAllowed
@@ -134,6 +138,7 @@ class Workshop:
     status: str
     facilitator_token: str = ""
     revealed: bool = False
+    closed_at: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -160,6 +165,41 @@ class Action:
     status: str
     created_at: str
     updated_at: str
+
+
+LINK_FACILITATOR = "facilitator"
+LINK_RESULTS = "results"
+LINK_KINDS = (LINK_FACILITATOR, LINK_RESULTS)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A facilitator link (of one workshop) or a results link (of one organisation)."""
+
+    kind: str  # LINK_FACILITATOR or LINK_RESULTS
+    organisation_id: int
+    organisation: str
+    workshop_id: int | None  # facilitator links only
+    workshop_code: str | None
+    token: str
+    created_at: str | None
+    revoked_at: str | None
+    closed_at: str | None  # the round's close; for a results link the organisation's last
+    still_open: bool  # the round (for a results link: any round of the organisation) is open
+
+    def status(self, days: int, now: datetime | None = None) -> str:
+        """LINK_OK, LINK_REVOKED or LINK_EXPIRED (see ipm_model.access)."""
+        return link_status(
+            created_at=self.created_at,
+            closed_at=self.closed_at,
+            revoked_at=self.revoked_at,
+            still_open=self.still_open,
+            days=days,
+            now=now,
+        )
+
+    def expires_at(self, days: int) -> datetime | None:
+        return link_expires_at(self.created_at, self.closed_at, self.still_open, days)
 
 
 @dataclass(frozen=True)
@@ -323,6 +363,33 @@ def m006_throttle(db: Conn) -> None:
     )
 
 
+def m007_links(db: Conn) -> None:
+    """Links that expire, can be revoked and rotated; the moment a round closed; wrong codes
+    counted once per distinct code.
+
+    Links and closed rounds that already exist count from now (the upgrade), so no link
+    stops working at the moment of the upgrade.
+    """
+    db.execute("ALTER TABLE organisation ADD COLUMN results_token_created_at TEXT")
+    db.execute("ALTER TABLE organisation ADD COLUMN results_token_revoked_at TEXT")
+    db.execute("ALTER TABLE workshop ADD COLUMN facilitator_token_created_at TEXT")
+    db.execute("ALTER TABLE workshop ADD COLUMN facilitator_token_revoked_at TEXT")
+    db.execute("ALTER TABLE workshop ADD COLUMN closed_at TEXT")
+    stamp = now_iso()
+    db.execute("UPDATE organisation SET results_token_created_at = ?", [stamp])
+    db.execute("UPDATE workshop SET facilitator_token_created_at = ?", [stamp])
+    db.execute("UPDATE workshop SET closed_at = ? WHERE status = 'closed'", [stamp])
+    db.execute(
+        """CREATE TABLE throttle_code (
+            kind TEXT NOT NULL,
+            address TEXT NOT NULL,
+            pattern TEXT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (kind, address, pattern)
+        )"""
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_access_and_reveal,
@@ -330,6 +397,7 @@ MIGRATIONS = (
     m004_actions,
     m005_change_stamp,
     m006_throttle,
+    m007_links,
 )
 # The same steps as a sqlite-utils migration set (what SQLite databases record).
 migrations = sqlite_migrations(MIGRATIONS)
@@ -390,9 +458,9 @@ class Store:
             if db.execute("SELECT 1 FROM organisation WHERE name = ?", [name]).fetchone():
                 raise NotAllowed(f"an organisation called {name!r} already exists")
             cur = db.execute(
-                """INSERT INTO organisation (name, is_demo, created_at, results_token, roles)
-                   VALUES (?, ?, ?, ?, ?) RETURNING id""",
-                [name, int(is_demo), now_iso(), new_token(), _roles_json(DEFAULT_ROLES)],
+                """INSERT INTO organisation (name, is_demo, created_at, results_token, roles,
+                   results_token_created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+                [name, int(is_demo), now_iso(), new_token(), _roles_json(DEFAULT_ROLES), now_iso()],
             )
             return int(cur.fetchone()[0])
 
@@ -511,26 +579,42 @@ class Store:
             if other.casefold() == name.casefold() and other_id != except_id:
                 raise NotAllowed(f"a chain called {other!r} already exists")
 
-    def rename_chain(self, chain_id: int, name: str) -> None:
-        """Give a chain a new name (its answers stay with it)."""
+    @staticmethod
+    def _check_own_chains(db: Conn, organisation_id: int, chain_ids: Sequence[int]) -> None:
+        """Refuse chain ids that are not chains of this organisation."""
+        ids = list(dict.fromkeys(chain_ids))
+        if not ids:
+            return
+        marks = ", ".join("?" for _ in ids)
+        found = db.execute(
+            f"SELECT count(*) FROM chain WHERE organisation_id = ? AND id IN ({marks})",
+            [organisation_id, *ids],
+        ).fetchone()[0]
+        if found != len(ids):
+            raise NotAllowed("a chain of another organisation cannot be used")
+
+    def rename_chain(self, chain_id: int, name: str, *, organisation_id: int) -> None:
+        """Give a chain of this organisation a new name (its answers stay with it).
+
+        Refuses (changes nothing) when the chain is not the organisation's.
+        """
         name, _ = clean_text(name, NAME_MAX_CHARS)
         if not name:
             raise NotAllowed("empty chain name")
         with self._write(lock=True) as db:
-            row = db.execute(
-                "SELECT organisation_id FROM chain WHERE id = ?", [chain_id]
-            ).fetchone()
-            if row is None:
-                raise NotAllowed("unknown chain")
-            self._check_chain_name(db, row[0], name, except_id=chain_id)
+            self._check_own_chains(db, organisation_id, [chain_id])
+            self._check_chain_name(db, organisation_id, name, except_id=chain_id)
             db.execute("UPDATE chain SET name = ? WHERE id = ?", [name, chain_id])
 
-    def remove_chain(self, chain_id: int) -> str:
-        """Remove a chain: deleted when nobody answered for it, otherwise archived.
+    def remove_chain(self, chain_id: int, *, organisation_id: int) -> str:
+        """Remove a chain of this organisation: deleted when nobody answered for it,
+        otherwise archived.
 
-        Returns "deleted" or "archived". Answers are never lost.
+        Returns "deleted" or "archived". Answers are never lost. Refuses (changes nothing)
+        when the chain is not the organisation's.
         """
         with self._write(lock=True) as db:
+            self._check_own_chains(db, organisation_id, [chain_id])
             used = db.execute(
                 "SELECT count(*) FROM participant WHERE chain_id = ?", [chain_id]
             ).fetchone()[0]
@@ -570,7 +654,9 @@ class Store:
         day = date.fromisoformat(str(workshop_date)).isoformat()
         roles_json = _roles_json(roles)
         partners_json = json.dumps(list(partners), ensure_ascii=False)
+        stamp = now_iso()
         with self._write(lock=True) as db:
+            self._check_own_chains(db, organisation_id, chain_ids)
             if code is not None:
                 code = normalize_code(code)
                 if not code:
@@ -584,8 +670,8 @@ class Store:
             cur = db.execute(
                 """INSERT INTO workshop (organisation_id, code, title, date, questionnaire_id,
                    questionnaire_version, roles, partners, min_group_size, status, created_at,
-                   facilitator_token)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                   facilitator_token, facilitator_token_created_at, closed_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 [
                     organisation_id,
                     code,
@@ -597,8 +683,10 @@ class Store:
                     partners_json,
                     min_group_size,
                     status,
-                    now_iso(),
+                    stamp,
                     new_token(),
+                    stamp,
+                    stamp if status == WORKSHOP_CLOSED else None,
                 ],
             )
             workshop_id = int(cur.fetchone()[0])
@@ -644,6 +732,7 @@ class Store:
                 status=r["status"],
                 facilitator_token=r["facilitator_token"] or "",
                 revealed=bool(r["revealed"]),
+                closed_at=r["closed_at"],
             )
             for r in rows
         ]
@@ -667,6 +756,90 @@ class Store:
         found = self._workshops_where("facilitator_token = ?", [token])
         return found[0] if found else None
 
+    # -- links: expiry, revoking, rotating -------------------------------------------------------
+
+    _LINK_SQL = {
+        LINK_FACILITATOR: """SELECT 'facilitator' AS kind, o.id AS organisation_id,
+            o.name AS organisation, w.id AS workshop_id, w.code AS workshop_code,
+            w.facilitator_token AS token, w.facilitator_token_created_at AS created_at,
+            w.facilitator_token_revoked_at AS revoked_at, w.closed_at,
+            w.status = 'open' AS still_open
+            FROM workshop w JOIN organisation o ON o.id = w.organisation_id""",
+        LINK_RESULTS: """SELECT 'results' AS kind, o.id AS organisation_id,
+            o.name AS organisation, NULL AS workshop_id, NULL AS workshop_code,
+            o.results_token AS token, o.results_token_created_at AS created_at,
+            o.results_token_revoked_at AS revoked_at,
+            (SELECT max(w.closed_at) FROM workshop w WHERE w.organisation_id = o.id)
+                AS closed_at,
+            EXISTS (SELECT 1 FROM workshop w WHERE w.organisation_id = o.id
+                AND w.status = 'open') AS still_open
+            FROM organisation o""",
+    }
+    _LINK_TOKEN_COLUMN = {
+        LINK_FACILITATOR: ("workshop", "facilitator_token"),
+        LINK_RESULTS: ("organisation", "results_token"),
+    }
+
+    @staticmethod
+    def _link(row: dict[str, Any]) -> Link:
+        return Link(**{**row, "still_open": bool(row["still_open"])})
+
+    def link_by_token(self, kind: str, token: str | None) -> Link | None:
+        """The link of this kind carrying this token, also when revoked or expired; or None."""
+        if kind not in LINK_KINDS or not token or not isinstance(token, str) or len(token) > 64:
+            return None
+        alias = "w" if kind == LINK_FACILITATOR else "o"
+        column = self._LINK_TOKEN_COLUMN[kind][1]
+        rows = self._query(f"{self._LINK_SQL[kind]} WHERE {alias}.{column} = ?", [token])
+        return self._link(rows[0]) if rows else None
+
+    def check_link(self, kind: str, token: str | None, days: int) -> tuple[str, Link | None]:
+        """(status, link): LINK_OK, LINK_REVOKED, LINK_EXPIRED, or LINK_UNKNOWN with None."""
+        link = self.link_by_token(kind, token)
+        return (LINK_UNKNOWN, None) if link is None else (link.status(days), link)
+
+    def links(self, organisation_id: int | None = None) -> list[Link]:
+        """Every results link and facilitator link (of one organisation when given)."""
+        found = []
+        for kind in (LINK_RESULTS, LINK_FACILITATOR):
+            where, params = "", []
+            if organisation_id is not None:
+                where, params = " WHERE o.id = ?", [organisation_id]
+            order = "o.name" if kind == LINK_RESULTS else "o.name, w.date, w.id"
+            rows = self._query(f"{self._LINK_SQL[kind]}{where} ORDER BY {order}", params)
+            found += [self._link(r) for r in rows]
+        return found
+
+    def revoke_link(self, kind: str, owner_id: int) -> None:
+        """Stop a link (of a workshop, or an organisation's results link) for good.
+
+        The token is kept, marked revoked, so that whoever still uses it is told so.
+        """
+        table, column = self._LINK_TOKEN_COLUMN[kind]
+        with self._write() as db:
+            cur = db.execute(
+                f"UPDATE {table} SET {column}_revoked_at = ? WHERE id = ?", [now_iso(), owner_id]
+            )
+            if cur.rowcount == 0:
+                raise NotAllowed(f"unknown {table}")
+
+    def rotate_link(self, kind: str, owner_id: int) -> str:
+        """Give a workshop (or an organisation's results) a new link; the old one stops.
+
+        Returns the new token. A revoked link becomes usable again this way.
+        """
+        table, column = self._LINK_TOKEN_COLUMN[kind]
+        token = new_token()
+        with self._write() as db:
+            cur = db.execute(
+                f"""UPDATE {table} SET {column} = ?, {column}_created_at = ?,
+                    {column}_revoked_at = NULL WHERE id = ?""",
+                [token, now_iso(), owner_id],
+            )
+            if cur.rowcount == 0:
+                raise NotAllowed(f"unknown {table}")
+        return token
+
     def update_workshop(
         self,
         workshop_id: int,
@@ -686,6 +859,12 @@ class Store:
             raise NotAllowed("a workshop needs at least one chain")
         day = date.fromisoformat(str(workshop_date)).isoformat()
         with self._write(lock=True) as db:
+            row = db.execute(
+                "SELECT organisation_id FROM workshop WHERE id = ?", [workshop_id]
+            ).fetchone()
+            if row is None:
+                raise NotAllowed("unknown workshop")
+            self._check_own_chains(db, row[0], chain_ids)
             in_use = {
                 r[0]
                 for r in db.execute(
@@ -719,10 +898,17 @@ class Store:
         return self._workshops_where("organisation_id = ?", [organisation_id])
 
     def set_workshop_status(self, workshop_id: int, status: str) -> None:
+        """Open or close a round; closing stamps closed_at (links expire from then on)."""
         if status not in (WORKSHOP_OPEN, WORKSHOP_CLOSED):
             raise NotAllowed(f"unknown status {status!r}")
+        closed_at = now_iso() if status == WORKSHOP_CLOSED else None
         with self._write() as db:
-            db.execute("UPDATE workshop SET status = ? WHERE id = ?", [status, workshop_id])
+            cur = db.execute(
+                "UPDATE workshop SET status = ?, closed_at = ? WHERE id = ?",
+                [status, closed_at, workshop_id],
+            )
+            if cur.rowcount == 0:
+                raise NotAllowed("unknown workshop")
 
     # -- participants --------------------------------------------------------------------------
 
@@ -1152,22 +1338,32 @@ class Store:
         self,
         action_id: int,
         *,
+        chain_id: int,
+        workshop_id: int,
         phase_id: str,
         description: str,
         owner: str,
         due_date: str | date | None,
         status: str,
     ) -> None:
-        """Change an action (description, owner, due date, status)."""
+        """Change an action of one chain in one round (description, owner, due date, status).
+
+        The scope is part of the update: an action of another chain or round (another
+        organisation's) is refused with NotAllowed and nothing changes.
+        """
         text, who, due = self._clean_action(phase_id, description, owner, due_date, status)
         with self._write() as db:
             cur = db.execute(
                 """UPDATE action SET phase_id = ?, description = ?, owner = ?, due_date = ?,
-                   status = ?, updated_at = ? WHERE id = ?""",
-                [phase_id, text, who, due, status, now_iso(), action_id],
+                   status = ?, updated_at = ? WHERE id = ? AND chain_id = ? AND workshop_id = ?""",
+                [phase_id, text, who, due, status, now_iso(), action_id, chain_id, workshop_id],
             )
             if cur.rowcount == 0:
                 raise NotAllowed("unknown action")
+
+    def action(self, action_id: int) -> Action | None:
+        rows = self._query("SELECT * FROM action WHERE id = ?", [action_id])
+        return Action(**rows[0]) if rows else None
 
     def actions(
         self, *, chain_id: int | None = None, workshop_ids: Sequence[int] | None = None
@@ -1203,28 +1399,80 @@ class Store:
         return max(0, int(rows[0]["blocked_until"] - now)) if rows else 0
 
     def throttle_failed(
-        self, kind: str, address: str, free_tries: int, now: float | None = None
-    ) -> None:
-        """Count a wrong try of `address`; past `free_tries` it has to wait, doubling."""
+        self,
+        kind: str,
+        address: str,
+        free_tries: int,
+        now: float | None = None,
+        pattern: str | None = None,
+    ) -> int:
+        """Count a wrong try of `address`; past `free_tries` it has to wait, doubling.
+
+        `pattern` (e.g. a hash of the wrong code): the same pattern from the same address
+        counts once, so twenty tablets that misread the code on the screen in the same way
+        are one wrong try, while a guesser's every new code counts. Returns the count.
+        """
         now = time.time() if now is None else now
         address = address[:100]
         with self._write() as db:
             row = db.execute(
                 "SELECT failures FROM throttle WHERE kind = ? AND address = ?", [kind, address]
             ).fetchone()
-            failures = (row[0] if row else 0) + 1
-            until = int(math.ceil(now + wait_after(failures, free_tries)))
-            db.execute(
-                """INSERT INTO throttle (kind, address, failures, blocked_until, updated_at)
-                   VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, address) DO UPDATE SET
-                   failures = excluded.failures, blocked_until = excluded.blocked_until,
-                   updated_at = excluded.updated_at""",
-                [kind, address, failures, until, int(now)],
-            )
-            # Addresses quiet for a day start afresh (keeps the table small).
-            db.execute(
-                "DELETE FROM throttle WHERE updated_at < ?", [int(now - self.THROTTLE_FORGET_S)]
-            )
+            failures = row[0] if row else 0
+            if pattern is not None:
+                key = [kind, address, pattern[:64]]
+                seen = db.execute(
+                    "SELECT 1 FROM throttle_code WHERE kind = ? AND address = ? AND pattern = ?",
+                    key,
+                ).fetchone()
+                db.execute(
+                    """INSERT INTO throttle_code (kind, address, pattern, updated_at)
+                       VALUES (?, ?, ?, ?) ON CONFLICT (kind, address, pattern)
+                       DO UPDATE SET updated_at = excluded.updated_at""",
+                    [*key, int(now)],
+                )
+                if seen:  # a code this address already tried: no new guess
+                    return failures
+            failures += 1
+            self._throttle_set(db, kind, address, failures, free_tries, now)
+            # Addresses quiet for a day start afresh (keeps the tables small).
+            cutoff = int(now - self.THROTTLE_FORGET_S)
+            db.execute("DELETE FROM throttle WHERE updated_at < ?", [cutoff])
+            db.execute("DELETE FROM throttle_code WHERE updated_at < ?", [cutoff])
+            return failures
+
+    def throttle_succeeded(
+        self,
+        kind: str,
+        address: str,
+        free_tries: int,
+        now: float | None = None,
+        reset: bool = False,
+    ) -> None:
+        """A right try from `address` halves its count of wrong tries (and so its wait);
+        `reset`: clears it."""
+        now = time.time() if now is None else now
+        address = address[:100]
+        with self._write() as db:
+            row = db.execute(
+                "SELECT failures FROM throttle WHERE kind = ? AND address = ?", [kind, address]
+            ).fetchone()
+            if row and row[0]:
+                failures = 0 if reset else row[0] // 2
+                self._throttle_set(db, kind, address, failures, free_tries, now)
+
+    @staticmethod
+    def _throttle_set(
+        db: Conn, kind: str, address: str, failures: int, free_tries: int, now: float
+    ) -> None:
+        until = int(math.ceil(now + wait_after(failures, free_tries))) if failures else 0
+        db.execute(
+            """INSERT INTO throttle (kind, address, failures, blocked_until, updated_at)
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, address) DO UPDATE SET
+               failures = excluded.failures, blocked_until = excluded.blocked_until,
+               updated_at = excluded.updated_at""",
+            [kind, address, failures, until, int(now)],
+        )
 
     def actions_version(self, chain_id: int) -> tuple[int, str]:
         """(number of actions, last change) of one chain: keys cached reports."""
@@ -1252,7 +1500,7 @@ class Store:
 
     # Every table of the schema with its key, parents before children (foreign-key order).
     # Not copied: throttle (counts of wrong tries per address; they start afresh).
-    NOT_COPIED = ("throttle",)
+    NOT_COPIED = ("throttle", "throttle_code")
     COPY_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("organisation", ("id",)),
         ("chain", ("id",)),

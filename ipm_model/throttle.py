@@ -31,9 +31,11 @@ class Throttle:
         left = self.blocked_until - self.clock()
         return max(0, int(left + 0.999))
 
-    def failed(self) -> None:
-        """Record a wrong try."""
+    def failed(self, no_free_tries: bool = False) -> None:
+        """Record a wrong try; `no_free_tries`: wait from this one on (a hot address)."""
         self.failures += 1
+        if no_free_tries:
+            self.failures = max(self.failures, self.free_tries)
         if self.failures >= self.free_tries:
             self.blocked_until = self.clock() + wait_after(self.failures, self.free_tries)
 
@@ -41,6 +43,12 @@ class Throttle:
         """A right try resets the count."""
         self.failures = 0
         self.blocked_until = 0.0
+
+    def decay(self) -> None:
+        """A right try from a shared address: halve the count, and the wait with it."""
+        self.failures //= 2
+        wait = wait_after(self.failures, self.free_tries) if self.failures else 0.0
+        self.blocked_until = min(self.blocked_until, self.clock() + wait)
 
 
 class ThrottleGroup:

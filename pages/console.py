@@ -60,4 +60,4 @@ if manage:
         new_workshop_form(store, organisation, lang)
     with tabs[2]:
         organisation_settings(store, organisation, lang)
-        results_link(organisation, lang)
+        results_link(store, organisation, lang)

@@ -26,8 +26,11 @@ if code_param:
     else:
         workshop = store.workshop_by_code(code_param)
         if workshop is None:
-            guard.failed()
-            st.error(t("start.code_unknown", lang, code=code_param[:32]))
+            guard.failed(code_param)
+            if guard.wait_seconds():
+                st.warning(t("start.throttled", lang, seconds=guard.wait_seconds()))
+            else:
+                st.error(t("start.code_unknown", lang, code=code_param[:32]))
             st.query_params.pop("code", None)
         elif not workshop.is_open:
             st.warning(t("start.code_closed", lang, title=workshop.title))
@@ -109,8 +112,11 @@ if again:
     else:
         found = store.participant_by_resume_code(resume)
         if found is None:
-            guard.failed()
-            st.error(t("start.resume_unknown", lang))
+            guard.failed(resume)
+            if guard.wait_seconds():
+                st.warning(t("start.throttled", lang, seconds=guard.wait_seconds()))
+            else:
+                st.error(t("start.resume_unknown", lang))
         else:
             guard.succeeded()
             remember_participant(found)

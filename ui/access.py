@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable
 
 import streamlit as st
 
-from ipm_model.access import Grant, password_matches
+from ipm_model.access import (
+    LINK_EXPIRED,
+    LINK_OK,
+    LINK_REVOKED,
+    Grant,
+    link_expiry_days,
+    password_matches,
+)
 from ipm_model.i18n import t
-from ipm_model.store import Store
+from ipm_model.store import LINK_FACILITATOR, LINK_RESULTS, Store
 
 GRANT_KEY = "access-grant"
+ADMIN_KEY = "access-admin"  # the admin password was right in this session
 LINK_KEYS = "access-links"  # {"r": token, "f": token} proven in this session, kept in the URL
+LINK_PARAMS = {"r": LINK_RESULTS, "f": LINK_FACILITATOR}
+LINK_ERROR_KEY = "access-link-error"
+
+log = logging.getLogger("ipm.access")
 
 
 def _secret(name: str) -> str | None:
@@ -54,26 +68,42 @@ def _set_grant(grant: Grant) -> None:
     st.session_state[GRANT_KEY] = grant
 
 
+def link_days() -> int:
+    """Days a link keeps working after its round closes (IPM_LINK_DAYS or `link_days`)."""
+    return link_expiry_days(os.environ.get("IPM_LINK_DAYS") or _secret("link_days"))
+
+
 def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
-    """Apply link tokens from the URL and demo mode to this session's grant; return it."""
-    grant = current_grant()
+    """Work out this session's grant afresh from what it has proven; store and return it.
+
+    Runs at the start of every run, so a link revoked, rotated or expired since the last
+    run grants nothing any more, also in a session that opened it long ago.
+    """
+    grant = Grant(admin=bool(st.session_state.get(ADMIN_KEY)))
     links: dict[str, str] = st.session_state.setdefault(LINK_KEYS, {})
-    results_token = st.query_params.get("r")
-    if results_token and results_token != links.get("r"):
-        org = store.organisation_by_results_token(results_token)
-        if org is None:
-            st.session_state["access-link-error"] = True
+    days = link_days()
+    for key, kind in LINK_PARAMS.items():
+        token = st.query_params.get(key) or links.get(key)
+        if not token:
+            continue
+        status, link = store.check_link(kind, token, days)
+        if status != LINK_OK or link is None:
+            log.warning(
+                "link refused: kind=%s status=%s organisation=%s workshop=%s",
+                kind,
+                status,
+                link.organisation_id if link else "-",
+                link.workshop_id if link else "-",
+            )
+            st.session_state[LINK_ERROR_KEY] = status
+            links.pop(key, None)
+            st.query_params.pop(key, None)
+            continue
+        links[key] = token
+        if kind == LINK_RESULTS:
+            grant = grant.with_results(link.organisation_id)
         else:
-            grant = grant.with_results(org["id"])
-            links["r"] = results_token
-    facilitator_token = st.query_params.get("f")
-    if facilitator_token and facilitator_token != links.get("f"):
-        workshop = store.workshop_by_facilitator_token(facilitator_token)
-        if workshop is None:
-            st.session_state["access-link-error"] = True
-        else:
-            grant = grant.with_workshop(workshop.id, workshop.organisation_id)
-            links["f"] = facilitator_token
+            grant = grant.with_workshop(link.workshop_id, link.organisation_id)
     if demo_organisation_id is not None:
         grant = grant.with_organisation_console(demo_organisation_id)
     if oidc_configured() and not grant.admin:
@@ -92,15 +122,38 @@ def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
     return grant
 
 
+LINK_MESSAGES = {LINK_EXPIRED: "access.link_expired", LINK_REVOKED: "access.link_revoked"}
+
+
 def link_error_message(lang: str) -> None:
-    """Say once that a results or facilitator link did not work."""
-    if st.session_state.pop("access-link-error", False):
-        st.error(t("access.bad_link", lang))
+    """Say once that a results or facilitator link did not work, and why when known."""
+    status = st.session_state.pop(LINK_ERROR_KEY, None)
+    if status:
+        st.error(t(LINK_MESSAGES.get(status, "access.bad_link"), lang))
+
+
+def authorised(allowed: Callable[[Grant], bool], what: str, lang: str) -> bool:
+    """Check a write against this session's grant at the moment it is made.
+
+    Refused: a message, a log line (what and which ids, never a token), and False.
+    """
+    if allowed(current_grant()):
+        return True
+    log.warning("write refused: %s: not allowed for this session", what)
+    st.error(t("access.write_denied", lang))
+    return False
+
+
+def refuse_tampered(what: str, reason: str, lang: str) -> None:
+    """A message and a log line for a change the browser cannot have made honestly."""
+    log.warning("write refused: %s: tampered input: %s", what, reason)
+    st.error(t("access.tampered", lang))
 
 
 def try_admin_login(password: str) -> bool:
     """Check the admin password; on success the session becomes admin."""
     if password_matches(password, admin_password()):
+        st.session_state[ADMIN_KEY] = True
         _set_grant(current_grant().as_admin())
         return True
     return False
@@ -109,6 +162,7 @@ def try_admin_login(password: str) -> bool:
 def log_out() -> None:
     """Forget every right of this session (links, admin)."""
     st.session_state[GRANT_KEY] = Grant()
+    st.session_state[ADMIN_KEY] = False
     st.session_state[LINK_KEYS] = {}
     for key in ("r", "f"):
         st.query_params.pop(key, None)

@@ -7,10 +7,16 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from ipm_model.access import Grant
+from ipm_model.edits import RowEdit, checked_edits
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.store import ACTION_STATUSES, Action, Store, Workshop
+from ui.access import authorised, refuse_tampered
 from ui.context import run_write
+
+# The columns a user may change; the phase is shown but fixed, and no id is sent at all.
+EDITABLE = ("description", "owner", "due", "status")
 
 
 def _status_label(status: str, lang: str) -> str:
@@ -30,8 +36,16 @@ def actions_section(
     st.caption(t("actions.help", lang))
     names = q.phase_names(lang)
     current = store.actions(chain_id=chain_id, workshop_ids=[workshop.id])
+    what = f"actions of workshop {workshop.id}, chain {chain_id}"
+
+    def may_write(grant: Grant) -> bool:
+        return (
+            grant.can_edit_actions(workshop.organisation_id)
+            and workshop.chain(chain_id) is not None
+        )
+
     if current:
-        _editor(store, current, names, lang, key=f"actions-{workshop.id}-{chain_id}")
+        _editor(store, workshop, chain_id, current, names, lang, may_write, what)
     else:
         st.write(t("actions.none", lang))
     phases = list(names)
@@ -49,7 +63,7 @@ def actions_section(
     if add:
         if not description.strip():
             st.error(t("actions.need_description", lang))
-        elif run_write(
+        elif authorised(may_write, what, lang) and run_write(
             lambda: store.create_action(
                 chain_id=chain_id,
                 workshop_id=workshop.id,
@@ -63,10 +77,36 @@ def actions_section(
             st.rerun()
 
 
-def _editor(store: Store, current: list[Action], names: dict, lang: str, key: str) -> None:
+def _editor(
+    store: Store,
+    workshop: Workshop,
+    chain_id: int,
+    current: list[Action],
+    names: dict,
+    lang: str,
+    may_write,
+    what: str,
+) -> None:
+    """The actions as an editable table; edits go to the ids the server showed, by row.
+
+    The ids of the rows shown are kept in the session; the browser gets no id column, and an
+    edit state that names other columns, rows or ids is refused as a whole.
+    """
+    base = f"actions-{workshop.id}-{chain_id}"
+    key = f"{base}-{st.session_state.get(base + '-gen', 0)}"
+    ids = [a.id for a in current]
+    shown = st.session_state.get(f"{key}-ids", ids)
+    try:
+        edits = checked_edits(st.session_state.get(key), shown, EDITABLE)
+    except Exception as exc:  # noqa: BLE001 - whatever the browser sent, it is refused
+        refuse_tampered(what, str(exc), lang)
+        key, edits = _new_editor(base), []
+    if edits and shown != ids:  # someone else added or removed an action meanwhile
+        st.warning(t("actions.list_changed", lang))
+        key, edits = _new_editor(base), []
+    st.session_state[f"{key}-ids"] = ids
     frame = pd.DataFrame(
         {
-            "id": [a.id for a in current],
             "phase": [a.phase_id for a in current],
             "description": [a.description for a in current],
             "owner": [a.owner for a in current],
@@ -74,14 +114,13 @@ def _editor(store: Store, current: list[Action], names: dict, lang: str, key: st
             "status": [a.status for a in current],
         }
     )
-    edited = st.data_editor(
+    st.data_editor(
         frame,
         key=key,
         hide_index=True,
         width="stretch",
-        disabled=["id", "phase"],
+        disabled=["phase"],
         column_config={
-            "id": None,
             "phase": st.column_config.SelectboxColumn(
                 t("result.phase", lang), options=list(names), format_func=names.get
             ),
@@ -98,26 +137,41 @@ def _editor(store: Store, current: list[Action], names: dict, lang: str, key: st
             ),
         },
     )
-    if st.button(t("actions.save", lang), key=f"{key}-save"):
-        changed = 0
-        for before, after in zip(frame.to_dict("records"), edited.to_dict("records"), strict=True):
-            if before == after:
-                continue
-            due = after["due"]
-            ok = run_write(
-                lambda a=after, d=due: store.update_action(
-                    int(a["id"]),
-                    phase_id=a["phase"],
-                    description=str(a["description"] or ""),
-                    owner=str(a["owner"] or ""),
-                    due_date=None if d is None or pd.isna(d) else pd.Timestamp(d).date(),
-                    status=a["status"],
-                ),
-                lang,
-            )
-            changed += ok
-        if changed:
-            st.rerun()
+    if not st.button(t("actions.save", lang), key=f"{base}-save") or not edits:
+        return
+    if not authorised(may_write, what, lang):
+        return
+    by_id = {a.id: a for a in current}
+    saved = sum(
+        run_write(lambda e=e: _save(store, workshop.id, chain_id, by_id[e.id], e), lang)
+        for e in edits
+    )
+    if saved:
+        _new_editor(base)
+        st.rerun()
+
+
+def _new_editor(base: str) -> str:
+    """Start the editor afresh (a new widget key), dropping whatever edit state it held."""
+    gen = st.session_state.get(f"{base}-gen", 0) + 1
+    st.session_state[f"{base}-gen"] = gen
+    return f"{base}-{gen}"
+
+
+def _save(store: Store, workshop_id: int, chain_id: int, before: Action, edit: RowEdit) -> None:
+    """Write one edited row to the action it was shown for, within this chain and round."""
+    changes = edit.changes
+    due = changes.get("due", before.due_date)
+    store.update_action(
+        before.id,
+        chain_id=chain_id,
+        workshop_id=workshop_id,
+        phase_id=before.phase_id,
+        description=str(changes.get("description", before.description) or ""),
+        owner=str(changes.get("owner", before.owner) or ""),
+        due_date=date.fromisoformat(str(due)[:10]) if due else None,
+        status=str(changes.get("status", before.status)),
+    )
 
 
 def previous_actions_by_phase(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from ipm_model.access import Grant
+from ipm_model.edits import checked_edits
 from ipm_model.i18n import t
 from ipm_model.questionnaire import available_questionnaires
 from ipm_model.share import (
@@ -19,15 +21,22 @@ from ipm_model.share import (
     results_url,
 )
 from ipm_model.store import (
+    LINK_EXPIRED,
+    LINK_FACILITATOR,
+    LINK_RESULTS,
+    LINK_REVOKED,
     WORKSHOP_CLOSED,
     WORKSHOP_OPEN,
     Role,
     Store,
     Workshop,
 )
+from ui.access import authorised, link_days, refuse_tampered
 from ui.context import base_url, run_write
 from ui.text import plain
 from ui.transfer import export_buttons, import_form
+
+Check = Callable[[Grant], bool]
 
 MIN_GROUP_RANGE = (3, 10)
 
@@ -42,18 +51,54 @@ def show_notices() -> None:
         getattr(st, kind)(text)
 
 
-def _safe(action, lang: str, ok_text: str | None = None) -> bool:
-    """Run a store write (see run_write); keep `ok_text` as a notice for the next run."""
-    ok = run_write(action, lang)
+def _safe(action, lang: str, ok_text: str | None, allowed: Check, what: str) -> bool:
+    """Run a store write when this session's grant allows it now (see ui.access.authorised,
+    run_write); keep `ok_text` as a notice for the next run."""
+    ok = authorised(allowed, what, lang) and run_write(action, lang)
     if ok and ok_text:
         _notice("success", ok_text)
     return ok
 
 
-def _action_button(label: str, key: str, action, lang: str, ok_text: str | None = None) -> None:
-    """A button that runs a store write and reruns the page when it worked."""
-    if st.button(label, key=key) and _safe(action, lang, ok_text):
+def _action_button(
+    label: str,
+    key: str,
+    action,
+    lang: str,
+    ok_text: str | None,
+    allowed: Check,
+    what: str,
+) -> None:
+    """A button that runs an authorised store write and reruns the page when it worked."""
+    if st.button(label, key=key) and _safe(action, lang, ok_text, allowed, what):
         st.rerun()
+
+
+def _confirmed(label: str, key: str, question: str, lang: str) -> bool:
+    """A button that asks first: True only in the run where the user confirms."""
+    pending = f"{key}-pending"
+    if not st.session_state.get(pending):
+        if st.button(label, key=key):
+            st.session_state[pending] = True
+            st.rerun()
+        return False
+    st.warning(question)
+    with st.container(horizontal=True):
+        yes = st.button(t("console.confirm", lang), key=f"{key}-yes", type="primary")
+        no = st.button(t("console.cancel", lang), key=f"{key}-no")
+    if yes or no:
+        st.session_state[pending] = False
+    if no:
+        st.rerun()
+    return yes
+
+
+def _runs(w: Workshop) -> Check:
+    return lambda g: g.can_run_workshop(w.id, w.organisation_id)
+
+
+def _manages(organisation_id: int) -> Check:
+    return lambda g: g.can_manage_organisation(organisation_id)
 
 
 # -- which organisation and workshops --------------------------------------------------------------
@@ -96,32 +141,43 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
                     f"close-{w.id}",
                     lambda: store.set_workshop_status(w.id, WORKSHOP_CLOSED),
                     lang,
+                    None,
+                    _runs(w),
+                    f"close workshop {w.id}",
                 )
-            else:
+            elif grant.can_reopen_workshop(w.organisation_id):
                 _action_button(
                     t("console.reopen", lang),
                     f"open-{w.id}",
                     lambda: store.set_workshop_status(w.id, WORKSHOP_OPEN),
                     lang,
+                    None,
+                    lambda g: g.can_reopen_workshop(w.organisation_id),
+                    f"reopen workshop {w.id}",
                 )
             _action_button(
                 t("console.hide" if w.revealed else "console.reveal", lang),
                 f"reveal-{w.id}",
                 lambda: store.set_revealed(w.id, not w.revealed),
                 lang,
+                None,
+                _runs(w),
+                f"reveal workshop {w.id}",
             )
             st.page_link(
                 "pages/projector.py",
                 label=t("console.to_projector", lang),
                 query_params={"w": str(w.id)},
             )
+        if not w.is_open and not grant.can_reopen_workshop(w.organisation_id):
+            st.caption(t("console.reopen_admin", lang))
         _progress(store, w, lang)
         with st.expander(t("console.share", lang)):
-            _share(w, grant, lang)
+            _share(store, w, grant, lang)
         with st.expander(t("transfer.export", lang)):
             export_buttons(store, w, lang, raw_answers=grant.admin)
         with st.expander(t("transfer.import", lang)):
-            import_form(store, w, lang)
+            import_form(store, w, lang, _runs(w))
         if grant.can_manage_organisation(w.organisation_id):
             with st.expander(t("console.edit", lang)):
                 _edit_form(store, w, lang)
@@ -148,7 +204,7 @@ def _progress(store: Store, w: Workshop, lang: str) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _share(w: Workshop, grant: Grant, lang: str) -> None:
+def _share(store: Store, w: Workshop, grant: Grant, lang: str) -> None:
     url = join_url(base_url(), w.code)
     left, right = st.columns([1, 2])
     with left:
@@ -175,6 +231,44 @@ def _share(w: Workshop, grant: Grant, lang: str) -> None:
     if grant.can_manage_organisation(w.organisation_id):
         st.caption(t("console.facilitator_link", lang))
         st.code(facilitator_url(base_url(), w.facilitator_token), language=None, wrap_lines=True)
+        link_controls(store, LINK_FACILITATOR, w.facilitator_token, w.id, w.organisation_id, lang)
+
+
+def link_controls(
+    store: Store, kind: str, token: str, owner_id: int, organisation_id: int, lang: str
+) -> None:
+    """How long a link works, and buttons (with a confirmation) to revoke or renew it."""
+    days = link_days()
+    link = store.link_by_token(kind, token)
+    status = link.status(days) if link else LINK_REVOKED
+    if status == LINK_REVOKED:
+        st.caption(t("console.link_revoked", lang))
+    elif status == LINK_EXPIRED:
+        st.caption(t("console.link_expired", lang))
+    elif link is not None and (ends := link.expires_at(days)) is not None:
+        st.caption(t("console.link_until", lang, date=ends.date().isoformat()))
+    elif days:
+        st.caption(t("console.link_while_open", lang, days=days))
+    else:
+        st.caption(t("console.link_forever", lang))
+    owner = "workshop" if kind == LINK_FACILITATOR else "organisation"
+    steps = [("rotate", lambda: store.rotate_link(kind, owner_id), "console.rotated")]
+    if status != LINK_REVOKED:
+        steps.insert(0, ("revoke", lambda: store.revoke_link(kind, owner_id), "console.revoked"))
+    for step, write, done in steps:
+        if _confirmed(
+            t(f"console.{step}", lang),
+            f"{step}-{kind}-link-{owner_id}",
+            t(f"console.confirm_{step}", lang),
+            lang,
+        ) and _safe(
+            write,
+            lang,
+            t(done, lang),
+            _manages(organisation_id),
+            f"{step} {kind} link of {owner} {owner_id}",
+        ):
+            st.rerun()
 
 
 def _edit_form(store: Store, w: Workshop, lang: str) -> None:
@@ -212,6 +306,8 @@ def _edit_form(store: Store, w: Workshop, lang: str) -> None:
             ),
             lang,
             t("console.saved", lang),
+            _manages(w.organisation_id),
+            f"edit workshop {w.id}",
         ):
             st.rerun()
 
@@ -277,7 +373,7 @@ def new_workshop_form(store: Store, organisation: dict, lang: str) -> None:
             )
         )
 
-    if _safe(make, lang):
+    if _safe(make, lang, None, _manages(organisation["id"]), "create a workshop"):
         _notice("success", t("console.created", lang, code=created[0].code))
         st.rerun()
 
@@ -299,9 +395,11 @@ def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
             _action_button(
                 t("console.rename", lang),
                 f"rename-{chain.id}",
-                lambda c=chain, n=new_name: store.rename_chain(c.id, n),
+                lambda c=chain, n=new_name: store.rename_chain(c.id, n, organisation_id=org_id),
                 lang,
                 t("console.saved", lang),
+                _manages(org_id),
+                f"rename chain {chain.id}",
             )
             _action_button(
                 t("console.remove", lang),
@@ -310,20 +408,29 @@ def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
                     "info",
                     t(
                         "console.archived"
-                        if store.remove_chain(c.id) == "archived"
+                        if store.remove_chain(c.id, organisation_id=org_id) == "archived"
                         else "console.deleted",
                         lang,
                         name=c.name,
                     ),
                 ),
                 lang,
+                None,
+                _manages(org_id),
+                f"remove chain {chain.id}",
             )
     with st.form("add-chain", clear_on_submit=True):
         name = st.text_input(t("console.new_chain", lang), max_chars=120)
         if st.form_submit_button(t("console.add", lang)):
             if not name.strip():
                 st.error(t("console.need_name", lang))
-            elif _safe(lambda: store.add_chain(org_id, name), lang, t("console.saved", lang)):
+            elif _safe(
+                lambda: store.add_chain(org_id, name),
+                lang,
+                t("console.saved", lang),
+                _manages(org_id),
+                f"add a chain to organisation {org_id}",
+            ):
                 st.rerun()
 
     st.markdown(f"**{t('console.partners', lang)}**")
@@ -337,16 +444,28 @@ def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
             lambda: store.set_organisation_partners(org_id, text.splitlines()),
             lang,
             t("console.saved", lang),
+            _manages(org_id),
+            f"partners of organisation {org_id}",
         ):
             st.rerun()
 
     st.markdown(f"**{t('console.roles', lang)}**")
     roles = pd.DataFrame([r.__dict__ for r in organisation["roles"]], columns=["id", "nl", "en"])
+    gen = f"roles-{org_id}-gen"
+    key = f"roles-{org_id}-{st.session_state.get(gen, 0)}"
+    what = f"roles of organisation {org_id}"
+    try:  # Streamlit applies the edit state as sent: check it before it does
+        state = st.session_state.get(key)
+        checked_edits(state, range(len(roles)), list(roles.columns), rows_fixed=False)
+    except Exception as exc:  # noqa: BLE001 - whatever the browser sent, it is refused
+        refuse_tampered(what, str(exc), lang)
+        st.session_state[gen] = st.session_state.get(gen, 0) + 1  # a fresh editor
+        key = f"roles-{org_id}-{st.session_state[gen]}"
     edited = st.data_editor(
         roles,
         num_rows="dynamic",
         hide_index=True,
-        key=f"roles-{org_id}",
+        key=key,
         column_config={
             "id": st.column_config.TextColumn(t("console.role_id", lang), max_chars=30),
             "nl": st.column_config.TextColumn(t("console.role_nl", lang), max_chars=80),
@@ -365,7 +484,11 @@ def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
             for r in rows
         ]
         if _safe(
-            lambda: store.set_organisation_roles(org_id, new_roles), lang, t("console.saved", lang)
+            lambda: store.set_organisation_roles(org_id, new_roles),
+            lang,
+            t("console.saved", lang),
+            _manages(org_id),
+            what,
         ):
             st.rerun()
 
@@ -376,10 +499,18 @@ def new_organisation_form(store: Store, lang: str) -> None:
         if st.form_submit_button(t("console.create_org", lang)):
             if not name.strip():
                 st.error(t("console.need_name", lang))
-            elif _safe(lambda: store.create_organisation(name), lang, t("console.saved", lang)):
+            elif _safe(
+                lambda: store.create_organisation(name),
+                lang,
+                t("console.saved", lang),
+                lambda g: g.admin,
+                "create an organisation",
+            ):
                 st.rerun()
 
 
-def results_link(organisation: dict, lang: str) -> None:
+def results_link(store: Store, organisation: dict, lang: str) -> None:
     st.caption(t("console.results_link", lang))
-    st.code(results_url(base_url(), organisation["results_token"]), language=None, wrap_lines=True)
+    token = organisation["results_token"]
+    st.code(results_url(base_url(), token), language=None, wrap_lines=True)
+    link_controls(store, LINK_RESULTS, token, organisation["id"], organisation["id"], lang)

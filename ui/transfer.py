@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from ipm_model import exports, importer
+from ipm_model.access import Grant
 from ipm_model.i18n import t
 from ipm_model.store import Store, StoreError, Workshop
+from ui.access import authorised
 from ui.results import questionnaire_of
 from ui.text import plain
 
@@ -52,8 +55,13 @@ def export_buttons(store: Store, workshop: Workshop, lang: str, *, raw_answers: 
             )
 
 
-def import_form(store: Store, workshop: Workshop, lang: str) -> None:
-    """Upload a CSV of paper answers, see the check, and write all or only the valid rows."""
+def import_form(
+    store: Store, workshop: Workshop, lang: str, allowed: Callable[[Grant], bool]
+) -> None:
+    """Upload a CSV of paper answers, see the check, and write all or only the valid rows.
+
+    `allowed`: whether this session may write into the workshop, checked when it writes.
+    """
     q = questionnaire_of(workshop)
     st.caption(t("transfer.import_help", lang, limit=importer.MAX_IMPORT_BYTES // (1024 * 1024)))
     st.download_button(
@@ -103,6 +111,8 @@ def import_form(store: Store, workshop: Workshop, lang: str) -> None:
         disabled=not allowed,
         type="primary",
     ):
+        if not authorised(allowed, f"import into workshop {workshop.id}", lang):
+            return
         try:
             written = importer.apply(store, workshop, report, mode)
         except (importer.ImportRefused, ValueError) as exc:

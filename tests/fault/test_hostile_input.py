@@ -834,3 +834,26 @@ def test_broken_import_file_reports_issues_and_writes_nothing(demo_store, tmp_pa
     assert str(report.issues[0]) in out.out
     assert "Traceback" not in out.out + out.err
     assert demo_store.counts() == before
+
+
+def test_a_right_code_joins_from_an_address_that_guessed_badly(demo_store, monkeypatch):
+    """A workshop on one wifi: after many wrong codes from the address, a tablet with the
+    right QR link still joins; a wrong code typed the same way twice counts once."""
+    monkeypatch.setattr(ui.guard, "_address", lambda: "192.0.2.44")
+    for attempt in range(31):
+        new_app(code=f"WRONG{attempt:02d}").run()
+    assert demo_store.throttle_wait("code", "192.0.2.44") > 0
+    at = new_app(code="DEMO").run()
+    assert not at.exception
+    assert "Te veel verkeerde codes" not in shown(at)
+    assert at.radio  # chain and role: joined
+    # The right code halved the address's count: its wait is back to none.
+    assert demo_store.throttle_wait("code", "192.0.2.44") == 0
+
+
+def test_the_same_wrong_code_from_many_tablets_counts_once(demo_store, monkeypatch):
+    monkeypatch.setattr(ui.guard, "_address", lambda: "192.0.2.45")
+    for _ in range(40):
+        at = new_app(code="DEM0X").run()  # everyone misreads the screen the same way
+        assert "Te veel verkeerde codes" not in shown(at)
+    assert demo_store.throttle_wait("code", "192.0.2.45") == 0

@@ -111,3 +111,17 @@ def test_throttle_waits_longer_after_repeated_failures():
     assert guard.wait_seconds() == 10
     guard.succeeded()
     assert guard.wait_seconds() == 0
+
+
+def test_throttle_without_free_tries_waits_at_once_and_decays_on_success():
+    from ipm_model.throttle import Throttle
+
+    now = [100.0]
+    t = Throttle(clock=lambda: now[0])
+    t.failed(no_free_tries=True)  # a hot address: this session waits after one wrong try
+    assert t.wait_seconds() == 5
+    for _ in range(3):
+        t.failed()
+    assert t.wait_seconds() == 40
+    t.decay()  # 8 -> 4 failures: a shorter wait, never a longer one
+    assert t.failures == 4 and t.wait_seconds() == 0

@@ -402,8 +402,8 @@ def test_chain_names_are_unique_per_organisation_ignoring_case(store, workshop):
     with pytest.raises(NotAllowed, match="already exists"):
         store.add_chain(org, "keten a")
     with pytest.raises(NotAllowed, match="already exists"):
-        store.rename_chain(workshop.chains[1].id, "KETEN A")
-    store.rename_chain(workshop.chains[1].id, "Keten B2")
+        store.rename_chain(workshop.chains[1].id, "KETEN A", organisation_id=org)
+    store.rename_chain(workshop.chains[1].id, "Keten B2", organisation_id=org)
     assert [c.name for c in store.chains(org)] == ["Keten A", "Keten B2"]
 
 
@@ -411,9 +411,9 @@ def test_removing_a_chain_with_answers_archives_it(store, workshop):
     org = workshop.organisation_id
     p = _join(store, workshop)
     store.save_answer(p.id, "doen-action-owner", "4")
-    assert store.remove_chain(workshop.chains[0].id) == "archived"
+    assert store.remove_chain(workshop.chains[0].id, organisation_id=org) == "archived"
     spare = store.add_chain(org, "Unused")
-    assert store.remove_chain(spare) == "deleted"
+    assert store.remove_chain(spare, organisation_id=org) == "deleted"
     assert [c.name for c in store.chains(org)] == ["Keten B"]
     assert store.answers(p.id) == {"doen-action-owner": "4"}
     assert store.workshop(workshop.id).chains[0].name == "Keten A"  # history keeps it
@@ -500,6 +500,8 @@ def test_actions_are_created_updated_and_listed(store, workshop):
     )
     store.update_action(
         first,
+        chain_id=chain,
+        workshop_id=workshop.id,
         phase_id="structuur",
         description="Vast ketenoverleg plannen",
         owner="Anna",
@@ -582,6 +584,8 @@ def test_actions_version_moves_with_every_change(store, workshop):
     assert first[0] == 1
     store.update_action(
         action,
+        chain_id=chain,
+        workshop_id=workshop.id,
         phase_id="doen",
         description="Overleg plannen",
         owner="Sam",
@@ -617,3 +621,21 @@ def test_throttle_counts_per_kind_and_address_and_forgets_after_a_day(store):
     assert store.throttle_wait("code", "10.0.0.2", now=now) == 0  # another address
     store.throttle_failed("code", "10.0.0.2", free_tries=3, now=now + 2 * 86400)
     assert store.throttle_wait("code", "10.0.0.1", now=now) == 0  # forgotten
+
+
+def test_throttle_counts_a_repeated_wrong_code_once_and_a_right_one_halves(store):
+    now = 1_700_000_000.0
+    for _ in range(10):  # ten tablets misreading the screen alike: one wrong code
+        store.throttle_failed("code", "10.0.0.9", free_tries=3, now=now, pattern="same")
+    assert store.throttle_wait("code", "10.0.0.9", now=now) == 0
+    for attempt in range(5):
+        store.throttle_failed("code", "10.0.0.9", free_tries=3, now=now, pattern=f"new{attempt}")
+    assert store.throttle_wait("code", "10.0.0.9", now=now) == 40  # 6 distinct: 5 * 2**3
+    store.throttle_succeeded("code", "10.0.0.9", free_tries=3, now=now)  # 6 -> 3
+    assert store.throttle_wait("code", "10.0.0.9", now=now) == 5
+    store.throttle_succeeded("code", "10.0.0.9", free_tries=3, now=now)  # 3 -> 1
+    assert store.throttle_wait("code", "10.0.0.9", now=now) == 0
+    store.throttle_succeeded("login", "10.0.0.9", free_tries=3, now=now, reset=True)  # no row
+    store.throttle_failed("login", "10.0.0.9", free_tries=1, now=now)
+    store.throttle_succeeded("login", "10.0.0.9", free_tries=1, now=now, reset=True)
+    assert store.throttle_wait("login", "10.0.0.9", now=now) == 0
