@@ -6,6 +6,7 @@ module `app`: so every response carries the security headers of ui/headers.py, a
 without a proxy. Each run of a session executes this file as `__main__`: the router.
 """
 
+import contextlib
 from pathlib import Path
 
 import streamlit as st
@@ -17,6 +18,7 @@ from ui.context import database_guard, get_store, language_switch
 from ui.headers import SecurityHeaders
 from ui.router import routing
 from ui.style import inject_css
+from ui.tcp import enable_tcp_nodelay
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -76,4 +78,12 @@ def main() -> None:
 if __name__ == "__main__":  # a session's run (Streamlit runs the script as __main__)
     main()
 else:  # `streamlit run app.py` imports this file to serve the App below
-    app = st.App(__file__, middleware=[Middleware(SecurityHeaders)])
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: st.App):
+        # The port is bound, no browser connected yet: sockets accepted from now on inherit
+        # TCP_NODELAY (no 40 ms delayed-ACK stall per rerun; a no-op where not Linux).
+        enable_tcp_nodelay()
+        yield None
+
+    app = st.App(__file__, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)

@@ -40,7 +40,7 @@ utime+stime of the server process: around each step for one session, per stage f
 many. ``--think`` pauses before every action (uniform between ``--think-min`` and
 ``--think-max``; seeded, so runs repeat). ``--tcp-nodelay`` serves both pages via
 bench/streamlit_nodelay.py; ``--tcp-nodelay hook`` instead adds the two-line in-app
-hook proposed in bench/tcp_nodelay.py to copies of both scripts. ``--set
+hook of ui/tcp.py (app.py runs it from its lifespan already) to copies of both scripts. ``--set
 server.fileWatcherType=none`` passes config to both servers. CPU pressure is Linux PSI
 (share of the time some task waited for a CPU, machine-wide): high values mean other
 jobs competed with the run; ``--wait-quiet SECONDS`` waits for a quieter machine first.
@@ -98,7 +98,7 @@ BARE_KEY = "answer"
 SCAN_PAGE = "scan"
 LANG = "nl"
 TCP_MODES = ("off", "launcher", "hook")
-HOOK_PRELUDE = "from bench.tcp_nodelay import enable_tcp_nodelay\n\nenable_tcp_nodelay()\n"
+HOOK_PRELUDE = "from ui.tcp import enable_tcp_nodelay\n\nenable_tcp_nodelay()\n"
 LOG_DIR = Path(tempfile.gettempdir()) / "ipm-workshop-sim"
 WARMUP_TAPS = 5
 MIN_RSS_SESSIONS = 10
@@ -1249,7 +1249,7 @@ def add_server_args(parser: argparse.ArgumentParser) -> None:
         const="launcher",
         default="off",
         choices=TCP_MODES,
-        help="launcher: bench/streamlit_nodelay.py; hook: the in-app hook (bench/tcp_nodelay.py)",
+        help="launcher: bench/streamlit_nodelay.py; hook: the in-app hook (ui/tcp.py)",
     )
     parser.add_argument(
         "--set",

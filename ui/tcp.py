@@ -1,9 +1,8 @@
-"""TCP_NODELAY for Streamlit's websocket connections, switched on from inside the app.
+"""TCP_NODELAY for Streamlit's websocket connections, switched on by the app itself.
 
-PROPOSAL (not wired into the app): copy this file to ``ui/tcp.py`` and call
-``enable_tcp_nodelay()`` at the top of ``app.py``. ``streamlit run app.py`` stays the way
-to start the app. Measured with ``bench/workshop_sim.py --tcp-nodelay hook``, which runs
-a copy of app.py with these two lines added (see BENCHMARKS.md).
+app.py's `st.App` calls `enable_tcp_nodelay()` from its lifespan, once per process, when the
+server has bound its port and before the first browser connects; `streamlit run app.py`
+stays the way to start. Measured with `bench/workshop_sim.py` (see BENCHMARKS.md).
 
 Why: Streamlit 1.67 pre-binds its listening socket with ``socket.socket(family=...)``
 (``proto`` 0), and asyncio only sets TCP_NODELAY on accepted sockets whose ``proto`` is
@@ -54,10 +53,8 @@ def enable_tcp_nodelay() -> int:
 
 def _server_port() -> int | None:
     """Streamlit's actual port while a server runs (it writes back the port it bound)."""
-    from streamlit import config, runtime
+    from streamlit import config
 
-    if not runtime.exists():
-        return None
     try:
         port = int(config.get_option("server.port"))
     except (TypeError, ValueError):
