@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -15,7 +16,9 @@ from ipm_model.questionnaire import (
     default_questionnaire,
     questionnaire_for,
 )
+from ipm_model.share import PublicUrlError, parse_public_url
 from ipm_model.store import NotAllowed, Store, StoreError
+from ui.access import _secret
 
 LANG_KEY = "lang"
 
@@ -100,8 +103,36 @@ def language_switch() -> str:
     return lang
 
 
-def base_url() -> str:
-    """scheme://host[:port][/base path] of this app, from the browser's URL ("" if unknown)."""
+def public_url_setting() -> str:
+    """The configured public address (secret `public_url` or IPM_PUBLIC_URL), "" when unset."""
+    return (_secret("public_url") or os.environ.get("IPM_PUBLIC_URL") or "").strip()
+
+
+def public_url() -> str | None:
+    """The configured public address, checked; None when unset or invalid (see address_problem)."""
+    raw = public_url_setting()
+    if not raw:
+        return None
+    try:
+        return parse_public_url(raw)
+    except PublicUrlError:
+        return None
+
+
+def address_problem() -> str | None:
+    """Why the configured public address cannot be used, or None when it is fine or unset."""
+    raw = public_url_setting()
+    if not raw:
+        return None
+    try:
+        parse_public_url(raw)
+    except PublicUrlError as exc:
+        return str(exc)
+    return None
+
+
+def browser_url() -> str:
+    """scheme://host[:port][/base path] as this browser opened the app ("" if unknown)."""
     try:
         url = st.context.url or ""
     except Exception:  # noqa: BLE001 - older runtimes and AppTest have no URL
@@ -112,6 +143,12 @@ def base_url() -> str:
             url = url[: -len(page) - 1]
             break
     return url.rstrip("/")
+
+
+def base_url() -> str:
+    """The base of every link, QR code and handout: the public address when one is set,
+    else the address this browser opened the app with."""
+    return public_url() or browser_url()
 
 
 # The url_path of every page (app.py); base_url() strips them off the current URL.

@@ -15,6 +15,7 @@ from ipm_model.scoring import group_phase_summary, participant_phase_scores
 from ipm_model.share import join_url, qr_img_tag
 from ipm_model.store import Store, Workshop
 from ui.charts import show_radar
+from ui.console import address_notice
 from ui.context import base_url
 
 LIVE_STATE_TTL_S = 1
@@ -78,6 +79,7 @@ def _snapshot(
 
 
 def join_panel(w: Workshop, lang: str) -> None:
+    address_notice(lang, short=True)
     url = join_url(base_url(), w.code)
     st.markdown(f"## {t('projector.join', lang)}")
     st.html(qr_img_tag(url, alt=t("share.qr_title", lang), css_width="min(30vw, 420px)"))
