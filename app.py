@@ -24,7 +24,8 @@ with database_guard():
     demo_org = ensure_demo(store) if demo_mode() else None
     grant = resolve_grant(store, demo_org)
 if demo_org is not None:
-    st.info(t("demo.banner", lang, hours=demo_reset_hours()), icon=":material/science:")
+    with st.container(key="demo-banner"):  # the projector's stage hides it
+        st.info(t("demo.banner", lang, hours=demo_reset_hours()), icon=":material/science:")
 link_error_message(lang)
 
 

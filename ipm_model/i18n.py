@@ -237,11 +237,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "De uitslag is nog verborgen. De begeleider kiest wanneer hij zichtbaar wordt.",
         "The result is still hidden. The facilitator decides when it shows.",
     ),
-    "projector.too_few": (
-        "{chain}: de uitslag komt vanaf {min} deelnemers die klaar zijn.",
-        "{chain}: the result shows from {min} finished participants.",
+    "projector.too_few_short": (
+        "De uitslag komt vanaf {min} deelnemers die klaar zijn.",
+        "The result shows from {min} finished participants.",
     ),
-    "projector.based_on": ("Op basis van {count} deelnemers.", "Based on {count} participants."),
+    "projector.based_on": ("{count} deelnemers", "{count} participants"),
     "projector.batches": (
         "Het scherm ververst per {batch} nieuwe deelnemers, zodat niemand opvalt.",
         "The screen updates per {batch} new participants, so nobody stands out.",
