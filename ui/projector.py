@@ -90,7 +90,7 @@ header[data-testid="stHeader"], .st-key-lang-switch, .st-key-demo-banner,
 }
 .st-key-stage [data-testid="stVerticalBlock"] { gap: 0.6vh; }
 .st-key-stage p, .st-key-stage li { font-size: max(18px, 2.2vh); }
-.st-key-stage .ipm-join { font-size: max(32px, 5.5vh); font-weight: 700; margin: 0; line-height: 1.1; }
+.st-key-stage .ipm-join { font-size: max(32px, 5.5vh); font-weight: 700; margin: 0; }
 .ipm-code { font-size: max(60px, 12vh); font-weight: 700; letter-spacing: .06em; line-height: 1; }
 .ipm-url { font-size: max(18px, 2.6vh); word-break: break-all; }
 .st-key-stage .ipm-counts { font-size: max(26px, 4.2vh); font-weight: 600; margin: 0; }
@@ -187,7 +187,9 @@ def stage(store: Store, q: Questionnaire, workshop_id: int, lang: str) -> None:
             _counts(participation, lang)
             table = pd.DataFrame(
                 {
-                    t("console.chain", lang): [names.get(c, "?") for c in participation["chain_id"]],
+                    t("console.chain", lang): [
+                        names.get(c, "?") for c in participation["chain_id"]
+                    ],
                     t("console.joined", lang): participation["joined"].astype(int),
                     t("console.finished", lang): participation["finished"].astype(int),
                 }
