@@ -8,7 +8,7 @@ from ipm_model.i18n import t
 from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_message, resolve_grant
 from ui.context import database_guard, get_store, language_switch
 from ui.router import routing
-from ui.style import inject_css
+from ui.style import document_language, inject_css
 
 st.set_page_config(
     page_title="iPM Ketenscan",
@@ -19,6 +19,7 @@ st.set_page_config(
 )
 inject_css()
 lang = language_switch()
+document_language(lang)
 store = get_store()
 with database_guard():
     demo_org = ensure_demo(store) if demo_mode() else None

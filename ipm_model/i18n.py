@@ -12,6 +12,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # -- app shell -----------------------------------------------------------------------------
     "app.title": ("iPM Ketenscan", "iPM Chain Scan"),
     "app.language": ("Taal", "Language"),
+    "app.connection_lost": (
+        "Geen verbinding met de server. Je antwoorden tot je laatste klik zijn bewaard. "
+        "De app probeert het opnieuw; laad anders de pagina opnieuw.",
+        "No connection to the server. Your answers up to your last tap are saved. "
+        "The app keeps trying; otherwise reload the page.",
+    ),
     "nav.start": ("Start", "Start"),
     "nav.scan": ("Vragenlijst", "Questionnaire"),
     "nav.about": ("Over het model", "About the model"),

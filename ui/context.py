@@ -76,6 +76,30 @@ def current_language() -> str:
     return normalize_language(st.session_state.get(LANG_KEY))
 
 
+RELABEL_KEY = "lang-relabel"
+
+
+def relabelled(key: str) -> str:
+    """Register a choice widget whose option labels follow the language; returns the key.
+
+    Radios, select boxes and segmented controls send their value to the browser as the
+    *shown label* (format_func). After a language switch the old label matches none of the
+    new ones, so the browser would show nothing selected (saved answers look lost). The
+    switch writes these keys' values back through the Session State API, which makes
+    Streamlit send them again with the new labels. Such widgets must not pass a default
+    (index=/default=): their value comes from session state.
+    """
+    st.session_state.setdefault(RELABEL_KEY, set()).add(key)
+    return key
+
+
+def _keep_choices() -> None:
+    """The switch's callback (runs before the page is drawn again): see relabelled()."""
+    for key in st.session_state.get(RELABEL_KEY, set()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def language_switch() -> str:
     """Show the NL | EN switch and return the language; the choice is kept in ?lang=.
 
@@ -94,6 +118,7 @@ def language_switch() -> str:
             key=LANG_KEY,
             label_visibility="collapsed",
             persist_state="session",  # survives page switches (which drop ?lang=)
+            on_change=_keep_choices,
         )
     lang = current_language()
     if lang == DEFAULT_LANGUAGE:

@@ -10,6 +10,7 @@ import streamlit as st
 from ipm_model import exports, importer
 from ipm_model.i18n import escape_markdown, t
 from ipm_model.store import Store, StoreError, Workshop
+from ui.context import relabelled
 from ui.results import questionnaire_of
 
 EXPORT_KINDS = ("answers", "scores", "comments", "actions")
@@ -87,7 +88,7 @@ def import_form(store: Store, workshop: Workshop, lang: str) -> None:
         t("transfer.mode", lang),
         [importer.ALL_OR_NOTHING, importer.VALID_ROWS],
         format_func=lambda m: t(f"transfer.mode_{m}", lang),
-        key=f"import-mode-{workshop.id}",
+        key=relabelled(f"import-mode-{workshop.id}"),
         disabled=report.ok,
     )
     allowed = report.ok or mode == importer.VALID_ROWS
