@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,17 @@ import pytest
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.share import qr_img_tag
 from ipm_model.store import Store
-from tests.browser.browser_helpers import act, goto, wait_idle
+from tests.browser.browser_helpers import (
+    ANSWER_GROUP,
+    TILE,
+    act,
+    answer,
+    goto,
+    join,
+    next_screen,
+    progress,
+    wait_idle,
+)
 from tests.browser.conftest import (
     ADMIN_PASSWORD,
     _free_port,
@@ -211,3 +222,93 @@ def test_projector_shows_six_radars_on_one_screen(room, open_page, screen):
         page.locator('[data-testid="stMainMenu"]').is_visible()
     )
     wait_idle(page)
+
+
+# -- language, phone and chrome --------------------------------------------------------------
+
+
+def _checked(page) -> list[str]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.st-key-scan-answers-box input:checked'))
+                  .map(i => i.closest('label').innerText.trim())"""
+    )
+
+
+def test_language_switch_keeps_screen_answers_and_sets_html_lang(tablet):
+    page = tablet
+    join(page, "Van melding tot jeugdhulp")
+    assert page.evaluate("document.documentElement.lang") == "nl"
+    next_screen(page, progress(2, 0))
+    answer(page, 0, "Mee eens", phase=2, answered_after=1)
+    answer(page, 2, "Weet ik niet", phase=2, answered_after=2)
+    switch = page.locator(".st-key-lang-switch")
+    act(page, switch.get_by_role("radio", name="EN").tap, "Phase 2 of 7 · 2 of 49 answered")
+    assert _checked(page) == ["Agree", "Don't know"]
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    act(page, switch.get_by_role("radio", name="NL").tap, progress(2, 2))
+    assert _checked(page) == ["Mee eens", "Weet ik niet"]
+    page.wait_for_function("document.documentElement.lang === 'nl'")
+    # A tap after the switches still counts, and is shown.
+    answer(page, 1, "Neutraal", phase=2, answered_after=3)
+    assert _checked(page) == ["Mee eens", "Neutraal", "Weet ik niet"]
+
+
+@pytest.mark.parametrize(
+    "screen", [{"width": 390, "height": 844}, {"width": 820, "height": 1180}], ids=str
+)
+def test_phase_screen_fits_three_screens_with_little_chrome(new_tablet, screen):
+    page = new_tablet(screen)
+    join(page, "Van schuld tot rust")
+    answer(page, 0, "Neutraal", phase=1, answered_after=1)
+    size = page.evaluate(
+        """() => { const m = document.querySelector('[data-testid=stMain]');
+                   const first = document.querySelector('[data-testid=stMainBlockContainer]'
+                       + ' [data-testid=stVerticalBlock] > :not([style*="display: none"])');
+                   const top = Array.from(document.querySelectorAll(
+                       '[data-testid=stMainBlockContainer] .stElementContainer'))
+                     .filter(e => e.getBoundingClientRect().height > 0)[0];
+                   return {scroll: m.scrollHeight, top: top.getBoundingClientRect().top}; }"""
+    )
+    assert size["scroll"] <= 3 * screen["height"], size
+    assert size["top"] <= 80, size  # Streamlit's bar and padding above our first line
+    tiles = page.locator(f"{ANSWER_GROUP} {TILE}")
+    for i in range(7):
+        box = tiles.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= screen["width"], box
+        assert box["height"] >= 44, box
+    text = page.inner_text("body")
+    assert "Press " not in text and "Connection error" not in text
+
+
+NONE_OR_NAN = re.compile(r"\b(None|nan|NaN)\b")
+
+
+def test_no_none_or_nan_text_on_any_page(room, open_page, app_db: Path):
+    """Every page of the demo, as its links open them (the room server has the same demo)."""
+    base, _, _ = room
+    db = sqlite3.connect(app_db)
+    (results,) = db.execute("SELECT results_token FROM organisation WHERE is_demo").fetchone()
+    (facilitator,) = db.execute(
+        "SELECT facilitator_token FROM workshop WHERE code = 'DEMO'"
+    ).fetchone()
+    db.close()
+    pages = {
+        "/?code=DEMO": "Start de scan",
+        "/about": "Inzicht",
+        f"/results?r={results}": "Resultaten",
+        f"/compare?r={results}": "Ketens vergelijken",
+        f"/progress?r={results}": "Voortgang",
+        f"/console?f={facilitator}": "Workshops beheren",
+    }
+    page = open_page(base, {"width": 1440, "height": 900})
+    for path, text in pages.items():
+        goto(page, path, text)
+        page.wait_for_timeout(500)
+        shown = page.inner_text("body")
+        for grid in page.locator('[data-testid="stDataFrame"]').all():
+            shown += grid.evaluate(
+                "e => Array.from(e.querySelectorAll('table[role=grid] td, table[role=grid] th'))"
+                ".map(c => c.textContent).join(' | ')"
+            )
+        found = NONE_OR_NAN.findall(shown)
+        assert not found, f"{path}: {found}"
