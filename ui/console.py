@@ -156,7 +156,7 @@ def _own_addresses() -> list[str]:
     return network_addresses()
 
 
-def address_notice(lang: str, *, short: bool = False) -> bool:
+def address_notice(lang: str, *, short: bool = False, key: str = "address-warning") -> bool:
     """Say so when links would not work on tablets: a bad public address setting, or a
     loopback address (localhost) as the base. Returns True when a warning was shown."""
     problem = address_problem()
@@ -168,7 +168,7 @@ def address_notice(lang: str, *, short: bool = False) -> bool:
     if short:
         st.warning(t("share.loopback_short", lang, url=base), icon=":material/warning:")
         return True
-    with st.container(key="address-warning"):
+    with st.container(key=key):
         st.warning(t("share.loopback", lang, url=base), icon=":material/warning:")
         addresses = _own_addresses()
         if addresses:
@@ -183,7 +183,7 @@ def address_notice(lang: str, *, short: bool = False) -> bool:
 
 
 def _share(w: Workshop, grant: Grant, lang: str) -> None:
-    address_notice(lang)
+    address_notice(lang, key=f"address-warning-{w.id}")
     url = join_url(base_url(), w.code)
     left, right = st.columns([1, 2])
     with left:
