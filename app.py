@@ -17,7 +17,7 @@ from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_messa
 from ui.context import database_guard, get_store, language_switch
 from ui.headers import SecurityHeaders
 from ui.router import routing
-from ui.style import inject_css
+from ui.style import document_language, inject_css
 from ui.tcp import enable_tcp_nodelay
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -44,12 +44,14 @@ def main() -> None:
     )
     inject_css()
     lang = language_switch()
+    document_language(lang)
     store = get_store()
     with database_guard():
         demo_org = ensure_demo(store) if demo_mode() else None
         grant = resolve_grant(store, demo_org)
     if demo_org is not None:
-        st.info(t("demo.banner", lang, hours=demo_reset_hours()), icon=":material/science:")
+        with st.container(key="demo-banner"):  # the projector's stage hides it
+            st.info(t("demo.banner", lang, hours=demo_reset_hours()), icon=":material/science:")
     link_error_message(lang)
 
     # A page a visitor may not use is left out of the menu; the page itself refuses too.

@@ -262,11 +262,18 @@ def radar_chart(
     size: int = 420,
     title: str | None = None,
     tooltip_titles: Mapping[str, str] | None = None,
+    label_size: int = 12,
+    legend: bool = True,
+    pad: bool = False,
 ) -> alt.LayerChart:
     """Seven-spoke radar of phase scores (1–5) for one to four series.
 
     `data` is long format: series (display name), phase_id, score (NaN = not enough
     answers), n (respondents), sd (NaN allowed). `labels` maps phase_id to display label.
+    `label_size` is the phase labels' font size in px (the ring numbers follow it);
+    `legend=False` leaves the legend out (one series under a heading of its own);
+    `pad=True` keeps the plot square at `size` and grows the chart around its labels
+    instead of squeezing the plot into `size` (for a view that scales the whole chart).
     """
     frame, series, phase_labels = _radar_frame(data, labels, series_order)
     titles = _titles(tooltip_titles)
@@ -288,7 +295,14 @@ def radar_chart(
     )
     scale_labels = (
         alt.Chart(_radar_scale_labels(), name="scale_labels")
-        .mark_text(align="left", baseline="middle", dx=2, fontSize=11, color="#595959", aria=False)
+        .mark_text(
+            align="left",
+            baseline="middle",
+            dx=2,
+            fontSize=max(11, round(label_size * 0.75)),
+            color="#595959",
+            aria=False,
+        )
         .encode(x, y, text=alt.Text("text:N"))
     )
     phase_text = (
@@ -296,7 +310,7 @@ def radar_chart(
         .mark_text(
             align=alt.ExprRef("datum.align"),
             baseline=alt.ExprRef("datum.baseline"),
-            fontSize=12,
+            fontSize=label_size,
             color=TEXT_COLOUR,
             aria=False,
         )
@@ -313,7 +327,9 @@ def radar_chart(
             "series:N",
             scale=colours,
             # Two per row: a single row of four long names runs off a narrow column.
-            legend=alt.Legend(title=titles.series, orient="bottom", columns=min(len(series), 2)),
+            legend=alt.Legend(title=titles.series, orient="bottom", columns=min(len(series), 2))
+            if legend
+            else None,
         )
         polygons = (
             alt.Chart(_radar_polygons(scored), name="series_area")
@@ -331,7 +347,7 @@ def radar_chart(
                 scored[list(POINT_COLUMNS)],
                 name="series_points",
             )
-            .mark_point(filled=True, size=60, opacity=1)
+            .mark_point(filled=True, size=60 * (label_size / 12) ** 2 if pad else 60, opacity=1)
             .encode(
                 x,
                 y,
@@ -340,7 +356,7 @@ def radar_chart(
                 shape=alt.Shape(
                     "series:N",
                     scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[: len(series)])),
-                    legend=alt.Legend(title=titles.series),
+                    legend=alt.Legend(title=titles.series) if legend else None,
                 ),
                 tooltip=[
                     alt.Tooltip("series:N", title=titles.series),
@@ -353,13 +369,14 @@ def radar_chart(
         )
         layers += [polygons, points]
 
-    return alt.layer(*layers).properties(
+    chart = alt.layer(*layers).properties(
         width=size,
         height=size,
         **_title(title),
         description=_radar_description(frame, title),
         view=alt.ViewBackground(stroke=None),
     )
+    return chart.properties(autosize=alt.AutoSizeParams(type="pad")) if pad else chart
 
 
 def radar_table(
@@ -384,6 +401,9 @@ def radar_spec(
     size: int = 420,
     title: str | None = None,
     tooltip_titles: Mapping[str, str] | None = None,
+    label_size: int = 12,
+    legend: bool = True,
+    pad: bool = False,
 ) -> dict[str, Any]:
     """The radar as a JSON-safe Vega-Lite dict: the same chart as radar_chart(...).to_dict().
 
@@ -397,7 +417,7 @@ def radar_spec(
     if scored.empty:
         return radar_chart(
             data, labels, series_order=series_order, size=size, title=title,
-            tooltip_titles=tooltip_titles,
+            tooltip_titles=tooltip_titles, label_size=label_size, legend=legend, pad=pad,
         ).to_dict()  # fmt: skip
     template = _radar_template(
         tuple(series),
@@ -406,6 +426,7 @@ def radar_spec(
         title,
         tuple(sorted((tooltip_titles or {}).items())),
         alt.theme.active,  # the theme's config is part of the spec
+        (label_size, legend, pad),
     )
     spec = dict(template)
     spec["datasets"] = dict(template["datasets"])
@@ -428,15 +449,20 @@ def _radar_template(
     title: str | None,
     tooltip_titles: tuple[tuple[str, str], ...],
     theme: str,
+    look: tuple[int, bool, bool],
 ) -> dict[str, Any]:
-    """A radar spec for these series and texts, built from stand-in scores (see radar_spec)."""
+    """A radar spec for these series and texts, built from stand-in scores (see radar_spec).
+
+    `look` is (label_size, legend, pad) of radar_chart.
+    """
+    label_size, legend, pad = look
     stand_in = pd.DataFrame(
         [(s, p, 3.0, 1, float("nan")) for s in series for p, _ in labels],
         columns=list(RADAR_COLUMNS),
     )
     return radar_chart(
         stand_in, dict(labels), series_order=list(series), size=size, title=title,
-        tooltip_titles=dict(tooltip_titles),
+        tooltip_titles=dict(tooltip_titles), label_size=label_size, legend=legend, pad=pad,
     ).to_dict()  # fmt: skip
 
 

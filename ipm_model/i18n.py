@@ -14,6 +14,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # -- app shell -----------------------------------------------------------------------------
     "app.title": ("iPM Ketenscan", "iPM Chain Scan"),
     "app.language": ("Taal", "Language"),
+    "app.connection_lost": (
+        "Geen verbinding met de server. Je antwoorden tot je laatste klik zijn bewaard. "
+        "De app probeert het opnieuw; laad anders de pagina opnieuw.",
+        "No connection to the server. Your answers up to your last tap are saved. "
+        "The app keeps trying; otherwise reload the page.",
+    ),
     "nav.start": ("Start", "Start"),
     "nav.scan": ("Vragenlijst", "Questionnaire"),
     "nav.about": ("Over het model", "About the model"),
@@ -117,6 +123,44 @@ STRINGS: dict[str, tuple[str, str]] = {
     "share.handout_foot": (
         "Je antwoorden zijn anoniem. Het invullen duurt ongeveer 15 minuten.",
         "Your answers are anonymous. It takes about 15 minutes.",
+    ),
+    "share.bad_public_url": (
+        "Het publieke adres in `public_url` of `IPM_PUBLIC_URL` klopt niet: {detail}. "
+        "Links en QR-codes gebruiken nu het adres uit je browser. Vul een adres in zoals "
+        "`http://192.168.1.20:8501`.",
+        "The public address in `public_url` or `IPM_PUBLIC_URL` is not valid: {detail}. "
+        "Links and QR codes now use the address in your browser. Enter an address such as "
+        "`http://192.168.1.20:8501`.",
+    ),
+    "share.loopback": (
+        "Let op: deze link en QR-code wijzen naar {url}. Dat werkt alleen op deze computer. "
+        "Tablets en telefoons kunnen ze niet openen.",
+        "Note: this link and QR code point at {url}. That only works on this computer. "
+        "Tablets and phones cannot open them.",
+    ),
+    "share.loopback_short": (
+        "Let op: de QR-code wijst naar {url} en werkt niet op tablets. Zie Workshops beheren.",
+        "Note: the QR code points at {url} and does not work on tablets. See Manage workshops.",
+    ),
+    "share.try_addresses": (
+        "De netwerkadressen van deze computer. Open de app via een van deze links, of zet er "
+        "een in `public_url`:",
+        "This computer's network addresses. Open the app through one of these links, or put "
+        "one in `public_url`:",
+    ),
+    "share.no_addresses": (
+        "De netwerkadressen van deze computer zijn niet gevonden.",
+        "This computer's network addresses could not be found.",
+    ),
+    "share.loopback_help": (
+        "Zo kunnen tablets erbij: start de app zonder `--server.address` (of met "
+        "`--server.address 0.0.0.0`), zet alle tablets op hetzelfde wifi-netwerk als deze "
+        "computer, laat poort {port} toe in de firewall, en zet het adres in `public_url` "
+        "(secrets) of `IPM_PUBLIC_URL`. Zie de README, deel Workshop.",
+        "How tablets can reach it: start the app without `--server.address` (or with "
+        "`--server.address 0.0.0.0`), put every tablet on the same Wi-Fi as this computer, "
+        "allow port {port} in the firewall, and put the address in `public_url` (secrets) or "
+        "`IPM_PUBLIC_URL`. See the README, section Workshop.",
     ),
     # -- console ------------------------------------------------------------------------------
     "console.organisation": ("Organisatie", "Organisation"),
@@ -254,11 +298,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "De uitslag is nog verborgen. De begeleider kiest wanneer hij zichtbaar wordt.",
         "The result is still hidden. The facilitator decides when it shows.",
     ),
-    "projector.too_few": (
-        "{chain}: de uitslag komt vanaf {min} deelnemers die klaar zijn.",
-        "{chain}: the result shows from {min} finished participants.",
+    "projector.too_few_short": (
+        "De uitslag komt vanaf {min} deelnemers die klaar zijn.",
+        "The result shows from {min} finished participants.",
     ),
-    "projector.based_on": ("Op basis van {count} deelnemers.", "Based on {count} participants."),
+    "projector.based_on": ("{count} deelnemers", "{count} participants"),
     "projector.batches": (
         "Het scherm ververst per {batch} nieuwe deelnemers, zodat niemand opvalt.",
         "The screen updates per {batch} new participants, so nobody stands out.",

@@ -8,6 +8,7 @@ import streamlit as st
 from ipm_model.i18n import t
 from ipm_model.results import for_display, radar_frame
 from ui.charts import show_heatmap, show_radar
+from ui.context import relabelled
 from ui.results import (
     MAX_OVERLAY,
     breakdown_stats,
@@ -28,13 +29,13 @@ if not workshops:
     empty_state(lang)
     st.stop()
 
+st.session_state.setdefault("compare-scope", "round")  # no default=: see relabelled()
 mode = st.segmented_control(
     t("compare.scope", lang),
     ["round", "period"],
     format_func=lambda m: t(f"compare.scope_{m}", lang),
-    default="round",
     required=True,
-    key="compare-scope",
+    key=relabelled("compare-scope"),
     persist_state="session",
 )
 if mode == "period":
@@ -100,13 +101,13 @@ if len(chosen) != 1:
     st.stop()
 workshop = chosen[0]
 chain_id = chain_filter({c.id: c.name for c in workshop.chains}, lang, key="compare-chain")
+st.session_state.setdefault("compare-by", "role")
 by = st.segmented_control(
     t("compare.by", lang),
     ["role", "partner"],
     format_func=lambda b: t(f"compare.by_{b}", lang),
-    default="role",
     required=True,
-    key="compare-by",
+    key=relabelled("compare-by"),
     persist_state="session",
 )
 parts = breakdown_stats(store, workshop, chain_id, by, data_version(store, chosen))

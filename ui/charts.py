@@ -19,12 +19,22 @@ def _rows(data: pd.DataFrame, columns: Sequence[str]) -> tuple[tuple, ...]:
     )
 
 
+# The projector's look: big labels (>= 24 px on a 1080p screen once scaled to its cell), no
+# legend (each chain has its own heading), a square plot the page scales as a whole.
+STAGE_LOOK = {"size": 360, "label_size": 30, "legend": False, "pad": True}
+
+
 @st.cache_data(show_spinner=False, max_entries=2000)
 def _radar_spec(
-    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], title: str, tips: tuple
+    rows: tuple[tuple, ...],
+    labels: tuple[tuple[str, str], ...],
+    title: str,
+    tips: tuple,
+    stage: bool = False,
 ) -> dict:
     data = pd.DataFrame(list(rows), columns=list(charts.RADAR_COLUMNS))
-    return charts.radar_spec(data, dict(labels), title=title, tooltip_titles=dict(tips))
+    look = STAGE_LOOK if stage else {}
+    return charts.radar_spec(data, dict(labels), title=title, tooltip_titles=dict(tips), **look)
 
 
 def _tooltip_titles(lang: str) -> dict[str, str]:
@@ -45,11 +55,15 @@ def show_radar(
     title: str = "",
     table: bool = True,
     key: str | None = None,
+    stage: bool = False,
 ) -> None:
-    """A radar of the seven phases plus (unless table=False) the same numbers as a table."""
+    """A radar of the seven phases plus (unless table=False) the same numbers as a table.
+
+    `stage=True`: the projector's look (STAGE_LOOK); the page's CSS scales it to its cell.
+    """
     rows = _rows(data, charts.RADAR_COLUMNS)
     tips = _tooltip_titles(lang)
-    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()))
+    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()), stage)
     with st.container(key=key):  # a key only where one radar stands alone (tests find it)
         st.vega_lite_chart(spec, theme=None, width="content")
     if table:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -15,10 +16,13 @@ from ipm_model.questionnaire import available_questionnaires
 from ipm_model.share import (
     facilitator_url,
     handout_html,
+    is_loopback_url,
     join_url,
+    network_addresses,
     qr_img_tag,
     qr_png,
     results_url,
+    url_with_host,
 )
 from ipm_model.store import (
     LINK_EXPIRED,
@@ -32,7 +36,7 @@ from ipm_model.store import (
     Workshop,
 )
 from ui.access import authorised, link_days, refuse_tampered
-from ui.context import base_url, run_write
+from ui.context import address_problem, base_url, run_write
 from ui.text import plain
 from ui.transfer import export_buttons, import_form
 
@@ -204,7 +208,39 @@ def _progress(store: Store, w: Workshop, lang: str) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _own_addresses() -> list[str]:
+    return network_addresses()
+
+
+def address_notice(lang: str, *, short: bool = False, key: str = "address-warning") -> bool:
+    """Say so when links would not work on tablets: a bad public address setting, or a
+    loopback address (localhost) as the base. Returns True when a warning was shown."""
+    problem = address_problem()
+    if problem:
+        st.error(t("share.bad_public_url", lang, detail=problem), icon=":material/error:")
+    base = base_url()
+    if not is_loopback_url(base):
+        return bool(problem)
+    if short:
+        st.warning(t("share.loopback_short", lang, url=base), icon=":material/warning:")
+        return True
+    with st.container(key=key):
+        st.warning(t("share.loopback", lang, url=base), icon=":material/warning:")
+        addresses = _own_addresses()
+        if addresses:
+            st.markdown(t("share.try_addresses", lang))
+            for address in addresses:
+                st.code(url_with_host(base, address), language=None)
+        else:
+            st.caption(t("share.no_addresses", lang))
+        port = urlsplit(base).port or (443 if base.startswith("https:") else 80)
+        st.caption(t("share.loopback_help", lang, port=port))
+    return True
+
+
 def _share(store: Store, w: Workshop, grant: Grant, lang: str) -> None:
+    address_notice(lang, key=f"address-warning-{w.id}")
     url = join_url(base_url(), w.code)
     left, right = st.columns([1, 2])
     with left:

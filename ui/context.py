@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -15,7 +16,9 @@ from ipm_model.questionnaire import (
     default_questionnaire,
     questionnaire_for,
 )
+from ipm_model.share import PublicUrlError, parse_public_url
 from ipm_model.store import NotAllowed, Store, StoreError
+from ui.access import _secret
 
 LANG_KEY = "lang"
 
@@ -73,6 +76,30 @@ def current_language() -> str:
     return normalize_language(st.session_state.get(LANG_KEY))
 
 
+RELABEL_KEY = "lang-relabel"
+
+
+def relabelled(key: str) -> str:
+    """Register a choice widget whose option labels follow the language; returns the key.
+
+    Radios, select boxes and segmented controls send their value to the browser as the
+    *shown label* (format_func). After a language switch the old label matches none of the
+    new ones, so the browser would show nothing selected (saved answers look lost). The
+    switch writes these keys' values back through the Session State API, which makes
+    Streamlit send them again with the new labels. Such widgets must not pass a default
+    (index=/default=): their value comes from session state.
+    """
+    st.session_state.setdefault(RELABEL_KEY, set()).add(key)
+    return key
+
+
+def _keep_choices() -> None:
+    """The switch's callback (runs before the page is drawn again): see relabelled()."""
+    for key in st.session_state.get(RELABEL_KEY, set()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def language_switch() -> str:
     """Show the NL | EN switch and return the language; the choice is kept in ?lang=.
 
@@ -91,6 +118,7 @@ def language_switch() -> str:
             key=LANG_KEY,
             label_visibility="collapsed",
             persist_state="session",  # survives page switches (which drop ?lang=)
+            on_change=_keep_choices,
         )
     lang = current_language()
     if lang == DEFAULT_LANGUAGE:
@@ -100,8 +128,36 @@ def language_switch() -> str:
     return lang
 
 
-def base_url() -> str:
-    """scheme://host[:port][/base path] of this app, from the browser's URL ("" if unknown)."""
+def public_url_setting() -> str:
+    """The configured public address (secret `public_url` or IPM_PUBLIC_URL), "" when unset."""
+    return (_secret("public_url") or os.environ.get("IPM_PUBLIC_URL") or "").strip()
+
+
+def public_url() -> str | None:
+    """The configured public address, checked; None when unset or invalid (see address_problem)."""
+    raw = public_url_setting()
+    if not raw:
+        return None
+    try:
+        return parse_public_url(raw)
+    except PublicUrlError:
+        return None
+
+
+def address_problem() -> str | None:
+    """Why the configured public address cannot be used, or None when it is fine or unset."""
+    raw = public_url_setting()
+    if not raw:
+        return None
+    try:
+        parse_public_url(raw)
+    except PublicUrlError as exc:
+        return str(exc)
+    return None
+
+
+def browser_url() -> str:
+    """scheme://host[:port][/base path] as this browser opened the app ("" if unknown)."""
     try:
         url = st.context.url or ""
     except Exception:  # noqa: BLE001 - older runtimes and AppTest have no URL
@@ -112,6 +168,12 @@ def base_url() -> str:
             url = url[: -len(page) - 1]
             break
     return url.rstrip("/")
+
+
+def base_url() -> str:
+    """The base of every link, QR code and handout: the public address when one is set,
+    else the address this browser opened the app with."""
+    return public_url() or browser_url()
 
 
 # The url_path of every page (app.py); base_url() strips them off the current URL.

@@ -10,7 +10,7 @@ from ipm_model.i18n import t
 from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
 from ipm_model.scoring import answered_count, open_statements
 from ipm_model.store import COMMENT_MAX_CHARS, NotAllowed, Store, StoreError, format_resume_code
-from ui.context import base_url, database_guard
+from ui.context import base_url, database_guard, relabelled
 from ui.participant import ScanContext
 from ui.result import show_result
 
@@ -233,13 +233,17 @@ def _phase_screen(
     pid = ctx.participant.id
     with st.container(key="scan-answers-box"):
         for number, statement in enumerate(phase.statements, start=1):
+            key = relabelled(_answer_key(statement.id))
             stored = answers.get(statement.id)
+            # The stored answer is the truth; the widget shows it (also after a switch of
+            # language, a reload or another phase): set through session state, no index=.
+            if st.session_state.get(key) != stored:
+                st.session_state[key] = stored
             st.radio(
                 f"{number}.\u00a0{statement.text.get(lang)}",
                 codes,
-                index=codes.index(stored) if stored in codes else None,
                 format_func=labels.__getitem__,
-                key=_answer_key(statement.id),
+                key=key,
                 horizontal=True,
                 on_change=_on_answer,
                 args=(store, pid, statement.id, lang),

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ipm_model.i18n import t
+
 # Streamlit gives every keyed element the class st-key-<key>; we style only our own boxes.
 # In Streamlit 1.67 a radio is: [role=radiogroup] > div (one per option) > label[stRadioOption].
 # The answer set is one radio group per statement: five scale tiles in a row, then
@@ -43,9 +45,33 @@ CSS = f"""
 .stButton button, .stFormSubmitButton button, .stPageLink a {{ min-height: 48px; min-width: 48px; }}
 .st-key-lang-switch button {{ min-height: 48px; min-width: 48px; }}
 .stApp [data-testid="stCaptionContainer"] {{ opacity: 1; color: #5f5e5c; }} /* AA: 6.5:1 */
+/* Chrome: the language switch sits in Streamlit's top bar instead of a row of its own, and the
+   page starts right under that bar (Streamlit leaves 6rem), so content starts within 80 px. */
+.st-key-lang-switch {{
+  position: fixed; top: 0.375rem; right: 3.25rem; z-index: 999991; width: auto !important;
+}}
+.st-key-lang-switch button {{ min-height: 44px !important; padding: 0 0.7rem; }}
+/* Out of the page's flow (no empty row, no gap): the switch's wrapper and script-only HTML. */
+[data-testid="stLayoutWrapper"]:has(> .st-key-lang-switch) {{ display: contents; }}
+.stElementContainer:has(> [data-testid="stHtml"] > script:only-child) {{ display: none; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 4.25rem; padding-bottom: 2rem; }}
+/* Charts never wider than their column (the radar is 420 px; a phone column is ~360 px). */
+[data-testid="stVegaLiteChart"] svg.marks {{ max-width: 100%; height: auto; }}
+/* Streamlit's own English hints ("Press Enter to apply") have no Dutch version: hidden. */
+[data-testid="InputInstructions"] {{ display: none; }}
+/* Phones: three tiles, then two, then the two special answers; a phase fits three screens. */
 @media (max-width: 600px) {{
-  {_GROUP} {{ grid-template-columns: 1fr; }}
-  {_GROUP} > div:nth-of-type(n+6) {{ grid-column: auto; }}
+  [data-testid="stMainBlockContainer"] {{ padding-left: 0.75rem; padding-right: 0.75rem; }}
+  .st-key-scan-answers-box [data-testid="stRadio"] {{ margin-bottom: 0.5rem; }}
+  .st-key-scan-answers-box [data-testid="stWidgetLabel"] p {{ font-size: 1rem; }}
+  {_GROUP} {{ grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 0.3rem; }}
+  {_GROUP} > div:nth-of-type(-n+3) {{ grid-column: span 2; }}
+  {_GROUP} > div:nth-of-type(4), {_GROUP} > div:nth-of-type(5) {{ grid-column: span 3; }}
+  {_GROUP} > div:nth-of-type(6) {{ grid-column: 1 / span 3; }}
+  {_GROUP} > div:nth-of-type(7) {{ grid-column: 4 / span 3; }}
+  {_GROUP} > div:nth-of-type(n+6) {{ margin-top: 0; }}
+  {_GROUP} {_TILE} {{ min-height: 46px; padding: 0.25rem 0.3rem; }}
+  {_GROUP} {_TILE} p {{ font-size: 0.85rem; }}
 }}
 </style>
 """
@@ -54,3 +80,25 @@ CSS = f"""
 def inject_css() -> None:
     """Add the app's stylesheet to the page."""
     st.html(CSS)
+
+
+# Streamlit's connection dialog is in English only ("Connection error ... streamlit run"):
+# it is hidden (the app has no dialogs of its own) and a banner in the interface language
+# shows while the browser has lost the server.
+_LANGUAGE_CSS = """<style>
+[data-testid="stDialog"] {{ display: none !important; }}
+.stApp[data-test-connection-state="PINGING_SERVER"]::before,
+.stApp[data-test-connection-state="DISCONNECTED_FOREVER"]::before {{
+  content: "{text}"; position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000000;
+  padding: 0.9rem 1rem; background: #8a1c1c; color: #fff; font-size: 1.05rem;
+  text-align: center;
+}}
+</style>"""
+_LANGUAGE_JS = "<script>document.documentElement.lang = {lang!r};</script>"
+
+
+def document_language(lang: str) -> None:
+    """Set <html lang> to the interface language and show Streamlit's states in it."""
+    text = t("app.connection_lost", lang).replace('"', "'")
+    st.html(_LANGUAGE_CSS.format(text=text))
+    st.html(_LANGUAGE_JS.format(lang=lang), unsafe_allow_javascript=True)

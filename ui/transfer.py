@@ -13,6 +13,7 @@ from ipm_model.access import Grant
 from ipm_model.i18n import t
 from ipm_model.store import Store, StoreError, Workshop
 from ui.access import authorised
+from ui.context import relabelled
 from ui.results import questionnaire_of
 from ui.text import plain
 
@@ -101,7 +102,7 @@ def import_form(
         t("transfer.mode", lang),
         [importer.ALL_OR_NOTHING, importer.VALID_ROWS],
         format_func=lambda m: t(f"transfer.mode_{m}", lang),
-        key=f"import-mode-{workshop.id}",
+        key=relabelled(f"import-mode-{workshop.id}"),
         disabled=report.ok,
     )
     allowed = report.ok or mode == importer.VALID_ROWS

@@ -96,7 +96,7 @@ def test_facilitator_runs_a_workshop_with_live_projector(browser, app_server, ap
         qr = card.locator("img.ipm-qr")
         qr.wait_for(state="visible")  # the QR code, drawn from a data: URI
         assert qr.evaluate("e => e.naturalWidth > 0 && e.complete")
-        link = card.locator("code").first.inner_text().strip()
+        link = card.locator("code", has_text="/?code=").first.inner_text().strip()
         assert link.endswith(f"/?code={code}"), link
 
         projector = context.new_page()
@@ -119,7 +119,7 @@ def test_facilitator_runs_a_workshop_with_live_projector(browser, app_server, ap
         )
         chart = projector.locator('[data-testid="stVegaLiteChart"]').first
         chart.wait_for(state="visible", timeout=20_000)
-        projector.get_by_text("Op basis van 3 deelnemers").wait_for(timeout=20_000)
+        projector.get_by_text("· 3 deelnemers").wait_for(timeout=20_000)
         box = chart.bounding_box()
         assert box and box["width"] > 200 and box["x"] + box["width"] <= PROJECTOR["width"]
         assert_no_exception(projector)

@@ -327,3 +327,29 @@ def test_fast_radar_spec_equals_the_full_build(scores) -> None:
     no_data = lambda spec: [{k: v for k, v in la.items() if k != "data"} for la in spec["layer"]]  # noqa: E731
     assert no_data(fast) == no_data(full)
     json.dumps(fast)
+
+
+def test_stage_radar_has_big_labels_no_legend_and_keeps_its_plot_square() -> None:
+    spec = charts.radar_spec(radar_data(), NL, size=360, label_size=28, legend=False, pad=True)
+    labels, _ = layer(spec, "phase_labels")
+    assert labels["mark"]["fontSize"] == 28
+    assert layer(spec, "scale_labels")[0]["mark"]["fontSize"] == 21
+    assert spec["autosize"] == {"type": "pad"}
+    assert (spec["width"], spec["height"]) == (360, 360)
+    assert '"legend": {' not in json.dumps(spec)  # every legend is null
+    # The same data as the plain radar: only the look differs.
+    plain = charts.radar_spec(radar_data(), NL)
+    assert layer(plain, "series_points")[1] == layer(spec, "series_points")[1]
+    assert labels["mark"]["fontSize"] != layer(plain, "phase_labels")[0]["mark"]["fontSize"]
+    assert "autosize" not in plain
+
+
+def test_stage_look_matches_the_uncached_chart() -> None:
+    kwargs = {"size": 300, "label_size": 24, "legend": False, "pad": True}
+    fast = charts.radar_spec(radar_data(), NL, **kwargs)
+    full = charts.radar_chart(radar_data(), NL, **kwargs).to_dict()
+    assert _layer_data(fast) == _layer_data(full)
+    strip = lambda spec: {k: v for k, v in spec.items() if k not in ("datasets", "layer")}  # noqa: E731
+    assert strip(fast) == strip(full)
+    no_data = lambda spec: [{k: v for k, v in la.items() if k != "data"} for la in spec["layer"]]  # noqa: E731
+    assert no_data(fast) == no_data(full)

@@ -6,13 +6,18 @@ import pytest
 
 from ipm_model.disclosure import disclosed_size, waiting_for
 from ipm_model.share import (
+    PublicUrlError,
     facilitator_url,
     handout_html,
+    is_loopback_url,
     join_url,
+    network_addresses,
+    parse_public_url,
     qr_img_tag,
     qr_png,
     qr_svg,
     results_url,
+    url_with_host,
 )
 
 
@@ -78,3 +83,88 @@ def test_handout_escapes_everything_typed():
     assert "<script>alert" not in page
     assert "&lt;script&gt;" in page
     assert "DEMO" in page and "<svg" in page
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("http://192.168.1.20:8501", "http://192.168.1.20:8501"),
+        ("  https://scan.example.org/ketenscan/ ", "https://scan.example.org/ketenscan"),
+        ("HTTP://Scan.Example.org", "http://scan.example.org"),
+        ("http://[fd00::5]:8501/", "http://[fd00::5]:8501"),
+    ],
+)
+def test_public_url_is_normalised(raw, expected):
+    assert parse_public_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "192.168.1.20:8501",
+        "ftp://example.org",
+        "http://",
+        "http://example.org:99999",
+        "http://example.org/?code=X",
+        "http://example.org/#x",
+        "http://user:pw@example.org",
+        "javascript:alert(1)",
+    ],
+)
+def test_bad_public_url_is_refused_with_a_reason(raw):
+    with pytest.raises(PublicUrlError, match="http|host|port|valid|user|#"):
+        parse_public_url(raw)
+
+
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [
+        ("http://localhost:8501", True),
+        ("http://LOCALHOST.:8501/x", True),
+        ("http://app.localhost", True),
+        ("http://127.0.0.1:8501", True),
+        ("http://127.1.2.3", True),
+        ("http://[::1]:8501", True),
+        ("http://0.0.0.0:8501", True),
+        ("http://192.168.1.20:8501", False),
+        ("https://scan.example.org", False),
+        ("http://localhost-laptop.lan", False),
+        ("", False),
+    ],
+)
+def test_loopback_addresses_are_recognised(url, loopback):
+    assert is_loopback_url(url) is loopback
+
+
+def test_network_addresses_never_lists_loopback_and_sends_nothing(monkeypatch):
+    infos = [
+        (2, 1, 6, "", ("127.0.1.1", 0)),
+        (2, 1, 6, "", ("192.168.1.20", 0)),
+        (2, 2, 17, "", ("192.168.1.20", 0)),
+        (10, 1, 6, "", ("fe80::1%eth0", 0, 0, 2)),
+        (10, 1, 6, "", ("fd00::5", 0, 0, 0)),
+        (2, 1, 6, "", ("10.0.0.7", 0)),
+    ]
+    monkeypatch.setattr("socket.gethostname", lambda: "laptop")
+    monkeypatch.setattr("socket.getaddrinfo", lambda host, port: infos)
+
+    def no_traffic(*args, **kwargs):
+        raise AssertionError("network_addresses must not open sockets")
+
+    monkeypatch.setattr("socket.socket", no_traffic)
+    assert network_addresses() == ["10.0.0.7", "192.168.1.20", "fd00::5"]
+
+
+def test_network_addresses_is_empty_when_the_name_does_not_resolve(monkeypatch):
+    def fail(host, port):
+        raise OSError("no such host")
+
+    monkeypatch.setattr("socket.getaddrinfo", fail)
+    assert network_addresses() == []
+
+
+def test_url_with_host_keeps_port_and_path():
+    assert url_with_host("http://localhost:8501/app", "192.168.1.20") == (
+        "http://192.168.1.20:8501/app"
+    )
+    assert url_with_host("http://localhost:8501", "fd00::5") == "http://[fd00::5]:8501"
