@@ -232,6 +232,19 @@ def build_agenda(
     )
 
 
+def headline(agenda: Agenda, top: int = 3) -> tuple[AgendaItem, ...]:
+    """The `top` biggest points for a first screen: the first of each section in agenda
+    order (weakest phase, biggest drop, most disagreement, most don't-know), then the next
+    ones of each section in turn."""
+    sections = [items for _, items in agenda.sections() if items]
+    picked: list[AgendaItem] = []
+    depth = 0
+    while len(picked) < top and any(depth < len(items) for items in sections):
+        picked += [items[depth] for items in sections if depth < len(items)]
+        depth += 1
+    return tuple(picked[:top])
+
+
 # -- texts ---------------------------------------------------------------------------------------
 
 # (Dutch, English). Kept here rather than in i18n.STRINGS so that reports and pages word the

@@ -598,6 +598,9 @@ def heatmap_chart(
     )
 
 
+TREND_LABEL_LIMIT = 150  # px: a round title longer than this ends in an ellipsis
+
+
 def trend_chart(
     data: pd.DataFrame,
     labels: Mapping[str, str],
@@ -624,7 +627,13 @@ def trend_chart(
         alt.Chart(frame)
         .mark_line(point=True, strokeWidth=2, invalid="break-paths-filter-domains")
         .encode(
-            x=alt.X("round:O", sort=rounds, title=titles.round, axis=alt.Axis(labelAngle=0)),
+            # Round titles are long: slanted and capped, so neighbours never overlap.
+            x=alt.X(
+                "round:O",
+                sort=rounds,
+                title=titles.round,
+                axis=alt.Axis(labelAngle=-30, labelAlign="right", labelLimit=TREND_LABEL_LIMIT),
+            ),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[SCALE_MIN, SCALE_MAX]), title=titles.score),
             color=alt.Color(
                 "phase:N",

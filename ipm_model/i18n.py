@@ -330,6 +330,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Uitslag van {count} deelnemers uit keten {chain}.",
         "Result of {count} participants from chain {chain}.",
     ),
+    "results.top_points": ("De drie grootste punten", "The three biggest points"),
+    "results.no_points": (
+        "Geen opvallende punten: bekijk de agenda voor de hele uitslag.",
+        "Nothing stands out: see the agenda for the whole result.",
+    ),
+    "results.statements": ("Uitspraken", "Statements"),
     "results.not_yet_counted": (
         "{count} deelnemers die later klaar waren, tellen nog niet mee. De uitslag groeit "
         "per groepje, zodat niemand is terug te rekenen.",

@@ -23,6 +23,7 @@ from ui.results import (
 from ui.router import ensure_routed
 
 ensure_routed()
+st.set_page_config(layout="wide")  # small multiples and the heatmap use the width
 page = open_results_page("nav.compare")
 lang, store, workshops = page.lang, page.store, page.workshops
 if not workshops:
@@ -70,7 +71,7 @@ available = [c for c in names if c in set(shown["chain_id"])]
 selected = st.multiselect(
     t("compare.chains", lang),
     available,
-    default=available[:MAX_OVERLAY],
+    default=available,
     format_func=names.get,
     key="compare-chains",
 )
@@ -80,18 +81,25 @@ if hidden:
 labels = q.phase_names(lang)
 if selected:
     frames = [radar_frame(shown[shown["chain_id"] == c], names[c]) for c in selected]
-    if len(selected) <= MAX_OVERLAY:
-        show_radar(pd.concat(frames), labels, lang, title=t("compare.title", lang))
-    else:
-        columns = st.columns(2)
-        for index, frame in enumerate(frames):
-            with columns[index % 2]:
-                show_radar(frame, labels, lang, title=frame["series"].iloc[0], table=False)
     heat = for_display(shown[shown["chain_id"].isin(selected)]).assign(
         chain=lambda f: f["chain_id"].map(names), score=lambda f: f["mean"]
     )[["chain", "phase_id", "score", "n"]]
-    st.header(t("compare.heatmap", lang))
-    show_heatmap(heat, labels, lang)
+    if len(selected) <= MAX_OVERLAY:  # two radars read well on top of each other
+        radar, heatmap = st.columns(2, gap="large")
+        with radar:
+            show_radar(pd.concat(frames), labels, lang, title=t("compare.title", lang))
+        with heatmap:
+            st.header(t("compare.heatmap", lang))
+            show_heatmap(heat, labels, lang)
+    else:  # more: one small radar per chain side by side, never overlaid, and the heatmap
+        per_row = 2 if len(frames) <= 4 else 3  # radars stay readable on a tablet too
+        for start in range(0, len(frames), per_row):
+            columns = st.columns(per_row)
+            for column, frame in zip(columns, frames[start : start + per_row], strict=False):
+                with column:
+                    show_radar(frame, labels, lang, title=frame["series"].iloc[0], table=False)
+        st.header(t("compare.heatmap", lang))
+        show_heatmap(heat, labels, lang)
 
 st.divider()
 st.header(t("compare.within", lang))

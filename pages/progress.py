@@ -20,6 +20,7 @@ from ui.results import (
 from ui.router import ensure_routed
 
 ensure_routed()
+st.set_page_config(layout="wide")
 page = open_results_page("nav.progress")
 lang, store, workshops = page.lang, page.store, page.workshops
 chains = {c.id: c.name for c in store.chains(page.organisation["id"])}
@@ -48,13 +49,15 @@ def round_label(w) -> str:
 
 recent = with_data[-MAX_OVERLAY:]
 frames = [radar_frame(shown[shown["workshop_id"] == w.id], round_label(w)) for w in recent]
-show_radar(pd.concat(frames), labels, lang, title=chains[chain_id])
-
-st.header(t("progress.trend", lang))
-trend = shown.assign(
-    round=lambda f: f["workshop_id"].map(lambda i: round_label(by_id[i])), score=shown["mean"]
-)[["round", "phase_id", "score", "n"]]
-show_trend(trend, labels, [round_label(w) for w in with_data], lang)
+radar, line = st.columns(2, gap="large")
+with radar:
+    show_radar(pd.concat(frames), labels, lang, title=chains[chain_id], table=False)
+with line:
+    st.header(t("progress.trend", lang))
+    trend = shown.assign(
+        round=lambda f: f["workshop_id"].map(lambda i: round_label(by_id[i])), score=shown["mean"]
+    )[["round", "phase_id", "score", "n"]]
+    show_trend(trend, labels, [round_label(w) for w in with_data], lang)
 
 if len(with_data) >= 2:
     before, after = with_data[-2], with_data[-1]
@@ -62,6 +65,7 @@ if len(with_data) >= 2:
     changes = score_changes(
         shown[shown["workshop_id"] == before.id], shown[shown["workshop_id"] == after.id]
     )
+    earlier_actions = previous_actions_by_phase(store, chain_id, before.id, lang)
     table = pd.DataFrame(
         {
             t("result.phase", lang): changes["phase_id"].map(labels),
@@ -71,7 +75,7 @@ if len(with_data) >= 2:
             t("progress.n_before", lang): changes["n_before"],
             t("progress.n_after", lang): changes["n_after"],
             t("actions.previous", lang): changes["phase_id"].map(
-                previous_actions_by_phase(store, chain_id, before.id, lang)
+                lambda phase: earlier_actions.get(phase, "–")
             ),
         }
     )
@@ -80,6 +84,8 @@ if len(with_data) >= 2:
         hide_index=True,
         width="stretch",
         column_config={
+            t("progress.before", lang): st.column_config.NumberColumn(format="%.1f"),
+            t("progress.after", lang): st.column_config.NumberColumn(format="%.1f"),
             t("progress.change", lang): st.column_config.NumberColumn(format="%+.1f"),
         },
     )

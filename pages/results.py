@@ -5,7 +5,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ipm_model.agenda import agenda_markdown, build_agenda
+from ipm_model.agenda import agenda_markdown, build_agenda, headline, item_texts
 from ipm_model.handvatten import focus_phases, handvatten_markdown
 from ipm_model.i18n import t
 from ipm_model.results import chain_comments, radar_frame
@@ -32,9 +32,12 @@ from ui.router import ensure_routed
 from ui.text import plain
 
 ensure_routed()
+st.set_page_config(layout="wide")  # results use the width: radar beside its agenda
 page = open_results_page("nav.results")
 lang, store, workshops = page.lang, page.store, page.workshops
-workshop = round_filter(store, workshops, lang)
+pick_round, pick_chain = st.columns(2)
+with pick_round:
+    workshop = round_filter(store, workshops, lang)
 if workshop is None:
     empty_state(lang)
     st.stop()
@@ -42,7 +45,8 @@ q = questionnaire_of(workshop)
 chains = {c.id: c.name for c in workshop.chains}
 results = round_stats(store, workshop, data_version(store, [workshop]))
 overall = results.overall
-chain_id = chain_filter(chains, lang, preferred=results.shown_chains())
+with pick_chain:
+    chain_id = chain_filter(chains, lang, preferred=results.shown_chains())
 mine = results.chain(chain_id)
 if mine.empty:
     empty_state(lang)
@@ -53,31 +57,7 @@ if bool(mine["suppressed"].iloc[0]):
     st.info(t("results.too_few", lang, count=finished, min=workshop.min_group_size))
     st.stop()
 
-st.caption(t("results.based_on", lang, count=people, chain=chains[chain_id]))
-if finished > people:
-    st.caption(t("results.not_yet_counted", lang, count=finished - people))
-series = [radar_frame(mine, chains[chain_id])]
-if len(chains) > 1 and not overall.empty:
-    series.append(radar_frame(overall, t("results.all_chains", lang)))
-show_radar(pd.concat(series), q.phase_names(lang), lang, title=chains[chain_id])
-order_signals(mine, q, lang)
-st.header(t("results.per_phase", lang))
-phase_table(mine, q, lang)
-
-scored = mine.dropna(subset=["mean"])
-weakest = None
-if not scored.empty:
-    weakest = q.phase(scored.loc[scored["mean"].idxmin(), "phase_id"])
-    st.success(
-        t(
-            "results.conversation",
-            lang,
-            phase=weakest.name.get(lang),
-            question=weakest.key_question.get(lang),
-        )
-    )
-
-# The agenda for the next chain conversation, and practical next steps per weak phase.
+# The agenda for the next chain conversation: its top points lead the page.
 chain_statements = results.chain_statements(chain_id)
 earlier = previous_round(store, workshops, workshop, chain_id)
 stats_prev = stats_now_shared = None
@@ -87,63 +67,112 @@ if earlier is not None:
     stats_prev = trend[trend["workshop_id"] == earlier.id]
     stats_now_shared = trend[trend["workshop_id"] == workshop.id]
 agenda = build_agenda(mine, chain_statements, stats_prev, stats_now_shared=stats_now_shared)
-st.header(t("results.agenda", lang))
-st.markdown(agenda_markdown(agenda, q, lang, min_group_size=workshop.min_group_size))
-focus = focus_phases(mine)
-if focus:
-    st.header(t("results.handvatten", lang))
-    st.markdown(handvatten_markdown(focus, q, lang))
+scored = mine.dropna(subset=["mean"])
+weakest = q.phase(scored.loc[scored["mean"].idxmin(), "phase_id"]) if not scored.empty else None
 
-left, right = st.columns(2)
+# First screen: the radar, the three biggest points and the downloads.
+left, right = st.columns([5, 4], gap="large")
 with left:
-    st.header(t("results.disagreement", lang))
-    st.caption(t("results.disagreement_help", lang))
-    statement_list(most_disagreement(chain_statements), q, lang, "sd")
+    series = [radar_frame(mine, chains[chain_id])]
+    if len(chains) > 1 and not overall.empty:
+        series.append(radar_frame(overall, t("results.all_chains", lang)))
+    show_radar(pd.concat(series), q.phase_names(lang), lang, title=chains[chain_id], table=False)
+    st.caption(t("results.based_on", lang, count=people, chain=chains[chain_id]))
+    if finished > people:
+        st.caption(t("results.not_yet_counted", lang, count=finished - people))
 with right:
-    st.header(t("results.dont_know", lang))
-    st.caption(t("results.dont_know_help", lang))
-    hot = dont_know_hotspots(chain_statements)
-    if hot.empty:
-        st.write(t("results.no_dont_know", lang))
-    statement_list(hot, q, lang, "dont_know_rate")
-
-st.header(t("results.comments", lang))
-comments = chain_comments(store, workshop, chain_id, results)
-if comments.empty:
-    st.write(t("results.no_comments", lang))
-else:
-    names = q.phase_names(lang)
-    for phase_id, group in comments.groupby("phase_id", sort=False):
-        st.markdown(f"**{plain(names.get(phase_id, phase_id))}**")
-        for text in group["text"]:
-            st.markdown(f"> {plain(text)}")
-
-st.divider()
-actions_section(store, workshop, chain_id, q, lang, weakest.id if weakest else None)
-
-st.divider()
-st.header(t("results.downloads", lang))
-# Reports hold earlier rounds and the actions too: keyed by all of them.
-version = (*data_version(store, workshops), *store.actions_version(chain_id))
-with st.container(horizontal=True):
-    st.download_button(
-        t("results.agenda_print", lang),
-        # Callables: built only when someone clicks, not on every run of this page.
-        data=partial(agenda_html, store, workshop.code, chain_id, lang, version),
-        file_name=f"agenda-{workshop.code}-{chain_id}.html",
-        mime="text/html",
-        on_click="ignore",
-        key="download-agenda",
-    )
-    for fmt, mime in (
-        ("html", "text/html"),
-        ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    ):
-        st.download_button(
-            t(f"results.report_{fmt}", lang),
-            data=partial(report_bytes, store, workshop.code, chain_id, fmt, lang, version),
-            file_name=f"ketenscan-{workshop.code}-{chain_id}.{fmt}",
-            mime=mime,
-            on_click="ignore",
-            key=f"download-{fmt}",
+    st.header(t("results.top_points", lang))
+    points = headline(agenda)
+    if not points:
+        st.write(t("results.no_points", lang))
+    for number, item in enumerate(points, start=1):
+        what, numbers = item_texts(item, q, lang)
+        st.markdown(f"**{number}. {plain(what)}**  \n{plain(numbers)}")
+    if weakest is not None:
+        st.success(
+            t(
+                "results.conversation",
+                lang,
+                phase=weakest.name.get(lang),
+                question=weakest.key_question.get(lang),
+            )
         )
+    order_signals(mine, q, lang)
+    st.header(t("results.downloads", lang))
+    # Reports hold earlier rounds and the actions too: keyed by all of them.
+    version = (*data_version(store, workshops), *store.actions_version(chain_id))
+    with st.container(horizontal=True):
+        st.download_button(
+            t("results.agenda_print", lang),
+            # Callables: built only when someone clicks, not on every run of this page.
+            data=partial(agenda_html, store, workshop.code, chain_id, lang, version),
+            file_name=f"agenda-{workshop.code}-{chain_id}.html",
+            mime="text/html",
+            on_click="ignore",
+            key="download-agenda",
+            icon=":material/print:",
+        )
+        for fmt, mime, icon in (
+            ("html", "text/html", ":material/description:"),
+            (
+                "pptx",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                ":material/slideshow:",
+            ),
+        ):
+            st.download_button(
+                t(f"results.report_{fmt}", lang),
+                data=partial(report_bytes, store, workshop.code, chain_id, fmt, lang, version),
+                file_name=f"ketenscan-{workshop.code}-{chain_id}.{fmt}",
+                mime=mime,
+                on_click="ignore",
+                key=f"download-{fmt}",
+                icon=icon,
+            )
+
+# The rest, one tab each instead of one long page.
+tab_phases, tab_agenda, tab_statements, tab_comments, tab_actions = st.tabs(
+    [
+        t("results.per_phase", lang),
+        t("results.agenda", lang),
+        t("results.statements", lang),
+        t("results.comments", lang),
+        t("actions.title", lang),
+    ]
+)
+with tab_phases:
+    phase_table(mine, q, lang)
+with tab_agenda:
+    agenda_column, steps_column = st.columns(2, gap="large")
+    with agenda_column:
+        st.markdown(agenda_markdown(agenda, q, lang, min_group_size=workshop.min_group_size))
+    focus = focus_phases(mine)
+    if focus:
+        with steps_column:
+            st.header(t("results.handvatten", lang))
+            st.markdown(handvatten_markdown(focus, q, lang))
+with tab_statements:
+    spread, unknown = st.columns(2, gap="large")
+    with spread:
+        st.header(t("results.disagreement", lang))
+        st.caption(t("results.disagreement_help", lang))
+        statement_list(most_disagreement(chain_statements), q, lang, "sd")
+    with unknown:
+        st.header(t("results.dont_know", lang))
+        st.caption(t("results.dont_know_help", lang))
+        hot = dont_know_hotspots(chain_statements)
+        if hot.empty:
+            st.write(t("results.no_dont_know", lang))
+        statement_list(hot, q, lang, "dont_know_rate")
+with tab_comments:
+    comments = chain_comments(store, workshop, chain_id, results)
+    if comments.empty:
+        st.write(t("results.no_comments", lang))
+    else:
+        names = q.phase_names(lang)
+        for phase_id, group in comments.groupby("phase_id", sort=False):
+            st.markdown(f"**{plain(names.get(phase_id, phase_id))}**")
+            for text in group["text"]:
+                st.markdown(f"> {plain(text)}")
+with tab_actions:
+    actions_section(store, workshop, chain_id, q, lang, weakest.id if weakest else None)

@@ -32,7 +32,7 @@ from ui.context import current_language, get_questionnaire, get_store
 from ui.text import plain
 
 CACHE_TTL_S = 30
-MAX_OVERLAY = 4
+MAX_OVERLAY = 2  # more series than this on one radar are unreadable: small multiples
 
 
 # -- filters (remembered while moving between pages: persist_state="session") ---------------------

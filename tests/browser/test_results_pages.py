@@ -84,3 +84,65 @@ def test_report_downloads_from_the_results_page(browser, app_server, results_tok
         assert_no_exception(page)
     finally:
         context.close()
+
+
+def _screens(page, viewport_height: int) -> float:
+    """The page's height in screens (the main block scrolls, not the body)."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=stMain]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+    )
+    return height / viewport_height
+
+
+def test_results_lead_with_radar_points_and_downloads_on_the_first_screen(
+    browser, app_server, results_token
+):
+    """At 1440x900: the radar, the three biggest points and the downloads above the fold,
+    the whole page at most three screens, and the page uses the width."""
+    viewport = {"width": 1440, "height": 900}
+    context = browser.new_context(viewport=viewport, base_url=app_server)
+    page = context.new_page()
+    try:
+        goto(page, f"/results?r={results_token}", "De drie grootste punten")
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart.wait_for(state="visible")
+        for element in (
+            chart,
+            page.get_by_text("De drie grootste punten"),
+            page.get_by_role("button", name="Rapport (HTML, A4)"),
+            page.get_by_role("button", name="Presentatie voor het MT (PowerPoint)"),
+        ):
+            box = element.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= viewport["height"], element
+        points = page.get_by_text("De drie grootste punten").bounding_box()
+        assert points["x"] > viewport["width"] / 2  # beside the radar, not under it
+        assert _screens(page, viewport["height"]) <= 3
+        assert_no_exception(page)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("path", "title"), PAGES, ids=[p for p, _ in PAGES])
+def test_results_pages_are_at_most_three_screens_and_show_no_none(
+    browser, app_server, results_token, path, title
+):
+    viewport = {"width": 1440, "height": 900}
+    context = browser.new_context(viewport=viewport, base_url=app_server)
+    page = context.new_page()
+    try:
+        goto(page, f"/{path}?r={results_token}", title)
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")
+        page.wait_for_timeout(1500)  # tables draw their cells after the charts
+        assert _screens(page, viewport["height"]) <= 3
+        # Grid cells are drawn on a canvas: read what the data grids hold through their
+        # accessible tables, and the visible text of everything else.
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        cells = page.eval_on_selector_all(
+            '[data-testid="stDataFrame"] table td', "cells => cells.map(c => c.textContent)"
+        )
+        words = set(text.split()) | {c.strip() for c in cells}
+        assert "None" not in words and "nan" not in words
+        assert_no_exception(page)
+    finally:
+        context.close()

@@ -353,3 +353,21 @@ def test_markdown_for_a_suppressed_group_shows_no_numbers(questionnaire):
     text = agenda_markdown(agenda, questionnaire, "nl", min_group_size=3)
     assert "2 van minimaal 3" in text
     assert "###" not in text
+
+
+def test_headline_takes_the_first_of_each_section_then_the_next():
+    from ipm_model.agenda import Agenda, AgendaItem, headline
+
+    def item(kind, value):
+        return AgendaItem(kind=kind, phase_id="doen", value=value, n=5)
+
+    agenda = Agenda(
+        weakest_phases=(item("weakest_phase", 2.0), item("weakest_phase", 2.5)),
+        drops=(),
+        disagreement=(item("disagreement", 1.4),),
+        dont_know=(),
+        participants=5,
+    )
+    assert [i.value for i in headline(agenda)] == [2.0, 1.4, 2.5]
+    assert headline(Agenda(participants=5)) == ()
+    assert len(headline(agenda, top=1)) == 1

@@ -353,3 +353,40 @@ def test_stage_look_matches_the_uncached_chart() -> None:
     assert strip(fast) == strip(full)
     no_data = lambda spec: [{k: v for k, v in la.items() if k != "data"} for la in spec["layer"]]  # noqa: E731
     assert no_data(fast) == no_data(full)
+
+
+def _x_labels(svg: str) -> list[tuple[float, float, float, str]]:
+    """(x, angle in degrees, font size, text) of the x-axis labels of a rendered chart."""
+    import re
+
+    axis = svg[svg.index('aria-label="X-axis') :]
+    axis = axis[axis.index("role-axis-label") :]
+    axis = axis[: axis.index("</g>")]
+    found = []
+    for attributes, text in re.findall(r"<text([^>]*)>([^<]*)</text>", axis):
+        x = float(re.search(r"translate\(([-\d.]+),", attributes).group(1))
+        rotate = re.search(r"rotate\(([-\d.]+)\)", attributes)
+        size = float(re.search(r'font-size="([\d.]+)px"', attributes).group(1))
+        found.append((x, float(rotate.group(1)) if rotate else 0.0, size, text))
+    return found
+
+
+@pytest.mark.parametrize("count", [2, 4, 8])
+def test_trend_round_labels_never_overlap(count):
+    """Long round titles: rendered by Vega (vl-convert), neighbouring labels keep apart."""
+    import vl_convert
+
+    rounds = [f"Ronde {i}: november 202{i} met een lange titel" for i in range(count)]
+    data = pd.DataFrame(
+        [(r, p, 3.0, 5) for r in rounds for p in PHASE_IDS],
+        columns=["round", "phase_id", "score", "n"],
+    )
+    chart = charts.trend_chart(data, {p: p for p in PHASE_IDS}, round_order=rounds)
+    labels = _x_labels(vl_convert.vegalite_to_svg(json.dumps(chart.to_dict())))
+    assert len(labels) == count
+    for (x1, angle, size, text), (x2, _, _, _) in zip(labels, labels[1:], strict=False):
+        if angle % 180:
+            # Parallel slanted lines of text: their distance across the lines.
+            assert (x2 - x1) * abs(math.sin(math.radians(angle))) >= size
+        else:
+            assert x2 - x1 >= len(text) * size * 0.6  # upright: the text must fit its slot
