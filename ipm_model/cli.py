@@ -274,7 +274,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
-    from ipm_model.report import build_report  # loads the chart renderer only when needed
+    from ipm_model.reports import build_report  # loads the chart renderer only when needed
 
     store = Store.from_env(args.db)
     try:

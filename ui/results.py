@@ -259,7 +259,7 @@ def report_bytes(
     version: tuple[int, str, int, str],
 ) -> bytes:
     """The HTML or PowerPoint report of one round (and chain), cached per data state."""
-    from ipm_model.report import build_report
+    from ipm_model.reports import build_report
 
     return build_report(_store, code, chain_id, fmt, lang)
 
@@ -269,7 +269,7 @@ def agenda_html(
     _store: Store, code: str, chain_id: int, lang: str, version: tuple[int, str, int, str]
 ) -> bytes:
     """A printable page with only the conversation agenda (and handvatten)."""
-    from ipm_model.report import gather_report, render_html
+    from ipm_model.reports import gather_report, render_html
 
     data = gather_report(_store, code, chain_id)
     return render_html(data, lang, parts=("agenda", "handvatten")).encode("utf-8")

@@ -13,7 +13,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from ipm_model.demo import DEMO_CODE, create_demo
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.report import (
+from ipm_model.reports import (
     build_report,
     chart_png,
     chart_svg,
@@ -223,7 +223,7 @@ def test_html_shows_every_part_for_a_chain(chain_html):
         "Zwakste fases",
         "Grootste dalingen",
         "Meeste verschil van mening",
-        "Vaak &#x27;weet ik niet&#x27;",
+        "Vaak &#39;weet ik niet&#39;",  # markupsafe escapes ' as &#39;
         "Handvatten: wat kun je nu doen?",
         "Openingsvraag",
         Q.phase("structuur").key_question.nl,
