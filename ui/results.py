@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from ipm_model import formats
 from ipm_model.access import Grant
 from ipm_model.i18n import escape_markdown, t
 from ipm_model.questionnaire import Questionnaire
@@ -215,8 +216,8 @@ def order_signals(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
                 lang,
                 later=names[s.later_phase],
                 earlier=names[s.earlier_phase],
-                later_score=f"{s.later_score:.1f}",
-                earlier_score=f"{s.earlier_score:.1f}",
+                later_score=formats.number(s.later_score, lang),
+                earlier_score=formats.number(s.earlier_score, lang),
             )
         )
 
@@ -226,7 +227,8 @@ def statement_list(rows: pd.DataFrame, q: Questionnaire, lang: str, value: str) 
     texts = {s.id: s.text.get(lang) for s in q.statements}
     names = q.phase_names(lang)
     for r in rows.itertuples():
-        number = f"{getattr(r, value):.2f}" if value == "sd" else f"{getattr(r, value) * 100:.0f}%"
+        shown = getattr(r, value)
+        number = formats.number(shown, lang, 2) if value == "sd" else formats.percent(shown, lang)
         st.markdown(
             f"- **{number}** · {escape_markdown(names.get(r.phase_id, ''))}: "
             f"{escape_markdown(texts.get(r.statement_id, r.statement_id))}"

@@ -22,6 +22,7 @@ from ipm_model.results import (
     RoundResults,
     chain_comments,
     chain_trend,
+    for_display,
     previous_round,
     round_results,
 )
@@ -48,7 +49,7 @@ class ChainReport:
     stats: pd.DataFrame  # this round's phase rows, model order
     previous: Workshop | None  # the last earlier round with results shown for this chain
     trend: pd.DataFrame  # shown phase rows per round (workshop_id), on the shared statements
-    changes: pd.DataFrame  # score_changes(previous round, this round); empty without previous
+    changes: pd.DataFrame  # shown score_changes(previous, this round) (for_display); may be empty
     dropped_statements: int  # statements left out of the comparison (questionnaire changed)
     signals: tuple[PhaseOrderSignal, ...]
     agenda: Agenda
@@ -104,7 +105,7 @@ def _chain_report(
     now_shared = trend[trend["workshop_id"] == workshop.id]
     prev_shared = trend[trend["workshop_id"] == previous.id] if previous else None
     changes = (
-        score_changes(prev_shared, now_shared)
+        for_display(score_changes(prev_shared, now_shared))
         if prev_shared is not None
         else pd.DataFrame(columns=["phase_id", "mean_before", "mean_after", "change"])
     )

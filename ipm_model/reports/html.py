@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ipm_model.agenda import empty_text, fmt_change, fmt_rate, fmt_score, item_question, item_texts
+from ipm_model import formats
+from ipm_model.agenda import empty_text, item_question, item_texts
 from ipm_model.handvatten import focus_reason
 from ipm_model.i18n import normalize_language
 from ipm_model.reports.build import ChainReport, ReportData, hidden_chains
@@ -38,8 +39,8 @@ def signal_text(signal, q, lang: str) -> str:
         lang,
         later=names[signal.later_phase],
         earlier=names[signal.earlier_phase],
-        later_score=fmt_score(signal.later_score),
-        earlier_score=fmt_score(signal.earlier_score),
+        later_score=formats.number(signal.later_score, lang),
+        earlier_score=formats.number(signal.earlier_score, lang),
     )
 
 
@@ -70,17 +71,17 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
     rows = []
     for r in chain.stats.itertuples():
         values = [
-            fmt_score(r.mean) if pd.notna(r.mean) else t("report.not_enough", lang),
-            fmt_score(r.sd, 2) if pd.notna(r.sd) else "–",
+            formats.number(r.mean, lang) if pd.notna(r.mean) else t("report.not_enough", lang),
+            formats.number(r.sd, lang, 2),
             str(int(r.n)),
-            fmt_rate(r.dont_know_rate) if pd.notna(r.dont_know_rate) else "–",
+            formats.percent(r.dont_know_rate, lang),
         ]
         if changes is not None:
             before = changes["mean_before"].get(r.phase_id)
             change = changes["change"].get(r.phase_id)
             values += [
-                fmt_score(before),
-                fmt_change(change) if change is not None and pd.notna(change) else "–",
+                formats.number(before, lang),
+                formats.change(change, lang),
             ]
         rows.append({"phase": q.phase(r.phase_id).name.get(lang), "values": values})
     return {"head": [(t(k, lang), cls) for k, cls in head], "rows": rows}

@@ -6,7 +6,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ipm_model.agenda import AgendaItem, empty_text, fmt_change, fmt_score, item_texts
+from ipm_model import formats
+from ipm_model.agenda import AgendaItem, empty_text, item_texts
 from ipm_model.handvatten import focus_reason
 from ipm_model.i18n import normalize_language
 from ipm_model.reports.build import ChainReport, ReportData, hidden_chains
@@ -200,8 +201,13 @@ class _Deck:
         changes = chain.changes.dropna(subset=["change"])
         largest = changes.loc[changes["change"].abs().sort_values(ascending=False).index].head(4)
         for r in largest.itertuples():
-            before, after = fmt_score(r.mean_before), fmt_score(r.mean_after)
-            text = f"{names[r.phase_id]}: {before} → {after} ({fmt_change(r.change)})"
+            before, after = (
+                formats.number(r.mean_before, self.lang),
+                formats.number(r.mean_after, self.lang),
+            )
+            text = (
+                f"{names[r.phase_id]}: {before} → {after} ({formats.change(r.change, self.lang)})"
+            )
             lines.append((text, 1, False))
         self._text(slide, right, lines)
 
