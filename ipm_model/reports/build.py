@@ -70,6 +70,7 @@ class ReportData:
     comparison: pd.DataFrame  # phase rows of every chain of the round (chain_id first)
     steps: Mapping[str, tuple[Step, ...]]
     created: date
+    overall: pd.DataFrame  # all shown chains of the round pooled, per phase (results.overall)
 
     @property
     def round_names(self) -> dict[int, str]:
@@ -192,6 +193,7 @@ def gather_report(
         comparison=results.phases,
         steps=handvatten(q.id) if has_handvatten(q.id) else {},
         created=today or date.today(),
+        overall=results.overall,
     )
 
 
@@ -201,3 +203,75 @@ def hidden_chains(data: ReportData) -> list[str]:
     hidden = set(rows.loc[rows["suppressed"], "chain_id"])
     with_rows = set(rows["chain_id"])
     return [c.name for c in data.workshop.chains if c.id in hidden or c.id not in with_rows]
+
+
+# -- summary --------------------------------------------------------------------------------
+
+SUMMARY_POINTS = 3  # gaps and changes named on a summary
+
+
+@dataclass(frozen=True)
+class Point:
+    """One figure a summary names: a chain's phase, its shown score and (maybe) its change."""
+
+    chain: str
+    phase_id: str
+    score: float
+    before: float | None = None
+    change: float | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Where the organisation (or the chain) stands, for a report's first page and slide.
+
+    Every figure is a shown one (rounded by results.for_display), so the summary and the
+    pages after it never disagree.
+    """
+
+    participants: int
+    chains_shown: int
+    chains: int
+    strongest: Point | None
+    weakest: Point | None
+    gaps: tuple[Point, ...]  # the lowest chain x phase scores
+    changes: tuple[Point, ...]  # the largest changes since each chain's previous round
+    agenda: tuple[tuple[str, Focus], ...]  # (chain, first focus phase) per shown chain
+    hidden: tuple[str, ...]  # chains whose figures are hidden
+
+
+def summarise(data: ReportData) -> Summary:
+    """The summary of a report (see Summary)."""
+    shown = [c for c in data.chains if not c.suppressed]
+    several = len(data.chains) > 1
+    pooled = for_display(data.overall if several else (shown[0].stats if shown else data.overall))
+    pooled = pooled.dropna(subset=["mean"]) if shown else pooled.iloc[0:0]
+    name = "" if several or not shown else shown[0].chain.name
+
+    def point(row) -> Point:
+        return Point(name, row.phase_id, float(row.mean))
+
+    by_mean = pooled.sort_values("mean", kind="stable")
+    cells = [
+        Point(c.chain.name, r.phase_id, float(r.mean))
+        for c in shown
+        for r in for_display(c.stats).dropna(subset=["mean"]).itertuples()
+    ]
+    changes = [
+        Point(c.chain.name, r.phase_id, float(r.mean_after), float(r.mean_before), float(r.change))
+        for c in shown
+        for r in c.changes.dropna(subset=["change"]).itertuples()
+        if r.change != 0
+    ]
+    changes.sort(key=lambda p: -abs(p.change or 0.0))
+    return Summary(
+        participants=sum(c.participants for c in shown),
+        chains_shown=len(shown),
+        chains=len(data.chains),
+        strongest=point(next(by_mean.iloc[::-1].itertuples())) if len(by_mean) else None,
+        weakest=point(next(by_mean.itertuples())) if len(by_mean) else None,
+        gaps=tuple(sorted(cells, key=lambda p: p.score)[:SUMMARY_POINTS]),
+        changes=tuple(changes[:SUMMARY_POINTS]),
+        agenda=tuple((c.chain.name, c.focus[0]) for c in shown if c.focus),
+        hidden=tuple(hidden_chains(data)) if several else (),
+    )

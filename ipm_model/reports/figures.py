@@ -19,12 +19,23 @@ from ipm_model.reports.build import ChainReport, ReportData
 from ipm_model.reports.texts import t
 
 PNG_SCALE = 2
+# Seven colours that stay apart on paper, on a projector and for most colour-blind readers
+# (the deck's line chart uses the same, in the same order).
+TREND_COLOURS = ("#4E79A7", "#F28E2B", "#59A14F", "#E15759", "#B07AA1", "#9C755F", "#EDC948")
+# d3-format locales of the charts' numbers ("3,5" in Dutch).
+FORMAT_LOCALES = {"nl": "nl-NL", "en": "en-GB"}
 _THEME_CONFIG: dict[str, Any] = _ipm_theme()["config"]
 
 
-def chart_svg(spec: Mapping[str, Any]) -> str:
-    """A Vega-Lite spec as SVG text, rendered offline (external data URLs are refused)."""
-    return vlc.vegalite_to_svg(dict(spec), config=_THEME_CONFIG, allowed_base_urls=[])
+def chart_svg(spec: Mapping[str, Any], lang: str = "en") -> str:
+    """A Vega-Lite spec as SVG text, rendered offline (external data URLs are refused); its
+    numbers formatted for `lang`."""
+    return vlc.vegalite_to_svg(
+        dict(spec),
+        config=_THEME_CONFIG,
+        allowed_base_urls=[],
+        format_locale=FORMAT_LOCALES.get(lang, "nl-NL"),
+    )
 
 
 def chart_png(spec: Mapping[str, Any], scale: float = PNG_SCALE) -> bytes:
@@ -108,26 +119,34 @@ def trend_for(data: ReportData, chain: ChainReport, lang: str) -> dict | None:
             "n": chain.trend["n"].astype(int),
         }
     )
-    return trend_chart(
+    spec = trend_chart(
         frame,
         data.questionnaire.phase_names(lang),
         round_order=order,
-        width=620,
-        height=300,
+        width=560,
+        height=260,
         tooltip_titles=_tooltip_titles(lang),
     ).to_dict()
+    # The value axis fitted to the data (half points around them), not the whole 1-5 scale;
+    # colours that stay apart.
+    scores = frame["score"].dropna()
+    low = max(1.0, float(scores.min()) // 0.5 * 0.5 - 0.5)
+    high = min(5.0, -(-float(scores.max()) // 0.5) * 0.5 + 0.5)
+    spec["encoding"]["y"]["scale"] = {"domain": [low, high], "zero": False}
+    spec["encoding"]["color"]["scale"]["range"] = list(TREND_COLOURS)
+    return spec
 
 
 # Where an SVG names or points at an id: id="x", url(#x), href="#x" (and xlink:href).
 _SVG_ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 
 
-def inline_svg(spec: Mapping[str, Any] | None, prefix: str) -> Markup | None:
+def inline_svg(spec: Mapping[str, Any] | None, prefix: str, lang: str = "en") -> Markup | None:
     """A chart as SVG ready to sit inline in a page: ids made unique with `prefix`, a text
     label for screen readers. None when there is no chart."""
     if spec is None:
         return None
     label = str(spec.get("description") or spec.get("title") or "")
-    svg = _SVG_ID_REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", chart_svg(spec))
+    svg = _SVG_ID_REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", chart_svg(spec, lang))
     # vl-convert escapes the texts it draws; the label is escaped here.
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))

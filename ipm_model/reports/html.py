@@ -15,10 +15,10 @@ from ipm_model import formats
 from ipm_model.agenda import empty_text, item_question, item_texts
 from ipm_model.handvatten import focus_reason
 from ipm_model.i18n import normalize_language
-from ipm_model.reports.build import ChainReport, ReportData, hidden_chains
-from ipm_model.reports.figures import heatmap_for, inline_svg, radar_for
+from ipm_model.reports.build import ChainReport, ReportData, hidden_chains, summarise
+from ipm_model.reports.figures import heatmap_for, inline_svg, radar_for, trend_for
 from ipm_model.reports.templating import render, stylesheet
-from ipm_model.reports.texts import t
+from ipm_model.reports.texts import change_text, score_text, t
 
 HTML_PARTS: tuple[str, ...] = ("overview", "results", "agenda", "handvatten", "actions", "comments")
 ACTION_COLUMNS: tuple[str, ...] = (
@@ -53,7 +53,7 @@ def action_rows(data: ReportData, chain: ChainReport, lang: str) -> list[list[st
             names.get(a.phase_id, a.phase_id),
             a.description,
             a.owner or "–",
-            a.due_date or "–",
+            formats.day(a.due_date, lang) if a.due_date else "–",
             t(f"status.{a.status}", lang),
             rounds.get(a.workshop_id, ""),
         ]
@@ -114,18 +114,73 @@ def _agenda(data: ReportData, chain: ChainReport, lang: str) -> list[dict]:
     return sections
 
 
-def _handvatten(data: ReportData, chain: ChainReport, lang: str) -> list[dict]:
+def _handvatten(data: ReportData, lang: str) -> list[dict]:
+    """The handvatten of every chain's focus phases, each phase once with the chains it is for
+    (the same advice is not repeated per chain)."""
     q = data.questionnaire
+    several = len(data.chains) > 1
+    reasons: dict[str, list[str]] = {}
+    for chain in data.chains:
+        for f in chain.focus:
+            if data.steps.get(f.phase_id):
+                reason = focus_reason(f, q, lang)
+                reasons.setdefault(f.phase_id, []).append(
+                    f"{chain.chain.name} ({reason})" if several else reason
+                )
     return [
         {
-            "phase": q.phase(f.phase_id).name.get(lang),
-            "reason": focus_reason(f, q, lang),
-            "question": q.phase(f.phase_id).key_question.get(lang),
-            "steps": [s.text.get(lang) for s in data.steps[f.phase_id]],
+            "phase": q.phase(p).name.get(lang),
+            "reason": "; ".join(reasons[p]),
+            "question": q.phase(p).key_question.get(lang),
+            "steps": [s.text.get(lang) for s in data.steps[p]],
         }
-        for f in chain.focus
-        if data.steps.get(f.phase_id)
+        for p in q.phase_names(lang)
+        if p in reasons
     ]
+
+
+def _summary(data: ReportData, lang: str) -> dict:
+    """The first page: where the organisation (or chain) stands, gaps, changes, agenda."""
+    summary = summarise(data)
+    names = data.questionnaire.phase_names(lang)
+    several = len(data.chains) > 1
+    stand = (
+        t(
+            "summary.stand",
+            lang,
+            participants=summary.participants,
+            shown=summary.chains_shown,
+            chains=summary.chains,
+        )
+        if several
+        else t("summary.stand_chain", lang, participants=summary.participants)
+    )
+    strong_weak = ""
+    if summary.strongest and summary.weakest:
+        strong_weak = t(
+            "summary.strong_weak",
+            lang,
+            strong=names[summary.strongest.phase_id],
+            strong_score=formats.number(summary.strongest.score, lang),
+            weak=names[summary.weakest.phase_id],
+            weak_score=formats.number(summary.weakest.score, lang),
+        )
+    chain = (lambda p: p.chain) if several else (lambda p: "")
+    return {
+        "empty": summary.chains_shown == 0,
+        "stand": stand,
+        "strong_weak": strong_weak,
+        "gaps": [score_text(names[p.phase_id], p.score, lang, chain(p)) for p in summary.gaps],
+        "changes": [
+            change_text(names[p.phase_id], p.before, p.score, p.change, lang, chain(p))
+            for p in summary.changes
+        ],
+        "agenda": [
+            (f"{name}: " if several else "")
+            + f"{names[f.phase_id]} ({focus_reason(f, data.questionnaire, lang)})"
+            for name, f in summary.agenda
+        ],
+    }
 
 
 def _comments(data: ReportData, chain: ChainReport) -> list[tuple[str, list[str]]]:
@@ -159,13 +214,17 @@ def _chain(data: ReportData, chain: ChainReport, index: int, lang: str) -> dict:
         ),
         "radar": None
         if chain.suppressed
-        else inline_svg(radar_for(data, chain, lang), f"c{index}-radar"),
+        else inline_svg(radar_for(data, chain, lang), f"c{index}-radar", lang),
         "table": None if chain.suppressed else _phase_table(data, chain, lang),
         "signals": [signal_text(s, q, lang) for s in chain.signals],
         "agenda_suppressed": chain.agenda.suppressed,
         "agenda_based_on": t("agenda.based_on", lang, count=chain.participants),
         "agenda": _agenda(data, chain, lang),
-        "handvatten": _handvatten(data, chain, lang),
+        "trend": (
+            None
+            if chain.suppressed
+            else inline_svg(trend_for(data, chain, lang), f"c{index}-trend", lang)
+        ),
         "actions": action_rows(data, chain, lang),
         "comments": [(names.get(p, p), texts) for p, texts in _comments(data, chain)],
     }
@@ -183,7 +242,7 @@ def render_html(data: ReportData, lang: str = "nl", *, parts: Iterable[str] = HT
         raise ValueError(f"unknown report parts {sorted(unknown)}; choose from {HTML_PARTS}")
     w = data.workshop
     title = t("report.title", lang)
-    several = "overview" in parts and len(data.chains) > 1
+    several = "overview" in parts and len(data.chains) > 1  # the heatmap of all chains
     hidden = hidden_chains(data)
     return render(
         "report.html.j2",
@@ -194,10 +253,15 @@ def render_html(data: ReportData, lang: str = "nl", *, parts: Iterable[str] = HT
         title=title,
         page_title=f"{title}: {data.organisation}, {data.round_names[w.id]}",
         organisation=data.organisation,
-        subtitle=t("report.round", lang, title=data.round_names[w.id], date=w.date),
+        subtitle=data.round_names[w.id],
+        held_on=t("report.held_on", lang, date=formats.day(w.date, lang)),
+        page_word=t("report.page", lang),
         intro=t("report.intro", lang, min=w.min_group_size),
-        created=t("report.created", lang, date=data.created.isoformat()),
-        overview=inline_svg(heatmap_for(data, lang), "overview") if several else None,
+        created=t("report.created", lang, date=formats.day(data.created, lang)),
+        overview=inline_svg(heatmap_for(data, lang), "overview", lang) if several else None,
+        summary=_summary(data, lang) if "overview" in parts else None,
+        handvatten=_handvatten(data, lang) if "handvatten" in parts else [],
+        any_shown=any(not c.suppressed for c in data.chains),
         several=several,
         hidden=(
             t("report.hidden_chains", lang, min=w.min_group_size, chains=", ".join(hidden))

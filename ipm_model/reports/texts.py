@@ -6,6 +6,7 @@ the agenda exactly as the pages do.
 
 from __future__ import annotations
 
+from ipm_model import formats
 from ipm_model.agenda import STRINGS as AGENDA_STRINGS
 from ipm_model.agenda import pick
 from ipm_model.handvatten import STRINGS as HANDVATTEN_STRINGS
@@ -65,6 +66,39 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{later} scores high ({later_score}), but {earlier} is still weak ({earlier_score}). "
         "The phases build on each other: start with {earlier}.",
     ),
+    "summary.title": ("Samenvatting", "Summary"),
+    "summary.stand": (
+        "{participants} deelnemers in {shown} van de {chains} ketens.",
+        "{participants} participants in {shown} of the {chains} chains.",
+    ),
+    "summary.stand_chain": ("{participants} deelnemers.", "{participants} participants."),
+    "summary.strong_weak": (
+        "Sterkste fase: {strong} ({strong_score}). Zwakste fase: {weak} ({weak_score}).",
+        "Strongest phase: {strong} ({strong_score}). Weakest phase: {weak} ({weak_score}).",
+    ),
+    "summary.gaps": ("Laagste scores", "Lowest scores"),
+    "summary.changes": ("Grootste veranderingen", "Largest changes"),
+    "summary.no_changes": (
+        "Nog geen eerdere ronde om mee te vergelijken.",
+        "No earlier round to compare with yet.",
+    ),
+    "summary.agenda": ("Voorstel voor het gesprek", "Proposed agenda"),
+    "summary.none": (
+        "Nog geen resultaten: elke keten heeft te weinig deelnemers. Zo blijft iedereen anoniem.",
+        "No results yet: every chain has too few participants. That keeps everyone anonymous.",
+    ),
+    "report.held_on": ("Workshop van {date}", "Workshop of {date}"),
+    "report.footer": ("{organisation} · {round} · {date}", "{organisation} · {round} · {date}"),
+    "report.trend": ("Verloop over de rondes", "Trend across rounds"),
+    "report.trend_one_round": (
+        "Na een tweede ronde zie je hier het verloop.",
+        "After a second round you will see the trend here.",
+    ),
+    "report.handvatten_for": ("Voor {chains}", "For {chains}"),
+    "report.deck_actions_all": ("Acties en hun voortgang", "Actions and their progress"),
+    "report.action_chain": ("Keten", "Chain"),
+    "report.deck_since": ("Sinds {previous}", "Since {previous}"),
+    "report.page": ("Pagina", "Page"),
     "report.actions": ("Acties", "Actions"),
     "report.actions_intro": (
         "Afspraken uit deze ronde, en eerdere afspraken die nog lopen.",
@@ -121,3 +155,18 @@ def t(key: str, lang: str, /, **fields: object) -> str:
         if key in table:
             return pick(table, key, lang, **fields)
     raise KeyError(key)
+
+
+def score_text(phase: str, score: float, lang: str, chain: str = "") -> str:
+    """ "Groeien 2,3", with "Keten: " before it when a chain is named."""
+    text = f"{phase} {formats.number(score, lang)}"
+    return f"{chain}: {text}" if chain else text
+
+
+def change_text(
+    phase: str, before: float, after: float, change: float, lang: str, chain: str = ""
+) -> str:
+    """ "Doen 3,2 → 3,7 (+0,5)": the change is the difference of the two shown values."""
+    n = formats.number
+    text = f"{phase} {n(before, lang)} → {n(after, lang)} ({formats.change(change, lang)})"
+    return f"{chain}: {text}" if chain else text
