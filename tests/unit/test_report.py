@@ -321,7 +321,8 @@ def test_pptx_for_one_chain(demo):
     deck = Presentation(io.BytesIO(data))
     titles = [s.shapes.title.text for s in deck.slides]
     name = chain.name
-    assert titles == [
+    assert titles[6:] == ["Acties en hun voortgang (vervolg)"] * (len(titles) - 6)
+    assert titles[:6] == [
         "iPM Ketenscan: resultaten",
         "Samenvatting",
         f"{name}: scores per fase",
@@ -329,7 +330,8 @@ def test_pptx_for_one_chain(demo):
         f"{name}: agenda ketengesprek",
         "Acties en hun voortgang",
     ]
-    title, summary, radar, progress, agenda, actions = deck.slides
+    title, summary, radar, progress, agenda = list(deck.slides)[:5]
+    actions = "\n".join(_slide_texts(s) for s in list(deck.slides)[5:])
     assert "Gemeente Lindewaard (demo)" in _slide_texts(title)
     assert "Ronde 4: mei 2025" in _slide_texts(title) and "2025-" not in _slide_texts(title)
     assert "Laagste scores" in _slide_texts(summary)
@@ -352,7 +354,7 @@ def test_pptx_for_one_chain(demo):
         assert heading.replace("Meest", "Meeste") in text
     notes = agenda.notes_slide.notes_text_frame.text
     assert "Openingsvraag: " + Q.phase("structuur").key_question.nl in notes
-    table = _slide_texts(actions)
+    table = actions
     assert "Keteneigenaar <b>benoemen</b>" in table and "Anna" in table and "Bezig" in table
     assert "1 juli 2025" in table  # a due date in words
 
