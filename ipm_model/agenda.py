@@ -25,9 +25,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ipm_model import formats
 from ipm_model.i18n import escape_markdown
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import Questionnaire
+from ipm_model.results import for_display
 from ipm_model.scoring import DIST_COLUMNS, dont_know_hotspots, most_disagreement, score_changes
 
 DEFAULT_TOP = 3
@@ -137,7 +139,8 @@ def _drop_items(
     keep = ["phase_id", "mean", "n"]
     before = before.loc[_shown(before, "mean"), keep]
     after = after.loc[_shown(after, "mean"), keep]
-    changes = score_changes(before, after).dropna(subset=["change"])
+    # Shown values and their difference (the one number rule): a drop is what a reader sees.
+    changes = for_display(score_changes(before, after)).dropna(subset=["change"])
     changes = changes[changes["change"] <= -min_drop + _EPS]
     changes = changes.assign(_phase=_model_order(changes["phase_id"]))
     changes = changes.sort_values(["change", "_phase"], kind="stable").head(top)
@@ -337,22 +340,6 @@ def pick(strings: Mapping[str, tuple[str, str]], key: str, lang: str, /, **field
     return text.format(**fields) if fields else text
 
 
-def fmt_score(value: float | None, decimals: int = 1) -> str:
-    """A number as the app shows it (decimal point), or a dash when there is none."""
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:.{decimals}f}"
-
-
-def fmt_change(value: float) -> str:
-    """A signed change with one decimal; a true minus sign for drops."""
-    return f"{value:+.1f}".replace("-", "−")
-
-
-def fmt_rate(value: float) -> str:
-    return f"{value * 100:.0f}%"
-
-
 def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tuple[str, str]:
     """(what, numbers): the phase or statement it is about, and the numbers, as plain text."""
     phase = questionnaire.phase(item.phase_id)
@@ -363,16 +350,21 @@ def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tup
     key = f"item.{item.kind}"
     if item.kind == KINDS["weakest_phases"]:
         numbers = pick(
-            STRINGS, key, lang, mean=fmt_score(item.mean), n=item.n, sd=fmt_score(item.sd, 2)
+            STRINGS,
+            key,
+            lang,
+            mean=formats.number(item.mean, lang),
+            n=item.n,
+            sd=formats.number(item.sd, lang, 2),
         )
     elif item.kind == KINDS["drops"]:
         numbers = pick(
             STRINGS,
             key,
             lang,
-            before=fmt_score(item.mean_before),
-            after=fmt_score(item.mean),
-            change=fmt_change(item.value),
+            before=formats.number(item.mean_before, lang),
+            after=formats.number(item.mean, lang),
+            change=formats.change(item.value, lang),
             n_before=item.n_before,
             n=item.n,
         )
@@ -382,7 +374,7 @@ def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tup
             STRINGS,
             key,
             lang,
-            sd=fmt_score(item.sd, 2),
+            sd=formats.number(item.sd, lang, 2),
             n=item.n,
             disagree=d[0] + d[1],
             neutral=d[2],
@@ -390,7 +382,12 @@ def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tup
         )
     else:
         numbers = pick(
-            STRINGS, key, lang, rate=fmt_rate(item.value), count=item.dont_know, n=item.n
+            STRINGS,
+            key,
+            lang,
+            rate=formats.percent(item.value, lang),
+            count=item.dont_know,
+            n=item.n,
         )
     return what, numbers
 

@@ -22,6 +22,7 @@ from ipm_model.exports import (
     questionnaire_frame,
     to_csv,
     to_xlsx,
+    used_questionnaire_frame,
     workshop_questionnaire,
 )
 from ipm_model.importer import (
@@ -315,7 +316,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
-    from ipm_model.report import build_report  # loads the chart renderer only when needed
+    from ipm_model.reports import build_report  # loads the chart renderer only when needed
 
     store = Store.from_env(args.db)
     try:
@@ -403,6 +404,8 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
         kinds = DATA_KINDS if args.what == "all" else (args.what,)
         # Everything is computed before writing, so an error leaves no half-written file.
         frames = {kind: export_frame(store, kind, workshops) for kind in kinds}
+        if args.format == "xlsx" and "answers" in frames:  # statement ids with their texts
+            frames["questionnaire"] = used_questionnaire_frame(store, workshops)
     try:
         data = to_xlsx(frames) if args.format == "xlsx" else to_csv(next(iter(frames.values())))
     except ExportError as exc:

@@ -69,6 +69,97 @@ MONTHS_NL = (
 )
 
 
+# Actions agreed in the chain conversation after a history round, per chain and round index:
+# (phase, description, owner, weeks until due, status at the next round's review). The
+# actions of the last round are still open, so the deck and the results page show the loop
+# score -> action -> review.
+DemoAction = tuple[str, str, str, int, str]
+DEMO_ACTIONS: dict[str, tuple[tuple[DemoAction, ...], ...]] = {
+    "Van aanvraag tot uitkering": (
+        (
+            ("inzicht", "Klantreis van aanvraag tot uitkering samen tekenen", "Fatima", 8, "done"),
+            ("structuur", "Eén aanspreekpunt per aanvraag afspreken", "Joost", 12, "busy"),
+        ),
+        (("doen", "Wekelijks kort ketenoverleg over vastgelopen aanvragen", "Joost", 6, "done"),),
+        (
+            (
+                "borgen",
+                "Afspraken met Werkbedrijf vastleggen in een convenant",
+                "Fatima",
+                16,
+                "busy",
+            ),
+        ),
+        (("groeien", "Na elke klacht samen kijken wat we leren", "Noor", 10, "open"),),
+    ),
+    "Van melding tot jeugdhulp": (
+        (("inzicht", "Doorlooptijd van melding tot hulp meten", "Sanne", 8, "done"),),
+        (
+            ("structuur", "Keteneigenaar voor jeugdhulp benoemen", "Wethouder", 6, "dropped"),
+            ("doen", "Casusoverleg elke twee weken met Jeugdzorg", "Sanne", 4, "done"),
+        ),
+        (("structuur", "Regiegroep met Jeugdzorg Lindewaard opzetten", "Karim", 12, "busy"),),
+        (("structuur", "Rollen en mandaten in de keten op papier zetten", "Karim", 8, "open"),),
+    ),
+    "Van schuld tot rust": (
+        (
+            (
+                "toekomst",
+                "Gezamenlijk doel: binnen vier weken een eerste gesprek",
+                "Els",
+                12,
+                "done",
+            ),
+        ),
+        (("versnellen", "Vroegsignalering met woningcorporaties starten", "Els", 16, "busy"),),
+        (("doen", "Dashboard met wachttijden per partner maken", "Rob", 10, "done"),),
+        (
+            (
+                "borgen",
+                "Jaarlijkse evaluatie met Stichting Schuldhulp Samen plannen",
+                "Rob",
+                20,
+                "open",
+            ),
+        ),
+    ),
+    "Van vergunning tot bouw": (
+        (("inzicht", "Aantal vergunningen per week zichtbaar maken", "Tom", 6, "done"),),
+        (("toekomst", "Doel voor doorlooptijd vergunningen afspreken", "Tom", 8, "dropped"),),
+        (("structuur", "Vaste contactpersoon voor grote bouwprojecten", "Lisa", 10, "done"),),
+        (("groeien", "Maandelijkse leersessie met de omgevingsdienst", "Lisa", 12, "open"),),
+    ),
+}
+
+
+def write_demo_actions(store: Store, rounds: Sequence[Workshop], chains: Mapping[str, int]) -> int:
+    """Record DEMO_ACTIONS per round and review each at the round after it; return the count."""
+    made = 0
+    for name, per_round in DEMO_ACTIONS.items():
+        for index, (workshop, actions) in enumerate(zip(rounds, per_round, strict=False)):
+            for phase_id, description, owner, weeks, reviewed in actions:
+                due = date.fromisoformat(workshop.date) + timedelta(weeks=weeks)
+                action_id = store.create_action(
+                    chain_id=chains[name],
+                    workshop_id=workshop.id,
+                    phase_id=phase_id,
+                    description=description,
+                    owner=owner,
+                    due_date=due,
+                )
+                made += 1
+                if index + 1 < len(rounds):  # reviewed at the next round
+                    store.update_action(
+                        action_id,
+                        phase_id=phase_id,
+                        description=description,
+                        owner=owner,
+                        due_date=due,
+                        status=reviewed,
+                    )
+    return made
+
+
 class DemoExists(RuntimeError):
     """The demo organisation is already there (use reset to rebuild it)."""
 
@@ -675,6 +766,7 @@ def create_demo(
                 [(cid, profiles[name]) for cid, name in zip(chain_ids, DEMO_CHAINS, strict=True)],
                 history_rounds(today, title="Ronde {n}: {month} {year}"),
             )
+            write_demo_actions(store, rounds, dict(zip(DEMO_CHAINS, chain_ids, strict=True)))
         workshop = store.create_workshop(
             org_id,
             title=f"Ketenscan {MONTHS_NL[today.month - 1]} {today.year} (demo)",

@@ -306,17 +306,26 @@ def period_results(
 
 
 def for_display(stats: pd.DataFrame) -> pd.DataFrame:
-    """Round figures to what is shown, so no more precision reaches a browser or a file."""
+    """Round figures to what is shown, so no more precision reaches a browser or a file.
+
+    The one number rule: a change (score_changes' `change`) becomes the difference of the
+    shown `mean_before` and `mean_after`, so "3,0 → 3,4 (+0,4)" always adds up.
+    """
     out = stats.copy()
     for column, decimals in (
         ("mean", SHOWN_DECIMALS),
         ("score", SHOWN_DECIMALS),
+        ("mean_before", SHOWN_DECIMALS),
+        ("mean_after", SHOWN_DECIMALS),
         ("sd", SD_DECIMALS),
         ("dont_know_rate", RATE_DECIMALS),
         ("not_applicable_rate", RATE_DECIMALS),
     ):
         if column in out.columns:
             out[column] = out[column].astype(float).round(decimals)
+    if {"mean_before", "mean_after", "change"} <= set(out.columns):
+        # Rounded again: the difference of two one-decimal floats carries float noise.
+        out["change"] = (out["mean_after"] - out["mean_before"]).round(SHOWN_DECIMALS) + 0.0
     return out
 
 

@@ -9,8 +9,10 @@ import socket
 from urllib.parse import urlencode, urlsplit
 
 import segno
+from markupsafe import Markup
 
 from ipm_model.i18n import t
+from ipm_model.reports.templating import render, stylesheet
 
 
 class PublicUrlError(ValueError):
@@ -130,32 +132,19 @@ def qr_png(url: str, *, scale: int = 12) -> bytes:
 
 
 def handout_html(*, title: str, date: str, code: str, url: str, lang: str) -> str:
-    """A self-contained A4 page with the code, the link and the QR code; prints well."""
-    e = html.escape
-    qr = qr_svg(url, scale=10, title=t("share.qr_title", lang))
-    return f"""<!doctype html>
-<html lang="{e(lang)}"><head><meta charset="utf-8">
-<title>{e(title)} - {e(t("app.title", lang))}</title>
-<style>
-  @page {{ size: A4; margin: 18mm; }}
-  body {{ font-family: "Source Sans 3", "Source Sans Pro", Arial, sans-serif; color: #111;
-         text-align: center; margin: 0; }}
-  h1 {{ font-size: 26pt; margin: 0 0 4mm; }}
-  .date {{ font-size: 14pt; color: #444; margin-bottom: 10mm; }}
-  .step {{ font-size: 16pt; margin: 6mm 0 2mm; }}
-  .code {{ font-size: 64pt; font-weight: 700; letter-spacing: 6pt; margin: 2mm 0 8mm; }}
-  .url {{ font-size: 13pt; word-break: break-all; margin-top: 4mm; }}
-  svg {{ width: 90mm; height: 90mm; }}
-  .foot {{ margin-top: 12mm; font-size: 12pt; color: #444; }}
-</style></head>
-<body>
-  <h1>{e(title)}</h1>
-  <div class="date">{e(date)}</div>
-  <div class="step">{e(t("share.handout_scan", lang))}</div>
-  {qr}
-  <div class="url">{e(url)}</div>
-  <div class="step">{e(t("share.handout_code", lang))}</div>
-  <div class="code">{e(code)}</div>
-  <div class="foot">{e(t("share.handout_foot", lang))}</div>
-</body></html>
-"""
+    """A self-contained A4 page with the code, the link and the QR code; prints well.
+
+    templates/handout.html.j2 (autoescaped) with templates/handout.css inlined.
+    """
+    qr = Markup(qr_svg(url, scale=10, title=t("share.qr_title", lang)))  # segno escapes the title
+    return render(
+        "handout.html.j2",
+        t=lambda key: t(key, lang),
+        css=stylesheet("handout.css"),
+        lang=lang,
+        title=title,
+        date=date,
+        code=code,
+        url=url,
+        qr=qr,
+    )

@@ -62,16 +62,19 @@ with line:
 if len(with_data) >= 2:
     before, after = with_data[-2], with_data[-1]
     st.header(t("progress.changes", lang, before=round_label(before), after=round_label(after)))
-    changes = score_changes(
-        shown[shown["workshop_id"] == before.id], shown[shown["workshop_id"] == after.id]
+    # Shown values and their difference (results.for_display): the columns always add up.
+    changes = for_display(
+        score_changes(
+            shown[shown["workshop_id"] == before.id], shown[shown["workshop_id"] == after.id]
+        )
     )
     earlier_actions = previous_actions_by_phase(store, chain_id, before.id, lang)
     table = pd.DataFrame(
         {
             t("result.phase", lang): changes["phase_id"].map(labels),
-            t("progress.before", lang): changes["mean_before"].round(1),
-            t("progress.after", lang): changes["mean_after"].round(1),
-            t("progress.change", lang): changes["change"].round(1),
+            t("progress.before", lang): changes["mean_before"],
+            t("progress.after", lang): changes["mean_after"],
+            t("progress.change", lang): changes["change"],
             t("progress.n_before", lang): changes["n_before"],
             t("progress.n_after", lang): changes["n_after"],
             t("actions.previous", lang): changes["phase_id"].map(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from ipm_model import formats
 from ipm_model.access import Grant
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
@@ -216,8 +217,8 @@ def order_signals(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
                 lang,
                 later=names[s.later_phase],
                 earlier=names[s.earlier_phase],
-                later_score=f"{s.later_score:.1f}",
-                earlier_score=f"{s.earlier_score:.1f}",
+                later_score=formats.number(s.later_score, lang),
+                earlier_score=formats.number(s.earlier_score, lang),
             )
         )
 
@@ -227,7 +228,8 @@ def statement_list(rows: pd.DataFrame, q: Questionnaire, lang: str, value: str) 
     texts = {s.id: s.text.get(lang) for s in q.statements}
     names = q.phase_names(lang)
     for r in rows.itertuples():
-        number = f"{getattr(r, value):.2f}" if value == "sd" else f"{getattr(r, value) * 100:.0f}%"
+        shown = getattr(r, value)
+        number = formats.number(shown, lang, 2) if value == "sd" else formats.percent(shown, lang)
         st.markdown(
             f"- **{number}** · {plain(names.get(r.phase_id, ''))}: "
             f"{plain(texts.get(r.statement_id, r.statement_id))}"
@@ -260,7 +262,7 @@ def report_bytes(
     version: tuple[int, str, int, str],
 ) -> bytes:
     """The HTML or PowerPoint report of one round (and chain), cached per data state."""
-    from ipm_model.report import build_report
+    from ipm_model.reports import build_report
 
     return build_report(_store, code, chain_id, fmt, lang)
 
@@ -270,7 +272,7 @@ def agenda_html(
     _store: Store, code: str, chain_id: int, lang: str, version: tuple[int, str, int, str]
 ) -> bytes:
     """A printable page with only the conversation agenda (and handvatten)."""
-    from ipm_model.report import gather_report, render_html
+    from ipm_model.reports import gather_report, render_html
 
     data = gather_report(_store, code, chain_id)
     return render_html(data, lang, parts=("agenda", "handvatten")).encode("utf-8")

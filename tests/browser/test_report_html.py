@@ -6,18 +6,21 @@ missing, except on CI (CI=true), where that is an error.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from ipm_model.demo import create_demo
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.report import build_report
+from ipm_model.reports import build_report
 from ipm_model.store import Store
 
 pytestmark = pytest.mark.browser
@@ -126,3 +129,48 @@ def test_report_fits_an_a4_page_and_prints(chromium, reports):
         assert requests == [reports["en"].as_uri()]
     finally:
         page.context.close()
+
+
+def _lines(page) -> list[tuple[float, float, str]]:
+    """A PDF page's text lines above the bottom margin: (height from the bottom, largest
+    font size in pt, text), lowest first."""
+    lines: dict[int, list] = defaultdict(lambda: [0.0, []])
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            y = round(cm[3] * tm[5] + cm[5])
+            lines[y][0] = max(lines[y][0], size * abs(tm[3]) * abs(cm[3]))
+            lines[y][1].append(text.strip())
+
+    page.extract_text(visitor_text=visit)
+    bottom_margin = 16 / 25.4 * 72  # 16 mm (report.css @page), where the page number sits
+    return sorted((y, pt, " ".join(t)) for y, (pt, t) in lines.items() if y > bottom_margin)
+
+
+def test_printed_report_starts_with_a_summary_numbers_its_pages_and_ends_no_page_on_a_heading(
+    chromium, reports
+):
+    page, _, _ = _open(chromium, reports["en"], {"width": A4_WIDTH_PX, "height": 1123})
+    try:
+        page.emulate_media(media="print")
+        pdf = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    finally:
+        page.context.close()
+    chains = 4
+    # A summary page, about three pages per chain, the handvatten once.
+    assert 1 + chains + 1 <= len(pdf.pages) <= 2 + 4 * chains
+    first = pdf.pages[0].extract_text()
+    assert "Summary" in first and "Largest changes" in first and "Proposed agenda" in first
+    for number, sheet in enumerate(pdf.pages, start=1):
+        text = sheet.extract_text()
+        assert f"Page {number} / {len(pdf.pages)}" in text  # print CSS page numbers
+        lines = _lines(sheet)
+        _, last_pt, last_text = lines[0]
+        # Nor a section heading (h2, h3: 13 pt and up) with only its one-line intro under it.
+        _, above_pt, above_text = lines[1]
+        assert above_pt < 12.5, f"page {number} ends with {above_text!r} and one line"
+        # report.css: text 11 pt at most, headings from 11.5 pt (h4) up; the page prints at
+        # 100 % (nothing is wider than A4), so a line of 11.5 pt or more is a heading.
+        assert last_pt < 11.4, f"page {number} ends with the heading {last_text!r}"
+    handvatten = [p for p in pdf.pages if "Next steps: what can you do now?" in p.extract_text()]
+    assert len(handvatten) == 1  # said once, for all chains

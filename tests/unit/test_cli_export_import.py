@@ -103,7 +103,7 @@ def test_export_all_as_one_workbook(db, tmp_path, questionnaire):
     code, _ = run(["--db", db, "export", "all", "--format", "xlsx", "--out", str(path)])
     assert code == 0
     workbook = load_workbook(path)
-    assert workbook.sheetnames == [*DATA_KINDS, "columns"]
+    assert workbook.sheetnames == [*DATA_KINDS, "questionnaire", "columns"]
     for kind in DATA_KINDS:
         header = [c.value for c in next(workbook[kind].iter_rows(max_row=1))]
         assert header == list(KINDS[kind].column_names)

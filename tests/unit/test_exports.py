@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -102,6 +103,12 @@ def _as_csv(value: object, csv_text: str) -> str:
     """An Excel value as the CSV writes it (Excel reads 0.0 back as 0; the CSV has 3 decimals)."""
     if value is None:
         return ""
+    if isinstance(value, datetime) and "T" in csv_text:  # a time: in UTC, whole seconds
+        moment = datetime.fromisoformat(csv_text).astimezone(UTC)
+        same = moment.replace(microsecond=0, tzinfo=None) == value
+        return csv_text if same else value.isoformat()
+    if isinstance(value, datetime):  # a date (openpyxl reads dates back as datetimes)
+        return value.date().isoformat()
     if isinstance(value, int | float) and "." in csv_text:
         return f"{value:.3f}"
     return str(value)
@@ -204,7 +211,7 @@ def test_all_workshops_is_the_default(data, questionnaire):
 def test_workbook_has_a_sheet_per_kind_equal_to_the_csv(data):
     store, workshop, _ = data
     workbook = load_workbook(io.BytesIO(export_xlsx(store, workshops=[workshop])))
-    assert workbook.sheetnames == [*DATA_KINDS, "columns"]
+    assert workbook.sheetnames == [*DATA_KINDS, "questionnaire", "columns"]
     for kind in DATA_KINDS:
         sheet = _sheet(workbook, kind)
         rows = _read_csv(export_csv(store, kind, [workshop]))
@@ -221,9 +228,36 @@ def test_workbook_has_a_sheet_per_kind_equal_to_the_csv(data):
     )
     documented = _sheet(workbook, "columns")
     assert [(d["sheet"], d["column"]) for d in documented] == [
-        (kind, column) for kind in DATA_KINDS for column in KINDS[kind].column_names
+        (kind, column)
+        for kind in (*DATA_KINDS, "questionnaire")
+        for column in KINDS[kind].column_names
     ]
     assert workbook["answers"].freeze_panes == "A2"
+
+
+def test_workbook_cells_are_typed_and_print_on_a4(data, questionnaire):
+    store, workshop, _ = data
+    workbook = load_workbook(io.BytesIO(export_xlsx(store, workshops=[workshop])))
+    answers = workbook["answers"]
+    header = [c.value for c in answers[1]]
+    row = {name: cell for name, cell in zip(header, answers[2], strict=True)}
+    assert row["workshop_date"].is_date and row["workshop_date"].number_format == "yyyy-mm-dd"
+    assert row["answered_at"].is_date and "hh:mm" in row["answered_at"].number_format
+    values = [r[header.index("value")] for r in answers.iter_rows(min_row=2, values_only=True)]
+    assert {v for v in values if isinstance(v, int)} <= {1, 2, 3, 4, 5}
+    assert all(isinstance(v, int) or v in ("dk", "na") for v in values)
+    actions = workbook["actions"]
+    if actions.max_row > 1:
+        assert actions["G2"].value is None or actions["G2"].is_date  # due_date
+    # The questionnaire sheet matches every answered statement id with its text.
+    texts = {r[1]: r[2] for r in workbook["questionnaire"].iter_rows(min_row=2, values_only=True)}
+    used = {r[header.index("statement_id")] for r in answers.iter_rows(min_row=2, values_only=True)}
+    assert used <= set(texts) and all(texts[s] for s in used)
+    for sheet in workbook.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape" and setup.fitToWidth == 1
+        assert setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$1:$1"
 
 
 def test_answers_export_columns_match_the_store():

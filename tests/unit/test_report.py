@@ -8,12 +8,13 @@ from datetime import date
 
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from ipm_model.demo import DEMO_CODE, create_demo
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.report import (
+from ipm_model.reports import (
     build_report,
     chart_png,
     chart_svg,
@@ -22,6 +23,7 @@ from ipm_model.report import (
     render_pptx,
 )
 from ipm_model.store import Store
+from tests.unit.test_number_rule import assert_adds_up
 
 TODAY = date(2025, 6, 2)
 Q = default_questionnaire()
@@ -186,11 +188,15 @@ def test_the_first_round_has_nothing_to_compare_with(demo):
 def test_actions_of_this_and_the_previous_round_and_those_still_running(demo):
     store, result, chain, _ = demo
     (report,) = gather_report(store, result.history[-1].code, chain.id).chains
-    assert [a.description for a in report.actions] == [
-        "Oude actie die nog loopt",
-        "Verbeterbord ophangen",
-        "Keteneigenaar <b>benoemen</b>",
-    ]
+    planted = ["Oude actie die nog loopt", "Verbeterbord ophangen", "Keteneigenaar <b>benoemen</b>"]
+    shown = [a.description for a in report.actions]
+    assert [d for d in shown if d in planted] == planted
+    assert "Oude actie die klaar is" not in shown  # done, two rounds ago
+    # The demo's own actions: agreed in the previous round and reviewed now, or agreed now.
+    keep = {result.history[-1].id, result.history[-2].id}
+    assert all(a.workshop_id in keep or a.status in ("open", "busy") for a in report.actions)
+    reviewed = [a for a in report.actions if a.workshop_id == result.history[-2].id]
+    assert reviewed and all(a.status != "open" for a in reviewed)
 
 
 def test_chains_below_the_minimum_show_only_their_count(demo):
@@ -215,7 +221,7 @@ def test_html_shows_every_part_for_a_chain(chain_html):
     assert html.startswith("<!DOCTYPE html>") and '<html lang="nl">' in html
     for name in NAMES_NL:
         assert name in html
-    assert html.count("<svg") == 1  # the radar; the overview is only for several chains
+    assert html.count("<svg") == 2  # radar and trend; the overview is only for several chains
     for text in (
         "Van melding tot jeugdhulp",
         "Vergeleken met Ronde 3: december 2024.",
@@ -223,7 +229,7 @@ def test_html_shows_every_part_for_a_chain(chain_html):
         "Zwakste fases",
         "Grootste dalingen",
         "Meeste verschil van mening",
-        "Vaak &#x27;weet ik niet&#x27;",
+        "Vaak &#39;weet ik niet&#39;",  # markupsafe escapes ' as &#39;
         "Handvatten: wat kun je nu doen?",
         "Openingsvraag",
         Q.phase("structuur").key_question.nl,
@@ -255,7 +261,7 @@ def test_html_for_all_chains_has_the_overview_and_a_section_per_chain(demo):
     html = render_html(data, "en")
     assert '<html lang="en">' in html and "All chains in this round" in html
     assert html.count('<section class="chain"') == len(result.history[-1].chains)
-    assert html.count("<svg") == 1 + len(result.history[-1].chains)
+    assert html.count("<svg") == 1 + 2 * len(result.history[-1].chains)  # overview, radar, trend
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))  # inline SVGs do not share ids
 
@@ -288,57 +294,128 @@ def test_html_parts_make_a_printable_agenda(demo):
 # -- PowerPoint --------------------------------------------------------------------------------
 
 
+def _fonts(slide):
+    """Every font size (pt) set on a slide's texts, tables and charts, but the footer."""
+    sizes = []
+    for shape in slide.shapes:
+        if shape.name in ("Footer", "Slide Number"):
+            continue
+        if shape.has_chart:
+            sizes.append(shape.chart.font.size.pt)
+            if shape.chart.has_legend:
+                sizes.append(shape.chart.legend.font.size.pt)
+        frames = []
+        if shape.has_text_frame:
+            frames.append(shape.text_frame)
+        if shape.shape_type == MSO_SHAPE_TYPE.TABLE:
+            frames += [c.text_frame for row in shape.table.rows for c in row.cells]
+        sizes += [
+            r.font.size.pt for f in frames for p in f.paragraphs for r in p.runs if r.font.size
+        ]
+    return sizes
+
+
 def test_pptx_for_one_chain(demo):
     store, result, chain, _ = demo
     data = build_report(store, result.history[-1].code, chain.id, "pptx", "nl", today=TODAY)
     deck = Presentation(io.BytesIO(data))
     titles = [s.shapes.title.text for s in deck.slides]
     name = chain.name
-    assert titles == [
+    assert titles[6:] == ["Acties en hun voortgang (vervolg)"] * (len(titles) - 6)
+    assert titles[:6] == [
         "iPM Ketenscan: resultaten",
+        "Samenvatting",
         f"{name}: scores per fase",
         f"{name}: voortgang",
         f"{name}: agenda ketengesprek",
-        f"{name}: acties",
+        "Acties en hun voortgang",
     ]
-    title, radar, progress, agenda, actions = deck.slides
+    title, summary, radar, progress, agenda = list(deck.slides)[:5]
+    actions = "\n".join(_slide_texts(s) for s in list(deck.slides)[5:])
     assert "Gemeente Lindewaard (demo)" in _slide_texts(title)
-    assert "Ronde 4: mei 2025" in _slide_texts(title)
-    pictures = [s for s in radar.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    assert len(pictures) == 1
+    assert "Ronde 4: mei 2025" in _slide_texts(title) and "2025-" not in _slide_texts(title)
+    assert "Laagste scores" in _slide_texts(summary)
+    # Native, editable charts: a radar of this and the previous round, a line per phase.
+    (radar_chart,) = [s.chart for s in radar.shapes if s.has_chart]
+    assert radar_chart.chart_type == XL_CHART_TYPE.RADAR_MARKERS
+    assert [s.name for s in radar_chart.plots[0].series] == [
+        "Ronde 4: mei 2025",
+        "Ronde 3: december 2024",
+    ]
+    assert not any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for sl in deck.slides for s in sl.shapes)
+    (line_chart,) = [s.chart for s in progress.shapes if s.has_chart]
+    assert line_chart.chart_type == XL_CHART_TYPE.LINE_MARKERS
+    assert len(line_chart.plots[0].series) == len(PHASE_IDS)
+    axis = line_chart.value_axis
+    assert axis.minimum_scale > 1 or axis.maximum_scale < 5  # fitted to the data
     assert "Structuur" in _slide_texts(radar) and "Zwakste fases" in _slide_texts(radar)
-    assert any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in progress.shapes)
     text = _slide_texts(agenda)
-    for heading in ("1. Zwakste fases", "2. Grootste dalingen", "3. Meeste verschil van mening"):
-        assert heading in text
+    for heading in ("1. Zwakste fases", "2. Grootste dalingen", "3. Meest verschil van mening"):
+        assert heading.replace("Meest", "Meeste") in text
     notes = agenda.notes_slide.notes_text_frame.text
     assert "Openingsvraag: " + Q.phase("structuur").key_question.nl in notes
-    table = _slide_texts(actions)
+    table = actions
     assert "Keteneigenaar <b>benoemen</b>" in table and "Anna" in table and "Bezig" in table
+    assert "1 juli 2025" in table  # a due date in words
+
+
+def test_pptx_is_readable_numbered_and_has_no_empty_slide(all_pptx):
+    for number, slide in enumerate(all_pptx.slides, start=1):
+        if number > 1:  # the title slide's placeholders keep the template's large sizes
+            assert min(_fonts(slide)) >= 18, slide.shapes.title.text
+        content = [s for s in slide.shapes if s.name not in ("Footer", "Slide Number")]
+        assert len(content) >= 2 and _slide_texts(slide).strip()  # a title and a body
+        if number > 1:  # a footer and a slide number field on every slide but the title
+            names = {s.name: s for s in slide.shapes}
+            assert "Gemeente Lindewaard (demo) · Ronde 4: mei 2025 · 2 May 2025" in (
+                names["Footer"].text_frame.text
+            )
+            assert 'type="slidenum"' in names["Slide Number"].text_frame._txBody.xml
+    props = all_pptx.core_properties
+    assert props.language == "en-GB" and "Gemeente Lindewaard" in props.title
+    assert props.created.date() == TODAY
 
 
 def test_pptx_for_all_chains_in_english(all_pptx, demo):
     chains = demo[1].history[-1].chains
     titles = [s.shapes.title.text for s in all_pptx.slides]
-    assert titles[0] == "iPM Chain Scan: results"
-    assert titles[1 : 1 + len(chains)] == [f"{c.name}: scores per phase" for c in chains]
-    assert titles[1 + len(chains)] == "All chains in this round"
-    rest = titles[2 + len(chains) :]
-    for kind in ("progress", "chain meeting agenda", "actions"):
-        assert [t for t in rest if t.endswith(f": {kind}")] == [f"{c.name}: {kind}" for c in chains]
+    assert titles[:3] == ["iPM Chain Scan: results", "Summary", "All chains in this round"]
+    for kind in ("scores per phase", "progress", "chain meeting agenda"):
+        assert [t for t in titles if t.endswith(f": {kind}")] == [
+            f"{c.name}: {kind}" for c in chains
+        ]
+    # One actions slide for all chains (continued when long), none per chain.
+    assert titles[-1].startswith("Actions and their progress")
+    assert all(t.startswith("Actions and their progress") for t in titles if "ction" in t)
     every_text = "\n".join(_slide_texts(s) for s in all_pptx.slides)
     for name in ("Insight", "Structure", "Sustain"):
         assert name in every_text
-    assert "No actions recorded yet." in every_text
+    assert "No actions recorded yet." not in every_text
+
+
+def test_report_and_deck_changes_add_up(demo, all_pptx):
+    """The one number rule on the documents: "3,0 → 3,4 (+0,4)" and "van 3,0 naar 3,4 (+0,4;"."""
+    store, result, _, _ = demo
+    html = build_report(store, result.history[-1].code, today=TODAY).decode()
+    deck = "\n".join(_slide_texts(s) for s in all_pptx.slides)
+    found = 0
+    for text, lang in ((html, "nl"), (deck, "en")):
+        pattern = r"(\d+[.,]\d) (?:→|naar|to) (\d+[.,]\d) \(([+−]?\d+[.,]\d)"
+        for before, after, change in re.findall(pattern, text):
+            assert_adds_up(before, after, change, lang)
+            found += 1
+    assert found >= 10
 
 
 def test_pptx_of_a_round_without_answers(demo):
     deck = Presentation(io.BytesIO(build_report(demo[0], DEMO_CODE, fmt="pptx")))
     texts = "\n".join(_slide_texts(s) for s in deck.slides)
-    assert "Nog te weinig deelnemers" in texts
-    assert not any(
-        shape.shape_type == MSO_SHAPE_TYPE.PICTURE for s in deck.slides for shape in s.shapes
-    )
+    assert "Nog geen resultaten" in texts
+    # Title, summary and the earlier actions still to review; no empty chain slides.
+    titles = [s.shapes.title.text for s in deck.slides]
+    assert titles[:2] == ["iPM Ketenscan: resultaten", "Samenvatting"]
+    assert all(t.startswith("Acties en hun voortgang") for t in titles[2:])
+    assert not any(shape.has_chart for s in deck.slides for shape in s.shapes)
 
 
 def test_render_pptx_is_a_valid_file(demo):
@@ -346,7 +423,9 @@ def test_render_pptx_is_a_valid_file(demo):
     data = render_pptx(gather_report(store, result.history[0].code, chain.id), "nl")
     assert data[:2] == b"PK"
     deck = Presentation(io.BytesIO(data))
-    assert "Na een tweede ronde" in _slide_texts(deck.slides[2])
+    titles = [s.shapes.title.text for s in deck.slides]
+    assert not any(t.endswith(": voortgang") for t in titles)  # one round: no trend slide
+    assert "Nog geen eerdere ronde" in _slide_texts(deck.slides[1])
 
 
 # -- charts ------------------------------------------------------------------------------------

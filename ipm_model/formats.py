@@ -1,0 +1,85 @@
+"""Numbers and dates as a reader expects them, through Babel (the CLDR locale data).
+
+Dutch: "3,4", "+0,3", "17%", "2 november 2026". English: "3.4", "+0.3", "17%",
+"2 November 2026" (British order, as in most of Europe). Every page and document formats
+through these functions; none replaces a point by a comma itself.
+
+Values are rounded here exactly as `results.for_display` rounds them (numpy's round half to
+even on the float), so a formatted figure is the figure the data carry. A change is shown
+as the difference of the shown values (`results.for_display` recomputes it), never rounded
+on its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+
+import numpy as np
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+LOCALES: dict[str, str] = {"nl": "nl_NL", "en": "en_GB"}
+DASH = "–"  # shown for a missing value
+MINUS = "−"  # a true minus sign, not a hyphen
+
+
+@cache
+def locale(lang: str) -> Locale:
+    """The Babel locale of an interface language (Dutch unless "en")."""
+    return Locale.parse(LOCALES.get(lang, LOCALES["nl"]))
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def rounded(value: float, decimals: int) -> float:
+    """`value` rounded as the data are rounded for display (numpy, half to even)."""
+    return float(np.round(float(value), decimals)) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def number(value: float | None, lang: str, decimals: int = 1) -> str:
+    """A score or spread with `decimals` decimals: "3,4" in Dutch; a dash when missing."""
+    if _missing(value):
+        return DASH
+    pattern = "0." + "0" * decimals if decimals else "0"
+    return format_decimal(rounded(value, decimals), pattern, locale=locale(lang))
+
+
+def change(value: float | None, lang: str, decimals: int = 1) -> str:
+    """A signed change: "+0,3", "−0,2", "0,0"; a dash when missing."""
+    if _missing(value):
+        return DASH
+    value = rounded(value, decimals)
+    text = number(abs(value), lang, decimals)
+    return text if value == 0 else ("+" if value > 0 else MINUS) + text
+
+
+def percent(rate: float | None, lang: str) -> str:
+    """A share (0..1) in whole per cents: "17%"."""
+    if _missing(rate):
+        return DASH
+    return format_percent(rounded(rate, 2), "#,##0%", locale=locale(lang))
+
+
+def _as_date(value: date | str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def day(value: date | str | None, lang: str) -> str:
+    """A date in words: "2 november 2026" / "2 November 2026"; a dash when missing."""
+    if value is None or value == "":
+        return DASH
+    return format_date(_as_date(value), "d MMMM y", locale=locale(lang))
+
+
+def parse_number(text: str, lang: str) -> float:
+    """The inverse of `number` and `change` (for tests and checks)."""
+    sign = -1.0 if text.startswith(MINUS) else 1.0
+    digits = text.lstrip("+" + MINUS)
+    decimal = locale(lang).number_symbols["latn"]["decimal"]
+    return sign * float(digits.replace(decimal, "."))
