@@ -31,6 +31,7 @@ BUSY_TIMEOUT_S = 15.0
 PG_CONNECT_TIMEOUT_S = 5
 PG_POOL_TIMEOUT_S = 10.0
 PG_POOL_SIZE_DEFAULT = 10
+PG_APPLICATION_NAME = "ipm-ketenscan"
 MIGRATION_SET = "ipm_ketenscan"
 SQLITE_MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of applied migrations
 
@@ -440,22 +441,81 @@ class PgBackend:
         try:
             with self._connect() as conn:
                 self._migrate(conn, migrations)
+                missing = self._missing_privilege(conn)
         except psycopg.Error as exc:
             raise StoreError(self._explain(exc)) from exc
         except ValueError as exc:
             raise StoreError(f"The PostgreSQL address in IPM_DB is not valid: {exc}") from exc
+        if missing:
+            raise StoreError(missing)
         self._idle: queue.LifoQueue[Any] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(_pool_size())
 
     def _connect(self) -> Any:
         return self._psycopg.connect(
-            self.url, autocommit=True, connect_timeout=PG_CONNECT_TIMEOUT_S
+            self.url,
+            autocommit=True,
+            connect_timeout=PG_CONNECT_TIMEOUT_S,
+            # Tells a restore that a running app has the database open (pg_stat_activity).
+            application_name=f"{PG_APPLICATION_NAME}:{os.getpid()}",
+        )
+
+    def _who(self) -> tuple[str, str]:
+        """(user, database) named in the URL, for hints."""
+        parts = urlsplit(self.url)
+        return parts.username or "ketenscan", parts.path.lstrip("/") or "ketenscan"
+
+    def _missing_privilege(self, conn: Any) -> str | None:
+        """One sentence naming the first privilege the app's user lacks, or None.
+
+        The app needs to read and write every table of its schema and to use the tables' id
+        sequences (deploy/README.md has the SQL that grants exactly that).
+        """
+        row = conn.execute(
+            """SELECT current_user, c.relname, p.priv, c.relkind
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               CROSS JOIN (VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE')) AS p(priv)
+               WHERE n.nspname = current_schema() AND (
+                 (c.relkind IN ('r', 'p') AND NOT has_table_privilege(c.oid, p.priv))
+                 OR (c.relkind = 'S' AND p.priv = 'SELECT'
+                     AND NOT has_sequence_privilege(c.oid, 'USAGE')))
+               ORDER BY c.relname, p.priv LIMIT 1"""
+        ).fetchone()
+        if row is None:
+            return None
+        user, relation, privilege, relkind = row
+        _, database = self._who()
+        if relkind == "S":
+            return (
+                f"The PostgreSQL user {user} lacks USAGE on the sequence {relation} in "
+                f"{self.label}: as the database owner run GRANT USAGE ON ALL SEQUENCES IN "
+                f"SCHEMA public TO {user}; (see deploy/README.md)."
+            )
+        return (
+            f"The PostgreSQL user {user} lacks the privilege {privilege} on the table "
+            f"{relation} in {self.label}: as the database owner run GRANT SELECT, INSERT, "
+            f"UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {user}; (see deploy/README.md)."
         )
 
     def _explain(self, exc: BaseException) -> str:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         lower = text.lower()
         where = self.label
+        if "permission denied for schema" in lower:
+            user, database = self._who()
+            schema = text.rsplit(" ", 1)[-1]
+            return (
+                f"The PostgreSQL user {user} may not create tables in schema {schema} of "
+                f"{where} (since PostgreSQL 15 only the database owner may in public): as a "
+                f"superuser run ALTER DATABASE {database} OWNER TO {user}; or GRANT CREATE "
+                f"ON SCHEMA {schema} TO {user}; (see deploy/README.md)."
+            )
+        if "permission denied" in lower:
+            user, _ = self._who()
+            return (
+                f"The PostgreSQL user {user} lacks a privilege in {where} ({text}); "
+                "deploy/README.md lists the SQL that grants what the app needs."
+            )
         if "password authentication failed" in lower or "no password supplied" in lower:
             return f"PostgreSQL at {where} refused the user name or password. Check IPM_DB."
         if "does not exist" in lower and "database" in lower:
@@ -487,13 +547,17 @@ class PgBackend:
         """
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key("migrations")])
-            conn.execute(
-                """CREATE TABLE IF NOT EXISTS ipm_migrations (
-                    migration_set TEXT NOT NULL,
-                    name TEXT NOT NULL,
-                    applied_at TEXT NOT NULL,
-                    PRIMARY KEY (migration_set, name))"""
-            )
+            # Only when missing: CREATE ... IF NOT EXISTS needs the CREATE privilege even
+            # when the table exists, and a user that only reads and writes has none.
+            exists = conn.execute("SELECT to_regclass('ipm_migrations')").fetchone()[0]
+            if not exists:
+                conn.execute(
+                    """CREATE TABLE ipm_migrations (
+                        migration_set TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        applied_at TEXT NOT NULL,
+                        PRIMARY KEY (migration_set, name))"""
+                )
             done = {
                 row[0]
                 for row in conn.execute(
