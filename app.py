@@ -11,11 +11,15 @@ from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
+from starlette.routing import Route
 
 from ipm_model.i18n import t
+from ipm_model.store import StoreError
 from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_message, resolve_grant
 from ui.context import database_guard, get_store, language_switch
+from ui.firstrun import announce
 from ui.headers import SecurityHeaders
+from ui.ready import process_store, ready
 from ui.router import routing
 from ui.style import document_language, inject_css
 from ui.tcp import enable_tcp_nodelay
@@ -86,6 +90,14 @@ else:  # `streamlit run app.py` imports this file to serve the App below
         # The port is bound, no browser connected yet: sockets accepted from now on inherit
         # TCP_NODELAY (no 40 ms delayed-ACK stall per rerun; a no-op where not Linux).
         enable_tcp_nodelay()
+        # An empty installation: print the one-time set-up link on the server's console.
+        with contextlib.suppress(StoreError):
+            announce(process_store())
         yield None
 
-    app = st.App(__file__, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
+    app = st.App(
+        __file__,
+        middleware=[Middleware(SecurityHeaders)],
+        lifespan=lifespan,
+        routes=[Route("/ready", ready)],  # readiness for load balancers, checks the database
+    )

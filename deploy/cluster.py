@@ -255,7 +255,7 @@ def start_replicas(
     extra_args: Sequence[str] = (),
     timeout: float = STARTUP_TIMEOUT_S,
 ) -> list[Replica]:
-    """Start ``count`` replicas at once and wait until each answers /_stcore/health.
+    """Start ``count`` replicas at once and wait until each answers /ready (database too).
 
     A replica that lost its free port to another process is started again on a new one.
     On failure every replica started here is stopped again.
@@ -270,9 +270,10 @@ def start_replicas(
         while waiting:
             if time.monotonic() > deadline:
                 names = ", ".join(f"replica {r.index} ({r.log})" for r in waiting)
-                raise ClusterError(f"no /_stcore/health answer within {timeout:.0f} s: {names}")
+                raise ClusterError(f"no /ready answer within {timeout:.0f} s: {names}")
             for replica in list(waiting):
-                if http_ok(f"{replica.url}/_stcore/health", timeout=1.0):
+                # /ready (ui/ready.py): the process runs and its database answers.
+                if http_ok(f"{replica.url}/ready", timeout=1.0):
                     waiting.remove(replica)
                 elif replica.process is not None and replica.process.poll() is not None:
                     tail = log_tail(replica.log)

@@ -8,11 +8,15 @@ unless ``--db`` names a database (a postgresql:// URL, or a SQLite file for a qu
 then the replicas (`streamlit run app.py` on free 127.0.0.1 ports; each applies the
 migrations itself), then nginx in the foreground with deploy/nginx.conf.template, and prints
 the URL. Ctrl-C or SIGTERM stops everything again (nginx, the replicas, the throwaway
-database). ``--demo`` turns demo mode on: the demo workshop is at ``/?code=DEMO``.
+database) and removes the folders it made in the temp directory (``--keep-logs`` keeps the
+logs). ``--demo`` turns demo mode on and creates the demo before it says so: the demo
+workshop is at ``/?code=DEMO``. The replicas' process ids are printed (for failover drills:
+``kill -9 PID``).
 
 ``--print-config`` only prints the rendered nginx configuration for replicas on ports
 8601, 8602, ... (``--first-port``): a complete nginx.conf, or with ``--site`` only the part
-for a distribution's /etc/nginx/conf.d/ (production, see deploy/README.md).
+for a distribution's /etc/nginx/conf.d/ (production, see deploy/README.md). The ``--prefix``
+folder (with its logs/ and temp/) is created when missing.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db", help="database: postgresql://... URL or SQLite file")
     parser.add_argument("--demo", action="store_true", help="demo mode (IPM_DEMO=1)")
     parser.add_argument(
+        "--keep-logs", action="store_true", help="keep the log folder when stopping"
+    )
+    parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"nginx port (default {DEFAULT_PORT})"
     )
     parser.add_argument("--print-config", action="store_true", help="print the nginx config")
@@ -72,6 +79,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def print_config(args: argparse.Namespace) -> int:
+    from deploy.cluster import prepare_prefix
+
+    if not args.site:  # a complete nginx.conf runs in its prefix: make the folders it needs
+        try:
+            prepare_prefix(Path(args.prefix))
+        except OSError as exc:
+            print(f"cannot create {args.prefix}: {exc.strerror}", file=sys.stderr)
+            return 2
     addresses = [f"127.0.0.1:{args.first_port + i}" for i in range(args.replicas)]
     user = "user www-data;" if os.path.exists("/etc/debian_version") else worker_user_directive()
     text = render_nginx_conf(
@@ -108,15 +123,21 @@ def run_trial(args: argparse.Namespace) -> int:
                 )
                 return 2
             print("starting a throwaway PostgreSQL server ...", flush=True)
-            pg = PgServer.start(Path(tempfile.mkdtemp(prefix="ipm-trial-pg-")))
+            pg = PgServer.start(Path(tempfile.mkdtemp(prefix="ipm-trial-pg-")))  # removed below
             db = pg.url
+        if args.demo:
+            print("creating the demo ...", flush=True)
+            ensure_demo(db)
         print(f"starting {args.replicas} replica(s) on {db_label(db)} ...", flush=True)
         with running_cluster(
-            db, args.replicas, port=args.port, demo=args.demo, keep_prefix=True
+            db, args.replicas, port=args.port, demo=args.demo, keep_prefix=args.keep_logs
         ) as cluster:
             print()
             for replica in cluster.replicas:
-                print(f"  replica {replica.index}: {replica.url}  (log {replica.log})")
+                print(
+                    f"  replica {replica.index}: {replica.url}  pid {replica.pid}  "
+                    f"(log {replica.log})"
+                )
             print(f"  nginx:     {cluster.url}  (logs in {cluster.prefix / 'logs'})")
             print()
             link = f"{cluster.url}/?code=DEMO" if args.demo else cluster.url
@@ -126,7 +147,10 @@ def run_trial(args: argparse.Namespace) -> int:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             print("stopping ...", flush=True)
-        print(f"stopped; logs kept in {cluster.prefix / 'logs'}")
+        if args.keep_logs:
+            print(f"stopped; logs kept in {cluster.prefix / 'logs'}")
+        else:
+            print("stopped; logs removed (--keep-logs keeps them)")
         return code
     except (KeyboardInterrupt, Stop):
         return 0  # before the cluster was up; everything started is stopped already
@@ -137,6 +161,22 @@ def run_trial(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if pg is not None:
             pg.stop("fast", remove=True)
+
+
+def ensure_demo(db: str) -> None:
+    """Create the demo organisation and its open workshop DEMO unless it exists, under the
+    same lock the replicas use (ui/access.py), so /?code=DEMO works at once."""
+    from ipm_model.demo import DEMO_ORGANISATION, create_demo
+    from ipm_model.questionnaire import default_questionnaire
+    from ipm_model.store import Store
+
+    store = Store(db)
+    try:
+        with store.exclusive("demo"):
+            if store.organisation_id(DEMO_ORGANISATION) is None:
+                create_demo(store, default_questionnaire())
+    finally:
+        store.close()
 
 
 def watch(cluster: Cluster) -> int:

@@ -8,51 +8,29 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ipm_model.access import link_expiry_days
-from ipm_model.demo import DEMO_CODE, DemoExists, create_demo
-from ipm_model.exports import (
-    DATA_KINDS,
-    KINDS,
-    SCORE_COLUMNS,
-    ExportError,
-    columns_help,
-    export_frame,
-    questionnaire_frame,
-    to_csv,
-    to_xlsx,
-    used_questionnaire_frame,
-    workshop_questionnaire,
-)
-from ipm_model.importer import (
-    ALL_OR_NOTHING,
-    MAX_IMPORT_BYTES,
-    VALID_ROWS,
-    ImportTooLarge,
-    apply,
-    read_upload,
-    template_csv,
-    validate,
-)
-from ipm_model.questionnaire import QuestionnaireError, default_questionnaire, load_questionnaire
-from ipm_model.share import facilitator_url, results_url
-from ipm_model.store import (
-    DEFAULT_DB_PATH,
-    LINK_FACILITATOR,
-    LINK_RESULTS,
-    CopyReport,
-    NotAllowed,
-    Store,
-    StoreError,
-    Workshop,
-    is_postgres_url,
-)
+if TYPE_CHECKING:
+    from ipm_model.store import CopyReport, Store, Workshop
 
-__all__ = ["SCORE_COLUMNS", "main"]  # SCORE_COLUMNS: kept here for scripts that import it
+# Only the standard library here: `--help`, `list` and `check` must start fast (see
+# bench/bench_cli.py). Each command imports what it needs (pandas, openpyxl, sqlite-utils,
+# the chart renderer) when it runs.
 
-EXPORT_CHOICES = (*KINDS, "all")
-IMPORT_MODES = {"all": ALL_OR_NOTHING, "valid": VALID_ROWS}
+# The kinds of ipm_model.exports.KINDS plus "all" (a test keeps both equal).
+EXPORT_CHOICES = ("questionnaire", "answers", "scores", "comments", "actions", "all")
+IMPORT_MODES = ("all", "valid")
+LIST_FORMATS = ("table", "csv", "json")
+
+
+def __getattr__(name: str) -> object:
+    """SCORE_COLUMNS: kept here for scripts that import it (loads the exports on use)."""
+    if name == "SCORE_COLUMNS":
+        from ipm_model.exports import SCORE_COLUMNS
+
+        return SCORE_COLUMNS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SCORE_RULES = (
     "scores follow the app's rules: a phase score needs 60% of the phase's statements "
@@ -71,6 +49,14 @@ EXPORT_NOTES = (
     "minimum group size of finished participants, without participant ids, ordered by "
     "phase and text."
 )
+
+
+def _import_notes() -> str:
+    from ipm_model.importer import MAX_IMPORT_BYTES
+
+    return IMPORT_NOTES.replace("{MB}", str(MAX_IMPORT_BYTES // 2**20))
+
+
 IMPORT_NOTES = (
     "FILE is a CSV file in one of two layouts, told apart by the header. Wide: one row per "
     "participant with the columns chain, role, partner (optional), participant (optional "
@@ -80,7 +66,7 @@ IMPORT_NOTES = (
     "imported as it is. Values: 1-5, dk, na or empty. Chains, roles (id, Dutch or English "
     "name) and partners must be the workshop's, matched case-insensitively. Rows whose first "
     "cell starts with # and blank rows are skipped. Accepted: UTF-8 (with or without BOM), "
-    f"UTF-16 with BOM, Windows-1252; comma, semicolon or tab; at most {MAX_IMPORT_BYTES // 2**20} "
+    "UTF-16 with BOM, Windows-1252; comma, semicolon or tab; at most {MB} "
     "MB. The whole file is checked first and every issue is listed with its line (1-based, "
     "header included). "
     "--mode all (default) writes nothing when there is any issue; --mode valid writes the "
@@ -110,11 +96,29 @@ def _paragraphs(*texts: str) -> str:
     return "\n\n".join(textwrap.fill(t, width=88) for t in texts)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose epilog may be computed when help is shown (`lazy_epilog`),
+    so building the parser imports nothing heavy."""
+
+    lazy_epilog = None
+
+    def format_help(self) -> str:
+        if self.lazy_epilog is not None:
+            self.epilog = self.lazy_epilog()
+        return super().format_help()
+
+
+def _export_epilog() -> str:
+    from ipm_model.exports import columns_help
+
+    return _paragraphs(SCORE_RULES, EXPORT_NOTES) + "\n\nColumns\n\n" + columns_help()
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m ipm_model",
-        description="iPM Ketenscan administration: demo data, questionnaire checks, exports, "
-        "imports and links.",
+        description="iPM Ketenscan administration: lists, demo data, questionnaire checks, "
+        "exports, imports, reports, links, backups, erasure, retention and the audit log.",
     )
     parser.add_argument(
         "--db",
@@ -147,9 +151,9 @@ def _parser() -> argparse.ArgumentParser:
         "export",
         help="export data as CSV or Excel",
         description="Export data as CSV (to standard output or a file) or as an Excel workbook.",
-        epilog=_paragraphs(SCORE_RULES, EXPORT_NOTES) + "\n\nColumns\n\n" + columns_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    export.lazy_epilog = _export_epilog
     export.add_argument(
         "what",
         choices=EXPORT_CHOICES,
@@ -177,9 +181,9 @@ def _parser() -> argparse.ArgumentParser:
             "Check a CSV file of answers as a whole, print the report and write the valid "
             "participants into the workshop."
         ),
-        epilog=_paragraphs(IMPORT_NOTES),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    answers.lazy_epilog = lambda: _paragraphs(_import_notes())
     answers.add_argument("file", metavar="FILE", help="the CSV file")
     answers.add_argument("--workshop", metavar="CODE", required=True, help="the target workshop")
     answers.add_argument(
@@ -284,6 +288,109 @@ def _parser() -> argparse.ArgumentParser:
                 metavar="URL",
                 help="the app's address, e.g. https://scan.example.org, to print a whole link",
             )
+    listing = sub.add_parser(
+        "list",
+        help="list organisations, workshops (open ones too) or links",
+        description=_paragraphs(
+            "List what the database holds. organisations: id, name, demo, workshops, open "
+            "workshops, participants, created. workshops (newest first, open ones and ones "
+            "without answers too): code, date, title, organisation, state, participants, "
+            "finished, answers. links: kind, owner, status, until, token (shortened)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    listing.add_argument("what", choices=("organisations", "workshops", "links"))
+    listing.add_argument(
+        "--organisation", metavar="NAME|ID", help="only this organisation (name or id)"
+    )
+    listing.add_argument("--format", choices=LIST_FORMATS, default="table", help="output format")
+
+    backup = sub.add_parser(
+        "backup",
+        help="write a backup of the whole database (either back-end) to a file",
+        description=_paragraphs(
+            "Write every table (not the wrong-tries counters) to one portable file: gzip-"
+            "compressed JSON lines with a header (schema version, tables, columns) and a "
+            "checksum at the end. Safe while the app runs: SQLite is read through its online "
+            "backup API, PostgreSQL in one snapshot. The file restores into SQLite or "
+            "PostgreSQL. It holds everything, answers and link tokens included: keep it as "
+            "safe as the database."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    backup.add_argument("--out", metavar="FILE", required=True, help="the backup file to write")
+
+    restore = sub.add_parser(
+        "restore",
+        help="restore a backup file into an empty database",
+        description=_paragraphs(
+            "Check the whole backup file (format, schema version, checksum, counts), then "
+            "write it into the database (--db or IPM_DB) in one transaction and verify the "
+            "counts. Refused, with nothing changed: a truncated or damaged file, a backup of "
+            "a newer schema (update the app first), a database that a running app has open "
+            "(stop it first), and a database that holds data (unless --replace). Exit "
+            "status: 0 restored, 1 refused, 2 the database cannot be used."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    restore.add_argument("file", metavar="FILE", help="a file written by 'backup'")
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete everything the database holds first (in the same transaction)",
+    )
+
+    delete = sub.add_parser(
+        "delete",
+        help="delete a workshop or an organisation with all its data (erasure)",
+        description=_paragraphs(
+            "Delete one closed workshop (its participants, answers, comments, actions, chain "
+            "list and facilitator link) or one organisation (its chains, workshops with all "
+            "of theirs, settings and results link) in one transaction, for an erasure "
+            "request (AVG/GDPR). Open workshops are refused: close them first. Asks for "
+            "confirmation unless --yes; prints the rows removed per table. The audit log "
+            "keeps one line (code or id and the counts)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    delete.add_argument("what", choices=("workshop", "organisation"))
+    delete.add_argument("key", metavar="CODE|ID", help="the workshop's code or organisation's id")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.add_argument("--dry-run", action="store_true", help="only count what would go")
+
+    retention = sub.add_parser(
+        "retention",
+        help="show, set or apply the retention period (months after a round closes)",
+        description=_paragraphs(
+            "The retention period: how many months after a round closes its data is kept "
+            "(0: no period, keep everything). 'apply' deletes every workshop closed longer "
+            "ago, as 'delete workshop' does, after confirmation (or --yes). Run it from cron "
+            "(e.g. monthly) to honour the period; the console shows it too."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    retention.add_argument("step", choices=("show", "set", "apply"))
+    retention.add_argument("months", nargs="?", type=int, help="with set: months (0: none)")
+    retention.add_argument("--yes", action="store_true", help="with apply: do not ask")
+    retention.add_argument("--dry-run", action="store_true", help="with apply: only list")
+
+    audit = sub.add_parser(
+        "audit",
+        help="show or export the audit log (who changed what, when)",
+        description=_paragraphs(
+            "The audit log, newest first: when (UTC), who (admin, admin:e-mail for single "
+            "sign-on, facilitator:CODE, results:ORGANISATION-ID, cli:USER, visitor), what "
+            "(workshop.close, workshop.reopen, import, export, report, link.revoke, "
+            "link.rotate, delete.workshop, delete.organisation, retention.set, "
+            "retention.apply, backup, restore, setup, login.failed), on what, and a short "
+            "detail. It never holds answers, comments or passwords."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    audit.add_argument("--since", metavar="DATE", help="only from this date (YYYY-MM-DD) on")
+    audit.add_argument("--limit", type=int, metavar="N", help="only the newest N entries")
+    audit.add_argument("--format", choices=LIST_FORMATS, default="table", help="output format")
+    audit.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     return parser
 
 
@@ -291,7 +398,20 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     """Run the command line; return the exit status."""
     out = stdout or sys.stdout
     args = _parser().parse_args(argv)
+    from ipm_model.db import StoreError
+    from ipm_model.questionnaire import QuestionnaireError
+
+    commands = {
+        "list": _list,
+        "backup": _backup,
+        "restore": _restore,
+        "delete": _delete,
+        "retention": _retention,
+        "audit": _audit,
+    }
     try:
+        if args.command in commands:
+            return commands[args.command](args, out)
         if args.command == "check":
             return _check(args.file, out)
         if args.command == "demo":
@@ -317,6 +437,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
     from ipm_model.reports import build_report  # loads the chart renderer only when needed
+    from ipm_model.storage import audit
+    from ipm_model.store import Store
 
     store = Store.from_env(args.db)
     try:
@@ -325,11 +447,14 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     Path(args.out).write_bytes(data)
+    audit.record(store, audit.cli_actor(), "report", args.workshop, args.format)
     print(f"Report written: {args.out} ({len(data):,} bytes)", file=out)
     return 0
 
 
 def _check(file: str, out: TextIO) -> int:
+    from ipm_model.questionnaire import QuestionnaireError, load_questionnaire
+
     try:
         q = load_questionnaire(file)
     except QuestionnaireError as exc:
@@ -344,6 +469,10 @@ def _check(file: str, out: TextIO) -> int:
 
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.demo import DEMO_CODE, DemoExists, create_demo
+    from ipm_model.questionnaire import default_questionnaire
+    from ipm_model.store import Store
+
     store = Store.from_env(args.db)
     try:
         result = create_demo(
@@ -385,6 +514,20 @@ def _write(data: bytes, path: str | None, out: TextIO) -> None:
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.exports import (
+        DATA_KINDS,
+        ExportError,
+        export_frame,
+        questionnaire_frame,
+        to_csv,
+        to_xlsx,
+        used_questionnaire_frame,
+        workshop_questionnaire,
+    )
+    from ipm_model.questionnaire import default_questionnaire
+    from ipm_model.storage import audit
+    from ipm_model.store import Store
+
     if args.what == "all" and args.format != "xlsx":
         print("error: export all makes one workbook: use --format xlsx --out FILE", file=sys.stderr)
         return 2
@@ -411,11 +554,28 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if args.what != "questionnaire":
+        audit.record(
+            store, audit.cli_actor(), "export", args.workshop or "all", f"{args.what} {args.format}"
+        )
     _write(data, args.out, out)
     return 0
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.exports import workshop_questionnaire
+    from ipm_model.importer import (
+        ALL_OR_NOTHING,
+        VALID_ROWS,
+        ImportTooLarge,
+        apply,
+        read_upload,
+        template_csv,
+        validate,
+    )
+    from ipm_model.storage import audit
+    from ipm_model.store import NotAllowed, Store
+
     store = Store.from_env(args.db)
     workshop = _workshop(store, args.workshop)
     if workshop is None:
@@ -436,7 +596,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         file=out,
     )
     print(report.describe(), file=out)
-    mode = IMPORT_MODES[args.mode]
+    mode = ALL_OR_NOTHING if args.mode == "all" else VALID_ROWS
     writable = bool(report.participants) and (report.ok or mode == VALID_ROWS)
     if not writable:
         hint = " Fix the issues, or use --mode valid." if report.participants else ""
@@ -453,11 +613,23 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         except NotAllowed as exc:  # the workshop changed since the check: nothing was written
             print(f"error: nothing written: {exc}", file=sys.stderr)
             return 1
+        audit.record(
+            store,
+            audit.cli_actor(),
+            "import",
+            workshop.code,
+            f"{len(report.participants)} participants, {written} answers",
+        )
         print(f"Written: {len(report.participants)} participants, {written} answers.", file=out)
     return 0 if writable else 1
 
 
 def _links(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.access import link_expiry_days
+    from ipm_model.share import facilitator_url, results_url
+    from ipm_model.storage import audit
+    from ipm_model.store import LINK_FACILITATOR, LINK_RESULTS, Store
+
     store = Store.from_env(args.db)
     days = link_expiry_days(os.environ.get("IPM_LINK_DAYS"))
     organisation_id = None
@@ -486,15 +658,19 @@ def _links(args: argparse.Namespace, out: TextIO) -> int:
         kind, owner_id, name = LINK_RESULTS, organisation_id, f"organisation {args.organisation}"
     if args.what == "revoke":
         store.revoke_link(kind, owner_id)
+        audit.record(store, audit.cli_actor(), "link.revoke", name, kind)
         print(f"Revoked: the {kind} link of {name}.", file=out)
         return 0
     token = store.rotate_link(kind, owner_id)
+    audit.record(store, audit.cli_actor(), "link.rotate", name, kind)
     url = (facilitator_url if kind == LINK_FACILITATOR else results_url)(args.base_url, token)
     print(f"New {kind} link of {name} (the old one no longer works): {url}", file=out)
     return 0
 
 
 def _migrate(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.store import DEFAULT_DB_PATH, NotAllowed, Store, StoreError, is_postgres_url
+
     source_name = (args.db or os.environ.get("IPM_DB") or str(DEFAULT_DB_PATH)).strip()
     if not is_postgres_url(source_name) and not Path(source_name).is_file():
         print(f"error: the source database {source_name} does not exist", file=sys.stderr)
@@ -579,3 +755,240 @@ def _copy_table(report: CopyReport) -> str:
             )
         )
     return "\n".join(lines)
+
+
+# -- operator commands: list, backup, restore, delete, retention, audit ------------------------
+
+
+def _render(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
+    """Rows as an aligned text table, CSV or JSON."""
+    if fmt == "json":
+        import json
+
+        return json.dumps([{c: r[c] for c in columns} for r in rows], ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(r[c]) for c in columns] for r in rows)
+        return buffer.getvalue().rstrip("\n")
+    cells = [[str(c) for c in columns]] + [
+        ["" if r[c] is None else str(r[c]) for c in columns] for r in rows
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    )
+
+
+def _cell(value: object) -> object:
+    """A CSV cell a spreadsheet would run as a formula gets a quote in front."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _organisation_id(store: Store, given: str | None) -> int | None:
+    """An organisation by id or name; raises LookupError with a message when unknown."""
+    if given is None:
+        return None
+    if given.isdigit() and store.organisation(int(given)) is not None:
+        return int(given)
+    found = store.organisation_id(given)
+    if found is None:
+        raise LookupError(f"no organisation with the id or name {given!r}")
+    return found
+
+
+def _list(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.storage import overview
+    from ipm_model.store import Store
+
+    store = Store.from_env(args.db)
+    try:
+        organisation_id = _organisation_id(store, args.organisation)
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.what == "organisations":
+        rows = overview.organisations(store)
+        if organisation_id is not None:
+            rows = [r for r in rows if r["id"] == organisation_id]
+        print(_render(rows, overview.ORGANISATION_COLUMNS, args.format), file=out)
+    elif args.what == "workshops":
+        rows = overview.workshops(store, organisation_id)
+        print(_render(rows, overview.WORKSHOP_COLUMNS, args.format), file=out)
+    else:
+        from ipm_model.access import link_expiry_days
+
+        days = link_expiry_days(os.environ.get("IPM_LINK_DAYS"))
+        rows = []
+        for link in store.links(organisation_id):
+            ends = link.expires_at(days)
+            rows.append(
+                {
+                    "kind": link.kind,
+                    "owner": link.workshop_code or link.organisation,
+                    "status": link.status(days),
+                    "until": ends.date().isoformat() if ends else "-",
+                    "token": f"{link.token[:6]}...",
+                }
+            )
+        print(_render(rows, ("kind", "owner", "status", "until", "token"), args.format), file=out)
+    return 0
+
+
+def _backup(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.storage import audit
+    from ipm_model.storage.backup import BackupError, backup
+    from ipm_model.store import Store
+
+    store = Store.from_env(args.db)
+    try:
+        report = backup(store, args.out, audit.cli_actor())
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Backup written: {report.path} ({report.rows:,} rows in {len(report.counts)} tables, "
+        f"{report.bytes:,} bytes, schema {report.migrations[-1] if report.migrations else '-'})",
+        file=out,
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.storage import audit
+    from ipm_model.storage.backup import BackupError, read_backup, restore
+    from ipm_model.store import Store
+
+    try:
+        read_backup(args.file)  # a broken file is refused before the database is opened
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    store = Store.from_env(args.db)
+    try:
+        report = restore(store, args.file, audit.cli_actor(), replace=args.replace)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    rows = [
+        {"table": t, "before": report.replaced.get(t, 0), "restored": n}
+        for t, n in report.counts.items()
+    ]
+    print(_render(rows, ("table", "before", "restored"), "table"), file=out)
+    print(
+        f"Restored and verified: {report.rows:,} rows from a backup of {report.created_at} "
+        f"into {report.target}.",
+        file=out,
+    )
+    return 0
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    """Ask on the terminal; without one, only --yes confirms."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        print("error: not confirmed: add --yes to run this without a terminal", file=sys.stderr)
+        return False
+    return input(f"{question} Type yes to go on: ").strip().lower() in ("yes", "ja")
+
+
+def _delete(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.storage import audit, erasure
+    from ipm_model.store import Store
+
+    store = Store.from_env(args.db)
+    actor = audit.cli_actor()
+    try:
+        if args.what == "workshop":
+            plan = erasure.delete_workshop(store, args.key, actor, dry_run=True)
+        else:
+            if not args.key.isdigit():
+                print(
+                    "error: give the organisation's id (see: list organisations)", file=sys.stderr
+                )
+                return 1
+            plan = erasure.delete_organisation(store, int(args.key), actor, dry_run=True)
+    except erasure.ErasureRefused as exc:
+        print(f"error: {exc}; nothing deleted", file=sys.stderr)
+        return 1
+    print(f"To delete: {plan.describe()}", file=out)
+    if args.dry_run:
+        print("Dry run: nothing deleted.", file=out)
+        return 0
+    if not _confirm(f"Delete {plan.what} for good?", args.yes):
+        print("Nothing deleted.", file=out)
+        return 1
+    try:
+        if args.what == "workshop":
+            done = erasure.delete_workshop(store, args.key, actor)
+        else:
+            done = erasure.delete_organisation(store, int(args.key), actor)
+    except erasure.ErasureRefused as exc:
+        print(f"error: {exc}; nothing deleted", file=sys.stderr)
+        return 1
+    print(f"Deleted: {done.describe()}", file=out)
+    return 0
+
+
+def _retention(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.storage import audit, erasure, settings
+    from ipm_model.store import Store
+
+    store = Store.from_env(args.db)
+    actor = audit.cli_actor()
+    if args.step == "set":
+        if args.months is None or args.months < 0:
+            print("error: retention set needs a number of months (0: none)", file=sys.stderr)
+            return 1
+        try:
+            settings.set_retention_months(store, args.months)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        audit.record(store, actor, "retention.set", f"{args.months} months")
+    months = settings.retention_months(store)
+    if months == 0:
+        print("Retention period: none (data is kept until deleted).", file=out)
+        return 0
+    due = erasure.due_for_deletion(store, months)
+    print(
+        f"Retention period: {months} months after a round closes. Due for deletion now: "
+        f"{len(due)} workshops{': ' + ', '.join(due) if due else ''}.",
+        file=out,
+    )
+    if args.step != "apply" or not due:
+        return 0
+    if args.dry_run:
+        for plan in erasure.apply_retention(store, months, actor, dry_run=True):
+            print(f"Would delete: {plan.describe()}", file=out)
+        return 0
+    if not _confirm(f"Delete these {len(due)} workshops for good?", args.yes):
+        print("Nothing deleted.", file=out)
+        return 1
+    for done in erasure.apply_retention(store, months, actor):
+        print(f"Deleted: {done.describe()}", file=out)
+    return 0
+
+
+def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    from dataclasses import asdict
+
+    from ipm_model.storage import audit
+    from ipm_model.store import Store
+
+    store = Store.from_env(args.db)
+    rows = [asdict(e) for e in audit.entries(store, since=args.since, limit=args.limit)]
+    text = _render(rows, audit.COLUMNS, args.format) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    return 0

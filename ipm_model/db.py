@@ -20,17 +20,20 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:  # imported when needed: sqlite-utils costs ~0.2 s, too much for the CLI
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 BUSY_TIMEOUT_S = 15.0
 PG_CONNECT_TIMEOUT_S = 5
 PG_POOL_TIMEOUT_S = 10.0
 PG_POOL_SIZE_DEFAULT = 10
+PG_APPLICATION_NAME = "ipm-ketenscan"
 MIGRATION_SET = "ipm_ketenscan"
+SQLITE_MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of applied migrations
 
 
 class StoreError(RuntimeError):
@@ -104,19 +107,34 @@ def safe_label(url: str) -> str:
 
 
 class _SqliteConn:
-    """A pooled sqlite-utils Database seen through the shared Conn interface."""
+    """A pooled SQLite connection seen through the shared Conn interface.
 
-    def __init__(self, db: Database):
-        self.db = db
+    Plain sqlite3 for every query; the sqlite-utils `Database` around it (`db`) is made only
+    when something needs it (applying migrations), so a command that only reads starts fast.
+    """
+
+    def __init__(self, raw: sqlite3.Connection):
+        self.raw = raw
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.raw)
+        return self._db
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        return self.db.execute(sql, params)
+        return self.raw.execute(sql, params)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self.db.conn.executemany(sql, rows)
+        self.raw.executemany(sql, rows)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+        cur = self.raw.execute(sql, params)
+        keys = [d[0] for d in cur.description or ()]
+        return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
 
     def insert_rows(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
@@ -146,11 +164,42 @@ class SqliteBackend:
             # One shared in-memory database for every pooled connection (tests).
             self.path = f"file:ipm-{secrets.token_hex(6)}?mode=memory&cache=shared"
             self._keepalive = self._connect()
+        if not self._pending(migrations):
+            return  # the usual case: no write lock, no sqlite-utils import
         steps = sqlite_migrations(migrations)
         # One write transaction around all pending migrations: a second process starting at
         # the same moment waits for the lock and then finds nothing left to apply.
         with self.transaction() as conn:
             steps.apply(conn.db)
+
+    def _pending(self, migrations: Sequence[Migration]) -> list[str]:
+        """The names of the migrations this database has not recorded yet."""
+        with self.connection() as conn:
+            if not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                [SQLITE_MIGRATIONS_TABLE],
+            ).fetchone():
+                return [m.__name__ for m in migrations]
+            done = {
+                row[0]
+                for row in conn.execute(
+                    f"SELECT name FROM {SQLITE_MIGRATIONS_TABLE} WHERE migration_set = ?",
+                    [MIGRATION_SET],
+                ).fetchall()
+            }
+        return [m.__name__ for m in migrations if m.__name__ not in done]
+
+    def applied_migrations(self) -> list[str]:
+        """The names of the migrations this database records, in the order applied."""
+        with self.connection() as conn:
+            return [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT name FROM {SQLITE_MIGRATIONS_TABLE} WHERE migration_set = ? "
+                    "ORDER BY rowid",
+                    [MIGRATION_SET],
+                ).fetchall()
+            ]
 
     @property
     def label(self) -> str:
@@ -159,18 +208,23 @@ class SqliteBackend:
     def _connect(self) -> _SqliteConn:
         uri = self.path.startswith("file:")
         try:
+            # isolation_level None: no implicit transactions; a write outside transaction()
+            # commits at once (as sqlite-utils' execute did), BEGIN ... COMMIT are explicit.
             raw = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, uri=uri
+                self.path,
+                timeout=BUSY_TIMEOUT_S,
+                check_same_thread=False,
+                uri=uri,
+                isolation_level=None,
             )
-            db = Database(raw)
-            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            db.execute("PRAGMA foreign_keys = ON")
+            raw.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            raw.execute("PRAGMA foreign_keys = ON")
             if not uri:
-                _use_wal(db)
-                db.execute("PRAGMA synchronous = NORMAL")
+                _use_wal(raw)
+                raw.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error as exc:
             raise StoreError(_explain_sqlite(exc, self.path)) from exc
-        return _SqliteConn(db)
+        return _SqliteConn(raw)
 
     @contextmanager
     def connection(self) -> Iterator[_SqliteConn]:
@@ -186,8 +240,8 @@ class SqliteBackend:
         except sqlite3.OperationalError as exc:
             raise StoreError(_explain_sqlite(exc, self.path)) from exc
         finally:
-            if conn.db.conn.in_transaction:
-                conn.db.conn.rollback()
+            if conn.raw.in_transaction:
+                conn.raw.rollback()
             self._pool.put(conn)
 
     @contextmanager
@@ -202,7 +256,7 @@ class SqliteBackend:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
-                conn.db.conn.rollback()
+                conn.raw.rollback()
                 raise
 
     def identity(self) -> tuple[Any, ...]:
@@ -237,13 +291,15 @@ class SqliteBackend:
     def close(self) -> None:
         while True:
             try:
-                self._pool.get_nowait().db.close()
+                self._pool.get_nowait().raw.close()
             except queue.Empty:
                 break
 
 
 def sqlite_migrations(steps: Sequence[Migration]) -> Migrations:
     """The migrations as a sqlite-utils set (recorded in its _sqlite_migrations table)."""
+    from sqlite_utils.migrations import Migrations
+
     found = Migrations(MIGRATION_SET)
     for step in steps:
         found(name=step.__name__)(_sqlite_step(step))
@@ -252,13 +308,15 @@ def sqlite_migrations(steps: Sequence[Migration]) -> Migrations:
 
 def _sqlite_step(step: Migration) -> Callable[[Database], None]:
     def run(db: Database) -> None:
-        step(_SqliteConn(db))
+        conn = _SqliteConn(db.conn)
+        conn._db = db
+        step(conn)
 
     run.__name__ = step.__name__
     return run
 
 
-def _use_wal(db: Database) -> None:
+def _use_wal(db: sqlite3.Connection) -> None:
     """Switch the file to WAL mode (once per file; a no-op when it already is).
 
     Changing the journal mode needs the file to itself and does not wait on the busy timeout:
@@ -271,8 +329,7 @@ def _use_wal(db: Database) -> None:
         try:
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
                 return
-            with db.ensure_autocommit_on():
-                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA journal_mode = WAL")  # autocommit connection: no transaction open
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc).lower() or time.monotonic() > deadline:
@@ -384,22 +441,81 @@ class PgBackend:
         try:
             with self._connect() as conn:
                 self._migrate(conn, migrations)
+                missing = self._missing_privilege(conn)
         except psycopg.Error as exc:
             raise StoreError(self._explain(exc)) from exc
         except ValueError as exc:
             raise StoreError(f"The PostgreSQL address in IPM_DB is not valid: {exc}") from exc
+        if missing:
+            raise StoreError(missing)
         self._idle: queue.LifoQueue[Any] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(_pool_size())
 
     def _connect(self) -> Any:
         return self._psycopg.connect(
-            self.url, autocommit=True, connect_timeout=PG_CONNECT_TIMEOUT_S
+            self.url,
+            autocommit=True,
+            connect_timeout=PG_CONNECT_TIMEOUT_S,
+            # Tells a restore that a running app has the database open (pg_stat_activity).
+            application_name=f"{PG_APPLICATION_NAME}:{os.getpid()}",
+        )
+
+    def _who(self) -> tuple[str, str]:
+        """(user, database) named in the URL, for hints."""
+        parts = urlsplit(self.url)
+        return parts.username or "ketenscan", parts.path.lstrip("/") or "ketenscan"
+
+    def _missing_privilege(self, conn: Any) -> str | None:
+        """One sentence naming the first privilege the app's user lacks, or None.
+
+        The app needs to read and write every table of its schema and to use the tables' id
+        sequences (deploy/README.md has the SQL that grants exactly that).
+        """
+        row = conn.execute(
+            """SELECT current_user, c.relname, p.priv, c.relkind
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               CROSS JOIN (VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE')) AS p(priv)
+               WHERE n.nspname = current_schema() AND (
+                 (c.relkind IN ('r', 'p') AND NOT has_table_privilege(c.oid, p.priv))
+                 OR (c.relkind = 'S' AND p.priv = 'SELECT'
+                     AND NOT has_sequence_privilege(c.oid, 'USAGE')))
+               ORDER BY c.relname, p.priv LIMIT 1"""
+        ).fetchone()
+        if row is None:
+            return None
+        user, relation, privilege, relkind = row
+        _, database = self._who()
+        if relkind == "S":
+            return (
+                f"The PostgreSQL user {user} lacks USAGE on the sequence {relation} in "
+                f"{self.label}: as the database owner run GRANT USAGE ON ALL SEQUENCES IN "
+                f"SCHEMA public TO {user}; (see deploy/README.md)."
+            )
+        return (
+            f"The PostgreSQL user {user} lacks the privilege {privilege} on the table "
+            f"{relation} in {self.label}: as the database owner run GRANT SELECT, INSERT, "
+            f"UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {user}; (see deploy/README.md)."
         )
 
     def _explain(self, exc: BaseException) -> str:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         lower = text.lower()
         where = self.label
+        if "permission denied for schema" in lower:
+            user, database = self._who()
+            schema = text.rsplit(" ", 1)[-1]
+            return (
+                f"The PostgreSQL user {user} may not create tables in schema {schema} of "
+                f"{where} (since PostgreSQL 15 only the database owner may in public): as a "
+                f"superuser run ALTER DATABASE {database} OWNER TO {user}; or GRANT CREATE "
+                f"ON SCHEMA {schema} TO {user}; (see deploy/README.md)."
+            )
+        if "permission denied" in lower:
+            user, _ = self._who()
+            return (
+                f"The PostgreSQL user {user} lacks a privilege in {where} ({text}); "
+                "deploy/README.md lists the SQL that grants what the app needs."
+            )
         if "password authentication failed" in lower or "no password supplied" in lower:
             return f"PostgreSQL at {where} refused the user name or password. Check IPM_DB."
         if "does not exist" in lower and "database" in lower:
@@ -431,13 +547,17 @@ class PgBackend:
         """
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key("migrations")])
-            conn.execute(
-                """CREATE TABLE IF NOT EXISTS ipm_migrations (
-                    migration_set TEXT NOT NULL,
-                    name TEXT NOT NULL,
-                    applied_at TEXT NOT NULL,
-                    PRIMARY KEY (migration_set, name))"""
-            )
+            # Only when missing: CREATE ... IF NOT EXISTS needs the CREATE privilege even
+            # when the table exists, and a user that only reads and writes has none.
+            exists = conn.execute("SELECT to_regclass('ipm_migrations')").fetchone()[0]
+            if not exists:
+                conn.execute(
+                    """CREATE TABLE ipm_migrations (
+                        migration_set TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        applied_at TEXT NOT NULL,
+                        PRIMARY KEY (migration_set, name))"""
+                )
             done = {
                 row[0]
                 for row in conn.execute(

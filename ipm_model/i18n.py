@@ -731,6 +731,42 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "about.key_question": ("Kernvraag", "Key question"),
     "about.statements": ("{count} uitspraken", "{count} statements"),
+    # -- first run (ui/firstrun.py) -------------------------------------------------------
+    "setup.hint": (
+        "Deze installatie is nog leeg: er is geen beheerder en geen organisatie. Wie de server "
+        "startte, vindt in het venster van de server een eenmalige link om die aan te maken.",
+        "This installation is still empty: there is no administrator and no organisation. "
+        "Whoever started the server finds a one-time link in the server's window to set them up.",
+    ),
+    "setup.title": ("Eerste start", "First start"),
+    "setup.intro": (
+        "Maak de eerste organisatie aan en kies het beheerderswachtwoord (minstens 10 tekens). "
+        "Het wachtwoord wordt alleen versleuteld (gehasht) bewaard.",
+        "Create the first organisation and choose the administrator password (at least 10 "
+        "characters). The password is stored only as a hash.",
+    ),
+    "setup.organisation": ("Naam van de organisatie", "Name of the organisation"),
+    "setup.password": ("Beheerderswachtwoord", "Administrator password"),
+    "setup.password_again": ("Wachtwoord nog een keer", "Password again"),
+    "setup.button": ("Opslaan en inloggen", "Save and log in"),
+    "setup.password_mismatch": (
+        "De twee wachtwoorden zijn niet gelijk.",
+        "The two passwords differ.",
+    ),
+    "setup.password_short": (
+        "Het wachtwoord is te kort: kies minstens 10 tekens.",
+        "The password is too short: choose at least 10 characters.",
+    ),
+    "setup.link_invalid": (
+        "Deze link werkt niet (meer): hij is al gebruikt, verlopen of niet compleet. Start de "
+        "server opnieuw voor een nieuwe link.",
+        "This link does not work (any more): it was used, has expired or is incomplete. "
+        "Restart the server for a new link.",
+    ),
+    "setup.done": (
+        "Klaar: je bent ingelogd als beheerder. Ga naar de console om workshops te maken.",
+        "Done: you are logged in as administrator. Go to the console to create workshops.",
+    ),
 }
 
 

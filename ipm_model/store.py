@@ -19,9 +19,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ipm_model.access import LINK_EXPIRED as LINK_EXPIRED
 from ipm_model.access import LINK_OK as LINK_OK
@@ -33,7 +31,12 @@ from ipm_model.db import NotAllowed as NotAllowed
 from ipm_model.db import StoreError as StoreError
 from ipm_model.db import is_postgres_url as is_postgres_url
 from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
+from ipm_model.storage.audit import m011_audit_log
+from ipm_model.storage.settings import m010_settings
 from ipm_model.throttle import wait_after
+
+if TYPE_CHECKING:  # imported where used: pandas costs ~0.4 s, too much for a fast CLI
+    import pandas as pd
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "ipm-ketenscan.db"
 
@@ -398,9 +401,18 @@ MIGRATIONS = (
     m005_change_stamp,
     m006_throttle,
     m007_links,
+    # Other branches add m008/m009; the order of registration is what counts.
+    m010_settings,
+    m011_audit_log,
 )
-# The same steps as a sqlite-utils migration set (what SQLite databases record).
-migrations = sqlite_migrations(MIGRATIONS)
+
+
+def __getattr__(name: str) -> Any:
+    """`migrations`: the same steps as a sqlite-utils migration set (what SQLite databases
+    record); built on first use, so importing the store does not import sqlite-utils."""
+    if name == "migrations":
+        return sqlite_migrations(MIGRATIONS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _roles_json(roles: Sequence[Role]) -> str:
@@ -446,6 +458,11 @@ class Store:
     def close(self) -> None:
         """Close every pooled connection."""
         self._backend.close()
+
+    def ping(self) -> None:
+        """One round trip to the database (readiness checks); StoreError when it fails."""
+        with self._db() as db:
+            db.execute("SELECT 1").fetchone()
 
     # -- organisations and chains --------------------------------------------------------------
 
@@ -1112,6 +1129,8 @@ class Store:
         return int(rows[0]["n"])
 
     def _frame(self, sql: str, params: Sequence[Any], columns: list[str]) -> pd.DataFrame:
+        import pandas as pd
+
         with self._db() as db:
             cur = db.execute(sql, params)
             return pd.DataFrame(cur.fetchall(), columns=columns)
@@ -1135,7 +1154,7 @@ class Store:
         for the disclosure rule's "first k finishers".
         """
         if not workshop_ids:
-            return pd.DataFrame(columns=list(self.RESULT_ANSWER_COLUMNS))
+            return self._frame("SELECT 1 WHERE 1 = 0", [], list(self.RESULT_ANSWER_COLUMNS))
         marks = ", ".join("?" for _ in workshop_ids)
         return self._frame(
             f"""WITH p AS (SELECT id, workshop_id, chain_id, pid, role, partner,
@@ -1510,6 +1529,8 @@ class Store:
         ("answer", ("participant_id", "statement_id")),
         ("phase_comment", ("participant_id", "phase_id")),
         ("action", ("id",)),
+        ("setting", ("key",)),
+        ("audit_log", ("id",)),
     )
     COPY_BATCH = 5000
 

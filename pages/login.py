@@ -9,9 +9,11 @@ from ui.access import (
     log_out,
     oidc_admin_emails,
     oidc_configured,
+    record_audit,
+    stored_admin_password,
     try_admin_login,
 )
-from ui.context import current_language
+from ui.context import current_language, get_store
 from ui.guard import login_guard
 from ui.router import ensure_routed
 
@@ -35,8 +37,9 @@ elif oidc_configured():
     else:
         st.button(t("access.oidc_login", lang), on_click=st.login, type="primary")
 
+store = get_store()
 if not grant.admin:
-    if admin_password() is None:
+    if admin_password() is None and not stored_admin_password(store):
         if not oidc_configured():
             st.info(t("access.no_password", lang))
     else:
@@ -47,11 +50,12 @@ if not grant.admin:
         if go:
             if guard.wait_seconds():
                 st.warning(t("access.throttled", lang, seconds=guard.wait_seconds()))
-            elif try_admin_login(password):
+            elif try_admin_login(password, store):
                 guard.succeeded()
                 st.rerun()
             else:
                 guard.failed()
+                record_audit(store, "login.failed", "admin password")
                 st.error(t("access.wrong_password", lang))
 
 signed_in = grant.admin or grant.sees_results() or grant.sees_console()

@@ -10,6 +10,7 @@ from ipm_model.handvatten import focus_phases, handvatten_markdown
 from ipm_model.i18n import t
 from ipm_model.results import chain_comments, radar_frame
 from ipm_model.scoring import dont_know_hotspots, most_disagreement
+from ui.access import audited
 from ui.actions import actions_section
 from ui.charts import show_radar
 from ui.results import (
@@ -122,7 +123,13 @@ with right:
         ):
             st.download_button(
                 t(f"results.report_{fmt}", lang),
-                data=partial(report_bytes, store, workshop.code, chain_id, fmt, lang, version),
+                data=audited(
+                    store,
+                    "report",
+                    workshop.code,
+                    f"{fmt} chain {chain_id}",
+                    partial(report_bytes, store, workshop.code, chain_id, fmt, lang, version),
+                ),
                 file_name=f"ketenscan-{workshop.code}-{chain_id}.{fmt}",
                 mime=mime,
                 on_click="ignore",

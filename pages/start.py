@@ -4,6 +4,7 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ipm_model.store import NotAllowed, StoreError
+from ui import firstrun
 from ui.context import current_language, get_store
 from ui.guard import code_guard
 from ui.participant import remember_participant
@@ -15,6 +16,8 @@ ensure_routed()
 lang = current_language()
 store = get_store()
 st.title(t("app.title", lang))
+if firstrun.show(store, lang):
+    st.stop()
 st.write(t("start.intro", lang))
 
 code_param = st.query_params.get("code")

@@ -150,9 +150,14 @@ def refuse_tampered(what: str, reason: str, lang: str) -> None:
     st.error(t("access.tampered", lang))
 
 
-def try_admin_login(password: str) -> bool:
-    """Check the admin password; on success the session becomes admin."""
-    if password_matches(password, admin_password()):
+def try_admin_login(password: str, store: Store | None = None) -> bool:
+    """Check the admin password (configured, or set at first run and stored hashed in the
+    database of `store`); on success the session becomes admin."""
+    from ipm_model.storage.settings import admin_password_matches
+
+    if password_matches(password, admin_password()) or (
+        store is not None and admin_password_matches(store, password)
+    ):
         st.session_state[ADMIN_KEY] = True
         _set_grant(current_grant().as_admin())
         return True
@@ -241,3 +246,70 @@ def reset_demo(store: Store) -> int:
     """Rebuild the demo organisation to its starting state; return its new id."""
     with store.exclusive("demo"):
         return _rebuild_demo(store)
+
+
+# -- audit: who this session is, for the audit log (ipm_model/storage/audit.py) --------------
+# Kept apart from the grant logic above: it only reads what the session has proven.
+
+
+def audit_actor(store: Store) -> str:
+    """This session as the audit log names it: admin, admin:<e-mail> (OIDC),
+    facilitator:<workshop code>, results:<organisation id>, demo or visitor."""
+    grant = current_grant()
+    if grant.admin:
+        if not st.session_state.get(ADMIN_KEY) and oidc_configured():
+            try:
+                return f"admin:{str(st.user.get('email', '')).lower()}"
+            except Exception:  # noqa: BLE001 - no login context
+                return "admin"
+        return "admin"
+    if grant.workshops:
+        codes = sorted(w.code for i in grant.workshops if (w := store.workshop(i)) is not None)
+        return "facilitator:" + ",".join(codes)
+    if grant.organisations:
+        return "results:" + ",".join(str(i) for i in sorted(grant.organisations))
+    if grant.facilitator_organisations:
+        return "demo"
+    return "visitor"
+
+
+def record_audit(store: Store, action: str, target: str = "", detail: str = "") -> None:
+    """Write one audit line for this session; a database failure is logged, never shown."""
+    from ipm_model.storage import audit
+    from ipm_model.store import StoreError
+
+    try:
+        audit.record(store, audit_actor(store), action, target, detail)
+    except StoreError as exc:
+        log.warning("audit line not written: %s %s: %s", action, target, exc)
+
+
+def audited(store: Store, action: str, target: str, detail: str, build: Callable[[], bytes]):
+    """A download's data callable that records the download when it is built (on click).
+
+    The actor is worked out now, in the session's run: the callable may run outside it.
+    """
+    from ipm_model.storage import audit
+
+    actor = audit_actor(store)
+
+    def run() -> bytes:
+        data = build()
+        try:
+            audit.record(store, actor, action, target, detail)
+        except Exception as exc:  # noqa: BLE001 - never lose the download over the log line
+            log.warning("audit line not written: %s %s: %s", action, target, exc)
+        return data
+
+    return run
+
+
+def stored_admin_password(store: Store) -> bool:
+    """An admin password was set through the first-run link (hashed in the database)."""
+    from ipm_model.storage.settings import admin_password_set
+    from ipm_model.store import StoreError
+
+    try:
+        return admin_password_set(store)
+    except StoreError:
+        return False

@@ -35,7 +35,7 @@ from ipm_model.store import (
     Store,
     Workshop,
 )
-from ui.access import authorised, link_days, refuse_tampered
+from ui.access import authorised, link_days, record_audit, refuse_tampered
 from ui.context import address_problem, base_url, run_write
 from ui.text import plain
 from ui.transfer import export_buttons, import_form
@@ -62,6 +62,13 @@ def _safe(action, lang: str, ok_text: str | None, allowed: Check, what: str) -> 
     if ok and ok_text:
         _notice("success", ok_text)
     return ok
+
+
+def _set_status(store: Store, workshop: Workshop, status: str) -> None:
+    """Close or reopen a round, and record who did it in the audit log."""
+    store.set_workshop_status(workshop.id, status)
+    action = "workshop.close" if status == WORKSHOP_CLOSED else "workshop.reopen"
+    record_audit(store, action, workshop.code)
 
 
 def _action_button(
@@ -143,7 +150,7 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
                 _action_button(
                     t("console.close", lang),
                     f"close-{w.id}",
-                    lambda: store.set_workshop_status(w.id, WORKSHOP_CLOSED),
+                    lambda: _set_status(store, w, WORKSHOP_CLOSED),
                     lang,
                     None,
                     _runs(w),
@@ -153,7 +160,7 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
                 _action_button(
                     t("console.reopen", lang),
                     f"open-{w.id}",
-                    lambda: store.set_workshop_status(w.id, WORKSHOP_OPEN),
+                    lambda: _set_status(store, w, WORKSHOP_OPEN),
                     lang,
                     None,
                     lambda g: g.can_reopen_workshop(w.organisation_id),
@@ -304,6 +311,7 @@ def link_controls(
             _manages(organisation_id),
             f"{step} {kind} link of {owner} {owner_id}",
         ):
+            record_audit(store, f"link.{step}", f"{owner} {owner_id}", kind)
             st.rerun()
 
 

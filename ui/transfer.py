@@ -12,7 +12,7 @@ from ipm_model import exports, importer
 from ipm_model.access import Grant
 from ipm_model.i18n import t
 from ipm_model.store import Store, StoreError, Workshop
-from ui.access import authorised
+from ui.access import audited, authorised, record_audit
 from ui.context import relabelled
 from ui.results import questionnaire_of
 from ui.text import plain
@@ -39,7 +39,9 @@ def export_buttons(store: Store, workshop: Workshop, lang: str, *, raw_answers: 
     with st.container(horizontal=True):
         st.download_button(
             t("transfer.xlsx", lang),
-            data=partial(_xlsx, store, workshop, kinds),
+            data=audited(
+                store, "export", workshop.code, "xlsx", partial(_xlsx, store, workshop, kinds)
+            ),
             file_name=exports.file_name("all", "xlsx", workshop),
             mime=exports.XLSX_MEDIA_TYPE,
             on_click="ignore",
@@ -48,7 +50,13 @@ def export_buttons(store: Store, workshop: Workshop, lang: str, *, raw_answers: 
         for kind in kinds:
             st.download_button(
                 t(f"transfer.csv_{kind}", lang),
-                data=partial(_csv, store, kind, workshop),
+                data=audited(
+                    store,
+                    "export",
+                    workshop.code,
+                    f"{kind} csv",
+                    partial(_csv, store, kind, workshop),
+                ),
                 file_name=exports.file_name(kind, "csv", workshop),
                 mime=exports.CSV_MEDIA_TYPE,
                 on_click="ignore",
@@ -123,4 +131,5 @@ def import_form(
             st.caption(t("error.detail", lang, detail=str(exc)))
         else:
             st.cache_data.clear()
+            record_audit(store, "import", workshop.code, f"{written} answers")
             st.success(t("transfer.done", lang, count=written))

@@ -218,3 +218,46 @@ def test_percent_signs_in_sql_and_values_survive_the_translation(pg_url):
         )
     assert s.organisation(org)["name"] == "100% keten"
     s.close()
+
+
+# -- privileges: one sentence that names what is missing -------------------------------------
+
+
+def test_a_user_that_may_not_create_tables_is_told_what_to_run(pg_server):
+    """PostgreSQL 15+: a user that does not own the database cannot create in public."""
+    import secrets
+    from urllib.parse import urlsplit
+
+    suffix = secrets.token_hex(4)
+    role, database = f"limited_{suffix}", f"lim_{suffix}"
+    pg_server.execute(f"CREATE ROLE {role} LOGIN")
+    pg_server.execute(f"CREATE DATABASE {database}")
+    parts = urlsplit(pg_server.url)
+    url = f"postgresql://{role}@{parts.hostname}:{parts.port}/{database}"
+    try:
+        with pytest.raises(StoreError, match=f"ALTER DATABASE {database} OWNER TO {role};"):
+            Store(url)
+    finally:
+        pg_server.execute(f"DROP DATABASE {database}")
+        pg_server.execute(f"DROP ROLE {role}")
+
+
+def test_a_user_that_may_only_read_is_told_which_privilege_is_missing(pg_server):
+    import secrets
+    from urllib.parse import quote
+
+    name, owner_url = pg_server.new_schema()
+    Store(owner_url).close()  # the tables, made by their owner
+    role = f"reader_{secrets.token_hex(4)}"
+    pg_server.execute(f"CREATE ROLE {role} LOGIN")
+    pg_server.execute(f"GRANT USAGE ON SCHEMA {name} TO {role}")
+    pg_server.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {name} TO {role}")
+    base = pg_server.url.replace("postgresql://ipm@", f"postgresql://{role}@")
+    url = f"{base}?options={quote(f'-csearch_path={name}')}"
+    try:
+        with pytest.raises(StoreError, match=r"lacks the privilege DELETE on the table \w+"):
+            Store(url)
+    finally:
+        pg_server.drop_schema(name)
+        pg_server.execute(f"DROP OWNED BY {role}")
+        pg_server.execute(f"DROP ROLE {role}")

@@ -1,0 +1,94 @@
+"""`list`, `audit` and the fast start of the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+from ipm_model.cli import EXPORT_CHOICES, main
+from ipm_model.exports import KINDS
+from ipm_model.store import Store
+from tests.unit.test_backup import fill
+
+
+def run(argv):
+    out = io.StringIO()
+    code = main(argv, stdout=out)
+    return code, out.getvalue()
+
+
+def test_list_workshops_includes_the_open_demo_without_answers(db_target):
+    fill(Store(db_target))
+    code, text = run(["--db", db_target, "list", "workshops"])
+    assert code == 0
+    assert text.splitlines()[0].split() == [
+        "code",
+        "date",
+        "title",
+        "organisation",
+        "state",
+        "participants",
+        "finished",
+        "answers",
+    ]
+    demo = next(line for line in text.splitlines() if line.startswith("DEMO"))
+    assert "open" in demo
+    rows = json.loads(run(["--db", db_target, "list", "workshops", "--format", "json"])[1])
+    assert {r["state"] for r in rows} == {"open", "closed"}
+    assert sum(r["answers"] for r in rows) > 1000
+
+
+def test_list_organisations_and_links_as_csv(db_target):
+    fill(Store(db_target))
+    code, text = run(["--db", db_target, "list", "organisations", "--format", "csv"])
+    assert code == 0 and text.startswith("id,name,demo,workshops,open,participants,created")
+    code, text = run(["--db", db_target, "list", "links", "--organisation", "1"])
+    assert code == 0 and "facilitator" in text and "results" in text
+
+
+def test_list_unknown_organisation(db_target, capsys):
+    code, _ = run(["--db", db_target, "list", "workshops", "--organisation", "Nope"])
+    assert code == 1 and "no organisation" in capsys.readouterr().err
+
+
+def test_audit_lists_and_exports(db_target, tmp_path):
+    fill(Store(db_target))
+    code, text = run(
+        ["--db", db_target, "audit", "--format", "csv", "--out", str(tmp_path / "a.csv")]
+    )
+    assert code == 0
+    csv = (tmp_path / "a.csv").read_text()
+    assert csv.startswith("id,at,actor,action,target,detail") and "export" in csv
+
+
+def test_export_choices_match_the_exports():
+    assert (*KINDS, "all") == EXPORT_CHOICES
+
+
+def test_help_list_and_check_import_nothing_heavy(tmp_path):
+    """The fast CLI: --help, list and check load neither pandas nor sqlite-utils."""
+    db = tmp_path / "x.db"
+    Store(db).close()
+    probe = (
+        "import sys, io; from ipm_model.cli import main; "
+        "main(sys.argv[1:], stdout=io.StringIO()); "
+        "print(','.join(m for m in ('pandas', 'sqlite_utils', 'numpy', 'openpyxl', 'altair') "
+        "if m in sys.modules))"
+    )
+    for argv in (
+        ["--db", str(db), "list", "workshops"],
+        ["check", "questionnaires/ipm-ketenscan.toml"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "", (argv, done.stdout)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ipm_model", "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    assert not any(m in done.stderr for m in ("pandas", "sqlite_utils", "numpy"))
