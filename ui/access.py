@@ -9,6 +9,7 @@ import streamlit as st
 from ipm_model.access import Grant, password_matches
 from ipm_model.i18n import t
 from ipm_model.store import Store
+from ui import session
 
 GRANT_KEY = "access-grant"
 LINK_KEYS = "access-links"  # {"r": token, "f": token} proven in this session, kept in the URL
@@ -56,7 +57,7 @@ def _set_grant(grant: Grant) -> None:
 
 def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
     """Apply link tokens from the URL and demo mode to this session's grant; return it."""
-    grant = current_grant()
+    grant = session.restore(store, current_grant(), admin_password())  # the session cookie
     links: dict[str, str] = st.session_state.setdefault(LINK_KEYS, {})
     results_token = st.query_params.get("r")
     if results_token and results_token != links.get("r"):
@@ -66,6 +67,7 @@ def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
         else:
             grant = grant.with_results(org["id"])
             links["r"] = results_token
+            session.link_claim(store, "r", org["id"], results_token)
     facilitator_token = st.query_params.get("f")
     if facilitator_token and facilitator_token != links.get("f"):
         workshop = store.workshop_by_facilitator_token(facilitator_token)
@@ -74,6 +76,7 @@ def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
         else:
             grant = grant.with_workshop(workshop.id, workshop.organisation_id)
             links["f"] = facilitator_token
+            session.link_claim(store, "f", workshop.id, facilitator_token)
     if demo_organisation_id is not None:
         grant = grant.with_organisation_console(demo_organisation_id)
     if oidc_configured() and not grant.admin:
@@ -102,6 +105,9 @@ def try_admin_login(password: str) -> bool:
     """Check the admin password; on success the session becomes admin."""
     if password_matches(password, admin_password()):
         _set_grant(current_grant().as_admin())
+        from ui.context import get_store
+
+        session.admin_claim(get_store(), password)
         return True
     return False
 
@@ -112,6 +118,7 @@ def log_out() -> None:
     st.session_state[LINK_KEYS] = {}
     for key in ("r", "f"):
         st.query_params.pop(key, None)
+    session.forget_cookie()  # and on this device: the browser drops its session cookie
 
 
 def require(allowed: bool, lang: str) -> None:

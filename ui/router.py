@@ -18,6 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 _state = threading.local()
 APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
@@ -45,3 +46,22 @@ def ensure_routed() -> None:
     code = compile(APP_PATH.read_text(encoding="utf-8"), str(APP_PATH), "exec")
     exec(code, {"__name__": "__main__", "__file__": str(APP_PATH)})  # noqa: S102
     st.stop()
+
+
+def forget_unknown_page(url_paths: set[str]) -> bool:
+    """True when the browser asked for a page URL the app does not have (an old bookmark).
+
+    Then the request is turned into one for the start page before `st.navigation` resolves
+    it, so Streamlit does not show its English "Page not found" dialog; the caller explains
+    it in the interface language. Streamlit has no public API for the requested page name:
+    this reads the run's PagesManager (a browser test covers it on upgrades).
+    """
+    ctx = get_script_run_ctx()
+    manager = ctx.pages_manager if ctx is not None else None
+    if manager is None or manager.intended_page_script_hash:
+        return False
+    name = manager.intended_page_name
+    if not name or name in url_paths:
+        return False
+    manager.set_script_intent("", "")
+    return True
