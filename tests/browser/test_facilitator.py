@@ -129,11 +129,11 @@ def test_facilitator_runs_a_workshop_with_live_projector(browser, app_server, ap
 
 def test_direct_page_url_on_a_fresh_server_goes_through_the_router(browser, app_server):
     """ui/router.py: a page URL opened before any other request still gets the app's menu
-    and rules (here: no rights, so the console is not offered and does not render)."""
+    and rules (here: no rights, so the console does not render: the login page explains)."""
     context, page = _facilitator_page(browser, app_server)
     try:
-        goto(page, "/console", "iPM Ketenscan")
-        assert page.get_by_text("Workshops beheren").count() == 0
+        goto(page, "/console", "Inloggen voor begeleiders", "moet je ingelogd zijn")
+        assert page.get_by_text("Nieuwe workshop").count() == 0
         assert (
             page.get_by_role("button", name="NL").count()
             + page.get_by_text("NL", exact=True).count()
