@@ -3,7 +3,9 @@
 `streamlit run app.py` starts it. Streamlit finds the `st.App` at the bottom of this file
 (streamlit/web/server/app_discovery.py) and serves it, importing this file once as the
 module `app`: so every response carries the security headers of ui/headers.py, also
-without a proxy. Each run of a session executes this file as `__main__`: the router.
+without a proxy, the session cookie has its routes (ui/session_routes.py), and the old
+`pages/` folder mode is off before the first request (ui/router.py). Each run of a session
+executes this file as `__main__`: the router.
 """
 
 from pathlib import Path
@@ -15,7 +17,7 @@ from ipm_model.i18n import t
 from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_message, resolve_grant
 from ui.context import database_guard, get_store, language_switch
 from ui.headers import SecurityHeaders
-from ui.router import forget_unknown_page, routing
+from ui.router import forget_unknown_page, navigation_only
 from ui.session import NEEDS_LOGIN_KEY, follow_up
 from ui.session_routes import session_routes
 from ui.style import inject_css
@@ -84,7 +86,7 @@ def main() -> None:
         pages[t("nav.section.facilitate", lang)] = console
     hidden = [p for p in results + console if p.visibility == "hidden"]
     pages[t("nav.section.info", lang)] = [page("about", "info", lang), login, *hidden]
-    with routing(), database_guard():
+    with database_guard():
         if forget_unknown_page({p.url_path for ps in pages.values() for p in ps}):
             st.info(t("access.unknown_page", lang))
         current = st.navigation(pages, position="top")
@@ -98,4 +100,9 @@ def main() -> None:
 if __name__ == "__main__":  # a session's run (Streamlit runs the script as __main__)
     main()
 else:  # `streamlit run app.py` imports this file to serve the App below
-    app = st.App(__file__, routes=session_routes(), middleware=[Middleware(SecurityHeaders)])
+    app = st.App(
+        __file__,
+        lifespan=navigation_only,  # pages/ must not start Streamlit's old folder mode
+        routes=session_routes(),
+        middleware=[Middleware(SecurityHeaders)],
+    )

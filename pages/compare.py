@@ -20,9 +20,7 @@ from ui.results import (
     radar_frame,
     round_filter,
 )
-from ui.router import ensure_routed
 
-ensure_routed()
 page = open_results_page("nav.compare")
 lang, store, workshops = page.lang, page.store, page.workshops
 if not workshops:

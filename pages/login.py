@@ -13,10 +13,7 @@ from ui.access import (
 )
 from ui.context import current_language, get_store
 from ui.guard import login_guard
-from ui.router import ensure_routed
 from ui.session import NEEDS_LOGIN_KEY, log_out_everywhere, refusal_message, session_hours
-
-ensure_routed()
 
 lang = current_language()
 st.title(t("access.login_title", lang))

@@ -17,9 +17,7 @@ from ui.results import (
     radar_frame,
     trend_stats,
 )
-from ui.router import ensure_routed
 
-ensure_routed()
 page = open_results_page("nav.progress")
 lang, store, workshops = page.lang, page.store, page.workshops
 chains = {c.id: c.name for c in store.chains(page.organisation["id"])}

@@ -28,10 +28,8 @@ from ui.results import (
     statement_list,
     trend_stats,
 )
-from ui.router import ensure_routed
 from ui.text import plain
 
-ensure_routed()
 page = open_results_page("nav.results")
 lang, store, workshops = page.lang, page.store, page.workshops
 workshop = round_filter(store, workshops, lang)

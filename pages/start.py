@@ -7,10 +7,7 @@ from ipm_model.store import NotAllowed, StoreError
 from ui.context import current_language, get_store
 from ui.guard import code_guard
 from ui.participant import remember_participant
-from ui.router import ensure_routed
 from ui.text import plain
-
-ensure_routed()
 
 lang = current_language()
 store = get_store()

@@ -21,9 +21,9 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 def navigation_mode(monkeypatch):
     """Run as a long-running server does: st.navigation mode, not the old pages/ folder mode.
 
-    AppTest recreates its PagesManager before every run, which switches Streamlit's old
-    `pages/` folder mode back on (a real server does that once, before the first
-    st.navigation call; ui/router.py handles that first request and a browser test covers it).
+    AppTest resets Streamlit's old `pages/` folder mode before every run, which switches it
+    back on (a real server switches it off once, in the st.App's lifespan: ui/router.py;
+    a browser test covers a server's first request).
     """
     original = PagesManager.__init__
 

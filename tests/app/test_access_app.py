@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import menu_titles, new_app, texts
 
@@ -35,16 +34,6 @@ def test_protected_pages_send_a_participant_to_the_login_page(app_store, page):
     assert not at.exception
     assert [e.value for e in at.title] == ["Inloggen voor begeleiders"]
     assert "moet je ingelogd zijn" in texts(at)
-    assert not at.get("vega_lite_chart") and not at.get("arrow_vega_lite_chart")
-
-
-@pytest.mark.parametrize("page", PROTECTED)
-def test_protected_pages_refuse_when_run_on_their_own(app_store, page):
-    """What a server's first request for a page URL does (see ui/router.py): the page goes
-    through app.py's navigation, which does not offer it, so the start page shows instead."""
-    at = AppTest.from_file(str(ROOT / page), default_timeout=30).run()
-    assert not at.exception
-    assert [e.value for e in at.title] == ["iPM Ketenscan"]
     assert not at.get("vega_lite_chart") and not at.get("arrow_vega_lite_chart")
 
 
