@@ -3,7 +3,9 @@
 `streamlit run app.py` starts it. Streamlit finds the `st.App` at the bottom of this file
 (streamlit/web/server/app_discovery.py) and serves it, importing this file once as the
 module `app`: so every response carries the security headers of ui/headers.py, also
-without a proxy. Each run of a session executes this file as `__main__`: the router.
+without a proxy, the session cookie has its routes (ui/session_routes.py), and the old
+`pages/` folder mode is off before the first request (ui/router.py). Each run of a session
+executes this file as `__main__`: the router.
 """
 
 import contextlib
@@ -20,14 +22,18 @@ from ui.context import database_guard, get_store, language_switch
 from ui.firstrun import announce
 from ui.headers import SecurityHeaders
 from ui.ready import process_store, ready
-from ui.router import routing
+from ui.router import forget_unknown_page, navigation_only
+from ui.session import NEEDS_LOGIN_KEY, follow_up
+from ui.session_routes import session_routes
 from ui.style import document_language, inject_css
 from ui.tcp import enable_tcp_nodelay
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
 
-def page(name: str, icon: str, lang: str, *, default: bool = False) -> st.Page:
+def page(
+    name: str, icon: str, lang: str, *, default: bool = False, hidden: bool = False
+) -> st.Page:
     """pages/<name>.py at /<name>, titled in the interface language."""
     return st.Page(
         PAGES / f"{name}.py",
@@ -35,6 +41,7 @@ def page(name: str, icon: str, lang: str, *, default: bool = False) -> st.Page:
         icon=f":material/{icon}:",
         url_path=None if default else name,
         default=default,
+        visibility="hidden" if hidden else "visible",
     )
 
 
@@ -58,27 +65,44 @@ def main() -> None:
             st.info(t("demo.banner", lang, hours=demo_reset_hours()), icon=":material/science:")
     link_error_message(lang)
 
-    # A page a visitor may not use is left out of the menu; the page itself refuses too.
+    # Every page is registered, so that no page URL (a reload, a bookmark, a second tab)
+    # meets Streamlit's English "Page not found". A page a visitor may not use is hidden
+    # from the menu and sends them to the login page; the page itself refuses too.
+    login = page("login", "key", lang)
     pages = {
         t("nav.section.participate", lang): [
             page("start", "login", lang, default=True),
             page("scan", "checklist", lang),
         ]
     }
-    if grant.sees_results():
-        pages[t("nav.section.results", lang)] = [
-            page("results", "radar", lang),
-            page("compare", "compare_arrows", lang),
-            page("progress", "trending_up", lang),
-        ]
-    if grant.sees_console():
-        pages[t("nav.section.facilitate", lang)] = [
-            page("console", "tune", lang),
-            page("projector", "cast", lang),
-        ]
-    pages[t("nav.section.info", lang)] = [page("about", "info", lang), page("login", "key", lang)]
-    with routing(), database_guard():
-        st.navigation(pages, position="top").run()
+    results_ok, console_ok = grant.sees_results(), grant.sees_console()
+    results = [
+        page(name, icon, lang, hidden=not results_ok)
+        for name, icon in (
+            ("results", "radar"),
+            ("compare", "compare_arrows"),
+            ("progress", "trending_up"),
+        )
+    ]
+    console = [
+        page(name, icon, lang, hidden=not console_ok)
+        for name, icon in (("console", "tune"), ("projector", "cast"))
+    ]
+    if results_ok:
+        pages[t("nav.section.results", lang)] = results
+    if console_ok:
+        pages[t("nav.section.facilitate", lang)] = console
+    hidden = [p for p in results + console if p.visibility == "hidden"]
+    pages[t("nav.section.info", lang)] = [page("about", "info", lang), login, *hidden]
+    with database_guard():
+        if forget_unknown_page({p.url_path for ps in pages.values() for p in ps}):
+            st.info(t("access.unknown_page", lang))
+        current = st.navigation(pages, position="top")
+        if current.url_path in {p.url_path for p in hidden}:
+            st.session_state[NEEDS_LOGIN_KEY] = current.title
+            st.switch_page(login)
+        follow_up(store, current.url_path, lang)
+        current.run()
 
 
 if __name__ == "__main__":  # a session's run (Streamlit runs the script as __main__)
@@ -86,18 +110,21 @@ if __name__ == "__main__":  # a session's run (Streamlit runs the script as __ma
 else:  # `streamlit run app.py` imports this file to serve the App below
 
     @contextlib.asynccontextmanager
-    async def lifespan(_app: st.App):
-        # The port is bound, no browser connected yet: sockets accepted from now on inherit
-        # TCP_NODELAY (no 40 ms delayed-ACK stall per rerun; a no-op where not Linux).
-        enable_tcp_nodelay()
-        # An empty installation: print the one-time set-up link on the server's console.
-        with contextlib.suppress(StoreError):
-            announce(process_store())
-        yield None
+    async def lifespan(app: st.App):
+        # Before the first request: Streamlit's old pages/ folder mode off (ui/router.py).
+        async with navigation_only(app):
+            # The port is bound, no browser connected yet: sockets accepted from now on
+            # inherit TCP_NODELAY (no 40 ms delayed-ACK stall per rerun; no-op off Linux).
+            enable_tcp_nodelay()
+            # An empty installation: print the one-time set-up link on the server's console.
+            with contextlib.suppress(StoreError):
+                announce(process_store())
+            yield None
 
     app = st.App(
         __file__,
         middleware=[Middleware(SecurityHeaders)],
         lifespan=lifespan,
-        routes=[Route("/ready", ready)],  # readiness for load balancers, checks the database
+        # /ready: readiness for load balancers (checks the database); the session cookie.
+        routes=[Route("/ready", ready), *session_routes()],
     )

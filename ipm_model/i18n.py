@@ -105,6 +105,57 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Te veel pogingen. Wacht {seconds} seconden en probeer het dan opnieuw.",
         "Too many attempts. Wait {seconds} seconds and try again.",
     ),
+    "access.unknown_page": (
+        "Deze pagina bestaat niet (meer). Je ziet nu de startpagina.",
+        "This page does not exist (any more). You now see the start page.",
+    ),
+    "access.needs_login": (
+        'Om "{page}" te openen moet je ingelogd zijn. Log in, of open de link die je van de '
+        "begeleider kreeg.",
+        'To open "{page}" you need to be logged in. Log in, or open the link you got from '
+        "the facilitator.",
+    ),
+    "access.logout_everywhere": ("Overal uitloggen", "Log out everywhere"),
+    "access.logout_everywhere_help": (
+        "Logt uit op alle apparaten en tabbladen die met deze rechten zijn ingelogd, bij hun "
+        "volgende keer laden.",
+        "Logs out every device and tab logged in with these rights, the next time they load.",
+    ),
+    "session.stays": (
+        "Je blijft in deze browser {hours} uur ingelogd, ook als je de pagina herlaadt of een "
+        "tweede tabblad opent. Op een gedeelde computer: log uit als je klaar bent.",
+        "You stay logged in in this browser for {hours} hours, also when you reload the page "
+        "or open a second tab. On a shared computer: log out when you are done.",
+    ),
+    "session.storing": ("Even geduld, je inlog wordt bewaard…", "One moment, saving your login…"),
+    "session.refused.forged": (
+        "Je inlog in deze browser is niet geldig. Log opnieuw in.",
+        "Your login in this browser is not valid. Please log in again.",
+    ),
+    "session.refused.expired": (
+        "Je inlog is verlopen: je blijft hoogstens {hours} uur ingelogd. Log opnieuw in.",
+        "Your login has expired: you stay logged in for at most {hours} hours. Please log in "
+        "again.",
+    ),
+    "session.refused.revoked": (
+        'Je bent uitgelogd, omdat iemand "Overal uitloggen" koos. Log opnieuw in.',
+        'You were logged out, because someone chose "Log out everywhere". Please log in again.',
+    ),
+    "session.refused.password_changed": (
+        "Het wachtwoord van de beheerder is veranderd. Log opnieuw in met het nieuwe wachtwoord.",
+        "The administrator password has changed. Please log in with the new password.",
+    ),
+    "session.refused.link_gone": (
+        "De link waarmee je was ingelogd werkt niet meer (vernieuwd of ingetrokken). Vraag om "
+        "de nieuwe link.",
+        "The link you logged in with no longer works (renewed or withdrawn). Ask for the new link.",
+    ),
+    "session.refused.not_stored": (
+        "Je browser heeft je inlog niet bewaard. Zet cookies aan voor deze site en log opnieuw "
+        "in (of open de link opnieuw).",
+        "Your browser did not keep your login. Allow cookies for this site and log in again (or "
+        "open the link again).",
+    ),
     "demo.banner": (
         "Dit is een demo met verzonnen gegevens. Iedereen mag hier rondkijken en workshops "
         "beheren. De demo wordt elke {hours} uur teruggezet.",

@@ -8,6 +8,7 @@ locks and migrations of each back-end.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -76,6 +77,11 @@ def new_code(length: int) -> str:
 def new_token() -> str:
     """An unguessable link token (128 bits, URL-safe)."""
     return secrets.token_urlsafe(16)
+
+
+def _nonce_hash(nonce: str) -> str:
+    """Nonces are stored hashed: a copy of the table opens no session."""
+    return hashlib.sha256(nonce.encode("utf-8")).hexdigest()
 
 
 def format_resume_code(code: str) -> str:
@@ -393,6 +399,21 @@ def m007_links(db: Conn) -> None:
     )
 
 
+def m008_sessions(db: Conn) -> None:
+    """Session cookies: the installation's signing key, "log out everywhere" epochs, and the
+    one-time nonces that let the browser pick up its cookie (shared by every replica)."""
+    db.execute("CREATE TABLE app_secret (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("CREATE TABLE session_epoch (subject TEXT PRIMARY KEY, epoch INTEGER NOT NULL)")
+    db.execute(
+        """CREATE TABLE session_nonce (
+            nonce_hash TEXT PRIMARY KEY,
+            cookie TEXT NOT NULL,
+            max_age INTEGER NOT NULL,
+            expires_at BIGINT NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_access_and_reveal,
@@ -401,7 +422,8 @@ MIGRATIONS = (
     m005_change_stamp,
     m006_throttle,
     m007_links,
-    # Other branches add m008/m009; the order of registration is what counts.
+    m008_sessions,
+    # m009 is left free for the trust branch; the order of registration is what counts.
     m010_settings,
     m011_audit_log,
 )
@@ -1493,6 +1515,76 @@ class Store:
             [kind, address, failures, until, int(now)],
         )
 
+    # -- session cookies (ipm_model/session.py), shared by all app processes -----------------
+
+    def installation_secret(self, name: str) -> str:
+        """A random secret of this installation, made on first use; the same for every replica."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO app_secret (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                [name, secrets.token_hex(32)],
+            )
+            return db.execute("SELECT value FROM app_secret WHERE name = ?", [name]).fetchone()[0]
+
+    def session_epochs(self, subjects: Sequence[str]) -> dict[str, int]:
+        """The "log out everywhere" epoch of each subject (0 when never raised)."""
+        subjects = list(dict.fromkeys(subjects))
+        if not subjects:
+            return {}
+        rows = self._query(
+            f"SELECT subject, epoch FROM session_epoch WHERE subject IN "
+            f"({', '.join('?' for _ in subjects)})",
+            subjects,
+        )
+        found = {r["subject"]: int(r["epoch"]) for r in rows}
+        return {s: found.get(s, 0) for s in subjects}
+
+    def raise_session_epochs(self, subjects: Sequence[str]) -> None:
+        """End every session cookie of these subjects made so far ("log out everywhere")."""
+        with self._write() as db:
+            for subject in dict.fromkeys(subjects):
+                db.execute(
+                    """INSERT INTO session_epoch (subject, epoch) VALUES (?, 1)
+                       ON CONFLICT (subject) DO UPDATE SET epoch = session_epoch.epoch + 1""",
+                    [subject],
+                )
+
+    SESSION_NONCE_TTL_S = 120
+
+    def create_session_nonce(self, cookie: str, max_age: int, now: float | None = None) -> str:
+        """A one-time nonce under which the browser can pick up `cookie` for a short while."""
+        now = time.time() if now is None else now
+        nonce = secrets.token_urlsafe(24)
+        with self._write() as db:
+            db.execute("DELETE FROM session_nonce WHERE expires_at < ?", [int(now)])
+            db.execute(
+                """INSERT INTO session_nonce (nonce_hash, cookie, max_age, expires_at)
+                   VALUES (?, ?, ?, ?)""",
+                [_nonce_hash(nonce), cookie, int(max_age), int(now + self.SESSION_NONCE_TTL_S)],
+            )
+        return nonce
+
+    def take_session_nonce(
+        self, nonce: str | None, now: float | None = None
+    ) -> tuple[str, int] | None:
+        """(cookie, max_age) stored under `nonce`, once: the nonce is gone afterwards.
+
+        None for an unknown, used or expired nonce."""
+        if not nonce or not isinstance(nonce, str) or len(nonce) > 64:
+            return None
+        now = time.time() if now is None else now
+        key = _nonce_hash(nonce)
+        with self._write() as db:
+            row = db.execute(
+                "SELECT cookie, max_age, expires_at FROM session_nonce WHERE nonce_hash = ?",
+                [key],
+            ).fetchone()
+            # Only the request whose DELETE removed the row may use it (two at once: one).
+            taken = db.execute("DELETE FROM session_nonce WHERE nonce_hash = ?", [key]).rowcount
+        if row is None or taken != 1 or row[2] < now:
+            return None
+        return str(row[0]), int(row[1])
+
     def actions_version(self, chain_id: int) -> tuple[int, str]:
         """(number of actions, last change) of one chain: keys cached reports."""
         rows = self._query(
@@ -1518,8 +1610,9 @@ class Store:
     # -- copying to another database -----------------------------------------------------------
 
     # Every table of the schema with its key, parents before children (foreign-key order).
-    # Not copied: throttle (counts of wrong tries per address; they start afresh).
-    NOT_COPIED = ("throttle", "throttle_code")
+    # Not copied: throttle (counts of wrong tries per address; they start afresh) and the
+    # session tables (the copy gets a signing key of its own: everyone logs in again).
+    NOT_COPIED = ("throttle", "throttle_code", "app_secret", "session_epoch", "session_nonce")
     COPY_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("organisation", ("id",)),
         ("chain", ("id",)),

@@ -5,9 +5,6 @@ import streamlit as st
 from ipm_model.i18n import t
 from ipm_model.scoring import DEFAULT_MIN_GROUP_SIZE, MIN_ANSWERED_SHARE
 from ui.context import current_language, get_questionnaire
-from ui.router import ensure_routed
-
-ensure_routed()
 
 lang = current_language()
 q = get_questionnaire()

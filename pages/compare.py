@@ -20,9 +20,7 @@ from ui.results import (
     questionnaire_of,
     round_filter,
 )
-from ui.router import ensure_routed
 
-ensure_routed()
 st.set_page_config(layout="wide")  # small multiples and the heatmap use the width
 page = open_results_page("nav.compare")
 lang, store, workshops = page.lang, page.store, page.workshops

@@ -15,9 +15,6 @@ from ui.console import (
     workshop_card,
 )
 from ui.context import current_language, get_store
-from ui.router import ensure_routed
-
-ensure_routed()
 
 lang = current_language()
 store = get_store()

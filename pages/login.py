@@ -15,13 +15,15 @@ from ui.access import (
 )
 from ui.context import current_language, get_store
 from ui.guard import login_guard
-from ui.router import ensure_routed
-
-ensure_routed()
+from ui.session import NEEDS_LOGIN_KEY, log_out_everywhere, refusal_message, session_hours
 
 lang = current_language()
 st.title(t("access.login_title", lang))
 st.write(t("access.login_intro", lang))
+refusal_message(lang)
+needed = st.session_state.pop(NEEDS_LOGIN_KEY, None)
+if needed:
+    st.info(t("access.needs_login", lang, page=needed))
 grant = current_grant()
 
 if grant.admin:
@@ -59,8 +61,19 @@ if not grant.admin:
                 st.error(t("access.wrong_password", lang))
 
 signed_in = grant.admin or grant.sees_results() or grant.sees_console()
-if signed_in and st.button(t("access.logout", lang), key="logout"):
-    log_out()
-    if oidc_configured() and st.user.is_logged_in:
-        st.logout()
-    st.rerun()
+if signed_in:
+    st.caption(t("session.stays", lang, hours=f"{session_hours():g}"))
+    with st.container(horizontal=True):
+        here = st.button(t("access.logout", lang), key="logout")
+        everywhere = st.button(
+            t("access.logout_everywhere", lang),
+            key="logout-everywhere",
+            help=t("access.logout_everywhere_help", lang),
+        )
+    if here or everywhere:
+        if everywhere:
+            log_out_everywhere(get_store(), grant)
+        log_out()
+        if oidc_configured() and st.user.is_logged_in:
+            st.logout()
+        st.rerun()

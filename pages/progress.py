@@ -17,9 +17,7 @@ from ui.results import (
     questionnaire_of,
     trend_stats,
 )
-from ui.router import ensure_routed
 
-ensure_routed()
 st.set_page_config(layout="wide")
 page = open_results_page("nav.progress")
 lang, store, workshops = page.lang, page.store, page.workshops

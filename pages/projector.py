@@ -8,9 +8,6 @@ from ui.access import current_grant, require
 from ui.console import visible_organisations, visible_workshops
 from ui.context import current_language, get_questionnaire, get_store
 from ui.projector import stage
-from ui.router import ensure_routed
-
-ensure_routed()
 
 st.set_page_config(layout="wide")
 lang = current_language()

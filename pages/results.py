@@ -29,10 +29,8 @@ from ui.results import (
     statement_list,
     trend_stats,
 )
-from ui.router import ensure_routed
 from ui.text import plain
 
-ensure_routed()
 st.set_page_config(layout="wide")  # results use the width: radar beside its agenda
 page = open_results_page("nav.results")
 lang, store, workshops = page.lang, page.store, page.workshops

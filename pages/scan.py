@@ -5,10 +5,7 @@ import streamlit as st
 from ipm_model.i18n import t
 from ui.context import current_language, get_store
 from ui.participant import load_scan_context
-from ui.router import ensure_routed
 from ui.scan import scan_body
-
-ensure_routed()
 
 lang = current_language()
 store = get_store()

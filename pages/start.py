@@ -8,10 +8,7 @@ from ui import firstrun
 from ui.context import current_language, get_store
 from ui.guard import code_guard
 from ui.participant import remember_participant
-from ui.router import ensure_routed
 from ui.text import plain
-
-ensure_routed()
 
 lang = current_language()
 store = get_store()

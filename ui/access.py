@@ -18,6 +18,7 @@ from ipm_model.access import (
 )
 from ipm_model.i18n import t
 from ipm_model.store import LINK_FACILITATOR, LINK_RESULTS, Store
+from ui import session
 
 GRANT_KEY = "access-grant"
 ADMIN_KEY = "access-admin"  # the admin password was right in this session
@@ -80,6 +81,8 @@ def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
     run grants nothing any more, also in a session that opened it long ago.
     """
     grant = Grant(admin=bool(st.session_state.get(ADMIN_KEY)))
+    # The session cookie's rights (read once per browser session, rechecked every run).
+    grant = session.restore(store, grant, admin_password())
     links: dict[str, str] = st.session_state.setdefault(LINK_KEYS, {})
     days = link_days()
     for key, kind in LINK_PARAMS.items():
@@ -99,6 +102,13 @@ def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
             links.pop(key, None)
             st.query_params.pop(key, None)
             continue
+        if links.get(key) != token:  # newly proven: the session cookie remembers it
+            session.link_claim(
+                store,
+                key,
+                link.organisation_id if kind == LINK_RESULTS else link.workshop_id,
+                token,
+            )
         links[key] = token
         if kind == LINK_RESULTS:
             grant = grant.with_results(link.organisation_id)
@@ -115,10 +125,8 @@ def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
         if email and email in oidc_admin_emails():
             grant = grant.as_admin()
     _set_grant(grant)
-    # Keep proven links in the URL, so that a reload (a new session) keeps the rights.
-    for key, token in links.items():
-        if st.query_params.get(key) != token:
-            st.query_params[key] = token
+    # Proven links are not kept in the URL: the session cookie keeps the rights across a
+    # reload, a second tab and a laptop that slept (ui/session.py), without a secret in the URL.
     return grant
 
 
@@ -160,6 +168,9 @@ def try_admin_login(password: str, store: Store | None = None) -> bool:
     ):
         st.session_state[ADMIN_KEY] = True
         _set_grant(current_grant().as_admin())
+        from ui.context import get_store
+
+        session.admin_claim(get_store(), password)
         return True
     return False
 
@@ -171,6 +182,7 @@ def log_out() -> None:
     st.session_state[LINK_KEYS] = {}
     for key in ("r", "f"):
         st.query_params.pop(key, None)
+    session.forget_cookie()  # and on this device: the browser drops its session cookie
 
 
 def require(allowed: bool, lang: str) -> None:

@@ -28,6 +28,11 @@ def _store() -> Store:
     return Store.from_env()
 
 
+def process_store() -> Store:
+    """This process's store, also outside a page (the session routes); raises StoreError."""
+    return _store()
+
+
 def get_store() -> Store:
     """The app's store (one per process, connections pooled); stops the page when unusable."""
     try:

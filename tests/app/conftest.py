@@ -21,9 +21,9 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 def navigation_mode(monkeypatch):
     """Run as a long-running server does: st.navigation mode, not the old pages/ folder mode.
 
-    AppTest recreates its PagesManager before every run, which switches Streamlit's old
-    `pages/` folder mode back on (a real server does that once, before the first
-    st.navigation call; ui/router.py handles that first request and a browser test covers it).
+    AppTest resets Streamlit's old `pages/` folder mode before every run, which switches it
+    back on (a real server switches it off once, in the st.App's lifespan: ui/router.py;
+    a browser test covers a server's first request).
     """
     original = PagesManager.__init__
 
@@ -32,6 +32,28 @@ def navigation_mode(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+    # Record the menu of each run: AppTest keeps every registered page, hidden ones too.
+    navigation = st.navigation
+
+    def recording_navigation(pages, **kwargs):
+        every = [p for section in pages.values() for p in section]
+        MENU[:] = [p for p in every if p.visibility == "visible"]
+        return navigation(pages, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", recording_navigation)
+
+
+MENU: list[st.Page] = []  # the visible pages of the last st.navigation call
+
+
+def menu_titles() -> set[str]:
+    """The titles of the pages in the menu of the last run."""
+    return {p.title for p in MENU}
+
+
+def menu_paths() -> set[str]:
+    """The url paths of the pages in the menu of the last run ("" is the start page)."""
+    return {p.url_path for p in MENU}
 
 
 def _target(request, tmp_path, name: str) -> str:

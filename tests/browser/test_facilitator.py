@@ -19,7 +19,7 @@ from tests.browser.browser_helpers import (
     progress,
     wait_idle,
 )
-from tests.browser.conftest import ADMIN_PASSWORD
+from tests.browser.conftest import ADMIN_PASSWORD, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -127,18 +127,22 @@ def test_facilitator_runs_a_workshop_with_live_projector(browser, app_server, ap
         context.close()
 
 
-def test_direct_page_url_on_a_fresh_server_goes_through_the_router(browser, app_server):
-    """ui/router.py: a page URL opened before any other request still gets the app's menu
-    and rules (here: no rights, so the console is not offered and does not render)."""
-    context, page = _facilitator_page(browser, app_server)
-    try:
-        goto(page, "/console", "iPM Ketenscan")
-        assert page.get_by_text("Workshops beheren").count() == 0
-        assert (
-            page.get_by_role("button", name="NL").count()
-            + page.get_by_text("NL", exact=True).count()
-            >= 1
-        )
-        assert_no_exception(page)
-    finally:
-        context.close()
+def test_direct_page_url_on_a_fresh_server_goes_through_the_router(
+    browser, request, app_db, app_dir
+):
+    """ui/router.py: a page URL that is the very first request of a new server still gets
+    the app's menu and rules (here: no rights, so the console does not render: the login
+    page explains). Its own server, so that no other test's request comes first."""
+    with serve_app(request, app_db, app_dir / "streamlit-first-request.log") as url:
+        context, page = _facilitator_page(browser, url)
+        try:
+            goto(page, "/console", "Inloggen voor begeleiders", "moet je ingelogd zijn")
+            assert page.get_by_text("Nieuwe workshop").count() == 0
+            assert (
+                page.get_by_role("button", name="NL").count()
+                + page.get_by_text("NL", exact=True).count()
+                >= 1
+            )
+            assert_no_exception(page)
+        finally:
+            context.close()

@@ -36,7 +36,7 @@ from ipm_model.store import (
     clean_text,
     now_iso,
 )
-from tests.app.conftest import new_app, texts
+from tests.app.conftest import menu_paths, new_app, texts
 from tests.fault.helpers import (
     CHAIN,
     ROOT,
@@ -183,8 +183,8 @@ PARTICIPANT_PAGES = {"", "scan", "about", "login"}  # url paths; "" is the start
 
 
 def nav_paths(at) -> set[str]:
-    """The url paths of the pages st.navigation offered in the last run (AppTest keeps them)."""
-    return {info["url_pathname"] for info in at._registered_pages.values()}
+    """The url paths of the pages in the menu of the last run."""
+    return menu_paths()
 
 
 QUERY_CASES = [

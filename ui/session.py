@@ -1,0 +1,252 @@
+"""Sessions that survive a reload: the Streamlit side of the session cookie.
+
+A Streamlit session cannot set a cookie, but it can read the cookies of the request that
+opened it (`st.context.cookies`). So:
+
+1. When a session proves a right (admin password, `?f=` or `?r=` link), `offer_cookie`
+   stores the signed cookie under a one-time nonce in the database and sends the browser to
+   `/_ipm/session?n=…` (ui/session_routes.py), which sets the HttpOnly cookie and sends the
+   browser back to the page it was on, without the link token in the URL.
+2. Every new session (F5, a second tab, a laptop that slept) calls `restore`: it checks the
+   signature and the expiry (ipm_model/session.py), the "log out everywhere" epochs, the
+   admin password's fingerprint and each link through the same store look-up as `?f=`/`?r=`,
+   and gives back the rights that still hold. What it refused is explained on the login page.
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+import os
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from ipm_model.access import Grant
+from ipm_model.i18n import t
+from ipm_model.session import (
+    COOKIE_NAME,
+    DEFAULT_SESSION_HOURS,
+    LINK_GONE,
+    PASSWORD_CHANGED,
+    REVOKED,
+    Claim,
+    SessionRefused,
+    make_cookie,
+    password_fingerprint,
+    read_cookie,
+    token_digest,
+)
+from ipm_model.store import Store
+
+SESSION_ROUTE = "/_ipm/session"
+LOGOUT_ROUTE = "/_ipm/logout"
+CLAIMS_KEY = "session-claims"  # the claims this browser session holds
+COOKIE_KEY = "session-cookie"  # the claims the browser's cookie carries (as far as we know)
+REFUSED_KEY = "session-refused"  # why a cookie gave (some) rights no more
+RESTORED_KEY = "session-restored"
+NEEDS_LOGIN_KEY = "access-needs-login"  # the page app.py sent a visitor to the login from
+GOTO_KEY = "session-goto"  # a route the browser is to load with the next run
+RETURN_PARAM = "session"  # on the URL the cookie route sends the browser back to
+NOT_STORED = "not_stored"  # the browser came back without the cookie (cookies off)
+
+
+def session_hours() -> float:
+    """How long a login lasts: IPM_SESSION_HOURS or secret `session_hours`; default 12."""
+    raw = os.environ.get("IPM_SESSION_HOURS") or _secret("session_hours") or ""
+    try:
+        hours = float(raw)
+    except ValueError:
+        return DEFAULT_SESSION_HOURS
+    return hours if 0 < hours <= 24 * 366 else DEFAULT_SESSION_HOURS
+
+
+def _secret(name: str) -> str | None:
+    try:
+        value = st.secrets.get(name)
+    except Exception:  # noqa: BLE001 - no secrets.toml at all is normal
+        value = None
+    return str(value) if value else None
+
+
+def signing_key(store: Store) -> bytes:
+    """Secret `session_secret` (or IPM_SESSION_SECRET); else a key kept in the database, so
+    that every replica signs and checks with the same one."""
+    configured = _secret("session_secret") or os.environ.get("IPM_SESSION_SECRET")
+    if configured:
+        return configured.encode("utf-8")
+    return _stored_key(store, store.label).encode("ascii")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _stored_key(_store: Store, label: str) -> str:
+    """Read (or make) the database's key once per process and database."""
+    return _store.installation_secret("session-signing-key")
+
+
+def cookie_value() -> str | None:
+    """The session cookie of the request that opened this session (tests replace this)."""
+    try:
+        return st.context.cookies.get(COOKIE_NAME)
+    except Exception:  # noqa: BLE001 - no request behind this session (AppTest)
+        return None
+
+
+def _claims() -> list[Claim]:
+    return st.session_state.setdefault(CLAIMS_KEY, [])
+
+
+def add_claim(kind: str, ref: int, proof: str, store: Store) -> None:
+    """Remember a right this session proved, to be written into the cookie."""
+    claims = [c for c in _claims() if (c.kind, c.ref) != (kind, ref)]
+    subject = Claim(kind, ref, proof).subject
+    epoch = store.session_epochs([subject])[subject]
+    st.session_state[CLAIMS_KEY] = [*claims, Claim(kind, ref, proof, epoch)]
+
+
+def admin_claim(store: Store, password: str) -> None:
+    add_claim("admin", 0, password_fingerprint(password, signing_key(store)), store)
+
+
+def link_claim(store: Store, kind: str, ref: int, token: str) -> None:
+    add_claim(kind, ref, token_digest(token), store)
+
+
+def restore(store: Store, grant: Grant, admin_password: str | None) -> Grant:
+    """`grant` plus the rights of a valid session cookie.
+
+    The cookie is read once per browser session; its claims are kept in the session and
+    rechecked on every run, so a link revoked, renewed or expired since then, or a changed
+    password, ends the right at the next click.
+    """
+    if not st.session_state.get(RESTORED_KEY):
+        st.session_state[RESTORED_KEY] = True
+        st.session_state[CLAIMS_KEY] = _read_cookie_claims(store)
+    claims = st.session_state.get(CLAIMS_KEY) or []
+    if not claims:
+        return grant
+    key = signing_key(store)
+    kept: list[Claim] = []
+    for claim in claims:
+        restored = _restore_claim(store, grant, claim, key, admin_password)
+        if restored is None:
+            st.session_state[REFUSED_KEY] = PASSWORD_CHANGED if claim.kind == "admin" else LINK_GONE
+            continue
+        grant = restored
+        kept.append(claim)
+    st.session_state[CLAIMS_KEY] = kept
+    return grant
+
+
+def _read_cookie_claims(store: Store) -> list[Claim]:
+    """The claims of this browser's session cookie that are signed, fresh and not revoked."""
+    came_back = st.query_params.get(RETURN_PARAM) is not None
+    if came_back:
+        st.query_params.pop(RETURN_PARAM, None)
+    value = cookie_value()
+    if not value:
+        if came_back:
+            st.session_state[REFUSED_KEY] = NOT_STORED
+        return []
+    try:
+        cookie = read_cookie(value, signing_key(store), session_hours())
+    except SessionRefused as refused:
+        st.session_state[REFUSED_KEY] = refused.reason
+        return []
+    st.session_state[COOKIE_KEY] = list(cookie.claims)
+    epochs = store.session_epochs([c.subject for c in cookie.claims])
+    kept = [c for c in cookie.claims if epochs[c.subject] == c.epoch]
+    if len(kept) < len(cookie.claims):
+        st.session_state[REFUSED_KEY] = REVOKED
+    return kept
+
+
+def _restore_claim(
+    store: Store, grant: Grant, claim: Claim, key: bytes, admin_password: str | None
+) -> Grant | None:
+    """`grant` with the right of `claim` when it still holds, else None.
+
+    Links are checked through the same store look-up as `?f=` and `?r=` (so a link that was
+    renewed, revoked or has expired gives nothing), after matching the token's digest.
+    """
+    if claim.kind == "admin":
+        ok = bool(admin_password) and hmac.compare_digest(
+            claim.proof, password_fingerprint(admin_password or "", key)
+        )
+        return grant.as_admin() if ok else None
+    if claim.kind == "f":
+        workshop = store.workshop(claim.ref)
+        token = workshop.facilitator_token if workshop else ""
+        if token and hmac.compare_digest(claim.proof, token_digest(token)):
+            found = store.workshop_by_facilitator_token(token)
+            if found is not None and found.id == claim.ref:
+                return grant.with_workshop(found.id, found.organisation_id)
+        return None
+    organisation = store.organisation(claim.ref)
+    token = (organisation or {}).get("results_token") or ""
+    if token and hmac.compare_digest(claim.proof, token_digest(token)):
+        found = store.organisation_by_results_token(token)
+        if found is not None and found["id"] == claim.ref:
+            return grant.with_results(found["id"])
+    return None
+
+
+def _return_path(url_path: str) -> str:
+    """The page to come back to, with its query minus link tokens, marked as a return."""
+    query = {k: v for k, v in st.query_params.to_dict().items() if k not in ("f", "r")}
+    query[RETURN_PARAM] = "1"
+    return f"/{url_path}?{urlencode(query)}"
+
+
+def follow_up(store: Store, url_path: str, lang: str) -> None:
+    """Send the browser to a session route when needed (run by app.py before the page).
+
+    After a log-out: to the route that deletes the cookie. When this session holds claims
+    its cookie lacks: for the cookie, coming back to `url_path` in a new session. The page
+    keeps rendering; the browser leaves it at once (a meta refresh: the security policy
+    allows no inline script).
+    """
+    goto = st.session_state.pop(GOTO_KEY, None)
+    if goto:
+        _send_browser(goto)
+        return
+    claims = _claims()
+    if not claims or set(claims) <= set(st.session_state.get(COOKIE_KEY, [])):
+        return
+    hours = session_hours()
+    cookie = make_cookie(tuple(claims), signing_key(store), hours)
+    nonce = store.create_session_nonce(cookie, max_age=int(hours * 3600))
+    st.session_state[COOKIE_KEY] = list(claims)
+    _send_browser(f"{SESSION_ROUTE}?{urlencode({'n': nonce, 'next': _return_path(url_path)})}")
+    st.caption(t("session.storing", lang))
+
+
+def _send_browser(url: str) -> None:
+    """Let the browser load `url` (our own route; nothing typed by anyone is in it)."""
+    st.markdown(
+        f'<meta http-equiv="refresh" content="0;url={html.escape(url, quote=True)}">',
+        unsafe_allow_html=True,
+    )
+
+
+def forget_cookie(next_path: str = "/login") -> None:
+    """With the next run, send the browser to the route that deletes the cookie."""
+    st.session_state[CLAIMS_KEY] = []
+    st.session_state[COOKIE_KEY] = []
+    st.session_state[GOTO_KEY] = f"{LOGOUT_ROUTE}?{urlencode({'next': next_path})}"
+
+
+def log_out_everywhere(store: Store, grant: Grant) -> None:
+    """End every session cookie with this session's rights, on every device."""
+    subjects = {c.subject for c in _claims()}
+    if grant.admin:
+        subjects.add("admin")
+    subjects |= {f"f:{w}" for w in grant.workshops}
+    store.raise_session_epochs(sorted(subjects))
+
+
+def refusal_message(lang: str) -> None:
+    """Explain once why this browser is no longer logged in (on the login page)."""
+    reason = st.session_state.pop(REFUSED_KEY, None)
+    if reason:
+        st.warning(t(f"session.refused.{reason}", lang, hours=f"{session_hours():g}"))
