@@ -331,6 +331,55 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Na een tweede ronde zie je hier wat er veranderde.",
         "After a second round you will see here what changed.",
     ),
+    # -- trust: intervals, change versus noise, quality, benchmark ------------------------------
+    "trust.interval": ("90%-interval", "90% interval"),
+    "trust.note": ("Let op", "Note"),
+    "trust.wide": (
+        "weinig deelnemers: voorzichtig lezen",
+        "few participants: read with care",
+    ),
+    "trust.no_data": ("te weinig gegevens", "not enough data"),
+    "trust.interval_help": (
+        "90%-interval: de echte score van deze groep ligt met 90% zekerheid tussen deze twee "
+        "getallen. Hoe minder deelnemers, hoe breder het interval.",
+        "90% interval: the group's true score lies between these two numbers with 90% "
+        "certainty. The fewer participants, the wider the interval.",
+    ),
+    "trust.radar_bars": (
+        "De korte balken langs de assen zijn de 90%-intervallen.",
+        "The short bars along the axes are the 90% intervals.",
+    ),
+    "trust.change_interval": ("90%-interval verschil", "90% interval of the change"),
+    "trust.verdict": ("Echt verschil?", "Real difference?"),
+    "trust.verdict.up": ("ja, hoger", "yes, higher"),
+    "trust.verdict.down": ("ja, lager", "yes, lower"),
+    "trust.verdict.noise": ("binnen de ruis", "within the noise"),
+    "trust.verdict.unknown": ("te weinig gegevens", "not enough data"),
+    "trust.change_help": (
+        "Een verschil telt pas als echt als het hele 90%-interval boven of onder nul ligt. "
+        "Anders is het binnen de ruis: het kan toeval zijn.",
+        "A difference only counts as real when its whole 90% interval lies above or below "
+        "zero. Otherwise it is within the noise: it may be chance.",
+    ),
+    "trust.two_chains": (
+        "Verschil per fase: {b} min {a}",
+        "Difference per phase: {b} minus {a}",
+    ),
+    "trust.two_chains_hint": (
+        "Kies precies twee ketens om te zien welke verschillen echt zijn.",
+        "Choose exactly two chains to see which differences are real.",
+    ),
+    "trust.difference": ("Verschil", "Difference"),
+    "trust.benchmark_band": (
+        "Andere organisaties (middelste helft)",
+        "Other organisations (middle half)",
+    ),
+    "trust.benchmark_caption": (
+        "Grijze balk: de middelste helft van de ketens van minstens 5 andere organisaties "
+        "met dezelfde uitspraken. Streepje: de middelste keten. Namen blijven geheim.",
+        "Grey bar: the middle half of the chains of at least 5 other organisations with the "
+        "same statements. Tick: the middle chain. Names stay secret.",
+    ),
     # -- actions ------------------------------------------------------------------------------
     "actions.title": ("Acties", "Actions"),
     "actions.help": (

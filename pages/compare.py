@@ -7,10 +7,12 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ipm_model.results import for_display, radar_frame
+from ipm_model.uncertainty import interval_text, verdict_text
 from ui.charts import show_heatmap, show_radar
 from ui.results import (
     MAX_OVERLAY,
     breakdown_stats,
+    chain_difference_stats,
     chain_filter,
     data_version,
     empty_state,
@@ -86,6 +88,33 @@ if selected:
         for index, frame in enumerate(frames):
             with columns[index % 2]:
                 show_radar(frame, labels, lang, title=frame["series"].iloc[0], table=False)
+    if len(selected) == 2:
+        a, b = selected
+        st.subheader(t("trust.two_chains", lang, a=names[a], b=names[b]))
+        diff = for_display(
+            chain_difference_stats(store, tuple(chosen), a, b, data_version(store, chosen))
+        )
+        means = shown.set_index(["chain_id", "phase_id"])["mean"].round(1)
+        diff = diff[diff["phase_id"].isin(labels)]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("result.phase", lang): diff["phase_id"].map(labels),
+                    names[a]: [means.get((a, p)) for p in diff["phase_id"]],
+                    names[b]: [means.get((b, p)) for p in diff["phase_id"]],
+                    t("trust.change_interval", lang): [
+                        interval_text(lo, hi)
+                        for lo, hi in zip(diff["change_low"], diff["change_high"], strict=True)
+                    ],
+                    t("trust.verdict", lang): [verdict_text(v, lang) for v in diff["verdict"]],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(t("trust.change_help", lang))
+    else:
+        st.caption(t("trust.two_chains_hint", lang))
     heat = for_display(shown[shown["chain_id"].isin(selected)]).assign(
         chain=lambda f: f["chain_id"].map(names), score=lambda f: f["mean"]
     )[["chain", "phase_id", "score", "n"]]

@@ -15,6 +15,7 @@ from ui.charts import show_radar
 from ui.results import (
     agenda_html,
     chain_filter,
+    change_stats,
     data_version,
     empty_state,
     open_results_page,
@@ -60,6 +61,7 @@ series = [radar_frame(mine, chains[chain_id])]
 if len(chains) > 1 and not overall.empty:
     series.append(radar_frame(overall, t("results.all_chains", lang)))
 show_radar(pd.concat(series), q.phase_names(lang), lang, title=chains[chain_id])
+st.caption(t("trust.radar_bars", lang))
 order_signals(mine, q, lang)
 st.header(t("results.per_phase", lang))
 phase_table(mine, q, lang)
@@ -80,13 +82,18 @@ if not scored.empty:
 # The agenda for the next chain conversation, and practical next steps per weak phase.
 chain_statements = results.chain_statements(chain_id)
 earlier = previous_round(store, workshops, workshop, chain_id)
-stats_prev = stats_now_shared = None
+stats_prev = stats_now_shared = changes = None
 if earlier is not None:
     pair = (earlier, workshop)
     trend, _, _ = trend_stats(store, pair, chain_id, data_version(store, pair))
     stats_prev = trend[trend["workshop_id"] == earlier.id]
     stats_now_shared = trend[trend["workshop_id"] == workshop.id]
-agenda = build_agenda(mine, chain_statements, stats_prev, stats_now_shared=stats_now_shared)
+    changes = change_stats(
+        store, pair, chain_id, earlier.id, workshop.id, data_version(store, pair)
+    )
+agenda = build_agenda(
+    mine, chain_statements, stats_prev, stats_now_shared=stats_now_shared, changes=changes
+)
 st.header(t("results.agenda", lang))
 st.markdown(agenda_markdown(agenda, q, lang, min_group_size=workshop.min_group_size))
 focus = focus_phases(mine)

@@ -19,12 +19,24 @@ def _rows(data: pd.DataFrame, columns: Sequence[str]) -> tuple[tuple, ...]:
     )
 
 
+_RADAR_ROW = (*charts.RADAR_COLUMNS, *charts.INTERVAL_COLUMNS)
+
+
 @st.cache_data(show_spinner=False, max_entries=2000)
 def _radar_spec(
-    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], title: str, tips: tuple
+    rows: tuple[tuple, ...],
+    labels: tuple[tuple[str, str], ...],
+    title: str,
+    tips: tuple,
+    benchmark: tuple[tuple, ...] | None = None,
 ) -> dict:
-    data = pd.DataFrame(list(rows), columns=list(charts.RADAR_COLUMNS))
-    return charts.radar_spec(data, dict(labels), title=title, tooltip_titles=dict(tips))
+    data = pd.DataFrame(list(rows), columns=list(_RADAR_ROW))
+    bench = None
+    if benchmark is not None:
+        bench = pd.DataFrame(list(benchmark), columns=list(charts.BENCHMARK_COLUMNS))
+    return charts.radar_spec(
+        data, dict(labels), title=title, tooltip_titles=dict(tips), benchmark=bench
+    )
 
 
 def _tooltip_titles(lang: str) -> dict[str, str]:
@@ -34,6 +46,8 @@ def _tooltip_titles(lang: str) -> dict[str, str]:
         "score": t("result.score", lang),
         "n": t("result.n", lang),
         "sd": t("result.sd", lang),
+        "ci": t("trust.interval", lang),
+        "benchmark": t("trust.benchmark_band", lang),
     }
 
 
@@ -45,11 +59,17 @@ def show_radar(
     title: str = "",
     table: bool = True,
     key: str | None = None,
+    benchmark: pd.DataFrame | None = None,
 ) -> None:
-    """A radar of the seven phases plus (unless table=False) the same numbers as a table."""
-    rows = _rows(data, charts.RADAR_COLUMNS)
+    """A radar of the seven phases plus (unless table=False) the same numbers as a table.
+
+    Rows with ci_low/ci_high get their 90 % interval as a bar; `benchmark` (p25, p50, p75
+    per phase) adds other organisations' middle half in grey."""
+    data = data.assign(**{c: data.get(c, float("nan")) for c in charts.INTERVAL_COLUMNS})
+    rows = _rows(data, _RADAR_ROW)
     tips = _tooltip_titles(lang)
-    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()))
+    bench = None if benchmark is None else _rows(benchmark, charts.BENCHMARK_COLUMNS)
+    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()), bench)
     with st.container(key=key):  # a key only where one radar stands alone (tests find it)
         st.vega_lite_chart(spec, theme=None, width="content")
     if table:
