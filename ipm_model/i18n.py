@@ -370,6 +370,52 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Choose exactly two chains to see which differences are real.",
     ),
     "trust.difference": ("Verschil", "Difference"),
+    "quality.title": ("Kwaliteit van de meting", "Quality of the measurement"),
+    "quality.intro": (
+        "Alleen voor begeleiders en beheerders. Meten de uitspraken van een fase samen één "
+        "ding? Dat zegt Cronbachs alfa (0 tot 1). Alleen mensen die alle uitspraken van de "
+        "fase met 1 tot 5 beantwoordden tellen mee, en pas vanaf {min} mensen.",
+        "For facilitators and administrators only. Do the statements of a phase measure one "
+        "thing together? Cronbach's alpha (0 to 1) says so. Only people who answered every "
+        "statement of the phase with 1 to 5 count, and only from {min} people.",
+    ),
+    "quality.alpha": ("Alfa", "Alpha"),
+    "quality.people": ("Mensen", "People"),
+    "quality.verdict": ("Oordeel", "Verdict"),
+    "quality.verdict.good": ("goed", "good"),
+    "quality.verdict.sufficient": ("voldoende", "sufficient"),
+    "quality.verdict.doubtful": (
+        "twijfelachtig: lees de fase met zorg",
+        "doubtful: read this phase with care",
+    ),
+    "quality.verdict.weak": (
+        "zwak: de uitspraken meten niet één ding",
+        "weak: the statements do not measure one thing",
+    ),
+    "quality.verdict.too_few": ("te weinig gegevens", "not enough data"),
+    "quality.items": (
+        "Per uitspraak: samenhang met de rest van de fase",
+        "Per statement: fit with the rest of the phase",
+    ),
+    "quality.item_rest": ("Samenhang", "Item-rest"),
+    "quality.misfits": (
+        "Voor de eigenaar van de vragenlijst: deze uitspraken passen in meerdere rondes slecht "
+        "bij hun fase: {statements}",
+        "For the questionnaire owner: these statements fit their phase poorly in several "
+        "rounds: {statements}",
+    ),
+    "quality.no_misfits": (
+        "Alle uitspraken passen bij hun fase (over de rondes tot nu).",
+        "Every statement fits its phase (over the rounds so far).",
+    ),
+    "quality.responses": (
+        "Van de {finished} deelnemers die klaar zijn: {straight} gaven overal hetzelfde "
+        "antwoord, {fast} waren opvallend snel klaar (minder dan 2 seconden per uitspraak). "
+        "Namen tonen we niet.",
+        "Of the {finished} participants who finished: {straight} gave the same answer "
+        "everywhere, {fast} finished remarkably fast (under 2 seconds per statement). We show "
+        "no names.",
+    ),
     "trust.benchmark_band": (
         "Andere organisaties (middelste helft)",
         "Other organisations (middle half)",

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ipm_model.disclosure import disclosed_size, safe_cells
+from ipm_model.quality import misfits, reliability, response_flags
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.scoring import (
     DIST_COLUMNS,
@@ -397,6 +398,45 @@ def _period(
     stats["scores_hidden"] = stats["n"] == 0
     stats = with_intervals(stats, scores, ["chain_id"], context=tuple(w.id for w in rounds))
     return stats[[*columns, *INTERVAL_COLUMNS, "suppressed", "scores_hidden"]], scores
+
+
+# -- quality of the measurement ------------------------------------------------------------------
+
+
+def round_quality(
+    answers: pd.DataFrame, q: Questionnaire, minimum: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reliability per phase and item-rest per statement (quality.reliability) of one round,
+    over the people its shown chain figures cover."""
+    return reliability(disclosed_answers(answers, minimum), q)
+
+
+def statement_misfits(
+    answers: pd.DataFrame, rounds: Sequence, questionnaires: Mapping[int, Questionnaire]
+) -> list[str]:
+    """Statements that do not fit their phase across these rounds (quality.misfits)."""
+    parts = []
+    for w in rounds:
+        mine = answers[answers["workshop_id"] == w.id]
+        if len(mine):
+            _, items = round_quality(mine, questionnaires[w.id], w.min_group_size)
+            parts.append(items.assign(workshop_id=w.id))
+    if not parts:
+        return []
+    return misfits(pd.concat(parts, ignore_index=True))
+
+
+def response_quality(answers: pd.DataFrame, seconds: pd.Series) -> dict[str, int]:
+    """How many finished participants of a round answered everything the same or finished
+    implausibly fast (counts only; `seconds` per participant from joining to finishing)."""
+    if answers.empty:
+        return {"straight": 0, "fast": 0, "finished": 0}
+    flags = response_flags(answers, seconds)
+    return {
+        "straight": int(flags["straight"].sum()),
+        "fast": int(flags["fast"].sum()),
+        "finished": len(flags),
+    }
 
 
 # -- what a screen receives ---------------------------------------------------------------------

@@ -987,6 +987,20 @@ class Store:
             ["phase_id", "text"],
         )
 
+    def answer_seconds(self, workshop_id: int) -> pd.Series:
+        """Seconds from joining to finishing per finished participant (index: pseudonym)."""
+        frame = self._frame(
+            """SELECT pid, created_at, finished_at FROM participant
+               WHERE workshop_id = ? AND finished_at IS NOT NULL""",
+            [workshop_id],
+            ["participant", "created_at", "finished_at"],
+        )
+        start = pd.to_datetime(frame["created_at"], utc=True, errors="coerce", format="ISO8601")
+        end = pd.to_datetime(frame["finished_at"], utc=True, errors="coerce", format="ISO8601")
+        return pd.Series(
+            (end - start).dt.total_seconds().to_numpy(), index=frame["participant"], dtype=float
+        )
+
     def participation(self, workshop_id: int) -> pd.DataFrame:
         """Per chain of a workshop: joined and finished counts (chain_id, joined, finished)."""
         return self._frame(

@@ -12,6 +12,7 @@ from ipm_model.results import chain_comments, radar_frame
 from ipm_model.scoring import dont_know_hotspots, most_disagreement
 from ui.actions import actions_section
 from ui.charts import show_radar
+from ui.quality import quality_panel
 from ui.results import (
     agenda_html,
     chain_filter,
@@ -124,6 +125,8 @@ else:
         st.markdown(f"**{plain(names.get(phase_id, phase_id))}**")
         for text in group["text"]:
             st.markdown(f"> {plain(text)}")
+
+quality_panel(store, page.grant, workshop, workshops, lang)
 
 st.divider()
 actions_section(store, workshop, chain_id, q, lang, weakest.id if weakest else None)
