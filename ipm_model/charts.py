@@ -264,6 +264,12 @@ def _radar_intervals(scored: pd.DataFrame, n_series: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["series", "x", "y", "x2", "y2"])
 
 
+@cache
+def _benchmark_key() -> pd.DataFrame:
+    """Where the benchmark's key is drawn: a short grey bar in the bottom-left corner."""
+    return pd.DataFrame({"x": [-5.8], "y": [-5.75], "x2": [-5.3], "y2": [-5.75]})
+
+
 def _benchmark_rows(benchmark: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The benchmark's bars (p25..p75) and median ticks, per phase with all three values."""
     bands, ticks = [], []
@@ -271,13 +277,14 @@ def _benchmark_rows(benchmark: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.Da
         _require_columns(benchmark, BENCHMARK_COLUMNS)
         for r in benchmark.dropna(subset=["p25", "p50", "p75"]).itertuples():
             i = PHASE_IDS.index(r.phase_id)
-            bands.append(_along_spoke(i, float(r.p25), float(r.p75), 0.0))
+            band = f"{_fmt(float(r.p25))}–{_fmt(float(r.p75))} ({_fmt(float(r.p50))})"
+            bands.append({**_along_spoke(i, float(r.p25), float(r.p75), 0.0), "band": band})
             angle = 2 * math.pi * i / len(PHASE_IDS)
             cx, cy = _xy(float(r.p50), i)
             dx, dy = math.cos(angle) * 0.22, -math.sin(angle) * 0.22
             ticks.append({"x": cx - dx, "y": cy - dy, "x2": cx + dx, "y2": cy + dy})
     columns = ["x", "y", "x2", "y2"]
-    return pd.DataFrame(bands, columns=columns), pd.DataFrame(ticks, columns=columns)
+    return pd.DataFrame(bands, columns=[*columns, "band"]), pd.DataFrame(ticks, columns=columns)
 
 
 def _with_bars(frame: pd.DataFrame, series: Sequence[str]) -> bool:
@@ -369,11 +376,24 @@ def radar_chart(
         bands, ticks = _benchmark_rows(benchmark)
         layers += [
             alt.Chart(bands, name="benchmark_band")
-            .mark_rule(color=BENCHMARK_COLOUR, strokeWidth=12, opacity=0.35, aria=False)
-            .encode(x, y, x2=alt.X2("x2"), y2=alt.Y2("y2")),
+            .mark_rule(color=BENCHMARK_COLOUR, strokeWidth=14, opacity=0.3, aria=False)
+            .encode(
+                x,
+                y,
+                x2=alt.X2("x2"),
+                y2=alt.Y2("y2"),
+                tooltip=[alt.Tooltip("band:N", title=titles.benchmark)],
+            ),
             alt.Chart(ticks, name="benchmark_median")
             .mark_rule(color="#595959", strokeWidth=2, aria=False)
             .encode(x, y, x2=alt.X2("x2"), y2=alt.Y2("y2")),
+            # Its key, in the empty bottom-left corner (the legend holds only the series).
+            alt.Chart(_benchmark_key(), name="benchmark_key")
+            .mark_rule(color=BENCHMARK_COLOUR, strokeWidth=14, opacity=0.3, aria=False)
+            .encode(x, y, x2=alt.X2("x2"), y2=alt.Y2("y2")),
+            alt.Chart(_benchmark_key(), name="benchmark_key_text")
+            .mark_text(align="left", baseline="middle", dx=6, fontSize=11, color=TEXT_COLOUR)
+            .encode(x=alt.X("x2:Q", axis=None, scale=scale), y=y, text=alt.value(titles.benchmark)),
         ]
 
     # No scored phase at all (allowed: a participant may finish with only "don't know"): the
@@ -428,7 +448,7 @@ def radar_chart(
         if with_bars:
             layers.append(
                 alt.Chart(_radar_intervals(scored, len(series)), name="series_ci")
-                .mark_rule(strokeWidth=4, opacity=0.55, strokeCap="round", aria=False)
+                .mark_rule(strokeWidth=5, opacity=0.75, strokeCap="round", aria=False)
                 .encode(x, y, x2=alt.X2("x2"), y2=alt.Y2("y2"), color=color)
             )
         layers.append(points)

@@ -416,6 +416,22 @@ STRINGS: dict[str, tuple[str, str]] = {
         "everywhere, {fast} finished remarkably fast (under 2 seconds per statement). We show "
         "no names.",
     ),
+    "console.benchmark": (
+        "Vergelijken met andere organisaties",
+        "Comparing with other organisations",
+    ),
+    "console.benchmark_join": (
+        "Doe mee aan de vergelijking met andere organisaties",
+        "Take part in the comparison with other organisations",
+    ),
+    "console.benchmark_help": (
+        "Andere organisaties zien dan alleen grijze banden waarin jullie ketens anoniem "
+        "meetellen, nooit jullie naam. Zet je dit uit, dan telt jullie organisatie niet mee "
+        "en zie je zelf ook geen vergelijking.",
+        "Other organisations then only see grey bands in which your chains count "
+        "anonymously, never your name. Turn this off and your organisation does not count, "
+        "and you see no comparison yourself.",
+    ),
     "trust.benchmark_band": (
         "Andere organisaties (middelste helft)",
         "Other organisations (middle half)",

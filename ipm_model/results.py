@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ipm_model.benchmark import peer_bands
 from ipm_model.disclosure import disclosed_size, safe_cells
 from ipm_model.quality import misfits, reliability, response_flags
 from ipm_model.questionnaire import Questionnaire
@@ -437,6 +438,32 @@ def response_quality(answers: pd.DataFrame, seconds: pd.Series) -> dict[str, int
         "fast": int(flags["fast"].sum()),
         "finished": len(flags),
     }
+
+
+# -- peer benchmark ------------------------------------------------------------------------------
+
+
+def benchmark_means(answers: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
+    """Shown phase means per chain of the benchmark pool (Store.benchmark_answers): each
+    chain under its own round's disclosure rule. Columns: organisation_id, chain_id,
+    phase_id, mean."""
+    columns = ["organisation_id", "chain_id", "phase_id", "mean"]
+    if answers.empty:
+        return pd.DataFrame(columns=columns)
+    minimum = answers.groupby("workshop_id")["min_group_size"].first().astype(int).to_dict()
+    counted = disclosed_answers(answers, minimum)
+    if counted.empty:
+        return pd.DataFrame(columns=columns)
+    stats = group_phase_stats(counted, q, by=("workshop_id", "chain_id"))
+    least = stats["workshop_id"].map(minimum)
+    shown = stats[(stats["participants"] >= least) & (stats["n"] >= least)]
+    owners = counted.drop_duplicates("workshop_id").set_index("workshop_id")["organisation_id"]
+    return shown.assign(organisation_id=shown["workshop_id"].map(owners))[columns]
+
+
+def peer_benchmark(answers: pd.DataFrame, q: Questionnaire, own_organisation: int) -> pd.DataFrame:
+    """Percentile bands of other organisations' chains per phase (benchmark.peer_bands)."""
+    return peer_bands(benchmark_means(answers, q), own_organisation, [p.id for p in q.phases])
 
 
 # -- what a screen receives ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ui.charts import show_radar
 from ui.quality import quality_panel
 from ui.results import (
     agenda_html,
+    benchmark_bands,
     chain_filter,
     change_stats,
     data_version,
@@ -61,8 +62,11 @@ if finished > people:
 series = [radar_frame(mine, chains[chain_id])]
 if len(chains) > 1 and not overall.empty:
     series.append(radar_frame(overall, t("results.all_chains", lang)))
-show_radar(pd.concat(series), q.phase_names(lang), lang, title=chains[chain_id])
+bands = benchmark_bands(store, page.organisation, workshop)
+show_radar(pd.concat(series), q.phase_names(lang), lang, title=chains[chain_id], benchmark=bands)
 st.caption(t("trust.radar_bars", lang))
+if bands is not None:
+    st.caption(t("trust.benchmark_caption", lang))
 order_signals(mine, q, lang)
 st.header(t("results.per_phase", lang))
 phase_table(mine, q, lang)

@@ -15,12 +15,14 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.access import Grant
+from ipm_model.benchmark import has_bands
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import (
     RoundResults,
     breakdowns,
     chain_trend,
+    peer_benchmark,
     period_differences,
     period_results,
     round_results,
@@ -201,6 +203,25 @@ def chain_difference_stats(
     answers = answers_for(_store, tuple(w.id for w in workshops), version)
     versions = {w.id: questionnaire_of(w) for w in workshops}
     return period_differences(answers, workshops, versions, chain_a, chain_b)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=16)
+def _benchmark(
+    _store: Store, questionnaire: tuple[str, int], organisation_id: int, version: tuple
+) -> pd.DataFrame:
+    answers = _store.benchmark_answers(*questionnaire)
+    q = get_questionnaire(*questionnaire)
+    return peer_benchmark(answers, q, organisation_id)
+
+
+def benchmark_bands(store: Store, organisation: dict, workshop: Workshop) -> pd.DataFrame | None:
+    """Other organisations' percentile bands for this round's questionnaire, or None (too few
+    others, or the organisation opted out of the benchmark)."""
+    if organisation.get("benchmark_opt_out"):
+        return None
+    key = (workshop.questionnaire_id, workshop.questionnaire_version)
+    bands = _benchmark(store, key, organisation["id"], store.benchmark_version(*key))
+    return bands if has_bands(bands) else None
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
