@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import vl_convert as vlc
 
@@ -57,6 +58,7 @@ from ipm_model.results import (
     chain_trend,
     previous_round,
     round_results,
+    trend_changes,
 )
 from ipm_model.scoring import PhaseOrderSignal, phase_order_signals, score_changes
 from ipm_model.store import Action, Chain, Store, Workshop
@@ -150,7 +152,12 @@ def _chain_report(
     else:
         before = prev_shared.drop(columns="workshop_id") if prev_shared is not None else None
         after = now_shared.drop(columns="workshop_id")
-        agenda = build_agenda(stats, statements, before, stats_now_shared=after)
+        noise = (
+            trend_changes(answers, chain_rounds, chain.id, versions, previous.id, workshop.id)
+            if previous is not None
+            else None
+        )  # marks each drop as real or "binnen de ruis"
+        agenda = build_agenda(stats, statements, before, stats_now_shared=after, changes=noise)
         signals = tuple(phase_order_signals(stats[["phase_id", "mean"]]))
         focus = focus_phases(stats)
 
@@ -270,6 +277,9 @@ def radar_for(data: ReportData, chain: ChainReport, lang: str, size: int = 360) 
             "score": rows["mean"].astype(float),
             "n": rows["n"].astype(int),
             "sd": rows["sd"].astype(float),
+            # The 90 % interval of each round, drawn as bars (results.py computed them).
+            "ci_low": rows.get("ci_low", np.nan),
+            "ci_high": rows.get("ci_high", np.nan),
         }
     )
     return radar_spec(
