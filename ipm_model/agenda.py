@@ -6,6 +6,8 @@ Four sections, in this order, each with at most `top` items and the numbers behi
 2. drops: phases whose mean fell by MIN_DROP (0.1 points) or more since the previous round,
    largest drop first. Ties: model order. Both rounds must be scored on the same statements
    (see scoring.comparable_answers), so a changed questionnaire does not look like a drop.
+   With `changes` (results.trend_changes) each drop says whether it is a real drop (the
+   90 % interval of the change lies below zero) or "binnen de ruis".
 3. disagreement: statements whose answers spread most (sample sd of the 1–5 answers), from
    MIN_SD (1.0: answers lie on average a full point apart) up, largest first.
    Ties: the row order (statement_stats gives questionnaire order).
@@ -31,6 +33,7 @@ from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import for_display
 from ipm_model.scoring import DIST_COLUMNS, dont_know_hotspots, most_disagreement, score_changes
+from ipm_model.uncertainty import DOWN, NOISE, UNKNOWN
 
 DEFAULT_TOP = 3
 MIN_DROP = 0.1
@@ -68,6 +71,7 @@ class AgendaItem:
     n_before: int | None = None
     dont_know: int | None = None
     distribution: tuple[int, ...] = ()  # answers with value 1..5 (disagreement items)
+    verdict: str | None = None  # drops: uncertainty.DOWN, NOISE or UNKNOWN (None: not known)
 
 
 @dataclass(frozen=True)
@@ -134,16 +138,23 @@ def weakest_phase_items(stats: pd.DataFrame, top: int = DEFAULT_TOP) -> tuple[Ag
 
 
 def _drop_items(
-    before: pd.DataFrame, after: pd.DataFrame, top: int, min_drop: float
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    top: int,
+    min_drop: float,
+    changes: pd.DataFrame | None = None,
 ) -> tuple[AgendaItem, ...]:
+    verdicts = (
+        {} if changes is None else dict(zip(changes["phase_id"], changes["verdict"], strict=True))
+    )
     keep = ["phase_id", "mean", "n"]
     before = before.loc[_shown(before, "mean"), keep]
     after = after.loc[_shown(after, "mean"), keep]
     # Shown values and their difference (the one number rule): a drop is what a reader sees.
-    changes = for_display(score_changes(before, after)).dropna(subset=["change"])
-    changes = changes[changes["change"] <= -min_drop + _EPS]
-    changes = changes.assign(_phase=_model_order(changes["phase_id"]))
-    changes = changes.sort_values(["change", "_phase"], kind="stable").head(top)
+    drops = for_display(score_changes(before, after)).dropna(subset=["change"])
+    drops = drops[drops["change"] <= -min_drop + _EPS]
+    drops = drops.assign(_phase=_model_order(drops["phase_id"]))
+    drops = drops.sort_values(["change", "_phase"], kind="stable").head(top)
     return tuple(
         AgendaItem(
             kind=KINDS["drops"],
@@ -153,8 +164,9 @@ def _drop_items(
             mean=float(r.mean_after),
             mean_before=float(r.mean_before),
             n_before=int(r.n_before),
+            verdict=verdicts.get(r.phase_id, UNKNOWN) if verdicts else None,
         )
-        for r in changes.itertuples()
+        for r in drops.itertuples()
     )
 
 
@@ -203,6 +215,7 @@ def build_agenda(
     min_drop: float = MIN_DROP,
     min_sd: float = MIN_SD,
     min_dont_know_rate: float = MIN_DONT_KNOW_RATE,
+    changes: pd.DataFrame | None = None,
 ) -> Agenda:
     """The conversation agenda of one group (chain) in one round.
 
@@ -210,7 +223,8 @@ def build_agenda(
     rows, both after suppress_small_groups. `stats_prev`: the group's phase rows in the
     previous round (None: no previous round). Drops compare `stats_prev` with
     `stats_now_shared` (default `stats_now`): pass both scored on the statements the two
-    rounds share when the questionnaire versions differ.
+    rounds share when the questionnaire versions differ. `changes` (phase_id, verdict; from
+    results.trend_changes) marks each drop as real or "binnen de ruis".
     """
     stats_now = _one_group(stats_now, "stats_now")
     statements_now = _one_group(statements_now, "statements_now")
@@ -223,7 +237,7 @@ def build_agenda(
     if stats_prev is not None:
         after = stats_now if stats_now_shared is None else stats_now_shared
         before = _one_group(stats_prev, "stats_prev")
-        drops = _drop_items(before, _one_group(after, "stats_now_shared"), top, min_drop)
+        drops = _drop_items(before, _one_group(after, "stats_now_shared"), top, min_drop, changes)
     return Agenda(
         weakest_phases=weakest_phase_items(stats_now, top),
         drops=drops,
@@ -330,6 +344,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{rate} don't know ({count} of {n})",
     ),
     "item.question": ("Vraag: {question}", "Question: {question}"),
+    "item.drop.down": ("echte daling", "a real drop"),
+    "item.drop.noise": ("binnen de ruis", "within the noise"),
+    "item.drop.unknown": ("te weinig gegevens", "not enough data"),
 }
 
 
@@ -368,6 +385,8 @@ def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tup
             n_before=item.n_before,
             n=item.n,
         )
+        if item.verdict in (DOWN, NOISE, UNKNOWN):
+            numbers = f"{numbers} · {pick(STRINGS, f'item.drop.{item.verdict}', lang)}"
     elif item.kind == KINDS["disagreement"]:
         d = item.distribution or (0,) * 5
         numbers = pick(

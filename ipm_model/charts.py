@@ -58,6 +58,14 @@ LABEL_RADIUS = 5.35
 MISSING = "–"  # shown for a phase without enough answers; no words, so no language
 
 RADAR_COLUMNS: tuple[str, ...] = ("series", "phase_id", "score", "n", "sd")
+# Optional per row: the 90 % interval of the score, drawn as a short bar along the spoke.
+INTERVAL_COLUMNS: tuple[str, ...] = ("ci_low", "ci_high")
+# A peer benchmark: per phase the 25th, 50th and 75th percentile of other organisations'
+# chains, drawn as a wide grey bar along each spoke with a tick at the median.
+BENCHMARK_COLUMNS: tuple[str, ...] = ("phase_id", "p25", "p50", "p75")
+MAX_BAR_SERIES = 2  # interval bars only up to this many series: more would not stay readable
+BAND_OFFSET = 0.17  # data units between the interval bars of two series on one spoke
+BENCHMARK_COLOUR = "#8C8C8C"
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ class TooltipTitles:
     score: str = "Score"
     n: str = "Respondents"
     sd: str = "Spread (sd)"
+    ci: str = "90% interval"
+    benchmark: str = "Other organisations (25-75%)"
     chain: str = "Chain"
     round: str = "Round"
     statement: str = "Statement"
@@ -198,8 +208,10 @@ def _radar_frame(
         raise ValueError("data has more than one row for a (series, phase_id) pair")
 
     frame = data.loc[:, list(RADAR_COLUMNS)].copy()
+    for column in INTERVAL_COLUMNS:
+        frame[column] = data[column].to_numpy() if column in data.columns else float("nan")
     # None (e.g. from a cached tuple of rows) and NaN both mean "no score".
-    for column in ("score", "sd"):
+    for column in ("score", "sd", *INTERVAL_COLUMNS):
         frame[column] = pd.to_numeric(frame[column]).astype(float)
     scores = frame["score"].dropna()
     if ((scores < SCALE_MIN) | (scores > SCALE_MAX)).any():
@@ -211,7 +223,7 @@ def _radar_frame(
     return frame, series, phase_labels
 
 
-POINT_COLUMNS = ("series", "phase_id", "phase", "score", "n", "sd", "x", "y", "aria")
+POINT_COLUMNS = ("series", "phase_id", "phase", "score", "n", "sd", "ci", "x", "y", "aria")
 
 
 def _radar_points(frame: pd.DataFrame) -> pd.DataFrame:
@@ -220,6 +232,10 @@ def _radar_points(frame: pd.DataFrame) -> pd.DataFrame:
     xy = [_xy(s, i) for s, i in zip(scored["score"], scored["phase_index"], strict=True)]
     scored["x"] = [p[0] for p in xy]
     scored["y"] = [p[1] for p in xy]
+    scored["ci"] = [
+        f"{_fmt(low)}–{_fmt(high)}" if pd.notna(low) and pd.notna(high) else MISSING
+        for low, high in zip(scored["ci_low"], scored["ci_high"], strict=True)
+    ]
     # What a screen reader says for each point; the chart description gives the overview.
     scored["aria"] = [
         f"{name}, {phase}: {_fmt(score)}"
@@ -228,6 +244,54 @@ def _radar_points(frame: pd.DataFrame) -> pd.DataFrame:
         )
     ]
     return scored
+
+
+def _along_spoke(index: int, low: float, high: float, offset: float) -> dict[str, float]:
+    """A bar from `low` to `high` on spoke `index`, moved `offset` sideways (clockwise)."""
+    angle = 2 * math.pi * index / len(PHASE_IDS)
+    side = (math.cos(angle) * offset, -math.sin(angle) * offset)
+    (x, y), (x2, y2) = _xy(low, index), _xy(high, index)
+    return {"x": x + side[0], "y": y + side[1], "x2": x2 + side[0], "y2": y2 + side[1]}
+
+
+def _radar_intervals(scored: pd.DataFrame, n_series: int) -> pd.DataFrame:
+    """One bar per scored point with an interval; series side by side on the spoke."""
+    rows = []
+    for r in scored.dropna(subset=list(INTERVAL_COLUMNS)).itertuples():
+        offset = (r.series_index - (n_series - 1) / 2) * BAND_OFFSET
+        bar = _along_spoke(r.phase_index, r.ci_low, r.ci_high, offset)
+        rows.append({"series": r.series, **bar})
+    return pd.DataFrame(rows, columns=["series", "x", "y", "x2", "y2"])
+
+
+@cache
+def _benchmark_key() -> pd.DataFrame:
+    """Where the benchmark's key is drawn: a short grey bar in the bottom-left corner."""
+    return pd.DataFrame({"x": [-5.8], "y": [-5.75], "x2": [-5.3], "y2": [-5.75]})
+
+
+def _benchmark_rows(benchmark: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The benchmark's bars (p25..p75) and median ticks, per phase with all three values."""
+    bands, ticks = [], []
+    if benchmark is not None:
+        _require_columns(benchmark, BENCHMARK_COLUMNS)
+        for r in benchmark.dropna(subset=["p25", "p50", "p75"]).itertuples():
+            i = PHASE_IDS.index(r.phase_id)
+            band = f"{_fmt(float(r.p25))}–{_fmt(float(r.p75))} ({_fmt(float(r.p50))})"
+            bands.append({**_along_spoke(i, float(r.p25), float(r.p75), 0.0), "band": band})
+            angle = 2 * math.pi * i / len(PHASE_IDS)
+            cx, cy = _xy(float(r.p50), i)
+            dx, dy = math.cos(angle) * 0.22, -math.sin(angle) * 0.22
+            ticks.append({"x": cx - dx, "y": cy - dy, "x2": cx + dx, "y2": cy + dy})
+    columns = ["x", "y", "x2", "y2"]
+    return pd.DataFrame(bands, columns=[*columns, "band"]), pd.DataFrame(ticks, columns=columns)
+
+
+def _with_bars(frame: pd.DataFrame, series: Sequence[str]) -> bool:
+    """Draw interval bars: some row has an interval, and few enough series to read them."""
+    return len(series) <= MAX_BAR_SERIES and bool(
+        frame[list(INTERVAL_COLUMNS)].notna().all(axis=1).any()
+    )
 
 
 def _radar_polygons(scored: pd.DataFrame) -> pd.DataFrame:
@@ -265,11 +329,15 @@ def radar_chart(
     label_size: int = 12,
     legend: bool = True,
     pad: bool = False,
+    benchmark: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
     """Seven-spoke radar of phase scores (1–5) for one to four series.
 
     `data` is long format: series (display name), phase_id, score (NaN = not enough
-    answers), n (respondents), sd (NaN allowed). `labels` maps phase_id to display label.
+    answers), n (respondents), sd (NaN allowed), optionally ci_low and ci_high (the 90 %
+    interval, drawn as a short bar along the spoke). `labels` maps phase_id to display
+    label. `benchmark` (BENCHMARK_COLUMNS) adds other organisations' middle half as a grey
+    bar with a tick at the median on each spoke.
     `label_size` is the phase labels' font size in px (the ring numbers follow it);
     `legend=False` leaves the legend out (one series under a heading of its own);
     `pad=True` keeps the plot square at `size` and grows the chart around its labels
@@ -278,6 +346,7 @@ def radar_chart(
     frame, series, phase_labels = _radar_frame(data, labels, series_order)
     titles = _titles(tooltip_titles)
     scored = _radar_points(frame)
+    with_bars = _with_bars(frame, series)
 
     scale = alt.Scale(domain=list(RADAR_DOMAIN), nice=False, zero=False)
     x = alt.X("x:Q", axis=None, scale=scale)
@@ -317,6 +386,29 @@ def radar_chart(
         .encode(x, y, text=alt.Text("label:N"))
     )
     layers: list[alt.Chart] = [grid, spokes, scale_labels, phase_text]
+    if benchmark is not None:
+        bands, ticks = _benchmark_rows(benchmark)
+        layers += [
+            alt.Chart(bands, name="benchmark_band")
+            .mark_rule(color=BENCHMARK_COLOUR, strokeWidth=14, opacity=0.3, aria=False)
+            .encode(
+                x,
+                y,
+                x2=alt.X2("x2"),
+                y2=alt.Y2("y2"),
+                tooltip=[alt.Tooltip("band:N", title=titles.benchmark)],
+            ),
+            alt.Chart(ticks, name="benchmark_median")
+            .mark_rule(color="#595959", strokeWidth=2, aria=False)
+            .encode(x, y, x2=alt.X2("x2"), y2=alt.Y2("y2")),
+            # Its key, in the empty bottom-left corner (the legend holds only the series).
+            alt.Chart(_benchmark_key(), name="benchmark_key")
+            .mark_rule(color=BENCHMARK_COLOUR, strokeWidth=14, opacity=0.3, aria=False)
+            .encode(x, y, x2=alt.X2("x2"), y2=alt.Y2("y2")),
+            alt.Chart(_benchmark_key(), name="benchmark_key_text")
+            .mark_text(align="left", baseline="middle", dx=6, fontSize=11, color=TEXT_COLOUR)
+            .encode(x=alt.X("x2:Q", axis=None, scale=scale), y=y, text=alt.value(titles.benchmark)),
+        ]
 
     # No scored phase at all (allowed: a participant may finish with only "don't know"): the
     # grid alone, without empty mark groups that screen readers would announce.
@@ -364,10 +456,18 @@ def radar_chart(
                     alt.Tooltip("score:Q", title=titles.score, format=".1f"),
                     alt.Tooltip("n:Q", title=titles.n, format="d"),
                     alt.Tooltip("sd:Q", title=titles.sd, format=".1f"),
+                    *([alt.Tooltip("ci:N", title=titles.ci)] if with_bars else []),
                 ],
             )
         )
-        layers += [polygons, points]
+        layers.append(polygons)
+        if with_bars:
+            layers.append(
+                alt.Chart(_radar_intervals(scored, len(series)), name="series_ci")
+                .mark_rule(strokeWidth=5, opacity=0.75, strokeCap="round", aria=False)
+                .encode(x, y, x2=alt.X2("x2"), y2=alt.Y2("y2"), color=color)
+            )
+        layers.append(points)
 
     chart = alt.layer(*layers).properties(
         width=size,
@@ -404,13 +504,14 @@ def radar_spec(
     label_size: int = 12,
     legend: bool = True,
     pad: bool = False,
+    benchmark: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The radar as a JSON-safe Vega-Lite dict: the same chart as radar_chart(...).to_dict().
 
     Building an Altair chart and validating it costs ~100 ms; everything but the scores is
     the same for every chart with the same series, labels and texts. So the spec is built
-    once per such "template" and only its two data sets (polygons, points) and its
-    description are filled in per call (well under a millisecond).
+    once per such "template" and only its data sets (polygons, points, interval bars,
+    benchmark) and its description are filled in per call (well under a millisecond).
     """
     frame, series, _ = _radar_frame(data, labels, series_order)
     scored = _radar_points(frame)
@@ -418,7 +519,9 @@ def radar_spec(
         return radar_chart(
             data, labels, series_order=series_order, size=size, title=title,
             tooltip_titles=tooltip_titles, label_size=label_size, legend=legend, pad=pad,
+            benchmark=benchmark,
         ).to_dict()  # fmt: skip
+    with_bars = _with_bars(frame, series)
     template = _radar_template(
         tuple(series),
         tuple((p, labels[p]) for p in PHASE_IDS),
@@ -427,12 +530,18 @@ def radar_spec(
         tuple(sorted((tooltip_titles or {}).items())),
         alt.theme.active,  # the theme's config is part of the spec
         (label_size, legend, pad),
+        with_bars,
+        benchmark is not None,
     )
     spec = dict(template)
     spec["datasets"] = dict(template["datasets"])
+    bands, ticks = _benchmark_rows(benchmark)
     fills = {
         "series_area": _records(_radar_polygons(scored)),
         "series_points": _records(scored[list(POINT_COLUMNS)]),
+        "series_ci": _records(_radar_intervals(scored, len(series))) if with_bars else [],
+        "benchmark_band": _records(bands),
+        "benchmark_median": _records(ticks),
     }
     for layer in spec["layer"]:
         if layer.get("name") in fills:
@@ -450,19 +559,28 @@ def _radar_template(
     tooltip_titles: tuple[tuple[str, str], ...],
     theme: str,
     look: tuple[int, bool, bool],
+    with_bars: bool = False,
+    with_benchmark: bool = False,
 ) -> dict[str, Any]:
     """A radar spec for these series and texts, built from stand-in scores (see radar_spec).
 
     `look` is (label_size, legend, pad) of radar_chart.
     """
     label_size, legend, pad = look
+    bar = 2.5 if with_bars else float("nan")
     stand_in = pd.DataFrame(
-        [(s, p, 3.0, 1, float("nan")) for s in series for p, _ in labels],
-        columns=list(RADAR_COLUMNS),
+        [(s, p, 3.0, 1, float("nan"), bar, 3.5) for s in series for p, _ in labels],
+        columns=[*RADAR_COLUMNS, *INTERVAL_COLUMNS],
+    )
+    benchmark = (
+        pd.DataFrame([(p, 2.5, 3.0, 3.5) for p, _ in labels], columns=list(BENCHMARK_COLUMNS))
+        if with_benchmark
+        else None
     )
     return radar_chart(
         stand_in, dict(labels), series_order=list(series), size=size, title=title,
         tooltip_titles=dict(tooltip_titles), label_size=label_size, legend=legend, pad=pad,
+        benchmark=benchmark,
     ).to_dict()  # fmt: skip
 
 

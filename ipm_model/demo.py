@@ -767,6 +767,8 @@ def create_demo(
                 history_rounds(today, title="Ronde {n}: {month} {year}"),
             )
             write_demo_actions(store, rounds, dict(zip(DEMO_CHAINS, chain_ids, strict=True)))
+        if history:
+            create_demo_peers(store, questionnaire, today)
         workshop = store.create_workshop(
             org_id,
             title=f"Ketenscan {MONTHS_NL[today.month - 1]} {today.year} (demo)",
@@ -782,3 +784,45 @@ def create_demo(
         store.delete_organisation(org_id)  # no half-built demo
         raise
     return DemoResult(org_id, workshop, tuple(rounds), answers)
+
+
+# -- other organisations, for the peer benchmark --------------------------------------------------
+
+# Fictional organisations of a consultancy's installation: enough (more than the benchmark's
+# minimum of 5 others) for the demo's radar to show peer bands. Each has three chains with a
+# maturity a little above or below the demo's and one closed round three months ago.
+DEMO_PEERS: tuple[tuple[str, float], ...] = (
+    ("Gemeente Noorderveld (demo)", -0.4),
+    ("Gemeente Wilgendaal (demo)", 0.3),
+    ("Waterschap De Vliet (demo)", -0.1),
+    ("Zorggroep Oostland (demo)", 0.5),
+    ("Gemeente Bergzicht (demo)", -0.6),
+    ("Omgevingsdienst Randmeer (demo)", 0.1),
+    ("Gemeente Havenstad (demo)", 0.2),
+)
+DEMO_PEER_MONTHS: tuple[int, ...] = (3,)
+
+
+def create_demo_peers(store: Store, questionnaire: Questionnaire, today: date) -> list[int]:
+    """(Re)create the fictional peer organisations; return their ids. Same `today`, same data."""
+    made = []
+    for number, (name, shift) in enumerate(DEMO_PEERS):
+        existing = store.organisation_id(name)
+        if existing is not None:
+            store.delete_organisation(existing)
+        org_id = store.create_organisation(name, is_demo=True)
+        profiles = [
+            p.shifted(f"{p.name} ({number})", dict.fromkeys(PHASE_IDS, shift + 0.1 * k))
+            for k, p in enumerate(DEMO_PROFILES[:3])
+        ]
+        chains = [(store.add_chain(org_id, p.name.split(" (")[0]), p) for p in profiles]
+        write_history(
+            store,
+            HistoryModel(questionnaire, seed=DEMO_SEED + 101 * (number + 1)),
+            org_id,
+            chains,
+            history_rounds(today, DEMO_PEER_MONTHS, title="Ketenscan {month} {year}"),
+            partners=(),
+        )
+        made.append(org_id)
+    return made

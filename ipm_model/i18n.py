@@ -484,6 +484,117 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Na een tweede ronde zie je hier wat er veranderde.",
         "After a second round you will see here what changed.",
     ),
+    # -- trust: intervals, change versus noise, quality, benchmark ------------------------------
+    "trust.interval": ("90%-interval", "90% interval"),
+    "trust.note": ("Let op", "Note"),
+    "trust.wide": (
+        "weinig deelnemers: voorzichtig lezen",
+        "few participants: read with care",
+    ),
+    "trust.no_data": ("te weinig gegevens", "not enough data"),
+    "trust.interval_help": (
+        "90%-interval: de echte score van deze groep ligt met 90% zekerheid tussen deze twee "
+        "getallen. Hoe minder deelnemers, hoe breder het interval.",
+        "90% interval: the group's true score lies between these two numbers with 90% "
+        "certainty. The fewer participants, the wider the interval.",
+    ),
+    "trust.radar_bars": (
+        "De korte balken langs de assen zijn de 90%-intervallen.",
+        "The short bars along the axes are the 90% intervals.",
+    ),
+    "trust.change_interval": ("90%-interval verschil", "90% interval of the change"),
+    "trust.verdict": ("Echt verschil?", "Real difference?"),
+    "trust.verdict.up": ("ja, hoger", "yes, higher"),
+    "trust.verdict.down": ("ja, lager", "yes, lower"),
+    "trust.verdict.noise": ("binnen de ruis", "within the noise"),
+    "trust.verdict.unknown": ("te weinig gegevens", "not enough data"),
+    "trust.change_help": (
+        "Een verschil telt pas als echt als het hele 90%-interval boven of onder nul ligt. "
+        "Anders is het binnen de ruis: het kan toeval zijn.",
+        "A difference only counts as real when its whole 90% interval lies above or below "
+        "zero. Otherwise it is within the noise: it may be chance.",
+    ),
+    "trust.two_chains": (
+        "Verschil per fase: {b} min {a}",
+        "Difference per phase: {b} minus {a}",
+    ),
+    "trust.two_chains_hint": (
+        "Kies precies twee ketens om te zien welke verschillen echt zijn.",
+        "Choose exactly two chains to see which differences are real.",
+    ),
+    "trust.difference": ("Verschil", "Difference"),
+    "quality.title": ("Kwaliteit van de meting", "Quality of the measurement"),
+    "quality.intro": (
+        "Alleen voor begeleiders en beheerders. Meten de uitspraken van een fase samen één "
+        "ding? Dat zegt Cronbachs alfa (0 tot 1). Alleen mensen die alle uitspraken van de "
+        "fase met 1 tot 5 beantwoordden tellen mee, en pas vanaf {min} mensen.",
+        "For facilitators and administrators only. Do the statements of a phase measure one "
+        "thing together? Cronbach's alpha (0 to 1) says so. Only people who answered every "
+        "statement of the phase with 1 to 5 count, and only from {min} people.",
+    ),
+    "quality.alpha": ("Alfa", "Alpha"),
+    "quality.people": ("Mensen", "People"),
+    "quality.verdict": ("Oordeel", "Verdict"),
+    "quality.verdict.good": ("goed", "good"),
+    "quality.verdict.sufficient": ("voldoende", "sufficient"),
+    "quality.verdict.doubtful": (
+        "twijfelachtig: lees de fase met zorg",
+        "doubtful: read this phase with care",
+    ),
+    "quality.verdict.weak": (
+        "zwak: de uitspraken meten niet één ding",
+        "weak: the statements do not measure one thing",
+    ),
+    "quality.verdict.too_few": ("te weinig gegevens", "not enough data"),
+    "quality.items": (
+        "Per uitspraak: samenhang met de rest van de fase",
+        "Per statement: fit with the rest of the phase",
+    ),
+    "quality.item_rest": ("Samenhang", "Item-rest"),
+    "quality.misfits": (
+        "Voor de eigenaar van de vragenlijst: deze uitspraken passen in meerdere rondes slecht "
+        "bij hun fase: {statements}",
+        "For the questionnaire owner: these statements fit their phase poorly in several "
+        "rounds: {statements}",
+    ),
+    "quality.no_misfits": (
+        "Alle uitspraken passen bij hun fase (over de rondes tot nu).",
+        "Every statement fits its phase (over the rounds so far).",
+    ),
+    "quality.responses": (
+        "Van de {finished} deelnemers die klaar zijn: {straight} gaven overal hetzelfde "
+        "antwoord, {fast} waren opvallend snel klaar (minder dan 2 seconden per uitspraak). "
+        "Namen tonen we niet.",
+        "Of the {finished} participants who finished: {straight} gave the same answer "
+        "everywhere, {fast} finished remarkably fast (under 2 seconds per statement). We show "
+        "no names.",
+    ),
+    "console.benchmark": (
+        "Vergelijken met andere organisaties",
+        "Comparing with other organisations",
+    ),
+    "console.benchmark_join": (
+        "Doe mee aan de vergelijking met andere organisaties",
+        "Take part in the comparison with other organisations",
+    ),
+    "console.benchmark_help": (
+        "Andere organisaties zien dan alleen grijze banden waarin jullie ketens anoniem "
+        "meetellen, nooit jullie naam. Zet je dit uit, dan telt jullie organisatie niet mee "
+        "en zie je zelf ook geen vergelijking.",
+        "Other organisations then only see grey bands in which your chains count "
+        "anonymously, never your name. Turn this off and your organisation does not count, "
+        "and you see no comparison yourself.",
+    ),
+    "trust.benchmark_band": (
+        "Andere organisaties (middelste helft)",
+        "Other organisations (middle half)",
+    ),
+    "trust.benchmark_caption": (
+        "Grijze balk: de middelste helft van de ketens van minstens 5 andere organisaties "
+        "met dezelfde uitspraken. Streepje: de middelste keten. Namen blijven geheim.",
+        "Grey bar: the middle half of the chains of at least 5 other organisations with the "
+        "same statements. Tick: the middle chain. Names stay secret.",
+    ),
     # -- actions ------------------------------------------------------------------------------
     "actions.title": ("Acties", "Actions"),
     "actions.help": (

@@ -17,12 +17,14 @@ never receives more precision than a person can read.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ipm_model.benchmark import peer_bands
 from ipm_model.disclosure import disclosed_size, safe_cells
+from ipm_model.quality import misfits, reliability, response_flags
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.scoring import (
     DIST_COLUMNS,
@@ -32,6 +34,7 @@ from ipm_model.scoring import (
     statement_stats,
     suppress_small_groups,
 )
+from ipm_model.uncertainty import INTERVAL_COLUMNS, differences, with_intervals
 
 SHOWN_DECIMALS = 1  # phase means and changes, as every screen and document shows them
 SD_DECIMALS = 2
@@ -66,6 +69,8 @@ def finished_per_chain(answers: pd.DataFrame) -> dict[int, int]:
 
 # -- one round ------------------------------------------------------------------------------
 
+_EMPTY_SCORES = pd.DataFrame(columns=["chain_id", "phase_id", "participant", "score"])
+
 
 @dataclass(frozen=True)
 class RoundResults:
@@ -76,6 +81,10 @@ class RoundResults:
     overall: pd.DataFrame  # all shown chains pooled, per phase
     finished: Mapping[int, int]  # finished participants per chain (counted or not)
     minimum: int
+    # Phase scores of the people behind each shown chain cell (chain_id, phase_id,
+    # participant, score): for intervals and differences only, never shown.
+    scores: pd.DataFrame = field(default_factory=lambda: _EMPTY_SCORES.copy())
+    workshop_id: int | None = None
 
     def chain(self, chain_id: int) -> pd.DataFrame:
         return self.phases[self.phases["chain_id"] == chain_id].reset_index(drop=True)
@@ -93,7 +102,10 @@ class RoundResults:
 
 
 def round_results(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> RoundResults:
-    """Phase and statement figures per chain, and all chains pooled, for one round."""
+    """Phase and statement figures per chain, and all chains pooled, for one round.
+
+    Every shown phase mean gets its 90 % interval (ci_low, ci_high) over the same people.
+    """
     finished = finished_per_chain(answers)
     counted = disclosed_answers(answers, minimum)
     # Chains below the minimum keep a row (hidden, with their count) like every other chain.
@@ -103,8 +115,25 @@ def round_results(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> Roun
     basis = pd.concat([counted, small], ignore_index=True) if len(small) else counted
     phases = suppress_small_groups(group_phase_stats(basis, q, by=("chain_id",)), minimum)
     statements = suppress_small_groups(statement_stats(basis, q, by=("chain_id",)), minimum)
-    overall = _pooled(counted, q, phases, minimum)
-    return RoundResults(phases, statements, overall, finished, minimum)
+    workshop_id = int(answers["workshop_id"].iloc[0]) if len(answers) else None
+    scores = _shown_scores(counted, q, phases, ["chain_id"]) if len(counted) else _EMPTY_SCORES
+    phases = with_intervals(phases, scores, ["chain_id"], context=(workshop_id,))
+    overall = _pooled(counted, q, phases, minimum, scores)
+    overall = with_intervals(overall, scores, [], context=(workshop_id, "all"))
+    return RoundResults(phases, statements, overall, finished, minimum, scores, workshop_id)
+
+
+def chain_differences(results: RoundResults, chain_a: int, chain_b: int) -> pd.DataFrame:
+    """Per phase: the 90 % interval of chain b's mean minus chain a's, and its verdict
+    (uncertainty.differences); only phases shown for both chains."""
+    scores = results.scores
+    context = (results.workshop_id,)
+    return differences(
+        scores[scores["chain_id"] == chain_a],
+        scores[scores["chain_id"] == chain_b],
+        (*context, chain_a),
+        (*context, chain_b),
+    )
 
 
 def _shown_scores(
@@ -118,19 +147,20 @@ def _shown_scores(
 
 
 def _pooled(
-    counted: pd.DataFrame, q: Questionnaire, phases: pd.DataFrame, minimum: int
+    counted: pd.DataFrame,
+    q: Questionnaire,
+    phases: pd.DataFrame,
+    minimum: int,
+    scores: pd.DataFrame,
 ) -> pd.DataFrame:
     """All shown chains together: only shown chains, and per phase only shown chain cells,
-    so "all chains minus the shown chains" is never a hidden group."""
+    so "all chains minus the shown chains" is never a hidden group. `scores`: the shown
+    cells' participant scores (_shown_scores)."""
     shown = set(phases.loc[~phases["suppressed"], "chain_id"])
     inside = counted[counted["chain_id"].isin(shown)]
     stats = group_phase_stats(inside, q, by=())
     # Per phase, a chain hidden by tier 2 stays out of the mean; answers' counts stay out.
-    pooled = (
-        _shown_scores(inside, q, phases, ["chain_id"])
-        .groupby("phase_id")["score"]
-        .agg(n="count", mean="mean", sd="std")
-    )
+    pooled = scores.groupby("phase_id")["score"].agg(n="count", mean="mean", sd="std")
     stats = stats.drop(columns=["n", "mean", "sd"]).merge(
         pooled, left_on="phase_id", right_index=True, how="left"
     )
@@ -229,8 +259,40 @@ def chain_trend(
     """One chain's phase figures per round (workshop_id), on the statements all rounds share.
 
     `rounds` are workshops (oldest first) with id and min_group_size. Returns (stats with
-    suppressed/scores_hidden per round, shared statement ids, dropped statement ids).
+    suppressed/scores_hidden and the 90 % interval per round, shared statement ids, dropped
+    statement ids).
     """
+    stats, _, shared, dropped = _trend(answers, rounds, chain_id, questionnaires)
+    return stats, shared, dropped
+
+
+def trend_changes(
+    answers: pd.DataFrame,
+    rounds: Sequence,
+    chain_id: int,
+    questionnaires: Mapping[int, Questionnaire],
+    before_id: int,
+    after_id: int,
+) -> pd.DataFrame:
+    """Per phase: the 90 % interval of the change from round `before_id` to `after_id` of one
+    chain (on the statements all `rounds` share, as chain_trend) and its verdict: up, down,
+    noise ("binnen de ruis") or unknown (a phase hidden or too few scores in either round)."""
+    _, scores, _, _ = _trend(answers, rounds, chain_id, questionnaires)
+    return differences(
+        scores[scores["workshop_id"] == before_id],
+        scores[scores["workshop_id"] == after_id],
+        (before_id, chain_id),
+        (after_id, chain_id),
+    )
+
+
+def _trend(
+    answers: pd.DataFrame,
+    rounds: Sequence,
+    chain_id: int,
+    questionnaires: Mapping[int, Questionnaire],
+) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+    """chain_trend's stats, the shown cells' participant scores, shared and dropped ids."""
     minimum = {w.id: w.min_group_size for w in rounds}
     mine = answers[(answers["chain_id"] == chain_id) & answers["workshop_id"].isin(minimum)]
     counted = disclosed_answers(mine, minimum)
@@ -248,7 +310,16 @@ def chain_trend(
         stats = pd.concat(parts, ignore_index=True)
     else:
         stats = stats.assign(suppressed=pd.Series(dtype=bool), scores_hidden=pd.Series(dtype=bool))
-    return stats, tuple(comparable.shared), tuple(comparable.dropped)
+    scores = _EMPTY_SCORES.assign(workshop_id=pd.Series(dtype=int))
+    if len(comparable.answers):
+        people = comparable.answers[["workshop_id", "participant"]].drop_duplicates()
+        scores = participant_phase_scores(
+            comparable.answers, q, statement_ids=comparable.shared
+        ).merge(people, on="participant")
+        cells = stats.loc[~stats["scores_hidden"].astype(bool), ["workshop_id", "phase_id"]]
+        scores = scores.merge(cells, on=["workshop_id", "phase_id"]).assign(chain_id=chain_id)
+    stats = with_intervals(stats, scores, ["workshop_id"], seed_columns=["workshop_id", "chain_id"])
+    return stats, scores, tuple(comparable.shared), tuple(comparable.dropped)
 
 
 def previous_round(trend: pd.DataFrame, rounds: Sequence, workshop) -> object | None:
@@ -267,10 +338,36 @@ def period_results(
 ) -> pd.DataFrame:
     """Every chain over several rounds: the shown cells of each round pooled.
 
-    Columns: chain_id, phase_id, participants, n, mean, sd, suppressed, scores_hidden.
-    A round in which a chain (or one of its phases) is hidden adds nothing to the period,
-    so a period minus its shown rounds is never a hidden group.
+    Columns: chain_id, phase_id, participants, n, mean, sd, ci_low, ci_high, suppressed,
+    scores_hidden. A round in which a chain (or one of its phases) is hidden adds nothing to
+    the period, so a period minus its shown rounds is never a hidden group.
     """
+    return _period(answers, rounds, questionnaires)[0]
+
+
+def period_differences(
+    answers: pd.DataFrame,
+    rounds: Sequence,
+    questionnaires: Mapping[int, Questionnaire],
+    chain_a: int,
+    chain_b: int,
+) -> pd.DataFrame:
+    """Per phase: the 90 % interval of chain b's period mean minus chain a's, and its verdict
+    (over the same people as period_results' means)."""
+    _, scores = _period(answers, rounds, questionnaires)
+    context = tuple(w.id for w in rounds)
+    return differences(
+        scores[scores["chain_id"] == chain_a],
+        scores[scores["chain_id"] == chain_b],
+        (*context, chain_a),
+        (*context, chain_b),
+    )
+
+
+def _period(
+    answers: pd.DataFrame, rounds: Sequence, questionnaires: Mapping[int, Questionnaire]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """period_results' stats and the pooled participant scores behind them."""
     parts, people = [], []
     for w in rounds:
         mine = answers[answers["workshop_id"] == w.id]
@@ -278,13 +375,14 @@ def period_results(
             continue
         q = questionnaires[w.id]
         results = round_results(mine, q, w.min_group_size)
-        counted = disclosed_answers(mine, w.min_group_size)
-        parts.append(_shown_scores(counted, q, results.phases, ["chain_id"]))
+        parts.append(results.scores)
         shown = results.phases[~results.phases["suppressed"]]
         people.append(shown.drop_duplicates("chain_id")[["chain_id", "participants"]])
     columns = ["chain_id", "phase_id", "participants", "n", "mean", "sd"]
+    parts = [p for p in parts if len(p)]
     if not parts:
-        return pd.DataFrame(columns=[*columns, "suppressed", "scores_hidden"])
+        empty = pd.DataFrame(columns=[*columns, *INTERVAL_COLUMNS, "suppressed", "scores_hidden"])
+        return empty, _EMPTY_SCORES
     scores = pd.concat(parts, ignore_index=True)
     totals = pd.concat(people).groupby("chain_id")["participants"].sum()
     phase_ids = [p.id for p in questionnaires[rounds[-1].id].phases]
@@ -299,7 +397,73 @@ def period_results(
     stats["participants"] = stats["chain_id"].map(totals).astype(int)
     stats["suppressed"] = False
     stats["scores_hidden"] = stats["n"] == 0
-    return stats[[*columns, "suppressed", "scores_hidden"]]
+    stats = with_intervals(stats, scores, ["chain_id"], context=tuple(w.id for w in rounds))
+    return stats[[*columns, *INTERVAL_COLUMNS, "suppressed", "scores_hidden"]], scores
+
+
+# -- quality of the measurement ------------------------------------------------------------------
+
+
+def round_quality(
+    answers: pd.DataFrame, q: Questionnaire, minimum: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reliability per phase and item-rest per statement (quality.reliability) of one round,
+    over the people its shown chain figures cover."""
+    return reliability(disclosed_answers(answers, minimum), q)
+
+
+def statement_misfits(
+    answers: pd.DataFrame, rounds: Sequence, questionnaires: Mapping[int, Questionnaire]
+) -> list[str]:
+    """Statements that do not fit their phase across these rounds (quality.misfits)."""
+    parts = []
+    for w in rounds:
+        mine = answers[answers["workshop_id"] == w.id]
+        if len(mine):
+            _, items = round_quality(mine, questionnaires[w.id], w.min_group_size)
+            parts.append(items.assign(workshop_id=w.id))
+    if not parts:
+        return []
+    return misfits(pd.concat(parts, ignore_index=True))
+
+
+def response_quality(answers: pd.DataFrame, seconds: pd.Series) -> dict[str, int]:
+    """How many finished participants of a round answered everything the same or finished
+    implausibly fast (counts only; `seconds` per participant from joining to finishing)."""
+    if answers.empty:
+        return {"straight": 0, "fast": 0, "finished": 0}
+    flags = response_flags(answers, seconds)
+    return {
+        "straight": int(flags["straight"].sum()),
+        "fast": int(flags["fast"].sum()),
+        "finished": len(flags),
+    }
+
+
+# -- peer benchmark ------------------------------------------------------------------------------
+
+
+def benchmark_means(answers: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
+    """Shown phase means per chain of the benchmark pool (Store.benchmark_answers): each
+    chain under its own round's disclosure rule. Columns: organisation_id, chain_id,
+    phase_id, mean."""
+    columns = ["organisation_id", "chain_id", "phase_id", "mean"]
+    if answers.empty:
+        return pd.DataFrame(columns=columns)
+    minimum = answers.groupby("workshop_id")["min_group_size"].first().astype(int).to_dict()
+    counted = disclosed_answers(answers, minimum)
+    if counted.empty:
+        return pd.DataFrame(columns=columns)
+    stats = group_phase_stats(counted, q, by=("workshop_id", "chain_id"))
+    least = stats["workshop_id"].map(minimum)
+    shown = stats[(stats["participants"] >= least) & (stats["n"] >= least)]
+    owners = counted.drop_duplicates("workshop_id").set_index("workshop_id")["organisation_id"]
+    return shown.assign(organisation_id=shown["workshop_id"].map(owners))[columns]
+
+
+def peer_benchmark(answers: pd.DataFrame, q: Questionnaire, own_organisation: int) -> pd.DataFrame:
+    """Percentile bands of other organisations' chains per phase (benchmark.peer_bands)."""
+    return peer_bands(benchmark_means(answers, q), own_organisation, [p.id for p in q.phases])
 
 
 # -- what a screen receives ---------------------------------------------------------------------
@@ -317,6 +481,10 @@ def for_display(stats: pd.DataFrame) -> pd.DataFrame:
         ("score", SHOWN_DECIMALS),
         ("mean_before", SHOWN_DECIMALS),
         ("mean_after", SHOWN_DECIMALS),
+        ("ci_low", SHOWN_DECIMALS),
+        ("ci_high", SHOWN_DECIMALS),
+        ("change_low", SHOWN_DECIMALS),
+        ("change_high", SHOWN_DECIMALS),
         ("sd", SD_DECIMALS),
         ("dont_know_rate", RATE_DECIMALS),
         ("not_applicable_rate", RATE_DECIMALS),
@@ -329,19 +497,22 @@ def for_display(stats: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def radar_frame(stats: pd.DataFrame, series: str) -> pd.DataFrame:
-    """One radar series from one group's phase figures (hidden scores stay empty), rounded."""
-    return for_display(
-        pd.DataFrame(
-            {
-                "series": series,
-                "phase_id": stats["phase_id"].to_numpy(),
-                "score": stats["mean"].to_numpy(dtype=float),
-                "n": stats["n"].to_numpy(dtype=int),
-                "sd": stats["sd"].to_numpy(dtype=float),
-            }
-        )
+def radar_frame(stats: pd.DataFrame, series: str, *, intervals: bool = True) -> pd.DataFrame:
+    """One radar series from one group's phase figures (hidden scores stay empty), rounded;
+    with its 90 % interval when the figures have one (and `intervals`)."""
+    frame = pd.DataFrame(
+        {
+            "series": series,
+            "phase_id": stats["phase_id"].to_numpy(),
+            "score": stats["mean"].to_numpy(dtype=float),
+            "n": stats["n"].to_numpy(dtype=int),
+            "sd": stats["sd"].to_numpy(dtype=float),
+        }
     )
+    for column in INTERVAL_COLUMNS:
+        has = intervals and column in stats.columns
+        frame[column] = stats[column].to_numpy(dtype=float) if has else np.nan
+    return for_display(frame)
 
 
 def group_snapshot(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> pd.DataFrame:

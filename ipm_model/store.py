@@ -414,6 +414,11 @@ def m008_sessions(db: Conn) -> None:
     )
 
 
+def m009_benchmark_opt_out(db: Conn) -> None:
+    """An organisation may keep its chains out of the peer benchmark (and then sees none)."""
+    db.execute("ALTER TABLE organisation ADD COLUMN benchmark_opt_out INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_access_and_reveal,
@@ -423,7 +428,8 @@ MIGRATIONS = (
     m006_throttle,
     m007_links,
     m008_sessions,
-    # m009 is left free for the trust branch; the order of registration is what counts.
+    m009_benchmark_opt_out,
+    # The order of registration is what counts (numbers only keep the names apart).
     m010_settings,
     m011_audit_log,
 )
@@ -506,8 +512,8 @@ class Store:
     def organisation(self, organisation_id: int) -> dict[str, Any] | None:
         """id, name, is_demo, results_token of one organisation."""
         rows = self._query(
-            """SELECT id, name, is_demo, results_token, roles, partners, created_at
-               FROM organisation WHERE id = ?""",
+            """SELECT id, name, is_demo, results_token, roles, partners, created_at,
+               benchmark_opt_out FROM organisation WHERE id = ?""",
             [organisation_id],
         )
         if not rows:
@@ -515,7 +521,16 @@ class Store:
         row = rows[0]
         row["roles"] = tuple(Role(**x) for x in json.loads(row["roles"] or "[]"))
         row["partners"] = tuple(json.loads(row["partners"] or "[]"))
+        row["benchmark_opt_out"] = bool(row["benchmark_opt_out"])
         return row
+
+    def set_benchmark_opt_out(self, organisation_id: int, opt_out: bool) -> None:
+        """Keep this organisation's chains out of the peer benchmark (it then sees none)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE organisation SET benchmark_opt_out = ? WHERE id = ?",
+                [int(bool(opt_out)), organisation_id],
+            )
 
     def set_organisation_roles(self, organisation_id: int, roles: Sequence[Role]) -> None:
         """Replace the roles new workshops of this organisation offer (ids must be unique)."""
@@ -1212,6 +1227,65 @@ class Store:
                ORDER BY c.phase_id, c.text""",
             params,
             ["phase_id", "text"],
+        )
+
+    BENCHMARK_ANSWER_COLUMNS = ("organisation_id", "min_group_size", *RESULT_ANSWER_COLUMNS)
+
+    def benchmark_answers(self, questionnaire_id: str, version: int) -> pd.DataFrame:
+        """Answers for the peer benchmark (BENCHMARK_ANSWER_COLUMNS): per chain of every
+        organisation that takes part, only its latest closed round on this questionnaire
+        version. No names: organisations and chains are ids."""
+        return self._frame(
+            """WITH r AS (SELECT w.id AS workshop_id, w.organisation_id, w.min_group_size,
+                  wc.chain_id, ROW_NUMBER() OVER (PARTITION BY wc.chain_id
+                                                  ORDER BY w.date DESC, w.id DESC) AS latest
+                  FROM workshop w JOIN workshop_chain wc ON wc.workshop_id = w.id
+                  JOIN organisation o ON o.id = w.organisation_id
+                  WHERE w.status = 'closed' AND o.benchmark_opt_out = 0
+                  AND w.questionnaire_id = ? AND w.questionnaire_version = ?
+                  AND EXISTS (SELECT 1 FROM participant x WHERE x.workshop_id = w.id
+                              AND x.chain_id = wc.chain_id AND x.finished_at IS NOT NULL)),
+                p AS (SELECT p.id, p.workshop_id, p.chain_id, p.pid, p.role, p.partner,
+                  ROW_NUMBER() OVER (PARTITION BY p.workshop_id, p.chain_id
+                                     ORDER BY p.finished_at, p.id) AS finish_order
+                  FROM participant p JOIN r ON r.workshop_id = p.workshop_id
+                  AND r.chain_id = p.chain_id AND r.latest = 1
+                  WHERE p.finished_at IS NOT NULL)
+                SELECT r.organisation_id, r.min_group_size, p.workshop_id, p.chain_id, p.pid,
+                p.role, p.partner, a.statement_id, a.value, p.finish_order
+                FROM answer a JOIN p ON p.id = a.participant_id
+                JOIN r ON r.workshop_id = p.workshop_id AND r.chain_id = p.chain_id""",
+            [questionnaire_id, int(version)],
+            list(self.BENCHMARK_ANSWER_COLUMNS),
+        )
+
+    def benchmark_version(self, questionnaire_id: str, version: int) -> tuple[Any, ...]:
+        """What the benchmark depends on: closed rounds on this version, their last change,
+        and the opt-outs (a cache keyed by it is never stale)."""
+        rows = self._query(
+            """SELECT count(p.id) AS n, max(p.changed_at) AS last,
+               (SELECT coalesce(sum(benchmark_opt_out * id), 0) FROM organisation) AS out1,
+               (SELECT coalesce(sum(benchmark_opt_out * id * id), 0) FROM organisation) AS out2
+               FROM participant p JOIN workshop w ON w.id = p.workshop_id
+               WHERE w.status = 'closed' AND w.questionnaire_id = ?
+               AND w.questionnaire_version = ? AND p.finished_at IS NOT NULL""",
+            [questionnaire_id, int(version)],
+        )
+        row = rows[0]
+        return int(row["n"]), row["last"] or "", int(row["out1"]), int(row["out2"])
+
+    def answer_seconds(self, workshop_id: int) -> pd.Series:
+        """Seconds from joining to finishing per finished participant (index: pseudonym)."""
+        frame = self._frame(
+            """SELECT pid, created_at, finished_at FROM participant
+               WHERE workshop_id = ? AND finished_at IS NOT NULL""",
+            [workshop_id],
+            ["participant", "created_at", "finished_at"],
+        )
+        start = pd.to_datetime(frame["created_at"], utc=True, errors="coerce", format="ISO8601")
+        end = pd.to_datetime(frame["finished_at"], utc=True, errors="coerce", format="ISO8601")
+        return pd.Series(
+            (end - start).dt.total_seconds().to_numpy(), index=frame["participant"], dtype=float
         )
 
     def participation(self, workshop_id: int) -> pd.DataFrame:

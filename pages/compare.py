@@ -7,11 +7,13 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ipm_model.results import for_display, radar_frame
+from ipm_model.uncertainty import interval_text, verdict_text
 from ui.charts import show_heatmap, show_radar
 from ui.context import relabelled
 from ui.results import (
     MAX_OVERLAY,
     breakdown_stats,
+    chain_difference_stats,
     chain_filter,
     data_version,
     empty_state,
@@ -98,6 +100,33 @@ if selected:
                     show_radar(frame, labels, lang, title=frame["series"].iloc[0], table=False)
         st.header(t("compare.heatmap", lang))
         show_heatmap(heat, labels, lang)
+    if len(selected) == 2:  # is the difference between the two chains real?
+        a, b = selected
+        st.header(t("trust.two_chains", lang, a=names[a], b=names[b]))
+        diff = for_display(
+            chain_difference_stats(store, tuple(chosen), a, b, data_version(store, chosen))
+        )
+        means = shown.set_index(["chain_id", "phase_id"])["mean"].round(1)
+        diff = diff[diff["phase_id"].isin(labels)]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("result.phase", lang): diff["phase_id"].map(labels),
+                    names[a]: [means.get((a, p)) for p in diff["phase_id"]],
+                    names[b]: [means.get((b, p)) for p in diff["phase_id"]],
+                    t("trust.change_interval", lang): [
+                        interval_text(lo, hi)
+                        for lo, hi in zip(diff["change_low"], diff["change_high"], strict=True)
+                    ],
+                    t("trust.verdict", lang): [verdict_text(v, lang) for v in diff["verdict"]],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(t("trust.change_help", lang))
+    else:
+        st.caption(t("trust.two_chains_hint", lang))
 
 st.divider()
 st.header(t("compare.within", lang))

@@ -6,11 +6,13 @@ import streamlit as st
 from ipm_model.i18n import t
 from ipm_model.results import for_display, radar_frame
 from ipm_model.scoring import score_changes
+from ipm_model.uncertainty import interval_text, verdict_text
 from ui.actions import previous_actions_by_phase
 from ui.charts import show_radar, show_trend
 from ui.results import (
     MAX_OVERLAY,
     chain_filter,
+    change_stats,
     data_version,
     empty_state,
     open_results_page,
@@ -66,6 +68,9 @@ if len(with_data) >= 2:
             shown[shown["workshop_id"] == before.id], shown[shown["workshop_id"] == after.id]
         )
     )
+    # Real change or noise: the interval of the difference, on the same statements and people.
+    noise = change_stats(store, rounds, chain_id, before.id, after.id, data_version(store, rounds))
+    changes = changes.merge(for_display(noise), on="phase_id", how="left")
     earlier_actions = previous_actions_by_phase(store, chain_id, before.id, lang)
     table = pd.DataFrame(
         {
@@ -73,6 +78,14 @@ if len(with_data) >= 2:
             t("progress.before", lang): changes["mean_before"],
             t("progress.after", lang): changes["mean_after"],
             t("progress.change", lang): changes["change"],
+            t("trust.change_interval", lang): [
+                interval_text(a, b)
+                for a, b in zip(changes["change_low"], changes["change_high"], strict=True)
+            ],
+            t("trust.verdict", lang): [
+                verdict_text(v, lang) if pd.notna(c) else ""
+                for v, c in zip(changes["verdict"], changes["change"], strict=True)
+            ],
             t("progress.n_before", lang): changes["n_before"],
             t("progress.n_after", lang): changes["n_after"],
             t("actions.previous", lang): changes["phase_id"].map(
@@ -90,5 +103,6 @@ if len(with_data) >= 2:
             t("progress.change", lang): st.column_config.NumberColumn(format="%+.1f"),
         },
     )
+    st.caption(t("trust.change_help", lang))
 else:
     st.caption(t("progress.one_round", lang))

@@ -13,9 +13,12 @@ from ipm_model.scoring import dont_know_hotspots, most_disagreement
 from ui.access import audited
 from ui.actions import actions_section
 from ui.charts import show_radar
+from ui.quality import quality_panel
 from ui.results import (
     agenda_html,
+    benchmark_bands,
     chain_filter,
+    change_stats,
     data_version,
     empty_state,
     open_results_page,
@@ -59,13 +62,19 @@ if bool(mine["suppressed"].iloc[0]):
 # The agenda for the next chain conversation: its top points lead the page.
 chain_statements = results.chain_statements(chain_id)
 earlier = previous_round(store, workshops, workshop, chain_id)
-stats_prev = stats_now_shared = None
+stats_prev = stats_now_shared = changes = None
 if earlier is not None:
     pair = (earlier, workshop)
     trend, _, _ = trend_stats(store, pair, chain_id, data_version(store, pair))
     stats_prev = trend[trend["workshop_id"] == earlier.id]
     stats_now_shared = trend[trend["workshop_id"] == workshop.id]
-agenda = build_agenda(mine, chain_statements, stats_prev, stats_now_shared=stats_now_shared)
+    # Real change or noise, on the same statements and people (90 % interval).
+    changes = change_stats(
+        store, pair, chain_id, earlier.id, workshop.id, data_version(store, pair)
+    )
+agenda = build_agenda(
+    mine, chain_statements, stats_prev, stats_now_shared=stats_now_shared, changes=changes
+)
 scored = mine.dropna(subset=["mean"])
 weakest = q.phase(scored.loc[scored["mean"].idxmin(), "phase_id"]) if not scored.empty else None
 
@@ -75,8 +84,19 @@ with left:
     series = [radar_frame(mine, chains[chain_id])]
     if len(chains) > 1 and not overall.empty:
         series.append(radar_frame(overall, t("results.all_chains", lang)))
-    show_radar(pd.concat(series), q.phase_names(lang), lang, title=chains[chain_id], table=False)
+    bands = benchmark_bands(store, page.organisation, workshop)
+    show_radar(
+        pd.concat(series),
+        q.phase_names(lang),
+        lang,
+        title=chains[chain_id],
+        table=False,
+        benchmark=bands,
+    )
     st.caption(t("results.based_on", lang, count=people, chain=chains[chain_id]))
+    st.caption(t("trust.radar_bars", lang))
+    if bands is not None:
+        st.caption(t("trust.benchmark_caption", lang))
     if finished > people:
         st.caption(t("results.not_yet_counted", lang, count=finished - people))
 with right:
@@ -181,3 +201,5 @@ with tab_comments:
                 st.markdown(f"> {plain(text)}")
 with tab_actions:
     actions_section(store, workshop, chain_id, q, lang, weakest.id if weakest else None)
+
+quality_panel(store, page.grant, workshop, workshops, lang)

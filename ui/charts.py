@@ -22,6 +22,7 @@ def _rows(data: pd.DataFrame, columns: Sequence[str]) -> tuple[tuple, ...]:
 # The projector's look: big labels (>= 24 px on a 1080p screen once scaled to its cell), no
 # legend (each chain has its own heading), a square plot the page scales as a whole.
 STAGE_LOOK = {"size": 360, "label_size": 30, "legend": False, "pad": True}
+_RADAR_ROW = (*charts.RADAR_COLUMNS, *charts.INTERVAL_COLUMNS)
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -31,10 +32,16 @@ def _radar_spec(
     title: str,
     tips: tuple,
     stage: bool = False,
+    benchmark: tuple[tuple, ...] | None = None,
 ) -> dict:
-    data = pd.DataFrame(list(rows), columns=list(charts.RADAR_COLUMNS))
+    data = pd.DataFrame(list(rows), columns=list(_RADAR_ROW))
+    bench = None
+    if benchmark is not None:
+        bench = pd.DataFrame(list(benchmark), columns=list(charts.BENCHMARK_COLUMNS))
     look = STAGE_LOOK if stage else {}
-    return charts.radar_spec(data, dict(labels), title=title, tooltip_titles=dict(tips), **look)
+    return charts.radar_spec(
+        data, dict(labels), title=title, tooltip_titles=dict(tips), benchmark=bench, **look
+    )
 
 
 def _tooltip_titles(lang: str) -> dict[str, str]:
@@ -44,6 +51,8 @@ def _tooltip_titles(lang: str) -> dict[str, str]:
         "score": t("result.score", lang),
         "n": t("result.n", lang),
         "sd": t("result.sd", lang),
+        "ci": t("trust.interval", lang),
+        "benchmark": t("trust.benchmark_band", lang),
     }
 
 
@@ -56,14 +65,19 @@ def show_radar(
     table: bool = True,
     key: str | None = None,
     stage: bool = False,
+    benchmark: pd.DataFrame | None = None,
 ) -> None:
     """A radar of the seven phases plus (unless table=False) the same numbers as a table.
 
-    `stage=True`: the projector's look (STAGE_LOOK); the page's CSS scales it to its cell.
+    Rows with ci_low/ci_high get their 90 % interval as a bar; `benchmark` (p25, p50, p75
+    per phase) adds other organisations' middle half in grey. `stage=True`: the projector's
+    look (STAGE_LOOK); the page's CSS scales it to its cell.
     """
-    rows = _rows(data, charts.RADAR_COLUMNS)
+    data = data.assign(**{c: data.get(c, float("nan")) for c in charts.INTERVAL_COLUMNS})
+    rows = _rows(data, _RADAR_ROW)
     tips = _tooltip_titles(lang)
-    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()), stage)
+    bench = None if benchmark is None else _rows(benchmark, charts.BENCHMARK_COLUMNS)
+    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()), stage, bench)
     with st.container(key=key):  # a key only where one radar stands alone (tests find it)
         st.vega_lite_chart(spec, theme=None, width="content")
     if table:

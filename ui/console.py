@@ -493,6 +493,19 @@ def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
         ):
             st.rerun()
 
+    st.markdown(f"**{t('console.benchmark', lang)}**")
+    opted_out = bool(organisation.get("benchmark_opt_out"))
+    joined = st.checkbox(
+        t("console.benchmark_join", lang),
+        value=not opted_out,
+        key=f"benchmark-{org_id}",
+        help=t("console.benchmark_help", lang),
+    )
+    if joined == opted_out and _safe(
+        lambda: store.set_benchmark_opt_out(org_id, not joined), lang, t("console.saved", lang)
+    ):
+        st.rerun()
+
     st.markdown(f"**{t('console.roles', lang)}**")
     roles = pd.DataFrame([r.__dict__ for r in organisation["roles"]], columns=["id", "nl", "en"])
     gen = f"roles-{org_id}-gen"

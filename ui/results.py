@@ -16,18 +16,23 @@ import streamlit as st
 
 from ipm_model import formats
 from ipm_model.access import Grant
+from ipm_model.benchmark import has_bands
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import (
     RoundResults,
     breakdowns,
     chain_trend,
+    peer_benchmark,
+    period_differences,
     period_results,
     round_results,
+    trend_changes,
 )
 from ipm_model.results import previous_round as results_previous_round
 from ipm_model.scoring import phase_order_signals
 from ipm_model.store import Store, Workshop
+from ipm_model.uncertainty import interval_note, interval_text
 from ui.access import current_grant, require
 from ui.context import current_language, get_questionnaire, get_store
 from ui.text import plain
@@ -172,6 +177,55 @@ def trend_stats(
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def change_stats(
+    _store: Store,
+    workshops: tuple[Workshop, ...],
+    chain_id: int,
+    before_id: int,
+    after_id: int,
+    version: tuple[int, str],
+) -> pd.DataFrame:
+    """Per phase the 90 % interval of one chain's change between two rounds and its verdict,
+    on the statements all `workshops` share (as trend_stats)."""
+    answers = answers_for(_store, tuple(w.id for w in workshops), version)
+    versions = {w.id: questionnaire_of(w) for w in workshops}
+    return trend_changes(answers, workshops, chain_id, versions, before_id, after_id)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def chain_difference_stats(
+    _store: Store,
+    workshops: tuple[Workshop, ...],
+    chain_a: int,
+    chain_b: int,
+    version: tuple[int, str],
+) -> pd.DataFrame:
+    """Per phase the 90 % interval of chain b minus chain a over a round or period."""
+    answers = answers_for(_store, tuple(w.id for w in workshops), version)
+    versions = {w.id: questionnaire_of(w) for w in workshops}
+    return period_differences(answers, workshops, versions, chain_a, chain_b)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=16)
+def _benchmark(
+    _store: Store, questionnaire: tuple[str, int], organisation_id: int, version: tuple
+) -> pd.DataFrame:
+    answers = _store.benchmark_answers(*questionnaire)
+    q = get_questionnaire(*questionnaire)
+    return peer_benchmark(answers, q, organisation_id)
+
+
+def benchmark_bands(store: Store, organisation: dict, workshop: Workshop) -> pd.DataFrame | None:
+    """Other organisations' percentile bands for this round's questionnaire, or None (too few
+    others, or the organisation opted out of the benchmark)."""
+    if organisation.get("benchmark_opt_out"):
+        return None
+    key = (workshop.questionnaire_id, workshop.questionnaire_version)
+    bands = _benchmark(store, key, organisation["id"], store.benchmark_version(*key))
+    return bands if has_bands(bands) else None
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def period_stats(
     _store: Store, workshops: tuple[Workshop, ...], version: tuple[int, str]
 ) -> pd.DataFrame:
@@ -186,10 +240,19 @@ def period_stats(
 def phase_table(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
     """Mean, spread, n and don't-know rate per phase, as a table."""
     names = q.phase_names(lang)
+    low = stats.get("ci_low", pd.Series(float("nan"), index=stats.index)).round(1)
+    high = stats.get("ci_high", pd.Series(float("nan"), index=stats.index)).round(1)
+    means = stats["mean"].round(1)
     table = pd.DataFrame(
         {
             t("result.phase", lang): stats["phase_id"].map(names).to_numpy(),
-            t("result.score", lang): stats["mean"].round(1).to_numpy(),
+            t("result.score", lang): means.to_numpy(),
+            t("trust.interval", lang): [
+                interval_text(a, b) for a, b in zip(low, high, strict=True)
+            ],
+            t("trust.note", lang): [
+                interval_note(m, a, b, lang) for m, a, b in zip(means, low, high, strict=True)
+            ],
             t("result.sd", lang): stats["sd"].round(2).to_numpy(),
             t("result.n", lang): stats["n"].to_numpy(),
             t("results.dk_rate", lang): (stats["dont_know_rate"] * 100).round(0).to_numpy(),
@@ -205,6 +268,7 @@ def phase_table(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
             t("results.na_rate", lang): st.column_config.NumberColumn(format="%d%%"),
         },
     )
+    st.caption(t("trust.interval_help", lang))
 
 
 def order_signals(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:

@@ -25,6 +25,7 @@ from ipm_model.results import (
     for_display,
     previous_round,
     round_results,
+    trend_changes,
 )
 from ipm_model.scoring import PhaseOrderSignal, phase_order_signals, score_changes
 from ipm_model.store import Action, Chain, Store, Workshop
@@ -118,7 +119,12 @@ def _chain_report(
     else:
         before = prev_shared.drop(columns="workshop_id") if prev_shared is not None else None
         after = now_shared.drop(columns="workshop_id")
-        agenda = build_agenda(stats, statements, before, stats_now_shared=after)
+        noise = (
+            trend_changes(answers, chain_rounds, chain.id, versions, previous.id, workshop.id)
+            if previous is not None
+            else None
+        )  # marks each drop as real or "binnen de ruis"
+        agenda = build_agenda(stats, statements, before, stats_now_shared=after, changes=noise)
         signals = tuple(phase_order_signals(stats[["phase_id", "mean"]]))
         focus = focus_phases(stats)
 

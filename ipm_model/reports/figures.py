@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import vl_convert as vlc
 from markupsafe import Markup, escape
@@ -70,6 +71,9 @@ def radar_for(data: ReportData, chain: ChainReport, lang: str, size: int = 360) 
             "score": rows["mean"].astype(float),
             "n": rows["n"].astype(int),
             "sd": rows["sd"].astype(float),
+            # The 90 % interval of each round, drawn as bars (results.py computed them).
+            "ci_low": rows.get("ci_low", np.nan),
+            "ci_high": rows.get("ci_high", np.nan),
         }
     )
     return radar_spec(

@@ -390,3 +390,62 @@ def test_trend_round_labels_never_overlap(count):
             assert (x2 - x1) * abs(math.sin(math.radians(angle))) >= size
         else:
             assert x2 - x1 >= len(text) * size * 0.6  # upright: the text must fit its slot
+
+
+# --- intervals and the peer benchmark on the radar -------------------------------------------
+
+BANDS = pd.DataFrame(
+    [(p, 2.5, 3.0, 3.6) for p in PHASE_IDS[:-1]] + [(PHASE_IDS[-1], None, None, None)],
+    columns=list(charts.BENCHMARK_COLUMNS),
+)
+
+
+def _with_intervals(n_series: int) -> pd.DataFrame:
+    data = radar_data(n_series)
+    return data.assign(ci_low=data["score"] - 0.3, ci_high=data["score"] + 0.4)
+
+
+@pytest.mark.parametrize("peers", [None, BANDS])
+@pytest.mark.parametrize("n_series", [1, 2])
+def test_fast_radar_spec_with_intervals_and_benchmark_equals_the_full_build(n_series, peers):
+    data = _with_intervals(n_series)
+    data.loc[2, ["ci_low", "ci_high"]] = float("nan")  # a score without an interval
+    fast = charts.radar_spec(data, NL, title="T", benchmark=peers)
+    full = charts.radar_chart(data, NL, title="T", benchmark=peers).to_dict()
+    assert _layer_data(fast) == _layer_data(full)
+    no_data = lambda spec: [{k: v for k, v in la.items() if k != "data"} for la in spec["layer"]]  # noqa: E731
+    assert no_data(fast) == no_data(full)
+    json.dumps(fast, allow_nan=False)
+
+
+def test_interval_bars_lie_on_their_spoke_side_by_side():
+    spec = charts.radar_spec(_with_intervals(2), NL)
+    encoding, bars = layer(spec, "series_ci")
+    assert encoding["encoding"]["color"]["field"] == "series"
+    assert len(bars) == 2 * len(PHASE_IDS)
+    first = [b for b in bars if b["series"] == SERIES[0]][0]  # inzicht: the 12 o'clock spoke
+    second = [b for b in bars if b["series"] == SERIES[1]][0]
+    assert first["x"] == pytest.approx(-charts.BAND_OFFSET / 2)
+    assert second["x"] == pytest.approx(charts.BAND_OFFSET / 2)
+    score = radar_data(1)["score"].iloc[0]
+    assert (first["y"], first["y2"]) == pytest.approx((score - 0.3, score + 0.4))
+    tips = [t["title"] for t in layer(spec, "series_points")[0]["encoding"]["tooltip"]]
+    assert "90% interval" in tips
+
+
+def test_more_than_two_series_get_no_interval_bars():
+    names = [la.get("name") for la in charts.radar_spec(_with_intervals(3), NL)["layer"]]
+    assert "series_ci" not in names
+    names = [la.get("name") for la in charts.radar_spec(radar_data(1), NL)["layer"]]
+    assert "series_ci" not in names  # no intervals given: no bars either
+
+
+def test_benchmark_band_and_median_per_phase_with_all_three_values():
+    spec = charts.radar_spec(radar_data(1), NL, benchmark=BANDS)
+    names = [la.get("name") for la in spec["layer"]]
+    assert names.index("benchmark_band") < names.index("series_area")  # beneath the series
+    _, bands = layer(spec, "benchmark_band")
+    _, ticks = layer(spec, "benchmark_median")
+    assert len(bands) == len(ticks) == len(PHASE_IDS) - 1
+    assert bands[0]["y"] == pytest.approx(2.5) and bands[0]["y2"] == pytest.approx(3.6)
+    assert bands[0]["band"] == "2.5–3.6 (3.0)"

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from ipm_model.cli import main
-from ipm_model.demo import DEMO_CHAINS, DEMO_CODE, DemoExists, create_demo
+from ipm_model.demo import (
+    DEMO_CHAINS,
+    DEMO_CODE,
+    DEMO_PEER_MONTHS,
+    DEMO_PEERS,
+    DemoExists,
+    create_demo,
+)
 from ipm_model.questionnaire import DEFAULT_QUESTIONNAIRE
 from ipm_model.store import Store
 
@@ -42,7 +49,8 @@ def test_demo_twice_needs_reset_and_reset_rebuilds(store, questionnaire):
         create_demo(store, questionnaire)
     again = create_demo(store, questionnaire, reset=True)
     assert (store.participation(again.workshop.id)["joined"] == 0).all()
-    assert store.counts()["workshop"] == 1 + len(again.history)
+    peers = len(DEMO_PEERS) * len(DEMO_PEER_MONTHS)  # the benchmark's fictional organisations
+    assert store.counts()["workshop"] == 1 + len(again.history) + peers
 
 
 def test_demo_refuses_when_another_workshop_has_the_code(store, questionnaire):

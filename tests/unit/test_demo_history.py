@@ -124,7 +124,8 @@ def test_rounds_chains_and_group_sizes(built):
     per_group = roles.groupby(["date", "chain"])["role"]
     assert (per_group.apply(lambda r: (r == "keteneigenaar").sum()) == 1).all()
     assert (per_group.apply(lambda r: (r == "professional").sum()) >= 2).all()
-    assert result.history_answers == store.counts()["answer"] == len(frame(store, result))
+    # The store also holds the fictional peer organisations of the benchmark.
+    assert result.history_answers == len(frame(store, result)) < store.counts()["answer"]
 
 
 def test_every_participant_answers_every_statement(built):

@@ -226,8 +226,11 @@ def test_a_target_with_other_data_is_refused_and_nothing_is_written(source, targ
 
 
 def test_a_unique_clash_under_another_id_is_refused(source, target, pg_url):
-    target.delete_organisation(target.create_organisation("Weg"))
-    target.create_organisation(DEMO_ORGANISATION)  # id 2: the demo's name under another id
+    # Past every id of the source (the demo and its peer organisations), then the demo's
+    # name under an id of its own.
+    for k in range(len(source.organisations())):
+        target.delete_organisation(target.create_organisation(f"Weg {k}"))
+    target.create_organisation(DEMO_ORGANISATION)
     before = _dump(pg_url)
 
     report = source.copy_to(target)

@@ -1,0 +1,115 @@
+"""The peer benchmark: minimum of other organisations, opt-out, no names, no subtraction."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ipm_model import charts
+from ipm_model.benchmark import BAND_COLUMNS, MIN_OTHER_ORGANISATIONS, has_bands, peer_bands
+from ipm_model.demo import DEMO_ORGANISATION, DEMO_PEERS, create_demo
+from ipm_model.phases import PHASE_IDS
+from ipm_model.questionnaire import default_questionnaire
+from ipm_model.results import benchmark_means, peer_benchmark
+from ipm_model.store import Store
+
+Q = default_questionnaire()
+
+
+def _means(values_per_org: dict[int, list[float]], phase: str = "doen") -> pd.DataFrame:
+    rows = [
+        (org, org * 100 + k, phase, v)
+        for org, values in values_per_org.items()
+        for k, v in enumerate(values)
+    ]
+    return pd.DataFrame(rows, columns=["organisation_id", "chain_id", "phase_id", "mean"])
+
+
+def test_bands_need_five_other_organisations_and_leave_out_the_own():
+    five = {o: [2.0 + 0.3 * o] for o in range(1, 6)}
+    bands = peer_bands(_means({**five, 99: [5.0]}), 99, ["doen"])
+    assert list(bands.columns) == list(BAND_COLUMNS)
+    assert bands.iloc[0][["p25", "p50", "p75"]].tolist() == pytest.approx([2.6, 2.9, 3.2])
+    # The own organisation never counts: with it as one of five, there are only four others.
+    assert not has_bands(peer_bands(_means(five), 5, ["doen"]))
+    many_chains_few_orgs = {o: [2.0, 3.0, 4.0, 4.5] for o in range(1, MIN_OTHER_ORGANISATIONS)}
+    assert not has_bands(peer_bands(_means(many_chains_few_orgs), 99, ["doen"]))
+    # A phase without enough others is empty; a phase id without data too.
+    assert peer_bands(_means(five), 99, ["doen", "borgen"])["p50"].isna().tolist() == [
+        False,
+        True,
+    ]
+
+
+def test_a_mean_would_give_a_joining_organisation_away_but_the_bands_do_not():
+    """Why only bands: before and after one organisation joins, a mean benchmark (with its
+    count) tells that organisation's score exactly; the shown bands stay the same for every
+    score it could have below the lower quartile, so nothing about it can be read."""
+    rng = np.random.default_rng(1)
+    pool = {o: list(np.round(rng.uniform(2.5, 4.5, 2), 2)) for o in range(1, 8)}
+    before = _means(pool)
+    mean_before, n_before = before["mean"].mean(), len(before)
+    for secret in (1.2, 1.9, 2.3):
+        after = _means({**pool, 50: [secret]})
+        worked_out = after["mean"].mean() * (n_before + 1) - mean_before * n_before
+        assert worked_out == pytest.approx(secret)  # the attack on a mean works
+    shown = {
+        tuple(peer_bands(_means({**pool, 50: [secret]}), 99, ["doen"]).iloc[0])
+        for secret in (1.2, 1.9, 2.3)
+    }
+    assert len(shown) == 1  # the attack on the bands learns nothing
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    store = Store(tmp_path_factory.mktemp("bench") / "demo.db")
+    create_demo(store, Q, today=date(2025, 6, 2))
+    yield store
+    store.close()
+
+
+def _bands_for(store: Store, name: str) -> pd.DataFrame:
+    answers = store.benchmark_answers(Q.id, Q.version)
+    return peer_benchmark(answers, Q, store.organisation_id(name))
+
+
+def test_the_demo_has_enough_peers_and_names_never_reach_the_chart(demo_store):
+    assert len(DEMO_PEERS) > MIN_OTHER_ORGANISATIONS
+    bands = _bands_for(demo_store, DEMO_ORGANISATION)
+    assert bands["p50"].notna().all()
+    assert ((bands["p25"] <= bands["p50"]) & (bands["p50"] <= bands["p75"])).all()
+    answers = demo_store.benchmark_answers(Q.id, Q.version)
+    assert not {"name", "chain", "organisation"} & set(answers.columns)
+    data = pd.DataFrame({"series": "Keten", "phase_id": PHASE_IDS, "score": 3.0, "n": 5, "sd": 0.5})
+    spec = json.dumps(charts.radar_spec(data, {p: p for p in PHASE_IDS}, benchmark=bands))
+    for name, _ in DEMO_PEERS:
+        assert name not in spec and name.split(" (")[0] not in spec
+
+
+def test_only_shown_chain_figures_enter_the_pool(demo_store):
+    answers = demo_store.benchmark_answers(Q.id, Q.version)
+    means = benchmark_means(answers, Q)
+    # One row per chain: its latest closed round only.
+    assert not means.duplicated(["chain_id", "phase_id"]).any()
+    counted = answers.groupby(["workshop_id", "chain_id"])["participant"].nunique()
+    assert (counted >= 3).all()
+
+
+def test_opting_out_removes_an_organisation_and_the_minimum_then_hides_the_bands(demo_store):
+    ids = [demo_store.organisation_id(name) for name, _ in DEMO_PEERS]
+    try:
+        demo_store.set_benchmark_opt_out(ids[0], True)
+        assert demo_store.organisation(ids[0])["benchmark_opt_out"] is True
+        answers = demo_store.benchmark_answers(Q.id, Q.version)
+        assert ids[0] not in set(answers["organisation_id"])
+        assert has_bands(_bands_for(demo_store, DEMO_ORGANISATION))
+        for org in ids[: len(ids) - MIN_OTHER_ORGANISATIONS + 1]:
+            demo_store.set_benchmark_opt_out(org, True)
+        assert not has_bands(_bands_for(demo_store, DEMO_ORGANISATION))
+    finally:
+        for org in ids:
+            demo_store.set_benchmark_opt_out(org, False)
