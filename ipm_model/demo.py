@@ -151,6 +151,8 @@ def write_demo_actions(store: Store, rounds: Sequence[Workshop], chains: Mapping
                 if index + 1 < len(rounds):  # reviewed at the next round
                     store.update_action(
                         action_id,
+                        chain_id=chains[name],
+                        workshop_id=workshop.id,
                         phase_id=phase_id,
                         description=description,
                         owner=owner,

@@ -99,9 +99,21 @@ def new_app(**query: str) -> AppTest:
     return at
 
 
-def texts(at: AppTest) -> str:
-    """Every text the page shows (markdown, captions, alerts, headers), joined."""
+def html_texts(at: AppTest) -> str:
+    """The visible text of the page's st.html blocks (tags and styles stripped), joined."""
+    import html
+    import re
+
     parts = []
+    for element in at.get("html"):
+        body = re.sub(r"<style.*?</style>", " ", element.proto.body, flags=re.S)
+        parts.append(html.unescape(re.sub(r"<[^>]+>", " ", body)))
+    return "\n".join(" ".join(p.split()) for p in parts)
+
+
+def texts(at: AppTest) -> str:
+    """Every text the page shows (markdown, captions, alerts, headers, html), joined."""
+    parts = [html_texts(at)]
     for kind in (
         "markdown",
         "caption",
