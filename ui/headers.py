@@ -8,6 +8,8 @@ session exists.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -15,11 +17,24 @@ from typing import Any
 # lets exactly that script run. A Streamlit upgrade that changes it fails the test above.
 STREAMLIT_INLINE_SCRIPT = "'sha256-THxz9J9+wf7rhwR2YkXJoSZ13UCmYyC+3lNDv2+8ugA='"
 
+# The app's own inline script: <html lang> follows the interface language (ui/style.py).
+# Allowed by its hash per language, so the policy still forbids every other inline script.
+LANGUAGE_SCRIPT = "document.documentElement.lang = {lang!r};"
+LANGUAGES = ("nl", "en")
+
+
+def _script_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+LANGUAGE_SCRIPT_HASHES = " ".join(_script_hash(LANGUAGE_SCRIPT.format(lang=x)) for x in LANGUAGES)
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         # Streamlit decodes its messages with WebAssembly (wasm-eval, not JavaScript's eval).
-        f"script-src 'self' 'wasm-unsafe-eval' {STREAMLIT_INLINE_SCRIPT}",
+        f"script-src 'self' 'wasm-unsafe-eval' {STREAMLIT_INLINE_SCRIPT} {LANGUAGE_SCRIPT_HASHES}",
         # Streamlit's components style themselves with inline <style> and style attributes.
         "style-src 'self' 'unsafe-inline'",
         # data: for the join QR code and Streamlit's icons, blob: for downloads and charts.

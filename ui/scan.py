@@ -237,12 +237,14 @@ def _phase_screen(
             stored = answers.get(statement.id)
             # The stored answer is the truth; the widget shows it (also after a switch of
             # language, a reload or another phase): set through session state, no index=.
-            if st.session_state.get(key) != stored:
+            # None too: without a value a radio would show its first option as chosen.
+            if key not in st.session_state or st.session_state[key] != stored:
                 st.session_state[key] = stored
             st.radio(
                 f"{number}.\u00a0{statement.text.get(lang)}",
                 codes,
                 format_func=labels.__getitem__,
+                index=None,
                 key=key,
                 horizontal=True,
                 on_change=_on_answer,

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ipm_model.i18n import t
+from ui.headers import LANGUAGE_SCRIPT
 
 # Streamlit gives every keyed element the class st-key-<key>; we style only our own boxes.
 # In Streamlit 1.67 a radio is: [role=radiogroup] > div (one per option) > label[stRadioOption].
@@ -94,7 +95,7 @@ _LANGUAGE_CSS = """<style>
   text-align: center;
 }}
 </style>"""
-_LANGUAGE_JS = "<script>document.documentElement.lang = {lang!r};</script>"
+_LANGUAGE_JS = f"<script>{LANGUAGE_SCRIPT}</script>"  # its hashes are in the CSP (ui/headers.py)
 
 
 def document_language(lang: str) -> None:

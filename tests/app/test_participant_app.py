@@ -57,6 +57,8 @@ def test_join_by_code_creates_participant_and_opens_phase_one(app_store):
     assert "Fase 1 van 7 · 0 van 49 beantwoord" in at.get("progress")[0].proto.text
     assert "Fase 1: Inzicht" in texts(at)
     assert len(at.radio) == len(Q.phases[0].statements)
+    # Nothing answered yet, so nothing looks chosen (a radio would show its first option).
+    assert [r.value for r in at.radio] == [None] * len(Q.phases[0].statements)
     assert p.resume_code[:4] in texts(at)
 
 

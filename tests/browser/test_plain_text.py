@@ -56,6 +56,7 @@ FIND = """([witness, stored, made, wrap]) => {
 }"""
 # st.dataframe paints on a canvas; its cells are read from the grid's accessible table.
 GRIDS_FILLED = """() => [...document.querySelectorAll('[data-testid=stDataFrame]')]
+    .filter(g => g.offsetParent !== null)
     .every(g => g.querySelectorAll('table[role=grid] tr').length > 1)"""
 LINKS = "a[href*='example.org'], a[href^='mailto:'], img[src*='e.org'], .katex"
 
@@ -179,7 +180,7 @@ def test_personal_result_shows_the_chain_as_typed(page, hostile):
 @pytest.mark.parametrize(
     ("path", "heading", "expected"),
     [
-        ("results", "Opmerkingen van deelnemers", ("vetwoord", "linkwoord", "huiswoord")),
+        ("results", "De drie grootste punten", ("vetwoord", "linkwoord", "huiswoord")),
         ("compare", "Ketens vergelijken", ("vetwoord", "linkwoord")),
         ("progress", "Voortgang", ("vetwoord",)),
     ],
@@ -191,7 +192,15 @@ def test_results_pages_show_names_comments_and_actions_as_typed(
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
     page.wait_for_function(GRIDS_FILLED)
     check_page(page)
+    if path == "results":  # comments and actions are on tabs of their own
+        for tab in ("Opmerkingen van deelnemers", "Acties"):
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_timeout(500)
+            page.wait_for_function(GRIDS_FILLED)
+            check_page(page)
     for grid in page.locator('[data-testid="stDataFrame"]').all():  # the columns on the right
+        if not grid.is_visible():  # on a tab that is not open
+            continue
         grid.hover()
         page.mouse.wheel(5000, 0)
     page.wait_for_timeout(500)  # the grid redraws its accessible table (visible cells only)
@@ -201,7 +210,8 @@ def test_results_pages_show_names_comments_and_actions_as_typed(
 def test_console_and_projector_show_titles_and_chains_as_typed(page, hostile):
     goto(page, f"/console?f={hostile['f']}", "Workshops")
     check_page(page, "citaatwoord")
-    goto(page, f"/projector?f={hostile['f']}", "Doe mee")
-    page.locator('[data-testid="stTable"]').wait_for()
+    goto(page, f"/projector?f={hostile['f']}", "begonnen ·")
+    # Before the reveal a table of counts, after it the radars' stage with a heading each.
+    page.locator('[data-testid="stTable"], .st-key-stage-grid').first.wait_for()
     wait_idle(page)
     check_page(page, "vetwoord", "linkwoord")  # the title is in the selectbox field

@@ -113,7 +113,7 @@ def test_the_app_works_under_the_policy_without_a_violation(browser, base_url, d
         answer(page, 0, "Mee eens", phase=1, answered_after=1)
         violations = page.evaluate("window.__csp")
         w = demo["workshop"]
-        goto(page, f"/projector?f={w.facilitator_token}&w={w.id}", "Doe mee")
+        goto(page, f"/projector?f={w.facilitator_token}&w={w.id}", "begonnen ·")
         page.locator("img[src^='data:']").first.wait_for()  # the QR code
         violations += page.evaluate("window.__csp")
         goto(page, f"/results?r={demo['r']}", "Resultaten")
