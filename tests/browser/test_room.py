@@ -312,3 +312,32 @@ def test_no_none_or_nan_text_on_any_page(room, open_page, app_db: Path):
             )
         found = NONE_OR_NAN.findall(shown)
         assert not found, f"{path}: {found}"
+
+
+def test_result_radar_fits_a_phone(browser, app_server, app_db):
+    """A participant's result on a 390x844 phone: the radar (own and group) fits the width."""
+    store = Store(app_db)
+    workshop = store.workshop_by_code("DEMO")
+    q = default_questionnaire()
+    rng = random.Random(5)
+    token = None
+    for _ in range(3):  # a group of the minimum size, so the group radar shows too
+        p = store.create_participant(workshop, chain_id=workshop.chains[-1].id, role="mt")
+        for statement in q.statements:
+            store.save_answer(p.id, statement.id, str(rng.randint(2, 5)))
+        store.finish(p.id)
+        token = p.token
+    store.close()
+    viewport = {"width": 390, "height": 844}
+    context = browser.new_context(viewport=viewport, has_touch=True, base_url=app_server)
+    page = context.new_page()
+    try:
+        goto(page, f"/scan?p={token}", "Jouw uitslag", "De groep is 3 deelnemers")
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart.locator("svg, canvas").first.wait_for()
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 300
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    finally:
+        context.close()
