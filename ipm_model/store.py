@@ -1276,6 +1276,8 @@ class Store:
 
     def answer_seconds(self, workshop_id: int) -> pd.Series:
         """Seconds from joining to finishing per finished participant (index: pseudonym)."""
+        import pandas as pd
+
         frame = self._frame(
             """SELECT pid, created_at, finished_at FROM participant
                WHERE workshop_id = ? AND finished_at IS NOT NULL""",
