@@ -82,7 +82,7 @@ def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
     """
     grant = Grant(admin=bool(st.session_state.get(ADMIN_KEY)))
     # The session cookie's rights (read once per browser session, rechecked every run).
-    grant = session.restore(store, grant, admin_password())
+    grant = session.restore(store, grant, admin_password(), link_days())
     links: dict[str, str] = st.session_state.setdefault(LINK_KEYS, {})
     days = link_days()
     for key, kind in LINK_PARAMS.items():

@@ -115,9 +115,22 @@ def _manages(organisation_id: int) -> Check:
 # -- which organisation and workshops --------------------------------------------------------------
 
 
+def running_first(store: Store, orgs: list[dict]) -> list[dict]:
+    """Organisations with an open workshop first (a facilitator's console and an admin's
+    results open there), then by their latest round, newest first."""
+    running: set[int] = set()
+    latest: dict[int, str] = {}
+    for w in store.workshops():
+        if w.is_open:
+            running.add(w.organisation_id)
+        latest[w.organisation_id] = max(latest.get(w.organisation_id, ""), w.date)
+    by_latest = sorted(orgs, key=lambda o: latest.get(o["id"], ""), reverse=True)
+    return sorted(by_latest, key=lambda o: o["id"] not in running)
+
+
 def visible_organisations(store: Store, grant: Grant) -> list[dict]:
-    """Organisations this session may run workshops for."""
-    orgs = store.organisations()
+    """Organisations this session may run workshops for; those running a workshop first."""
+    orgs = running_first(store, store.organisations())
     if grant.admin:
         return orgs
     own = set(grant.facilitator_organisations)

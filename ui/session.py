@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ipm_model.access import Grant
+from ipm_model.access import LINK_OK, Grant
 from ipm_model.i18n import t
 from ipm_model.session import (
     COOKIE_NAME,
@@ -37,7 +37,7 @@ from ipm_model.session import (
     read_cookie,
     token_digest,
 )
-from ipm_model.store import Store
+from ipm_model.store import LINK_FACILITATOR, LINK_RESULTS, Store
 
 SESSION_ROUTE = "/_ipm/session"
 LOGOUT_ROUTE = "/_ipm/logout"
@@ -112,7 +112,7 @@ def link_claim(store: Store, kind: str, ref: int, token: str) -> None:
     add_claim(kind, ref, token_digest(token), store)
 
 
-def restore(store: Store, grant: Grant, admin_password: str | None) -> Grant:
+def restore(store: Store, grant: Grant, admin_password: str | None, link_days: int) -> Grant:
     """`grant` plus the rights of a valid session cookie.
 
     The cookie is read once per browser session; its claims are kept in the session and
@@ -128,7 +128,7 @@ def restore(store: Store, grant: Grant, admin_password: str | None) -> Grant:
     key = signing_key(store)
     kept: list[Claim] = []
     for claim in claims:
-        restored = _restore_claim(store, grant, claim, key, admin_password)
+        restored = _restore_claim(store, grant, claim, key, admin_password, link_days)
         if restored is None:
             st.session_state[REFUSED_KEY] = PASSWORD_CHANGED if claim.kind == "admin" else LINK_GONE
             continue
@@ -162,12 +162,18 @@ def _read_cookie_claims(store: Store) -> list[Claim]:
 
 
 def _restore_claim(
-    store: Store, grant: Grant, claim: Claim, key: bytes, admin_password: str | None
+    store: Store,
+    grant: Grant,
+    claim: Claim,
+    key: bytes,
+    admin_password: str | None,
+    link_days: int,
 ) -> Grant | None:
     """`grant` with the right of `claim` when it still holds, else None.
 
-    Links are checked through the same store look-up as `?f=` and `?r=` (so a link that was
-    renewed, revoked or has expired gives nothing), after matching the token's digest.
+    Links are checked through the same store look-up as `?f=` and `?r=` (Store.check_link:
+    a link that was renewed, revoked or has expired gives nothing), after matching the
+    token's digest.
     """
     if claim.kind == "admin":
         ok = bool(admin_password) and hmac.compare_digest(
@@ -176,18 +182,19 @@ def _restore_claim(
         return grant.as_admin() if ok else None
     if claim.kind == "f":
         workshop = store.workshop(claim.ref)
-        token = workshop.facilitator_token if workshop else ""
-        if token and hmac.compare_digest(claim.proof, token_digest(token)):
-            found = store.workshop_by_facilitator_token(token)
-            if found is not None and found.id == claim.ref:
-                return grant.with_workshop(found.id, found.organisation_id)
-        return None
-    organisation = store.organisation(claim.ref)
-    token = (organisation or {}).get("results_token") or ""
-    if token and hmac.compare_digest(claim.proof, token_digest(token)):
-        found = store.organisation_by_results_token(token)
-        if found is not None and found["id"] == claim.ref:
-            return grant.with_results(found["id"])
+        kind, token = LINK_FACILITATOR, workshop.facilitator_token if workshop else ""
+    else:
+        organisation = store.organisation(claim.ref)
+        kind, token = LINK_RESULTS, (organisation or {}).get("results_token") or ""
+    if not token or not hmac.compare_digest(claim.proof, token_digest(token)):
+        return None  # the link was renewed since
+    status, link = store.check_link(kind, token, link_days)
+    if status != LINK_OK or link is None:
+        return None  # revoked or expired since
+    if kind == LINK_FACILITATOR and link.workshop_id == claim.ref:
+        return grant.with_workshop(link.workshop_id, link.organisation_id)
+    if kind == LINK_RESULTS and link.organisation_id == claim.ref:
+        return grant.with_results(link.organisation_id)
     return None
 
 
