@@ -85,6 +85,9 @@ def test_export_scores_one_row_per_chain_and_phase(db, questionnaire):
         "n": "3",
         "mean": "4.000",
         "sd": "1.000",
+        # 90 % interval: below 10 people from mean and sd only (ipm_model.uncertainty).
+        "ci_low": "2.400",
+        "ci_high": "5.000",
         "dont_know_rate": "0.000",
         "not_applicable_rate": "0.000",
         "suppressed": "false",

@@ -80,16 +80,21 @@ def test_delete_organisation_removes_everything_of_it_and_nothing_else(store):
         chain_ids=[chain],
         questionnaire=default_questionnaire(),
     )
-    demo = next(o["id"] for o in store.organisations() if o["is_demo"])
+    demo = store.workshop_by_code("DEMO").organisation_id
     with pytest.raises(erasure.ErasureRefused, match="open workshops"):
         erasure.delete_organisation(store, demo, "t")
     open_ = next(w for w in store.workshops(demo) if w.is_open)
     store.set_workshop_status(open_.id, WORKSHOP_CLOSED)
     before = counts(store)
+    others = [o["id"] for o in store.organisations() if o["id"] != demo]
+    kept_workshops = sum(len(store.workshops(o)) for o in others)
+    kept_chains = sum(len(store.chains(o)) for o in others)
     done = erasure.delete_organisation(store, demo, "t")
     after = counts(store)
-    assert after["organisation"] == 1 and after["workshop"] == 1 and after["chain"] == 1
-    assert after["answer"] == after["participant"] == after["phase_comment"] == after["action"] == 0
+    assert after["organisation"] == before["organisation"] - 1
+    assert after["workshop"] == kept_workshops and after["chain"] == kept_chains
+    assert store.organisation(demo) is None and store.workshops(demo) == []
+    assert after["action"] == 0  # only the demo organisation had actions
     for table in ("answer", "participant", "workshop", "chain", "action", "phase_comment"):
         assert done.counts[table] == before[table] - after[table]
     assert store.workshop(kept.id) is not None
