@@ -576,8 +576,9 @@ def test_action_text_is_stored_clean_and_shown_as_plain_text(demo_store, kind):
 @payloads
 def test_projector_count_table_shows_chain_names_as_plain_text(demo_store, monkeypatch, kind):
     monkeypatch.setenv("IPM_DEMO", "1")
-    chain = demo_store.workshop_by_code("DEMO").chains[0]
-    demo_store.rename_chain(chain.id, PAYLOADS[kind])
+    workshop = demo_store.workshop_by_code("DEMO")
+    chain = workshop.chains[0]
+    demo_store.rename_chain(chain.id, PAYLOADS[kind], organisation_id=workshop.organisation_id)
     before = demo_store.counts()
     at = open_page("projector")
     assert at.table, "the projector shows its count table"
