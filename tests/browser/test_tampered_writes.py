@@ -19,7 +19,7 @@ import pytest
 
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.store import Store
-from tests.browser.browser_helpers import act, goto
+from tests.browser.browser_helpers import act, goto, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -110,12 +110,15 @@ def test_a_tampered_actions_save_cannot_touch_another_organisation(
     new_tablet, two_organisations, request
 ):
     store, token, own, theirs = two_organisations
+    org_a = store.workshop_by_code("DEMO").organisation_id
     before_theirs = store.action(theirs)
     before_own = {i: store.action(i) for i in own}
     tamper = Tamper()
     page = new_tablet({"width": 1180, "height": 820})
     page.route_web_socket(re.compile(r".*/_stcore/stream"), tamper.route)
-    goto(page, f"/results?r={token}", SAVE)
+    goto(page, f"/results?r={token}", "De drie grootste punten")
+    page.get_by_role("tab", name="Acties").click()  # the actions have a tab of their own
+    wait_idle(page, SAVE)
     assert tamper.editor_ids, "the actions editor was not seen on the websocket"
 
     # The attack: the hidden id column set to another organisation's action.
@@ -145,7 +148,13 @@ def test_a_tampered_actions_save_cannot_touch_another_organisation(
     page.get_by_role("button", name=SAVE).click()
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        changed = [i for i in own if store.action(i).description == "Eigen wijziging"]
+        # Row 0 of the editor: one of organisation A's actions of that round and chain (the
+        # demo's own history or this test's), never organisation B's.
+        changed = [
+            a.id
+            for a in store.actions(workshop_ids=[w.id for w in store.workshops(org_a)])
+            if a.description == "Eigen wijziging"
+        ]
         if changed:
             break
         page.wait_for_timeout(200)  # (not time.sleep: Playwright routes only while it waits)
