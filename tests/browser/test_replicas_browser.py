@@ -77,7 +77,7 @@ def test_tablets_stick_through_nginx_and_the_other_replica_projects_them(
         # The projector, opened directly on replica 1, counts the tablets of both replicas.
         first = cluster.replicas[0]
         proj_context, projector = _tablet(browser, first.url, errors)
-        goto(projector, f"/projector?f={workshop.facilitator_token}&w={workshop.id}", "Doe mee")
+        goto(projector, f"/projector?f={workshop.facilitator_token}&w={workshop.id}", "begonnen ·")
         counts = projector.locator(".ipm-counts")
         expect(counts).to_have_text(COUNTS)
         joined = int(COUNTS.search(counts.inner_text()).group(1))

@@ -80,7 +80,7 @@ def test_login_survives_reload_and_a_second_tab(new_context):
     assert urlparse(page.url).path == "/console"
 
     projector = context.new_page()  # a second tab or window, for the projector
-    goto(projector, "/projector", "Doe mee")
+    goto(projector, "/projector", "begonnen ·")
     assert projector.get_by_text(LOGIN_TITLE).count() == 0
     assert_no_exception(page)
     assert_no_exception(projector)
@@ -102,7 +102,7 @@ def test_facilitator_link_survives_reload_and_the_projector_tab(new_context, app
     page.reload()
     wait_idle(page, "DEMO")
     projector = context.new_page()
-    goto(projector, "/projector", "Doe mee")
+    goto(projector, "/projector", "begonnen ·")
     assert demo.facilitator_token not in projector.url
     assert_no_exception(projector)
 

@@ -21,9 +21,11 @@ from ipm_model.results import (
     round_results,
 )
 from ipm_model.scoring import participant_phase_scores
+from ipm_model.store import Store
 
 Q = default_questionnaire()
 PHASES = [p.id for p in Q.phases]
+COLUMNS = list(Store.RESULT_ANSWER_COLUMNS)  # the answer frame the results are gathered from
 
 
 # -- the cell rule on small, hand-made cases -------------------------------------------------------
@@ -103,17 +105,7 @@ def organisations(draw):
                     value = _value(rng, sparse_phase[s.phase_id])
                     if value is not None:
                         rows.append((r + 1, chain, person, role, partner, s.id, value, order))
-    columns = [
-        "workshop_id",
-        "chain_id",
-        "participant",
-        "role",
-        "partner",
-        "statement_id",
-        "value",
-        "finish_order",
-    ]
-    return rounds, pd.DataFrame(rows, columns=columns), minimum
+    return rounds, pd.DataFrame(rows, columns=COLUMNS), minimum
 
 
 class Shown:
@@ -261,16 +253,7 @@ def _frame(groups: list[tuple[int, int, int, str]]) -> pd.DataFrame:
                 )
     return pd.DataFrame(
         rows,
-        columns=[
-            "workshop_id",
-            "chain_id",
-            "participant",
-            "role",
-            "partner",
-            "statement_id",
-            "value",
-            "finish_order",
-        ],
+        columns=COLUMNS,
     )
 
 
@@ -328,16 +311,7 @@ def test_role_and_partner_breakdowns_are_decided_together():
     ]
     answers = pd.DataFrame(
         rows,
-        columns=[
-            "workshop_id",
-            "chain_id",
-            "participant",
-            "role",
-            "partner",
-            "statement_id",
-            "value",
-            "finish_order",
-        ],
+        columns=COLUMNS,
     )
     parts = breakdowns(answers, Q, 1, 3)
     roles = parts["role"].groupby("role")["suppressed"].first()
