@@ -6,7 +6,7 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_message, resolve_grant
-from ui.context import database_guard, get_store, language_switch
+from ui.context import database_guard, ensure_questionnaires_valid, get_store, language_switch
 from ui.router import routing
 from ui.style import inject_css
 
@@ -19,6 +19,7 @@ st.set_page_config(
 )
 inject_css()
 lang = language_switch()
+ensure_questionnaires_valid()  # the app never starts on an invalid questionnaire file
 store = get_store()
 with database_guard():
     demo_org = ensure_demo(store) if demo_mode() else None
