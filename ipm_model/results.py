@@ -17,7 +17,7 @@ never receives more precision than a person can read.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ from ipm_model.disclosure import disclosed_size, safe_cells
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.scoring import (
     DIST_COLUMNS,
+    ambition_stats,
     comparable_answers,
     group_phase_stats,
     participant_phase_scores,
@@ -37,6 +38,18 @@ SHOWN_DECIMALS = 1  # phase means and changes, as every screen and document show
 SD_DECIMALS = 2
 RATE_DECIMALS = 2  # shares (0..1): whole per cents
 BREAKDOWNS: tuple[str, ...] = ("role", "partner")
+AMBITION_COLUMNS = [
+    "chain_id",
+    "phase_id",
+    "participants",
+    "n",
+    "now",
+    "ambition",
+    "sd",
+    "gap",
+    "suppressed",
+    "scores_hidden",
+]
 
 
 def disclosed_answers(answers: pd.DataFrame, minimum: int | Mapping[int, int]) -> pd.DataFrame:
@@ -76,12 +89,19 @@ class RoundResults:
     overall: pd.DataFrame  # all shown chains pooled, per phase
     finished: Mapping[int, int]  # finished participants per chain (counted or not)
     minimum: int
+    # per chain x phase: now (shown mean), ambition (mean of the 12-month ambitions), gap
+    ambition: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AMBITION_COLUMNS))
 
     def chain(self, chain_id: int) -> pd.DataFrame:
         return self.phases[self.phases["chain_id"] == chain_id].reset_index(drop=True)
 
     def chain_statements(self, chain_id: int) -> pd.DataFrame:
         return self.statements[self.statements["chain_id"] == chain_id].reset_index(drop=True)
+
+    def chain_ambition(self, chain_id: int) -> pd.DataFrame:
+        """One chain's now, ambition and gap per phase (empty when nobody gave an ambition)."""
+        rows = self.ambition[self.ambition["chain_id"] == chain_id].reset_index(drop=True)
+        return rows if rows["n"].sum() > 0 else rows.iloc[0:0]
 
     def shown_chains(self) -> list[int]:
         return list(dict.fromkeys(self.phases.loc[~self.phases["suppressed"], "chain_id"]))
@@ -104,7 +124,27 @@ def round_results(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> Roun
     phases = suppress_small_groups(group_phase_stats(basis, q, by=("chain_id",)), minimum)
     statements = suppress_small_groups(statement_stats(basis, q, by=("chain_id",)), minimum)
     overall = _pooled(counted, q, phases, minimum)
-    return RoundResults(phases, statements, overall, finished, minimum)
+    ambition = ambition_results(basis, q, phases, minimum)
+    return RoundResults(phases, statements, overall, finished, minimum, ambition)
+
+
+def ambition_results(
+    basis: pd.DataFrame, q: Questionnaire, phases: pd.DataFrame, minimum: int
+) -> pd.DataFrame:
+    """Per chain x phase: the shown mean now, the mean ambition and the gap between them.
+
+    The same people and tiers as the scores: the chain's counted finishers (`basis`), the
+    group hidden below the minimum, an ambition shown only when at least the minimum
+    number of people gave one, and a gap only when both figures are shown.
+    """
+    stats = suppress_small_groups(ambition_stats(basis, q, by=("chain_id",)), minimum)
+    now = phases[["chain_id", "phase_id", "mean"]].rename(columns={"mean": "now"})
+    out = stats.rename(columns={"mean": "ambition"}).merge(now, on=["chain_id", "phase_id"])
+    # From the shown (rounded) figures, so the gap on a screen is their visible difference.
+    out["gap"] = (out["ambition"].round(SHOWN_DECIMALS) - out["now"].round(SHOWN_DECIMALS)).round(
+        SHOWN_DECIMALS
+    )
+    return out[AMBITION_COLUMNS].reset_index(drop=True)
 
 
 def _shown_scores(
@@ -310,6 +350,9 @@ def for_display(stats: pd.DataFrame) -> pd.DataFrame:
     out = stats.copy()
     for column, decimals in (
         ("mean", SHOWN_DECIMALS),
+        ("now", SHOWN_DECIMALS),
+        ("ambition", SHOWN_DECIMALS),
+        ("gap", SHOWN_DECIMALS),
         ("score", SHOWN_DECIMALS),
         ("sd", SD_DECIMALS),
         ("dont_know_rate", RATE_DECIMALS),

@@ -628,6 +628,46 @@ def comparable_answers(
     return ComparableAnswers(answers=restricted, shared=shared, dropped=dropped)
 
 
+# -- ambition -----------------------------------------------------------------------------------
+
+# After the seven phases a participant may say, per phase, where the chain should be in 12
+# months (the same 1-5 scale, skippable). The answers are stored like statement answers,
+# under the id ambition_id(phase); scoring ignores them, ambition_stats reads them.
+AMBITION_PREFIX = "ambition-"
+AMBITION_STAT_COLUMNS = ["phase_id", "participants", "n", "mean", "sd"]
+
+
+def ambition_id(phase_id: str) -> str:
+    """The answer id under which a participant's ambition for a phase is stored."""
+    return f"{AMBITION_PREFIX}{phase_id}"
+
+
+def ambition_stats(
+    answers: pd.DataFrame, questionnaire: Questionnaire, by: Sequence[str] = DEFAULT_GROUPS
+) -> pd.DataFrame:
+    """Per group x phase: participants, n (people with an ambition 1-5), mean and sd.
+
+    One row per group (sorted) and phase (model order); raw numbers: apply
+    suppress_small_groups before showing them, exactly as for the phase scores.
+    """
+    answers, keys = _keyed(answers, by)
+    phases = [p.id for p in questionnaire.phases]
+    ids = pd.Index([ambition_id(p) for p in phases])
+    which = ids.get_indexer(answers["statement_id"])
+    value = pd.to_numeric(answers["value"], errors="coerce")
+    keep = (which >= 0) & value.between(1, 5).to_numpy()
+    rows = answers.loc[keep, keys].assign(
+        phase_id=np.array(phases, dtype=object)[which[keep]], value=value[keep].to_numpy()
+    )
+    agg = rows.groupby([*keys, "phase_id"], sort=False, dropna=False)["value"].agg(
+        n="count", mean="mean", sd="std"
+    )
+    frame = _groups(answers, keys).merge(pd.DataFrame({"phase_id": phases}), how="cross")
+    frame = frame.merge(agg.reset_index(), on=[*keys, "phase_id"], how="left")
+    frame["n"] = frame["n"].fillna(0).astype(int)
+    return _finish(frame, keys, AMBITION_STAT_COLUMNS)
+
+
 # -- participant progress ----------------------------------------------------------------------
 
 
