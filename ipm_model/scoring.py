@@ -30,11 +30,14 @@ Which people a group covers, and groups that overlap (breakdowns by role and par
 periods, all chains), are decided by the one disclosure rule in `ipm_model.disclosure`;
 `ipm_model.results` applies both.
 
-Phase order signal (phase_order_signals): the phases build on each other, so a later phase
-that scores ORDER_SIGNAL_THRESHOLD (0.75 points) or more above an earlier phase is flagged
-("Doen scoort hoog, maar Structuur is nog zwak"). Every earlier phase counts as a
-foundation; per later phase only its weakest earlier phase is reported (ties: the
-earliest), to keep the list short. Missing scores are ignored.
+Phase order signal (phase_order_signals): a later phase that scores ORDER_SIGNAL_THRESHOLD
+(0.75 points) or more above a phase it builds on is flagged ("Doen scoort hoog, maar
+Structuur is nog zwak"). What builds on what is the rule table FOUNDATIONS (also in the
+README): a build-up, not a strict sequence. Doen and Groeien run side by side (neither is
+the other's foundation), and Versnellen is partly about what already happened (earlier
+changes, the first chain chosen), so it is neither checked against earlier phases nor a
+foundation for later ones. Per later phase only its weakest foundation is reported (ties:
+the earliest), to keep the list short. Missing scores are ignored.
 
 Questionnaire versions: statements keep their ids across versions. A trend over workshops
 that used different versions (comparable_answers) uses only the statements that every
@@ -485,6 +488,18 @@ def suppress_small_groups(
 # -- signals and rankings --------------------------------------------------------------------
 
 
+# The phase-order rule table: later phase -> the phases it builds on (model order).
+FOUNDATIONS: Mapping[str, tuple[str, ...]] = {
+    "inzicht": (),
+    "toekomst": ("inzicht",),
+    "versnellen": (),  # partly about the past: earlier changes, the first chain chosen
+    "structuur": ("inzicht", "toekomst"),
+    "doen": ("inzicht", "toekomst", "structuur"),
+    "groeien": ("inzicht", "toekomst", "structuur"),  # runs side by side with doen
+    "borgen": ("inzicht", "toekomst", "structuur", "doen", "groeien"),
+}
+
+
 @dataclass(frozen=True)
 class PhaseOrderSignal:
     """A later phase scores clearly higher than an earlier phase it builds on."""
@@ -509,21 +524,21 @@ def phase_order_signals(
         if phase_means["phase_id"].duplicated().any():
             raise ValueError("phase_order_signals takes the phase means of one group")
         phase_means = phase_means.set_index("phase_id")["mean"]
-    scores = np.array([float(phase_means.get(p, np.nan)) for p in PHASE_IDS])
+    scores = {p: float(phase_means.get(p, np.nan)) for p in PHASE_IDS}
     signals = []
-    for later in range(1, len(PHASE_IDS)):
-        earlier = scores[:later]
-        if np.isnan(scores[later]) or np.isnan(earlier).all():
+    for later in PHASE_IDS:
+        base = [p for p in FOUNDATIONS[later] if not np.isnan(scores[p])]
+        if np.isnan(scores[later]) or not base:
             continue
-        weakest = int(np.nanargmin(earlier))  # the first of equal minima: the earliest
-        gap = scores[later] - earlier[weakest]
+        weakest = min(base, key=lambda p: scores[p])  # the first of equal minima: the earliest
+        gap = scores[later] - scores[weakest]
         if gap >= threshold - 1e-9:
             signals.append(
                 PhaseOrderSignal(
-                    later_phase=PHASE_IDS[later],
-                    earlier_phase=PHASE_IDS[weakest],
-                    later_score=float(scores[later]),
-                    earlier_score=float(earlier[weakest]),
+                    later_phase=later,
+                    earlier_phase=weakest,
+                    later_score=scores[later],
+                    earlier_score=scores[weakest],
                     gap=float(gap),
                 )
             )
