@@ -32,6 +32,7 @@ import numpy as np
 
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import Questionnaire, questionnaire_for, role_kind
+from ipm_model.scoring import ambition_id
 from ipm_model.store import DEFAULT_ROLES, WORKSHOP_CLOSED, Store, Workshop
 
 DEMO_ORGANISATION = "Gemeente Lindewaard (demo)"
@@ -292,6 +293,7 @@ ANSWER_NOISE_SD = 0.5
 PERSON_SD = 0.35
 PERSON_PHASE_SD = 0.4
 CAMP_DISTANCE = 1.4
+AMBITION_SHARE = 0.8  # share of the participants who give an ambition (when asked)
 COMMENT_SHARE = 0.15
 
 # Short comments per phase: (critical, positive). Plain Dutch, one idea each.
@@ -395,6 +397,7 @@ class HistoryModel:
     questionnaire: Questionnaire
     seed: int = DEMO_SEED
     participants: tuple[int, int] = DEMO_PARTICIPANTS
+    ambition: bool = False  # also give a 12-month ambition per phase (most participants)
     _arrays: dict[str, Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -529,6 +532,18 @@ class HistoryModel:
             [[s.shown_to(role_kind(r, p)) for s in q.statements] for r, p in people], dtype=bool
         ).reshape(n, n_statements)
 
+        aims: list[dict[str, str]] = [{} for _ in range(n)]
+        if self.ambition:
+            # Ambition: about a point above where the person sees the chain now; a few skip.
+            aim_rng = np.random.default_rng([self.seed, 99, int(t * 1000), n])
+            target = np.clip(np.rint(latent + 0.9 + aim_rng.normal(0.0, 0.4, latent.shape)), 1, 5)
+            gives = aim_rng.random(n) < AMBITION_SHARE
+            aims = [
+                {ambition_id(p): str(int(v)) for p, v in zip(a["phases"], target[i], strict=True)}
+                if gives[i]
+                else {}
+                for i in range(n)
+            ]
         minutes = np.sort(rng.integers(15, 150, n))[rng.permutation(n)]
         start = datetime.combine(day, time(9, 0), tzinfo=UTC)
         comment_draws = rng.random((n, 4))
@@ -546,7 +561,8 @@ class HistoryModel:
                         sid: code
                         for sid, code, seen in zip(a["ids"], codes[i], shown[i], strict=True)
                         if seen
-                    },
+                    }
+                    | aims[i],
                     "comments": comments,
                     "finished_at": (start + timedelta(minutes=int(minutes[i]))).isoformat(
                         timespec="microseconds"
@@ -693,7 +709,7 @@ def demo_models(questionnaire: Questionnaire, rounds: int) -> list[HistoryModel]
     """One answer model per history round: the older rounds on version 1 of the
     questionnaire (when it is newer and version 1 exists), the latest round on `questionnaire`,
     so the version-safe trend shows in the demo."""
-    latest = HistoryModel(questionnaire)
+    latest = HistoryModel(questionnaire, ambition=True)
     try:
         first = questionnaire_for(questionnaire.id, 1) if questionnaire.version > 1 else None
     except KeyError:

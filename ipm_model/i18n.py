@@ -642,6 +642,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "- You do not pick a phase yourself. The scan works out where you stand.",
     ),
     "about.key_question": ("Kernvraag", "Key question"),
+    "about.glossary_title": ("Woordenlijst", "Glossary"),
+    "results.ambition": ("Nu en ambitie", "Now and ambition"),
+    "results.ambition_help": (
+        "De score van nu naast waar de deelnemers de keten over 12 maanden willen zien. "
+        "Een ambitie staat er pas als minstens {min} mensen hem invulden. Begin bij de "
+        "grootste afstand.",
+        "Today's score next to where the participants want the chain to be in 12 months. "
+        "An ambition shows only when at least {min} people gave one. Start with the largest "
+        "gap.",
+    ),
+    "results.now": ("Nu", "Now"),
+    "results.ambition_series": ("Ambitie", "Ambition"),
+    "results.gap": ("Afstand", "Gap"),
     "about.statements": ("{count} uitspraken", "{count} statements"),
 }
 

@@ -6,7 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.agenda import agenda_markdown, build_agenda
-from ipm_model.handvatten import focus_phases, handvatten_markdown
+from ipm_model.handvatten import (
+    focus_phases,
+    handvatten_markdown,
+    statement_steps,
+    statement_steps_markdown,
+)
 from ipm_model.i18n import escape_markdown, t
 from ipm_model.results import chain_comments, radar_frame
 from ipm_model.scoring import dont_know_hotspots, most_disagreement
@@ -14,6 +19,7 @@ from ui.actions import actions_section
 from ui.charts import show_radar
 from ui.results import (
     agenda_html,
+    ambition_section,
     chain_filter,
     data_version,
     empty_state,
@@ -62,6 +68,7 @@ show_radar(pd.concat(series), q.phase_names(lang), lang, title=chains[chain_id])
 order_signals(mine, q, lang)
 st.header(t("results.per_phase", lang))
 phase_table(mine, q, lang)
+ambition_section(results, chain_id, q, lang)
 
 scored = mine.dropna(subset=["mean"])
 weakest = None
@@ -85,12 +92,22 @@ if earlier is not None:
     trend, _, _ = trend_stats(store, pair, chain_id, data_version(store, pair))
     stats_prev = trend[trend["workshop_id"] == earlier.id]
     stats_now_shared = trend[trend["workshop_id"] == workshop.id]
-agenda = build_agenda(mine, chain_statements, stats_prev, stats_now_shared=stats_now_shared)
+agenda = build_agenda(
+    mine,
+    chain_statements,
+    stats_prev,
+    stats_now_shared=stats_now_shared,
+    ambition=results.chain_ambition(chain_id),
+)
 st.header(t("results.agenda", lang))
 st.markdown(agenda_markdown(agenda, q, lang, min_group_size=workshop.min_group_size))
 focus = focus_phases(mine)
-if focus:
+lowest = statement_steps(chain_statements, q)
+if focus or lowest:
     st.header(t("results.handvatten", lang))
+if lowest:  # steps of the lowest-scoring statements first, each for a named role
+    st.markdown(statement_steps_markdown(lowest, q, lang))
+if focus:
     st.markdown(handvatten_markdown(focus, q, lang))
 
 left, right = st.columns(2)
