@@ -19,7 +19,7 @@ import html
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -55,6 +55,7 @@ from ipm_model.results import (
     RoundResults,
     chain_comments,
     chain_trend,
+    for_display,
     previous_round,
     round_results,
 )
@@ -89,6 +90,9 @@ class ChainReport:
     focus: tuple[Focus, ...]
     actions: tuple[Action, ...]
     comments: pd.DataFrame  # phase_id, text; empty when the chain is too small
+    # Ambition (12 months from now) per phase: results.AMBITION_COLUMNS, shown figures only;
+    # empty when nobody gave one.
+    ambition: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,13 @@ def _chain_report(
     else:
         before = prev_shared.drop(columns="workshop_id") if prev_shared is not None else None
         after = now_shared.drop(columns="workshop_id")
-        agenda = build_agenda(stats, statements, before, stats_now_shared=after)
+        agenda = build_agenda(
+            stats,
+            statements,
+            before,
+            stats_now_shared=after,
+            ambition=results.chain_ambition(chain.id),
+        )
         signals = tuple(phase_order_signals(stats[["phase_id", "mean"]]))
         focus = focus_phases(stats)
 
@@ -177,6 +187,7 @@ def _chain_report(
         focus=focus,
         actions=actions,
         comments=comments,
+        ambition=pd.DataFrame() if suppressed else for_display(results.chain_ambition(chain.id)),
     )
 
 
@@ -365,6 +376,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "anonymous, so no scores are shown here.",
     ),
     "report.scores": ("Scores per fase", "Scores per phase"),
+    "report.ambition_title": ("Nu en ambitie", "Now and ambition"),
+    "report.ambition_help": (
+        "Waar de deelnemers de keten over 12 maanden willen zien, naast de score van nu. "
+        "Alleen waar minstens {min} mensen een ambitie gaven.",
+        "Where the participants want the chain to be in 12 months, next to today's score. "
+        "Only where at least {min} people gave an ambition.",
+    ),
+    "report.ambition_slide": ("{name}: nu en ambitie", "{name}: now and ambition"),
+    "report.now": ("Nu", "Now"),
+    "report.ambition": ("Ambitie", "Ambition"),
+    "report.gap": ("Afstand", "Gap"),
     "report.compared_with": (
         "Vergeleken met {previous}.",
         "Compared with {previous}.",
@@ -569,6 +591,41 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> str:
     return f"<table><thead><tr>{cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _ambition_rows(data: ReportData, chain: ChainReport, lang: str) -> list[list[str]]:
+    """Phase, now, ambition, gap, n: the ambition table of the HTML report and the deck."""
+    names = data.questionnaire.phase_names(lang)
+    return [
+        [
+            names[r.phase_id],
+            fmt_score(r.now) if pd.notna(r.now) else "–",
+            fmt_score(r.ambition) if pd.notna(r.ambition) else "–",
+            fmt_change(r.gap) if pd.notna(r.gap) else "–",
+            str(int(r.n)),
+        ]
+        for r in chain.ambition.itertuples()
+    ]
+
+
+def _ambition_html(data: ReportData, chain: ChainReport, lang: str) -> str:
+    """Now next to the ambition for 12 months, with the gap per phase (one small table)."""
+    keys = ("col.phase", "report.now", "report.ambition", "report.gap", "col.n")
+    head = "".join(
+        f'<th class="{"" if i == 0 else "num"}" scope="col">{_e(_t(k, lang))}</th>'
+        for i, k in enumerate(keys)
+    )
+    body = "".join(
+        f'<tr><th scope="row">{_e(row[0])}</th>'
+        + "".join(f'<td class="num">{_e(v)}</td>' for v in row[1:])
+        + "</tr>"
+        for row in _ambition_rows(data, chain, lang)
+    )
+    note = _t("report.ambition_help", lang, min=data.workshop.min_group_size)
+    return (
+        f"<h3>{_e(_t('report.ambition_title', lang))}</h3><p class=\"muted\">{_e(note)}</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
 def _agenda_html(data: ReportData, chain: ChainReport, lang: str) -> str:
     q, agenda = data.questionnaire, chain.agenda
     parts = [f"<h3>{_e(_t('agenda.title', lang))}</h3>"]
@@ -705,6 +762,8 @@ def _chain_html(
         out.append(_figure(radar_for(data, chain, lang), f"c{index}-radar"))
         out.append(_phase_table(data, chain, lang))
         out += [f'<p class="signal">{_e(signal_text(s, q, lang))}</p>' for s in chain.signals]
+    if "results" in parts and not chain.ambition.empty:
+        out.append(_ambition_html(data, chain, lang))
     if "agenda" in parts:
         out.append(_agenda_html(data, chain, lang))
     if "handvatten" in parts and not chain.suppressed:
@@ -949,6 +1008,21 @@ class _Deck:
             lines.append((text, 1, False))
         self._text(slide, right, lines)
 
+    def _ambition_slide(self, chain: ChainReport) -> None:
+        """Now, ambition and gap per phase, as lines (only when ambitions were given)."""
+        if chain.ambition.empty:
+            return
+        slide = self._slide(_t("report.ambition_slide", self.lang, name=chain.chain.name))
+        head = " · ".join(
+            _t(k, self.lang) for k in ("report.now", "report.ambition", "report.gap")
+        )
+        lines: list[Paragraph] = [(head, 0, True)]
+        lines += [
+            (f"{phase}: {now} · {aim} · {gap}", 1, False)
+            for phase, now, aim, gap, _n in _ambition_rows(self.data, chain, self.lang)
+        ]
+        self._text(slide, _BODY, lines)
+
     def _agenda_slide(self, chain: ChainReport) -> None:
         lang, agenda = self.lang, chain.agenda
         slide = self._slide(_t("report.deck_agenda", lang, chain=chain.chain.name))
@@ -1018,7 +1092,12 @@ class _Deck:
             self._radar_slide(chain)
         if len(d.chains) > 1:
             self._comparison_slide()
-        for make in (self._progress_slide, self._agenda_slide, self._actions_slides):
+        for make in (
+            self._progress_slide,
+            self._ambition_slide,
+            self._agenda_slide,
+            self._actions_slides,
+        ):
             for chain in d.chains:
                 make(chain)
         out = io.BytesIO()

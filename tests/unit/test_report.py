@@ -298,10 +298,12 @@ def test_pptx_for_one_chain(demo):
         "iPM Ketenscan: resultaten",
         f"{name}: scores per fase",
         f"{name}: voortgang",
+        f"{name}: nu en ambitie",
         f"{name}: agenda ketengesprek",
         f"{name}: acties",
     ]
-    title, radar, progress, agenda, actions = deck.slides
+    title, radar, progress, ambition, agenda, actions = deck.slides
+    assert "Nu · Ambitie · Afstand" in _slide_texts(ambition)
     assert "Gemeente Lindewaard (demo)" in _slide_texts(title)
     assert "Ronde 4: mei 2025" in _slide_texts(title)
     pictures = [s for s in radar.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
@@ -309,7 +311,12 @@ def test_pptx_for_one_chain(demo):
     assert "Structuur" in _slide_texts(radar) and "Zwakste fases" in _slide_texts(radar)
     assert any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in progress.shapes)
     text = _slide_texts(agenda)
-    for heading in ("1. Zwakste fases", "2. Grootste dalingen", "3. Meeste verschil van mening"):
+    for heading in (
+        "1. Zwakste fases",
+        "2. Grootste afstand tot de ambitie",
+        "3. Grootste dalingen",
+        "4. Meeste verschil van mening",
+    ):
         assert heading in text
     notes = agenda.notes_slide.notes_text_frame.text
     assert "Openingsvraag: " + Q.phase("structuur").key_question.nl in notes
