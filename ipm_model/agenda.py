@@ -91,9 +91,7 @@ class Agenda:
     def sections(self) -> tuple[tuple[str, tuple[AgendaItem, ...]], ...]:
         """(section name, items) in agenda order; `gaps` only when ambitions were given."""
         return tuple(
-            (name, getattr(self, name))
-            for name in SECTIONS
-            if name != "gaps" or self.with_ambition
+            (name, getattr(self, name)) for name in SECTIONS if name != "gaps" or self.with_ambition
         )
 
     @property

@@ -621,7 +621,7 @@ def _ambition_html(data: ReportData, chain: ChainReport, lang: str) -> str:
     )
     note = _t("report.ambition_help", lang, min=data.workshop.min_group_size)
     return (
-        f"<h3>{_e(_t('report.ambition_title', lang))}</h3><p class=\"muted\">{_e(note)}</p>"
+        f'<h3>{_e(_t("report.ambition_title", lang))}</h3><p class="muted">{_e(note)}</p>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
@@ -1013,9 +1013,7 @@ class _Deck:
         if chain.ambition.empty:
             return
         slide = self._slide(_t("report.ambition_slide", self.lang, name=chain.chain.name))
-        head = " · ".join(
-            _t(k, self.lang) for k in ("report.now", "report.ambition", "report.gap")
-        )
+        head = " · ".join(_t(k, self.lang) for k in ("report.now", "report.ambition", "report.gap"))
         lines: list[Paragraph] = [(head, 0, True)]
         lines += [
             (f"{phase}: {now} · {aim} · {gap}", 1, False)

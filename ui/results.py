@@ -20,8 +20,8 @@ from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import (
     RoundResults,
     breakdowns,
-    for_display,
     chain_trend,
+    for_display,
     period_results,
     round_results,
 )

@@ -257,9 +257,11 @@ def _phase_screen(
                 disabled=closed,
             )
             if statement.help is not None:
-                with st.container(key=f"scan-help-{statement.id}"):
-                    with st.popover(t("scan.help_button", lang), icon=":material/help:"):
-                        st.markdown(statement.help.get(lang))
+                with (
+                    st.container(key=f"scan-help-{statement.id}"),
+                    st.popover(t("scan.help_button", lang), icon=":material/help:"),
+                ):
+                    st.markdown(statement.help.get(lang))
     st.text_area(
         t("scan.comment_label", lang),
         value=st.session_state[COMMENTS].get(phase.id, ""),

@@ -39,8 +39,7 @@ V1 = questionnaire_for(Q.id, 1)
 def version_of(result) -> dict[int, object]:
     """The questionnaire of each history round (workshop id)."""
     return {
-        w.id: questionnaire_for(w.questionnaire_id, w.questionnaire_version)
-        for w in result.history
+        w.id: questionnaire_for(w.questionnaire_id, w.questionnaire_version) for w in result.history
     }
 
 
@@ -162,9 +161,11 @@ def test_partners_answer_like_partners_in_version_2(built):
     latest = answers[answers["round"] == len(result.history)]
     from_partner = latest["partner"] != ""
     per_person = latest.groupby("participant").agg(n=("statement_id", "size"), r=("role", "first"))
-    assert per_person.loc[per_person["r"] == "partner", "n"].max() == len(
-        Q.statements_for("partner")
-    ) < len(Q.statements)
+    assert (
+        per_person.loc[per_person["r"] == "partner", "n"].max()
+        == len(Q.statements_for("partner"))
+        < len(Q.statements)
+    )
     na = latest["value"].eq("na")
     assert na[from_partner].mean() < 0.02
     # Every partner gets a score on all seven phases.
@@ -364,8 +365,10 @@ def test_bench_builds_a_small_history(tmp_path):
     # Routed by role: each participant answers the statements shown to them (and most of
     # them an ambition per phase in the latest round).
     answers = s.counts()["answer"]
-    assert 3 * 2 * 5 * len(Q.statements_for("medewerker")) < answers <= 3 * 2 * 5 * (
-        len(Q.statements) + 7
+    assert (
+        3 * 2 * 5 * len(Q.statements_for("medewerker"))
+        < answers
+        <= 3 * 2 * 5 * (len(Q.statements) + 7)
     )
     assert f"{answers:,} answers" in proc.stdout
     assert all(not w.is_open for w in s.workshops())
