@@ -139,22 +139,25 @@ def _handvatten(data: ReportData, lang: str) -> list[dict]:
     ]
 
 
+def stand_text(summary, several: bool, lang: str) -> str:
+    """The summary's first sentence: how many took part (and how many chains are shown)."""
+    if not several:
+        return t("summary.stand_chain", lang, participants=summary.participants)
+    return t(
+        "summary.stand",
+        lang,
+        participants=summary.participants,
+        shown=summary.chains_shown,
+        chains=summary.chains,
+    )
+
+
 def _summary(data: ReportData, lang: str) -> dict:
     """The first page: where the organisation (or chain) stands, gaps, changes, agenda."""
     summary = summarise(data)
     names = data.questionnaire.phase_names(lang)
     several = len(data.chains) > 1
-    stand = (
-        t(
-            "summary.stand",
-            lang,
-            participants=summary.participants,
-            shown=summary.chains_shown,
-            chains=summary.chains,
-        )
-        if several
-        else t("summary.stand_chain", lang, participants=summary.participants)
-    )
+    stand = stand_text(summary, several, lang)
     strong_weak = ""
     if summary.strongest and summary.weakest:
         strong_weak = t(

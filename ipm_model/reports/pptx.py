@@ -27,7 +27,7 @@ from ipm_model.handvatten import focus_reason
 from ipm_model.i18n import normalize_language
 from ipm_model.reports.build import ChainReport, ReportData, summarise
 from ipm_model.reports.figures import TREND_COLOURS
-from ipm_model.reports.html import ACTION_COLUMNS, action_rows, signal_text
+from ipm_model.reports.html import ACTION_COLUMNS, action_rows, signal_text, stand_text
 from ipm_model.reports.texts import change_text, score_text, t
 from ipm_model.results import for_display
 
@@ -224,17 +224,7 @@ class _Deck:
             self._text(slide, _BODY, lines, size=24)
             return
         several = len(d.chains) > 1
-        stand = (
-            t(
-                "summary.stand",
-                lang,
-                participants=summary.participants,
-                shown=summary.chains_shown,
-                chains=summary.chains,
-            )
-            if several
-            else t("summary.stand_chain", lang, participants=summary.participants)
-        )
+        stand = stand_text(summary, several, lang)
         left, right = _columns(0.5)
         lines = [(stand, 0, False)]
         if summary.strongest and summary.weakest:
