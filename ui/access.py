@@ -161,18 +161,20 @@ def refuse_tampered(what: str, reason: str, lang: str) -> None:
 def try_admin_login(password: str, store: Store | None = None) -> bool:
     """Check the admin password (configured, or set at first run and stored hashed in the
     database of `store`); on success the session becomes admin."""
-    from ipm_model.storage.settings import admin_password_matches
+    from ipm_model.storage.settings import ADMIN_PASSWORD_HASH, admin_password_matches, get
 
-    if password_matches(password, admin_password()) or (
-        store is not None and admin_password_matches(store, password)
-    ):
-        st.session_state[ADMIN_KEY] = True
-        _set_grant(current_grant().as_admin())
-        from ui.context import get_store
+    if password_matches(password, admin_password()):
+        secret = password  # the configured password: its fingerprint goes in the cookie
+    elif store is not None and admin_password_matches(store, password):
+        secret = get(store, ADMIN_PASSWORD_HASH) or ""  # a new password gets a new hash
+    else:
+        return False
+    st.session_state[ADMIN_KEY] = True
+    _set_grant(current_grant().as_admin())
+    from ui.context import get_store
 
-        session.admin_claim(get_store(), password)
-        return True
-    return False
+    session.admin_claim(get_store(), secret)
+    return True
 
 
 def log_out() -> None:

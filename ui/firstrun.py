@@ -15,7 +15,7 @@ import streamlit as st
 from ipm_model.i18n import t
 from ipm_model.storage import settings
 from ipm_model.store import NotAllowed, Store, StoreError
-from ui.access import admin_password, current_grant, oidc_configured, record_audit
+from ui.access import admin_password, oidc_configured, record_audit
 
 SETUP_PARAM = "setup"
 DONE_KEY = "setup-done"
@@ -84,10 +84,9 @@ def show(store: Store, lang: str) -> bool:
         except NotAllowed as exc:
             st.error(str(exc))
             return True
-        from ui.access import ADMIN_KEY, _set_grant
+        from ui.access import try_admin_login
 
-        st.session_state[ADMIN_KEY] = True
-        _set_grant(current_grant().as_admin())
+        try_admin_login(password, store)  # logged in, and the login survives a reload
         record_audit(store, "setup", name[:100])
         st.query_params.pop(SETUP_PARAM, None)
         st.session_state[DONE_KEY] = True

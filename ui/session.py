@@ -104,8 +104,10 @@ def add_claim(kind: str, ref: int, proof: str, store: Store) -> None:
     st.session_state[CLAIMS_KEY] = [*claims, Claim(kind, ref, proof, epoch)]
 
 
-def admin_claim(store: Store, password: str) -> None:
-    add_claim("admin", 0, password_fingerprint(password, signing_key(store)), store)
+def admin_claim(store: Store, secret: str) -> None:
+    """Remember an admin login: `secret` is the configured password, or the stored hash of
+    one set at first run (either changes when the password does, ending the cookie)."""
+    add_claim("admin", 0, password_fingerprint(secret, signing_key(store)), store)
 
 
 def link_claim(store: Store, kind: str, ref: int, token: str) -> None:
@@ -176,8 +178,12 @@ def _restore_claim(
     token's digest.
     """
     if claim.kind == "admin":
-        ok = bool(admin_password) and hmac.compare_digest(
-            claim.proof, password_fingerprint(admin_password or "", key)
+        # The configured password, or the hash of one set through the first-run link.
+        from ipm_model.storage.settings import ADMIN_PASSWORD_HASH, get
+
+        secrets = [admin_password, get(store, ADMIN_PASSWORD_HASH)]
+        ok = any(
+            s and hmac.compare_digest(claim.proof, password_fingerprint(s, key)) for s in secrets
         )
         return grant.as_admin() if ok else None
     if claim.kind == "f":

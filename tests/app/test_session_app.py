@@ -122,3 +122,25 @@ def test_the_lifetime_is_configurable(app_store, monkeypatch, hours):
     route = parse_qs(urlparse(cookie_route(at)).query)
     _, max_age = app_store.take_session_nonce(route["n"][0])
     assert max_age == int(float(hours) * 3600)
+
+
+def test_a_first_run_password_login_survives_a_new_session(app_store, monkeypatch):
+    """An admin password set through the first-run link (stored as a hash, none configured)
+    keeps its login across a reload; a new stored password ends it."""
+    from ipm_model.storage import settings
+
+    monkeypatch.delenv("IPM_ADMIN_PASSWORD", raising=False)
+    with app_store._write() as db:
+        settings.put(db, settings.ADMIN_PASSWORD_HASH, settings.hash_password("eerste-keer-123"))
+    at = new_app().run()
+    at.switch_page("pages/login.py").run()
+    at.text_input[0].input("eerste-keer-123")
+    at.button(key=LOGIN).click().run()
+    assert "ingelogd als beheerder" in texts(at)
+    cookie = browser_takes_cookie(at, app_store)
+    at = reload_with(monkeypatch, cookie)
+    assert "Workshops beheren" in menu_titles()
+    with app_store._write() as db:  # the password changes: its hash too
+        settings.put(db, settings.ADMIN_PASSWORD_HASH, settings.hash_password("nieuw-wachtwoord-4"))
+    at = reload_with(monkeypatch, cookie)
+    assert "Workshops beheren" not in menu_titles()
