@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -118,6 +119,18 @@ def app_db(app_dir: Path) -> Path:
             pytrace=False,
         )
     return db
+
+
+@pytest.fixture(scope="session")
+def results_token(app_db: Path) -> str:
+    """The results link token of the demo organisation in the shared database."""
+    db = sqlite3.connect(app_db)
+    (token,) = db.execute(
+        "SELECT o.results_token FROM organisation o JOIN workshop w ON w.organisation_id = o.id "
+        "WHERE w.code = 'DEMO'"
+    ).fetchone()
+    db.close()
+    return token
 
 
 @pytest.fixture(scope="session")

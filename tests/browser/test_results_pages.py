@@ -3,9 +3,6 @@ axe-core finds no accessibility violations."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -19,17 +16,6 @@ PAGES = [
     ("progress", "Voortgang"),
 ]
 SIZES = {"portrait": {"width": 820, "height": 1180}, "landscape": {"width": 1180, "height": 820}}
-
-
-@pytest.fixture(scope="module")
-def results_token(app_db: Path) -> str:
-    db = sqlite3.connect(app_db)
-    (token,) = db.execute(
-        "SELECT o.results_token FROM organisation o JOIN workshop w ON w.organisation_id = o.id "
-        "WHERE w.code = 'DEMO'"
-    ).fetchone()
-    db.close()
-    return token
 
 
 @pytest.mark.parametrize("size", list(SIZES))

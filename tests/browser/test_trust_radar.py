@@ -1,12 +1,10 @@
 """The radar with 90 % interval bars and the peer benchmark stays readable on a tablet.
 
-Also writes screenshots to /tmp/trust-shots/ for a person to look at.
+Also writes screenshots next to the test database (the session's app_dir) for a person to
+look at.
 """
 
 from __future__ import annotations
-
-import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -14,23 +12,10 @@ from tests.browser.browser_helpers import assert_no_exception, goto
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/trust-shots")
-
-
-@pytest.fixture(scope="module")
-def results_token(app_db: Path) -> str:
-    db = sqlite3.connect(app_db)
-    (token,) = db.execute(
-        "SELECT o.results_token FROM organisation o JOIN workshop w ON w.organisation_id = o.id "
-        "WHERE w.code = 'DEMO'"
-    ).fetchone()
-    db.close()
-    return token
-
 
 @pytest.mark.parametrize(("width", "height"), [(820, 1180), (1180, 820)])
 def test_radar_with_bands_and_benchmark_is_readable_on_a_tablet(
-    browser, app_server, results_token, width, height
+    browser, app_server, results_token, app_dir, width, height
 ):
     context = browser.new_context(
         viewport={"width": width, "height": height}, has_touch=True, base_url=app_server
@@ -58,8 +43,7 @@ def test_radar_with_bands_and_benchmark_is_readable_on_a_tablet(
                 right = label["x"] + label["width"]
                 assert box["x"] - 1 <= label["x"] and right <= box["x"] + box["width"] + 1
         assert_no_exception(page)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        graphic.screenshot(path=str(SHOTS / f"radar-{width}x{height}.png"))
-        page.screenshot(path=str(SHOTS / f"results-{width}x{height}.png"))
+        graphic.screenshot(path=str(app_dir / f"radar-{width}x{height}.png"))
+        page.screenshot(path=str(app_dir / f"results-{width}x{height}.png"))
     finally:
         context.close()
