@@ -18,7 +18,7 @@ from starlette.routing import Route
 from ipm_model.i18n import t
 from ipm_model.store import StoreError
 from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_message, resolve_grant
-from ui.context import database_guard, get_store, language_switch
+from ui.context import database_guard, ensure_questionnaires_valid, get_store, language_switch
 from ui.firstrun import announce
 from ui.headers import SecurityHeaders
 from ui.ready import process_store, ready
@@ -56,6 +56,7 @@ def main() -> None:
     inject_css()
     lang = language_switch()
     document_language(lang)
+    ensure_questionnaires_valid()  # the app never runs on an invalid questionnaire file
     store = get_store()
     with database_guard():
         demo_org = ensure_demo(store) if demo_mode() else None

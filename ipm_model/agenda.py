@@ -3,6 +3,9 @@
 Four sections, in this order, each with at most `top` items and the numbers behind them:
 
 1. weakest_phases: the phases with the lowest mean score. Ties: model order.
+1a. gaps (only when participants gave a 12-month ambition): the phases where the mean
+   ambition lies furthest above the mean now, from MIN_GAP (0.5 points) up, largest first.
+   Ties: model order. Input: results.ambition_results rows of the group (already checked).
 2. drops: phases whose mean fell by MIN_DROP (0.1 points) or more since the previous round,
    largest drop first. Ties: model order. Both rounds must be scored on the same statements
    (see scoring.comparable_answers), so a changed questionnaire does not look like a drop.
@@ -39,12 +42,14 @@ DEFAULT_TOP = 3
 MIN_DROP = 0.1
 MIN_SD = 1.0
 MIN_DONT_KNOW_RATE = 0.15
+MIN_GAP = 0.5
 _EPS = 1e-9  # thresholds are inclusive; float noise must not push a value just under one
 
-SECTIONS: tuple[str, ...] = ("weakest_phases", "drops", "disagreement", "dont_know")
+SECTIONS: tuple[str, ...] = ("weakest_phases", "gaps", "drops", "disagreement", "dont_know")
 # The kind of the items in each section.
 KINDS: dict[str, str] = {
     "weakest_phases": "weakest_phase",
+    "gaps": "gap",
     "drops": "drop",
     "disagreement": "disagreement",
     "dont_know": "dont_know",
@@ -72,6 +77,7 @@ class AgendaItem:
     dont_know: int | None = None
     distribution: tuple[int, ...] = ()  # answers with value 1..5 (disagreement items)
     verdict: str | None = None  # drops: uncertainty.DOWN, NOISE or UNKNOWN (None: not known)
+    ambition: float | None = None  # gap items: the mean ambition (mean: the mean now)
 
 
 @dataclass(frozen=True)
@@ -85,10 +91,14 @@ class Agenda:
     participants: int = 0
     suppressed: bool = False
     compared: bool = False  # a previous round was given, so `drops` means something
+    gaps: tuple[AgendaItem, ...] = ()
+    with_ambition: bool = False  # ambitions were given, so `gaps` is a section
 
     def sections(self) -> tuple[tuple[str, tuple[AgendaItem, ...]], ...]:
-        """(section name, items) in agenda order."""
-        return tuple((name, getattr(self, name)) for name in SECTIONS)
+        """(section name, items) in agenda order; `gaps` only when ambitions were given."""
+        return tuple(
+            (name, getattr(self, name)) for name in SECTIONS if name != "gaps" or self.with_ambition
+        )
 
     @property
     def is_empty(self) -> bool:
@@ -170,6 +180,28 @@ def _drop_items(
     )
 
 
+def _gap_items(ambition: pd.DataFrame, top: int, min_gap: float) -> tuple[AgendaItem, ...]:
+    """The `top` phases whose shown ambition lies furthest above the shown mean now."""
+    rows = ambition[
+        ambition["gap"].notna()
+        & ~ambition["scores_hidden"].astype(bool)
+        & (ambition["gap"] >= min_gap - _EPS)
+    ]
+    rows = rows.assign(_phase=_model_order(rows["phase_id"]))
+    rows = rows.sort_values(["gap", "_phase"], ascending=[False, True], kind="stable").head(top)
+    return tuple(
+        AgendaItem(
+            kind=KINDS["gaps"],
+            phase_id=r.phase_id,
+            value=float(r.gap),
+            n=int(r.n),
+            mean=float(r.now),
+            ambition=float(r.ambition),
+        )
+        for r in rows.itertuples()
+    )
+
+
 def _disagreement_items(
     statements: pd.DataFrame, top: int, min_sd: float
 ) -> tuple[AgendaItem, ...]:
@@ -216,6 +248,8 @@ def build_agenda(
     min_sd: float = MIN_SD,
     min_dont_know_rate: float = MIN_DONT_KNOW_RATE,
     changes: pd.DataFrame | None = None,
+    ambition: pd.DataFrame | None = None,
+    min_gap: float = MIN_GAP,
 ) -> Agenda:
     """The conversation agenda of one group (chain) in one round.
 
@@ -224,7 +258,8 @@ def build_agenda(
     previous round (None: no previous round). Drops compare `stats_prev` with
     `stats_now_shared` (default `stats_now`): pass both scored on the statements the two
     rounds share when the questionnaire versions differ. `changes` (phase_id, verdict; from
-    results.trend_changes) marks each drop as real or "binnen de ruis".
+    results.trend_changes) marks each drop as real or "binnen de ruis". `ambition`: the
+    group's results.ambition_results rows (None or empty: no ambitions, no gaps section).
     """
     stats_now = _one_group(stats_now, "stats_now")
     statements_now = _one_group(statements_now, "statements_now")
@@ -233,6 +268,7 @@ def build_agenda(
     compared = stats_prev is not None
     if suppressed:
         return Agenda(participants=participants, suppressed=True, compared=compared)
+    with_ambition = ambition is not None and int(ambition["n"].sum()) > 0
     drops: tuple[AgendaItem, ...] = ()
     if stats_prev is not None:
         after = stats_now if stats_now_shared is None else stats_now_shared
@@ -246,6 +282,8 @@ def build_agenda(
         participants=participants,
         suppressed=False,
         compared=compared,
+        gaps=() if not with_ambition else _gap_items(ambition, top, min_gap),
+        with_ambition=with_ambition,
     )
 
 
@@ -295,6 +333,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Geen enkele fase heeft genoeg antwoorden voor een score.",
         "No phase has enough answers for a score.",
     ),
+    "section.gaps": ("Grootste afstand tot de ambitie", "Largest gap to the ambition"),
+    "section.gaps.help": (
+        "Fases waar de ambitie voor over 12 maanden het verst boven de score van nu ligt. "
+        "Vraag: wat is de eerste stap?",
+        "Phases where the ambition for 12 months from now lies furthest above today's score. "
+        "Ask: what is the first step?",
+    ),
+    "section.gaps.empty": (
+        "De ambitie ligt overal dicht bij de score van nu.",
+        "The ambition is close to today's score everywhere.",
+    ),
     "section.drops": ("Grootste dalingen", "Largest drops"),
     "section.drops.help": (
         "Fases die lager scoren dan in de vorige ronde. Wat is er veranderd?",
@@ -330,6 +379,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "item.weakest_phase": (
         "gemiddeld {mean} (n = {n}, spreiding {sd})",
         "average {mean} (n = {n}, spread {sd})",
+    ),
+    "item.gap": (
+        "nu {now}, ambitie {ambition} (afstand {gap}; n = {n})",
+        "now {now}, ambition {ambition} (gap {gap}; n = {n})",
     ),
     "item.drop": (
         "van {before} naar {after} ({change}; n = {n_before} en {n})",
@@ -373,6 +426,16 @@ def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tup
             mean=formats.number(item.mean, lang),
             n=item.n,
             sd=formats.number(item.sd, lang, 2),
+        )
+    elif item.kind == KINDS["gaps"]:
+        numbers = pick(
+            STRINGS,
+            key,
+            lang,
+            now=formats.number(item.mean, lang),
+            ambition=formats.number(item.ambition, lang),
+            gap=formats.change(item.value, lang),
+            n=item.n,
         )
     elif item.kind == KINDS["drops"]:
         numbers = pick(

@@ -31,7 +31,8 @@ from typing import Any
 import numpy as np
 
 from ipm_model.phases import PHASE_IDS
-from ipm_model.questionnaire import Questionnaire
+from ipm_model.questionnaire import Questionnaire, questionnaire_for, role_kind
+from ipm_model.scoring import ambition_id
 from ipm_model.store import DEFAULT_ROLES, WORKSHOP_CLOSED, Store, Workshop
 
 DEMO_ORGANISATION = "Gemeente Lindewaard (demo)"
@@ -234,7 +235,7 @@ DEMO_PROFILES: tuple[ChainProfile, ...] = (
         ),
         partner="Jeugdzorg Lindewaard",
         partner_share=0.3,
-        disagreement=("doen-action-follow-up", "structuur-every-link", "groeien-share-mistakes"),
+        disagreement=("doen-action-follow-up", "structuur-every-link", "groeien-direct-contact"),
     ),
     # Stagnating: modest gains, and groeien dips halfway (a new chain owner, a reorganisation).
     ChainProfile(
@@ -256,7 +257,7 @@ DEMO_PROFILES: tuple[ChainProfile, ...] = (
             (3.3, 3.1, 3.0, 2.9, 2.7, 2.6, 2.2),
             (3.8, 3.6, 3.5, 3.5, 3.3, 3.1, 2.8),
         ),
-        disagreement=("structuur-data-on-time", "toekomst-goals-own-work"),
+        disagreement=("structuur-data-on-time", "toekomst-customer-value"),
     ),
 )
 
@@ -268,6 +269,9 @@ LINE_OF_SIGHT = frozenset(
         "toekomst-goals-own-work",
         "doen-own-contribution",
         "doen-floor-ideas",
+        "inzicht-line-of-sight",
+        "toekomst-support",
+        "doen-role-clear",
     }
 )
 MT_LEVEL = frozenset(
@@ -284,6 +288,14 @@ MT_LEVEL = frozenset(
         "borgen-annual-plan",
         "borgen-owner-handover",
         "borgen-review-chains",
+        "inzicht-silo-costs-known",
+        "inzicht-leaders-commit",
+        "toekomst-clear-goals",
+        "toekomst-value-per-link",
+        "versnellen-lessons-used",
+        "structuur-decision-rights",
+        "borgen-in-planning-cycle",
+        "borgen-continuity",
     }
 )
 STRATEGIC = frozenset(
@@ -296,6 +308,11 @@ STRATEGIC = frozenset(
         "versnellen-scale-up-plan",
         "borgen-annual-plan",
         "borgen-review-chains",
+        "inzicht-leaders-commit",
+        "toekomst-chain-ambition",
+        "toekomst-clear-goals",
+        "versnellen-chain-choice-clear",
+        "borgen-in-planning-cycle",
     }
 )
 # About the municipality's own organisation: partners often find them not applicable.
@@ -333,6 +350,13 @@ STATEMENT_EFFECTS: Mapping[str, float] = {
     "groeien-celebrate-success": -0.3,
     "borgen-onboarding": -0.4,
     "borgen-owner-handover": -0.3,
+    "inzicht-chain-route": 0.3,
+    "toekomst-clear-goals": 0.2,
+    "structuur-owner-visible": 0.3,
+    "structuur-handovers": -0.3,
+    "doen-best-tactics": -0.2,
+    "groeien-skills-support": -0.3,
+    "borgen-continuity": -0.3,
 }
 
 ROLE_IDS: tuple[str, ...] = tuple(r.id for r in DEFAULT_ROLES)
@@ -355,10 +379,14 @@ ROLE_HIGH_CAMP: Mapping[str, float] = {
     "partner": 0.35,
 }
 
-ANSWER_NOISE_SD = 0.55
+# Item correlation: a person's answers within a phase share their phase level (person +
+# person-phase offsets), so items of one phase correlate more (about 0.5 within a chain and
+# round) than items of different phases (about 0.25, the person offset only).
+ANSWER_NOISE_SD = 0.5
 PERSON_SD = 0.35
-PERSON_PHASE_SD = 0.2
+PERSON_PHASE_SD = 0.4
 CAMP_DISTANCE = 1.4
+AMBITION_SHARE = 0.8  # share of the participants who give an ambition (when asked)
 COMMENT_SHARE = 0.15
 
 # Short comments per phase: (critical, positive). Plain Dutch, one idea each.
@@ -462,6 +490,7 @@ class HistoryModel:
     questionnaire: Questionnaire
     seed: int = DEMO_SEED
     participants: tuple[int, int] = DEMO_PARTICIPANTS
+    ambition: bool = False  # also give a 12-month ambition per phase (most participants)
     _arrays: dict[str, Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -581,12 +610,33 @@ class HistoryModel:
             + 0.05 * (is_role["ketenteam"] & row["mt_level"])
             + 0.08 * (partner_col & row["mt_level"])
         ) * (1.0 - 0.3 * t)
-        p_na = np.where(partner_col, 0.02 + 0.2 * row["internal"], 0.003)
+        q = self.questionnaire
+        if q.routed:
+            # Routed questionnaire: a partner sees only what a partner can judge, so n.v.t.
+            # is as rare for partners as for anyone.
+            p_na = np.full((n, n_statements), 0.003)
+        else:
+            p_na = np.where(partner_col, 0.02 + 0.2 * row["internal"], 0.003)
         u = rng.random((n, n_statements))
         codes = values.astype(str).astype(object)
         codes[u < p_na + p_dk] = "dk"
         codes[u < p_na] = "na"
+        shown = np.array(
+            [[s.shown_to(role_kind(r, p)) for s in q.statements] for r, p in people], dtype=bool
+        ).reshape(n, n_statements)
 
+        aims: list[dict[str, str]] = [{} for _ in range(n)]
+        if self.ambition:
+            # Ambition: about a point above where the person sees the chain now; a few skip.
+            aim_rng = np.random.default_rng([self.seed, 99, int(t * 1000), n])
+            target = np.clip(np.rint(latent + 0.9 + aim_rng.normal(0.0, 0.4, latent.shape)), 1, 5)
+            gives = aim_rng.random(n) < AMBITION_SHARE
+            aims = [
+                {ambition_id(p): str(int(v)) for p, v in zip(a["phases"], target[i], strict=True)}
+                if gives[i]
+                else {}
+                for i in range(n)
+            ]
         minutes = np.sort(rng.integers(15, 150, n))[rng.permutation(n)]
         start = datetime.combine(day, time(9, 0), tzinfo=UTC)
         comment_draws = rng.random((n, 4))
@@ -600,7 +650,12 @@ class HistoryModel:
                 {
                     "role": role,
                     "partner": partner,
-                    "answers": dict(zip(a["ids"], codes[i].tolist(), strict=True)),
+                    "answers": {
+                        sid: code
+                        for sid, code, seen in zip(a["ids"], codes[i], shown[i], strict=True)
+                        if seen
+                    }
+                    | aims[i],
                     "comments": comments,
                     "finished_at": (start + timedelta(minutes=int(minutes[i]))).isoformat(
                         timespec="microseconds"
@@ -696,7 +751,7 @@ def history_rounds(
 
 def write_history(
     store: Store,
-    model: HistoryModel,
+    model: HistoryModel | Sequence[HistoryModel],
     organisation_id: int,
     chains: Sequence[tuple[int, ChainProfile]],
     history: Sequence[HistoryRound],
@@ -705,17 +760,29 @@ def write_history(
     min_group_size: int = DEMO_MIN_GROUP_SIZE,
 ) -> tuple[list[Workshop], int]:
     """Create one closed workshop per round with generated participants; return them and the
-    number of answers written. The store picks each workshop's join code."""
+    number of answers written. The store picks each workshop's join code.
+
+    `model`: one model for every round, or one per round (e.g. older rounds on an older
+    questionnaire version). Each round and chain keeps its own random stream either way.
+    """
     chain_ids = [cid for cid, _ in chains]
-    generated = model.rounds([p for _, p in chains], history)
+    models = [model] * len(history) if isinstance(model, HistoryModel) else list(model)
+    if len(models) != len(history):
+        raise ValueError("give one model, or one model per round")
+    per_model: dict[int, list] = {}
+    generated = []
+    for r, m in enumerate(models):
+        if id(m) not in per_model:
+            per_model[id(m)] = m.rounds([p for _, p in chains], history)
+        generated.append(per_model[id(m)][r])
     workshops, answers = [], 0
-    for rnd, per_chain in zip(history, generated, strict=True):
+    for rnd, per_chain, round_model in zip(history, generated, models, strict=True):
         workshop = store.create_workshop(
             organisation_id,
             title=rnd.title,
             workshop_date=rnd.day,
             chain_ids=chain_ids,
-            questionnaire=model.questionnaire,
+            questionnaire=round_model.questionnaire,
             roles=DEFAULT_ROLES,
             partners=partners,
             min_group_size=min_group_size,
@@ -729,6 +796,21 @@ def write_history(
         answers += store.load_finished_participants(workshop, items)
         workshops.append(workshop)
     return workshops, answers
+
+
+def demo_models(questionnaire: Questionnaire, rounds: int) -> list[HistoryModel]:
+    """One answer model per history round: the older rounds on version 1 of the
+    questionnaire (when it is newer and version 1 exists), the latest round on `questionnaire`,
+    so the version-safe trend shows in the demo."""
+    latest = HistoryModel(questionnaire, ambition=True)
+    try:
+        first = questionnaire_for(questionnaire.id, 1) if questionnaire.version > 1 else None
+    except KeyError:
+        first = None
+    if first is None:
+        return [latest] * rounds
+    older = HistoryModel(first)
+    return [older] * (rounds - 1) + [latest]
 
 
 def create_demo(
@@ -763,7 +845,7 @@ def create_demo(
             profiles = {p.name: p for p in DEMO_PROFILES}
             rounds, answers = write_history(
                 store,
-                HistoryModel(questionnaire),
+                demo_models(questionnaire, len(DEMO_ROUND_MONTHS)),
                 org_id,
                 [(cid, profiles[name]) for cid, name in zip(chain_ids, DEMO_CHAINS, strict=True)],
                 history_rounds(today, title="Ronde {n}: {month} {year}"),

@@ -162,6 +162,47 @@ def focus_phases(stats: pd.DataFrame, *, weakest: int = FOCUS_WEAKEST) -> tuple[
     )
 
 
+# -- next steps per statement ---------------------------------------------------------------------
+
+LOWEST_STATEMENTS = 3  # how many of a chain's lowest-scoring statements get their steps shown
+
+
+def statement_steps(
+    statements: pd.DataFrame, questionnaire: Questionnaire, top: int = LOWEST_STATEMENTS
+) -> tuple[tuple[str, float, tuple], ...]:
+    """The lowest-scoring statements of one chain that have next steps, lowest first.
+
+    `statements`: the chain's statement_stats rows after suppress_small_groups (hidden means
+    never count). Returns (statement id, mean, steps) per statement; ties: questionnaire order.
+    """
+    has_steps = {s.id for s in questionnaire.statements if s.steps}
+    shown = statements[
+        statements["mean"].notna()
+        & ~statements["scores_hidden"].astype(bool)
+        & statements["statement_id"].isin(has_steps)
+    ]
+    lowest = shown.assign(_row=range(len(shown))).sort_values(["mean", "_row"]).head(top)
+    return tuple(
+        (r.statement_id, float(r.mean), questionnaire.statement(r.statement_id).steps)
+        for r in lowest.itertuples()
+    )
+
+
+def statement_steps_markdown(
+    items: tuple[tuple[str, float, tuple], ...], questionnaire: Questionnaire, lang: str
+) -> str:
+    """The steps of the lowest-scoring statements as Markdown, each step for a named role."""
+    lines = [f"_{escape_markdown(pick(STRINGS, 'handvatten.statements_intro', lang))}_", ""]
+    for sid, mean, steps in items:
+        text = questionnaire.statement(sid).text.get(lang)
+        lines.append(f"**{escape_markdown(text)}** ({mean:.1f})")
+        for step in steps:
+            role = pick(STRINGS, f"handvatten.role.{step.role}", lang)
+            lines.append(f"- _{escape_markdown(role)}:_ {escape_markdown(step.text.get(lang))}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
 # -- texts ---------------------------------------------------------------------------------------
 
 # (Dutch, English), filled by agenda.pick; shared by the results pages and the reports.
@@ -180,6 +221,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "handvatten.why_weakest": ("een van de zwakste fases", "one of the weakest phases"),
     "handvatten.why_foundation": ("de basis onder {phases}", "the foundation for {phases}"),
     "handvatten.opening_question": ("Openingsvraag", "Opening question"),
+    "handvatten.statements_intro": (
+        "Begin bij de uitspraken die het laagst scoren. Per uitspraak staat wie de stap zet.",
+        "Start with the statements that score lowest. Each step says who takes it.",
+    ),
+    "handvatten.role.mt": ("MT", "Management team"),
+    "handvatten.role.keteneigenaar": ("Keteneigenaar", "Chain owner"),
+    "handvatten.role.ketenteam": ("Ketenteam", "Chain team"),
+    "handvatten.role.medewerker": ("Medewerkers", "Staff"),
+    "handvatten.role.partner": ("Partners", "Partners"),
 }
 
 

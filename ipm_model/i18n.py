@@ -760,6 +760,26 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Your comment was longer than {limit} characters. We kept the first {limit} characters.",
     ),
     "scan.comment_saved": ("Opmerking bewaard.", "Comment saved."),
+    "scan.rule_missing_practice": (
+        "Bestaat iets (nog) niet? Kies dan **oneens**, niet *n.v.t.* Kies *Niet van "
+        "toepassing* alleen als de uitspraak niet over jou of je werk kan gaan.",
+        "Does something not exist (yet)? Then choose **disagree**, not *n/a*. Choose *Not "
+        "applicable* only when the statement cannot be about you or your work.",
+    ),
+    "scan.help_button": ("Uitleg", "Explain"),
+    "scan.ambition_heading": ("Jullie ambitie", "Your ambition"),
+    "scan.ambition_intro": (
+        "Waar moet deze keten over 12 maanden staan? Kies per fase het antwoord dat je over "
+        "12 maanden wilt kunnen geven op de uitspraken van die fase. Je mag dit overslaan.",
+        "Where should this chain be 12 months from now? For each phase, choose the answer "
+        "you want to be able to give to that phase's statements in 12 months. You may skip "
+        "this.",
+    ),
+    "scan.ambition_label": (
+        "{number}. {name}: {question}",
+        "{number}. {name}: {question}",
+    ),
+    "scan.ambition_skip": ("Overslaan →", "Skip →"),
     "scan.back": ("← Vorige", "← Back"),
     "scan.next": ("Volgende →", "Next →"),
     "scan.to_review": ("Naar afronden →", "To finish →"),
@@ -807,6 +827,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "result.series_me": ("Ik", "Me"),
     "result.series_group": ("Groep", "Group"),
+    "result.series_my_ambition": ("Mijn ambitie", "My ambition"),
     "result.group_waiting": (
         "De groepsuitslag komt zodra {min} deelnemers uit jouw keten klaar zijn. "
         "Nu zijn dat er {count}. Kijk straks nog eens.",
@@ -892,6 +913,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "- You do not pick a phase yourself. The scan works out where you stand.",
     ),
     "about.key_question": ("Kernvraag", "Key question"),
+    "about.glossary_title": ("Woordenlijst", "Glossary"),
+    "results.ambition": ("Nu en ambitie", "Now and ambition"),
+    "results.ambition_help": (
+        "De score van nu naast waar de deelnemers de keten over 12 maanden willen zien. "
+        "Een ambitie staat er pas als minstens {min} mensen hem invulden. Begin bij de "
+        "grootste afstand.",
+        "Today's score next to where the participants want the chain to be in 12 months. "
+        "An ambition shows only when at least {min} people gave one. Start with the largest "
+        "gap.",
+    ),
+    "results.now": ("Nu", "Now"),
+    "results.ambition_series": ("Ambitie", "Ambition"),
+    "results.gap": ("Afstand", "Gap"),
     "about.statements": ("{count} uitspraken", "{count} statements"),
     # -- first run (ui/firstrun.py) -------------------------------------------------------
     "setup.hint": (

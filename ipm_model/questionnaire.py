@@ -13,10 +13,22 @@ from typing import Any
 from ipm_model.phases import LANGUAGES, PHASE_IDS
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
-DEFAULT_QUESTIONNAIRE = QUESTIONNAIRE_DIR / "ipm-ketenscan.toml"
+# The newest version of the default questionnaire; older versions stay for older rounds.
+DEFAULT_QUESTIONNAIRE = QUESTIONNAIRE_DIR / "ipm-ketenscan-v2.toml"
 
 MIN_STATEMENTS = 5
 MAX_STATEMENTS = 8
+# Role kinds the questionnaire routes by (`roles = [...]` on a statement; absent = everyone).
+ROLE_KINDS: tuple[str, ...] = ("mt", "keteneigenaar", "ketenteam", "medewerker", "partner")
+MIN_SHOWN_PER_ROLE = 4  # statements every role kind sees in every phase (a score needs them)
+MAX_WORDS = 20  # per statement text, in each language
+MAX_STEPS_PER_STATEMENT = 2
+MAX_STEP_CHARS = 200
+# Survey rule: no negations in statements (the words are matched whole, case-insensitive).
+NEGATIONS: dict[str, frozenset[str]] = {
+    "nl": frozenset({"niet", "geen", "nooit", "niets", "niemand"}),
+    "en": frozenset({"not", "no", "never", "nothing", "nobody"}),
+}
 SCALE_VALUES: tuple[int, ...] = (1, 2, 3, 4, 5)
 SPECIAL_CODES: tuple[str, ...] = ("dk", "na")
 # Every answer is stored as one of these codes: "1".."5", "dk" (don't know), "na" (not applicable).
@@ -54,13 +66,40 @@ class AnswerOption:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """A concrete next step for a low-scoring statement, for one role kind."""
+
+    role: str
+    text: Text
+
+
+@dataclass(frozen=True)
 class Statement:
-    """One statement a participant rates."""
+    """One statement a participant rates.
+
+    `roles`: the role kinds that see it (empty: everyone). `help`: an optional explanation
+    shown behind a help button. `steps`: one or two next steps, each for a role kind.
+    """
 
     id: str
     phase_id: str
     text: Text
     theme: str = ""
+    roles: tuple[str, ...] = ()
+    help: Text | None = None
+    steps: tuple[NextStep, ...] = ()
+
+    def shown_to(self, kind: str | None) -> bool:
+        """Whether a participant of this role kind sees the statement (None: everyone sees)."""
+        return kind is None or not self.roles or kind in self.roles
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A word explained once on the about page."""
+
+    term: Text
+    meaning: Text
 
 
 @dataclass(frozen=True)
@@ -85,10 +124,31 @@ class Questionnaire:
     options: tuple[AnswerOption, ...]
     phases: tuple[Phase, ...]
     source: str = ""
+    glossary: tuple[GlossaryEntry, ...] = ()
 
     @property
     def statements(self) -> tuple[Statement, ...]:
         return tuple(s for p in self.phases for s in p.statements)
+
+    @property
+    def routed(self) -> bool:
+        """True when some statement is shown to some role kinds only."""
+        return any(s.roles for s in self.statements)
+
+    def statements_for(self, kind: str | None) -> tuple[Statement, ...]:
+        """The statements a participant of this role kind sees (None: all), in order."""
+        return tuple(s for s in self.statements if s.shown_to(kind))
+
+    def phase_statements(self, phase_id: str, kind: str | None) -> tuple[Statement, ...]:
+        """The statements of one phase a participant of this role kind sees."""
+        return tuple(s for s in self.phase(phase_id).statements if s.shown_to(kind))
+
+    def statement(self, statement_id: str) -> Statement:
+        """The statement with this id (KeyError when unknown)."""
+        for s in self.statements:
+            if s.id == statement_id:
+                return s
+        raise KeyError(statement_id)
 
     @property
     def statement_ids(self) -> tuple[str, ...]:
@@ -118,14 +178,36 @@ class Questionnaire:
 
 
 class _Checker:
-    """Collects the location while walking a parsed file, so errors can name the place."""
+    """Collects the location while walking a parsed file, so errors can name the place.
 
-    def __init__(self, source: str):
+    With the file's text, an error also names the line of the item it is about (TOML
+    parsers give no positions for values, so the line of the item's `id = "..."` is found).
+    """
+
+    def __init__(self, source: str, text: str | None = None):
         self.source = source
+        self.lines = text.splitlines() if text else []
+
+    def line_of(self, where: str) -> int | None:
+        """The line of the last item named in `where`, searched after the one before it."""
+        if not self.lines:
+            return None
+        start, found = 0, None
+        for name in re.findall(r"'([^']+)'", where):
+            pattern = re.compile(rf'^\s*id\s*=\s*"{re.escape(name)}"')
+            hit = next(
+                (i for i in range(start, len(self.lines)) if pattern.match(self.lines[i])), None
+            )
+            if hit is None:
+                break
+            start = found = hit
+        return None if found is None else found + 1
 
     def fail(self, where: str, message: str) -> QuestionnaireError:
         place = f"{where}: " if where else ""
-        return QuestionnaireError(f"{self.source}: {place}{message}")
+        line = self.line_of(where) if self.lines else None
+        at = f"line {line}: " if line else ""
+        return QuestionnaireError(f"{self.source}: {at}{place}{message}")
 
     def table(self, value: Any, where: str, what: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
@@ -222,9 +304,14 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def parse_questionnaire(data: Mapping[str, Any], source: str = "<questionnaire>") -> Questionnaire:
-    """Validate parsed TOML data and build a Questionnaire; raise QuestionnaireError."""
-    c = _Checker(source)
+def parse_questionnaire(
+    data: Mapping[str, Any], source: str = "<questionnaire>", *, text: str | None = None
+) -> Questionnaire:
+    """Validate parsed TOML data and build a Questionnaire; raise QuestionnaireError.
+
+    With the file's `text`, errors also name the line.
+    """
+    c = _Checker(source, text)
     c.table(data, "", "the file")
     qid = c.ident(data, "")
     version = c.required(data, "version", "")
@@ -233,9 +320,119 @@ def parse_questionnaire(data: Mapping[str, Any], source: str = "<questionnaire>"
     title = c.text(data, "", "title")
     options = _parse_answer_set(c, data)
     phases = _parse_phases(c, data)
+    _check_roles_per_phase(c, phases)
     return Questionnaire(
-        id=qid, version=version, title=title, options=options, phases=phases, source=source
+        id=qid,
+        version=version,
+        title=title,
+        options=options,
+        phases=phases,
+        source=source,
+        glossary=_parse_glossary(c, data),
     )
+
+
+def _parse_glossary(c: _Checker, data: Mapping[str, Any]) -> tuple[GlossaryEntry, ...]:
+    raw = c.array(data.get("glossary", []), "glossary", "'glossary'")
+    entries = []
+    for i, item in enumerate(raw, start=1):
+        where = f"glossary entry {i}"
+        item = c.table(item, where, "a glossary entry")
+        entries.append(
+            GlossaryEntry(term=c.text(item, where, "term"), meaning=c.text(item, where, "meaning"))
+        )
+    return tuple(entries)
+
+
+def _check_words(c: _Checker, where: str, text: Text) -> None:
+    """Writing rules that can be checked: at most MAX_WORDS words, no negations."""
+    for lang in LANGUAGES:
+        words = re.findall(r"[\w'’-]+", text.get(lang).lower())
+        if len(words) > MAX_WORDS:
+            raise c.fail(
+                where, f"the {lang} text has {len(words)} words; keep a statement to {MAX_WORDS}"
+            )
+        negations = sorted(set(words) & NEGATIONS[lang] | {w for w in words if w.endswith("n't")})
+        if negations:
+            raise c.fail(
+                where,
+                f"the {lang} text uses a negation ({', '.join(negations)}); "
+                "word the statement positively",
+            )
+
+
+def _role_kind_list(c: _Checker, value: Any, where: str, what: str) -> tuple[str, ...]:
+    """A list of known role kinds (non-empty, no repeats)."""
+    kinds = c.array(value, where, what)
+    if not kinds:
+        raise c.fail(where, f"{what} is empty; leave it out to show the statement to everyone")
+    for kind in kinds:
+        if kind not in ROLE_KINDS:
+            raise c.fail(
+                where, f"unknown role {kind!r} in {what}; the roles are: {', '.join(ROLE_KINDS)}"
+            )
+    if len(set(kinds)) != len(kinds):
+        raise c.fail(where, f"{what} names a role twice")
+    return tuple(kinds)
+
+
+def _parse_steps(c: _Checker, raw: Mapping[str, Any], where: str) -> tuple[NextStep, ...]:
+    items = c.array(raw.get("steps", []), where, "'steps'")
+    if len(items) > MAX_STEPS_PER_STATEMENT:
+        raise c.fail(
+            where,
+            f"has {len(items)} steps; give a statement at most {MAX_STEPS_PER_STATEMENT}",
+        )
+    steps = []
+    for k, item in enumerate(items, start=1):
+        place = f"{where}, step {k}"
+        item = c.table(item, place, "a step")
+        role = c.required(item, "role", place)
+        if role not in ROLE_KINDS:
+            raise c.fail(place, f"unknown role {role!r}; the roles are: {', '.join(ROLE_KINDS)}")
+        text = c.text(item, place, "")
+        for lang in LANGUAGES:
+            if len(text.get(lang)) > MAX_STEP_CHARS:
+                raise c.fail(
+                    place,
+                    f"the {lang} text has {len(text.get(lang))} characters; "
+                    f"keep a step to {MAX_STEP_CHARS}",
+                )
+        steps.append(NextStep(role=role, text=text))
+    return tuple(steps)
+
+
+def _parse_statement(c: _Checker, rs: Mapping[str, Any], sid: str, pid: str, where: str):
+    theme = rs.get("theme", "")
+    if not isinstance(theme, str):
+        raise c.fail(where, f"'theme' must be text, not {_type_name(theme)}")
+    text = c.text(rs, where, "")
+    _check_words(c, where, text)
+    roles = _role_kind_list(c, rs["roles"], where, "'roles'") if "roles" in rs else ()
+    help_text = c.text(rs, where, "help") if "help" in rs else None
+    return Statement(
+        id=sid,
+        phase_id=pid,
+        text=text,
+        theme=theme,
+        roles=roles,
+        help=help_text,
+        steps=_parse_steps(c, rs, where),
+    )
+
+
+def _check_roles_per_phase(c: _Checker, phases: Iterable[Phase]) -> None:
+    """Every role kind must see enough statements of every phase to get a score there."""
+    for phase in phases:
+        for kind in ROLE_KINDS:
+            shown = sum(1 for s in phase.statements if s.shown_to(kind))
+            if shown < MIN_SHOWN_PER_ROLE:
+                raise c.fail(
+                    f"phase {phase.id!r}",
+                    f"role {kind!r} would see {shown} statement(s) of this phase; "
+                    f"every role needs at least {MIN_SHOWN_PER_ROLE} (add statements "
+                    "for this role, or widen 'roles')",
+                )
 
 
 def _parse_answer_set(c: _Checker, data: Mapping[str, Any]) -> tuple[AnswerOption, ...]:
@@ -279,12 +476,7 @@ def _parse_phases(c: _Checker, data: Mapping[str, Any]) -> tuple[Phase, ...]:
         statements = []
         for j, rs in enumerate(raw_statements, start=1):
             rs, sid, swhere = c.item(rs, where, j, "statement", seen_statements, pid)
-            theme = rs.get("theme", "")
-            if not isinstance(theme, str):
-                raise c.fail(swhere, f"'theme' must be text, not {_type_name(theme)}")
-            statements.append(
-                Statement(id=sid, phase_id=pid, text=c.text(rs, swhere, ""), theme=theme)
-            )
+            statements.append(_parse_statement(c, rs, sid, pid, swhere))
         if not MIN_STATEMENTS <= len(statements) <= MAX_STATEMENTS:
             raise c.fail(
                 where,
@@ -311,6 +503,11 @@ def _parse_phases(c: _Checker, data: Mapping[str, Any]) -> tuple[Phase, ...]:
 
 
 def read_toml(path: str | Path, name: str) -> dict[str, Any]:
+    """Parse a UTF-8 TOML file (see read_toml_text)."""
+    return read_toml_text(path, name)[0]
+
+
+def read_toml_text(path: str | Path, name: str) -> tuple[dict[str, Any], str]:
     """Parse a UTF-8 TOML file; errors (QuestionnaireError) start with `name` and the line."""
     path = Path(path)
     try:
@@ -329,13 +526,14 @@ def read_toml(path: str | Path, name: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         # tomllib words its messages as "... (at line L, column C)"; keep them, name the file.
         raise QuestionnaireError(f"{name}: not valid TOML: {exc}") from None
-    return data
+    return data, text
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
     """Read and validate a questionnaire file; raise QuestionnaireError naming file and place."""
     name = Path(path).name
-    return parse_questionnaire(read_toml(path, name), source=name)
+    data, text = read_toml_text(path, name)
+    return parse_questionnaire(data, source=name, text=text)
 
 
 @cache
@@ -353,6 +551,12 @@ def available_questionnaires() -> dict[tuple[str, int], Path]:
     return found
 
 
+def validate_all() -> None:
+    """Load every questionnaire file, so a broken one stops the app before it serves anyone."""
+    for path in sorted(QUESTIONNAIRE_DIR.glob("*.toml")):
+        load_questionnaire(path)
+
+
 @cache
 def questionnaire_for(qid: str, version: int) -> Questionnaire:
     """The questionnaire with this id and version (KeyError when no file has it)."""
@@ -360,3 +564,31 @@ def questionnaire_for(qid: str, version: int) -> Questionnaire:
     if path is None:
         raise KeyError(f"{qid} v{version}")
     return load_questionnaire(path)
+
+
+# -- role kinds -------------------------------------------------------------------------------
+
+# Role ids of the default roles that are a kind under another name.
+ROLE_ALIASES: dict[str, str] = {"professional": "medewerker", "staf": "medewerker"}
+_LEADING_KINDS = ("mt", "keteneigenaar", "ketenteam")
+
+
+def role_kind(role_id: str | None, partner: str | None = "") -> str:
+    """The role kind a participant's organisation role routes to (see the README).
+
+    1. A role id that is a kind, or starts with one and a dash ("mt-zorg"), is that kind;
+       the default roles professional and staf are medewerker.
+    2. MT, chain owner and chain team keep their kind, whatever organisation they are from.
+    3. Anyone else who chose a partner organisation on the join form (or the role partner)
+       is a partner.
+    4. Any other role is medewerker: the statements everyone can judge, plus theirs.
+    """
+    rid = (role_id or "").strip().lower()
+    kind = ROLE_ALIASES.get(rid) or next(
+        (k for k in ROLE_KINDS if rid == k or rid.startswith(f"{k}-")), None
+    )
+    if kind in _LEADING_KINDS:
+        return kind
+    if partner or kind == "partner":
+        return "partner"
+    return kind or "medewerker"

@@ -28,6 +28,7 @@ from ipm_model.quality import misfits, reliability, response_flags
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.scoring import (
     DIST_COLUMNS,
+    ambition_stats,
     comparable_answers,
     group_phase_stats,
     participant_phase_scores,
@@ -40,6 +41,18 @@ SHOWN_DECIMALS = 1  # phase means and changes, as every screen and document show
 SD_DECIMALS = 2
 RATE_DECIMALS = 2  # shares (0..1): whole per cents
 BREAKDOWNS: tuple[str, ...] = ("role", "partner")
+AMBITION_COLUMNS = [
+    "chain_id",
+    "phase_id",
+    "participants",
+    "n",
+    "now",
+    "ambition",
+    "sd",
+    "gap",
+    "suppressed",
+    "scores_hidden",
+]
 
 
 def disclosed_answers(answers: pd.DataFrame, minimum: int | Mapping[int, int]) -> pd.DataFrame:
@@ -85,12 +98,19 @@ class RoundResults:
     # participant, score): for intervals and differences only, never shown.
     scores: pd.DataFrame = field(default_factory=lambda: _EMPTY_SCORES.copy())
     workshop_id: int | None = None
+    # per chain x phase: now (shown mean), ambition (mean of the 12-month ambitions), gap
+    ambition: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AMBITION_COLUMNS))
 
     def chain(self, chain_id: int) -> pd.DataFrame:
         return self.phases[self.phases["chain_id"] == chain_id].reset_index(drop=True)
 
     def chain_statements(self, chain_id: int) -> pd.DataFrame:
         return self.statements[self.statements["chain_id"] == chain_id].reset_index(drop=True)
+
+    def chain_ambition(self, chain_id: int) -> pd.DataFrame:
+        """One chain's now, ambition and gap per phase (empty when nobody gave an ambition)."""
+        rows = self.ambition[self.ambition["chain_id"] == chain_id].reset_index(drop=True)
+        return rows if rows["n"].sum() > 0 else rows.iloc[0:0]
 
     def shown_chains(self) -> list[int]:
         return list(dict.fromkeys(self.phases.loc[~self.phases["suppressed"], "chain_id"]))
@@ -120,7 +140,10 @@ def round_results(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> Roun
     phases = with_intervals(phases, scores, ["chain_id"], context=(workshop_id,))
     overall = _pooled(counted, q, phases, minimum, scores)
     overall = with_intervals(overall, scores, [], context=(workshop_id, "all"))
-    return RoundResults(phases, statements, overall, finished, minimum, scores, workshop_id)
+    ambition = ambition_results(basis, q, phases, minimum)
+    return RoundResults(
+        phases, statements, overall, finished, minimum, scores, workshop_id, ambition
+    )
 
 
 def chain_differences(results: RoundResults, chain_a: int, chain_b: int) -> pd.DataFrame:
@@ -134,6 +157,25 @@ def chain_differences(results: RoundResults, chain_a: int, chain_b: int) -> pd.D
         (*context, chain_a),
         (*context, chain_b),
     )
+
+
+def ambition_results(
+    basis: pd.DataFrame, q: Questionnaire, phases: pd.DataFrame, minimum: int
+) -> pd.DataFrame:
+    """Per chain x phase: the shown mean now, the mean ambition and the gap between them.
+
+    The same people and tiers as the scores: the chain's counted finishers (`basis`), the
+    group hidden below the minimum, an ambition shown only when at least the minimum
+    number of people gave one, and a gap only when both figures are shown.
+    """
+    stats = suppress_small_groups(ambition_stats(basis, q, by=("chain_id",)), minimum)
+    now = phases[["chain_id", "phase_id", "mean"]].rename(columns={"mean": "now"})
+    out = stats.rename(columns={"mean": "ambition"}).merge(now, on=["chain_id", "phase_id"])
+    # From the shown (rounded) figures, so the gap on a screen is their visible difference.
+    out["gap"] = (out["ambition"].round(SHOWN_DECIMALS) - out["now"].round(SHOWN_DECIMALS)).round(
+        SHOWN_DECIMALS
+    )
+    return out[AMBITION_COLUMNS].reset_index(drop=True)
 
 
 def _shown_scores(
@@ -478,6 +520,9 @@ def for_display(stats: pd.DataFrame) -> pd.DataFrame:
     out = stats.copy()
     for column, decimals in (
         ("mean", SHOWN_DECIMALS),
+        ("now", SHOWN_DECIMALS),
+        ("ambition", SHOWN_DECIMALS),
+        ("gap", SHOWN_DECIMALS),
         ("score", SHOWN_DECIMALS),
         ("mean_before", SHOWN_DECIMALS),
         ("mean_after", SHOWN_DECIMALS),

@@ -30,11 +30,14 @@ Which people a group covers, and groups that overlap (breakdowns by role and par
 periods, all chains), are decided by the one disclosure rule in `ipm_model.disclosure`;
 `ipm_model.results` applies both.
 
-Phase order signal (phase_order_signals): the phases build on each other, so a later phase
-that scores ORDER_SIGNAL_THRESHOLD (0.75 points) or more above an earlier phase is flagged
-("Doen scoort hoog, maar Structuur is nog zwak"). Every earlier phase counts as a
-foundation; per later phase only its weakest earlier phase is reported (ties: the
-earliest), to keep the list short. Missing scores are ignored.
+Phase order signal (phase_order_signals): a later phase that scores ORDER_SIGNAL_THRESHOLD
+(0.75 points) or more above a phase it builds on is flagged ("Doen scoort hoog, maar
+Structuur is nog zwak"). What builds on what is the rule table FOUNDATIONS (also in the
+README): a build-up, not a strict sequence. Doen and Groeien run side by side (neither is
+the other's foundation), and Versnellen is partly about what already happened (earlier
+changes, the first chain chosen), so it is neither checked against earlier phases nor a
+foundation for later ones. Per later phase only its weakest foundation is reported (ties:
+the earliest), to keep the list short. Missing scores are ignored.
 
 Questionnaire versions: statements keep their ids across versions. A trend over workshops
 that used different versions (comparable_answers) uses only the statements that every
@@ -51,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from ipm_model.phases import PHASE_IDS
-from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
+from ipm_model.questionnaire import ANSWER_CODES, ROLE_KINDS, Questionnaire, role_kind
 
 MIN_ANSWERED_SHARE = 0.6
 DEFAULT_MIN_GROUP_SIZE = 3
@@ -108,33 +111,73 @@ _ALL = "_all"  # the grouping key when a caller asks for no grouping at all
 
 # -- shared building blocks ------------------------------------------------------------------
 
+# Role routing: a questionnaire may show a statement to some role kinds only. A participant's
+# kind follows from the role and partner columns (questionnaire.role_kind); their phase score,
+# the 60% rule and the answer slots of the rates count only the statements they were shown.
+# Frames without a role column, and questionnaires without routing, score every statement.
+_EVERYONE = ""  # the kind of a participant for whom every statement counts
+_KINDS: tuple[str, ...] = (_EVERYONE, *ROLE_KINDS)
+
 
 def _scope(questionnaire: Questionnaire, statement_ids: Iterable[str] | None) -> pd.DataFrame:
-    """The statements to score (statement_id, phase_id), in questionnaire order."""
+    """The statements to score (statement_id, phase_id, one shown-flag per kind), in order."""
     keep = None if statement_ids is None else set(statement_ids)
     return pd.DataFrame(
-        [(s.id, s.phase_id) for s in questionnaire.statements if keep is None or s.id in keep],
-        columns=["statement_id", "phase_id"],
+        [
+            (s.id, s.phase_id, *(s.shown_to(k or None) for k in _KINDS))
+            for s in questionnaire.statements
+            if keep is None or s.id in keep
+        ],
+        columns=["statement_id", "phase_id", *_KINDS],
     )
 
 
-def _statements_per_phase(questionnaire: Questionnaire, scope: pd.DataFrame) -> pd.Series:
-    """Number of in-scope statements per phase, every phase in model order (0 when none)."""
+def _statements_per_phase(questionnaire: Questionnaire, scope: pd.DataFrame) -> pd.DataFrame:
+    """In-scope statements per phase (rows, model order) shown to each kind (columns)."""
     phases = [p.id for p in questionnaire.phases]
-    return scope.groupby("phase_id").size().reindex(phases, fill_value=0).astype(int)
+    return scope.groupby("phase_id")[list(_KINDS)].sum().reindex(phases, fill_value=0).astype(int)
 
 
-def _coded(answers: pd.DataFrame, scope: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Answers to in-scope statements with their phase and one 0/1 column per answer code.
+def _kind_of(answers: pd.DataFrame, questionnaire: Questionnaire) -> np.ndarray:
+    """Per answer row, the index in _KINDS of the participant's role kind."""
+    if not questionnaire.routed or "role" not in answers.columns or answers.empty:
+        return np.zeros(len(answers), dtype=int)
+    partner = (
+        answers["partner"].fillna("").astype(str)
+        if "partner" in answers.columns
+        else pd.Series("", index=answers.index)
+    )
+    pairs = pd.MultiIndex.from_arrays([answers["role"].fillna("").astype(str), partner])
+    unique = pairs.unique()
+    kinds = np.array([_KINDS.index(role_kind(r, p)) for r, p in unique])
+    return kinds[unique.get_indexer(pairs)]
 
-    Answers to unknown statements and unknown values are dropped.
+
+def _slots(per_phase: pd.DataFrame, phase_ids: pd.Series, kinds: np.ndarray) -> np.ndarray:
+    """Statements shown per row: phase x kind lookups."""
+    rows = per_phase.index.get_indexer(phase_ids)
+    return per_phase.to_numpy()[rows, kinds]
+
+
+def _coded(
+    answers: pd.DataFrame, scope: pd.DataFrame, keys: list[str], kinds: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Answers to in-scope statements with their phase, the participant's kind (`_kind`) and
+    one 0/1 column per answer code.
+
+    Answers to unknown statements, to statements the participant's kind is not shown, and
+    unknown values are dropped.
     """
+    kinds = np.zeros(len(answers), dtype=int) if kinds is None else kinds
     # Index lookups instead of Series.map: several times faster on (Arrow) string columns.
     statement = pd.Index(scope["statement_id"]).get_indexer(answers["statement_id"])
     code = pd.Index(ANSWER_CODES).get_indexer(answers["value"])
     keep = (statement >= 0) & (code >= 0)
+    shown = scope[list(_KINDS)].to_numpy(dtype=bool)
+    keep[keep] &= shown[statement[keep], kinds[keep]]
     frame = answers.loc[keep, [*keys, "statement_id"]].reset_index(drop=True)
     frame["phase_id"] = scope["phase_id"].to_numpy()[statement[keep]]
+    frame["_kind"] = kinds[keep]
     onehot = np.eye(len(COUNT_COLUMNS), dtype=np.int64)[code[keep]]
     return pd.concat([frame, pd.DataFrame(onehot, columns=COUNT_COLUMNS)], axis=1)
 
@@ -148,21 +191,22 @@ def _phase_score(
 
 
 def _participant_phase_counts(
-    coded: pd.DataFrame, keys: list[str], per_phase: pd.Series, min_share: float
+    coded: pd.DataFrame, keys: list[str], per_phase: pd.DataFrame, min_share: float
 ) -> pd.DataFrame:
     """Per key x phase (keys end with participant): counts, answered, total and score.
 
-    Only key x phase combinations with at least one answer get a row.
+    Only key x phase combinations with at least one answer get a row; `statements` is the
+    number of the phase's statements that participant was shown.
     """
     counts = (
-        coded.groupby([*keys, "phase_id"], sort=False, dropna=False)[COUNT_COLUMNS]
+        coded.groupby([*keys, "phase_id", "_kind"], sort=False, dropna=False)[COUNT_COLUMNS]
         .sum()
         .reset_index()
     )
     dist = counts[DIST_COLUMNS].to_numpy()
     counts["answered"] = dist.sum(axis=1)
     counts["total"] = dist @ _VALUES
-    counts["statements"] = counts["phase_id"].map(per_phase).to_numpy()
+    counts["statements"] = _slots(per_phase, counts["phase_id"], counts["_kind"].to_numpy())
     counts["score"] = _phase_score(
         counts["total"].to_numpy(),
         counts["answered"].to_numpy(),
@@ -216,9 +260,12 @@ def participant_phase_scores(
     """
     scope = _scope(questionnaire, statement_ids)
     per_phase = _statements_per_phase(questionnaire, scope)
+    kinds = _kind_of(answers, questionnaire)
     people = pd.unique(answers["participant"])
+    kind_of_person = pd.Series(kinds, index=answers["participant"].to_numpy())
+    kind_of_person = kind_of_person[~kind_of_person.index.duplicated()]
     counts = _participant_phase_counts(
-        _coded(answers, scope, ["participant"]), ["participant"], per_phase, min_share
+        _coded(answers, scope, ["participant"], kinds), ["participant"], per_phase, min_share
     )
     grid = pd.MultiIndex.from_product([people, per_phase.index], names=["participant", "phase_id"])
     frame = (
@@ -226,7 +273,9 @@ def participant_phase_scores(
         .reindex(grid, fill_value=0)
         .reset_index()
     )
-    frame["statements"] = frame["phase_id"].map(per_phase)
+    frame["statements"] = _slots(
+        per_phase, frame["phase_id"], kind_of_person.reindex(frame["participant"]).to_numpy()
+    )
     frame["score"] = _phase_score(
         frame["total"].to_numpy(dtype=float),
         frame["answered"].to_numpy(dtype=float),
@@ -244,14 +293,20 @@ def own_phase_scores(
     answers: Mapping[str, str],
     questionnaire: Questionnaire,
     min_share: float = MIN_ANSWERED_SHARE,
+    *,
+    role: str = "",
+    partner: str = "",
 ) -> pd.DataFrame:
-    """One participant's scores: their answers as {statement_id: value}."""
+    """One participant's scores: their answers as {statement_id: value}, their role and
+    partner choice (the statements they were shown count)."""
     frame = pd.DataFrame(
         [("me", sid, value) for sid, value in answers.items()],
         columns=["participant", "statement_id", "value"],
     )
     if frame.empty:
         frame = pd.DataFrame({"participant": ["me"], "statement_id": [""], "value": [""]})
+    if role:
+        frame = frame.assign(role=role, partner=partner)
     return participant_phase_scores(frame, questionnaire, min_share).drop(columns="participant")
 
 
@@ -293,9 +348,10 @@ def group_phase_stats(
     answers, keys = _keyed(answers, by)
     scope = _scope(questionnaire, statement_ids)
     per_phase = _statements_per_phase(questionnaire, scope)
+    kinds = _kind_of(answers, questionnaire)
     people_keys = [*keys, "participant"]
     per_person = _participant_phase_counts(
-        _coded(answers, scope, people_keys), people_keys, per_phase, min_share
+        _coded(answers, scope, people_keys, kinds), people_keys, per_phase, min_share
     )
     agg = per_person.groupby([*keys, "phase_id"], sort=False, dropna=False).agg(
         n=("score", "count"),
@@ -303,15 +359,34 @@ def group_phase_stats(
         sd=("score", "std"),
         **{c: (c, "sum") for c in COUNT_COLUMNS},
     )
-    phases = per_phase.rename("statements").rename_axis("phase_id").reset_index()
+    phases = per_phase[_EVERYONE].rename("statements").rename_axis("phase_id").reset_index()
     frame = _groups(answers, keys).merge(phases, how="cross")
     frame = frame.merge(agg.reset_index(), on=[*keys, "phase_id"], how="left")
+    frame = frame.merge(_group_slots(answers, keys, kinds, per_phase), on=[*keys, "phase_id"])
     counts = ["n", *COUNT_COLUMNS]
     frame[counts] = frame[counts].fillna(0).astype(int)
-    slots = frame["participants"] * frame["statements"]
+    slots = frame.pop("_slots")
     frame["dont_know_rate"] = frame["dont_know"] / slots
     frame["not_applicable_rate"] = frame["not_applicable"] / slots
     return _finish(frame, keys, GROUP_STAT_COLUMNS)
+
+
+def _group_slots(
+    answers: pd.DataFrame, keys: list[str], kinds: np.ndarray, per_phase: pd.DataFrame
+) -> pd.DataFrame:
+    """Per group and phase: the answer slots (statements shown, summed over its people)."""
+    people = (
+        answers[[*keys, "participant"]]
+        .assign(_kind=kinds)
+        .drop_duplicates([*keys, "participant"])
+        .groupby([*keys, "_kind"], sort=False, dropna=False)
+        .size()
+        .rename("_people")
+        .reset_index()
+    )
+    grid = people.merge(per_phase.index.to_frame(index=False), how="cross")
+    grid["_slots"] = grid["_people"] * _slots(per_phase, grid["phase_id"], grid["_kind"].to_numpy())
+    return grid.groupby([*keys, "phase_id"], sort=False, dropna=False)["_slots"].sum().reset_index()
 
 
 def statement_stats(
@@ -328,13 +403,14 @@ def statement_stats(
     """
     answers, keys = _keyed(answers, by)
     scope = _scope(questionnaire, statement_ids)
-    coded = _coded(answers, scope, keys)
+    kinds = _kind_of(answers, questionnaire)
+    coded = _coded(answers, scope, keys, kinds)
     agg = (
         coded.groupby([*keys, "statement_id"], sort=False, dropna=False)[COUNT_COLUMNS]
         .sum()
         .reset_index()
     )
-    frame = _groups(answers, keys).merge(scope, how="cross")
+    frame = _statement_groups(answers, keys, kinds, scope)
     frame = frame.merge(agg, on=[*keys, "statement_id"], how="left")
     frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].fillna(0).astype(int)
     dist = frame[DIST_COLUMNS].to_numpy(dtype=float)
@@ -347,9 +423,39 @@ def statement_stats(
         frame["mean"] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
     frame["n"] = n.astype(int)
     frame["sd"] = np.where(n > 1, np.sqrt(np.maximum(variance, 0)), np.nan)
-    frame["dont_know_rate"] = frame["dont_know"] / frame["participants"]
-    frame["not_applicable_rate"] = frame["not_applicable"] / frame["participants"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frame["dont_know_rate"] = frame["dont_know"] / frame["participants"]
+        frame["not_applicable_rate"] = frame["not_applicable"] / frame["participants"]
     return _finish(frame, keys, STATEMENT_STAT_COLUMNS)
+
+
+def _statement_groups(
+    answers: pd.DataFrame, keys: list[str], kinds: np.ndarray, scope: pd.DataFrame
+) -> pd.DataFrame:
+    """Every group x statement (groups sorted, statements in order) with `participants`:
+    the group's people who were shown the statement."""
+    people = (
+        answers[[*keys, "participant"]]
+        .assign(_kind=kinds)
+        .drop_duplicates([*keys, "participant"])
+        .groupby([*keys, "_kind"], sort=True, dropna=False)
+        .size()
+        .rename("_people")
+        .reset_index()
+    )
+    shown = scope[list(_KINDS)].to_numpy(dtype=int)
+    grid = people.merge(scope[["statement_id", "phase_id"]].reset_index(), how="cross")
+    grid["participants"] = grid["_people"] * shown[grid["index"], grid["_kind"]]
+    frame = (
+        grid.groupby([*keys, "index", "statement_id", "phase_id"], sort=True, dropna=False)[
+            "participants"
+        ]
+        .sum()
+        .reset_index()
+        .sort_values([*keys, "index"], kind="stable")
+        .drop(columns="index")
+    )
+    return frame.reset_index(drop=True)
 
 
 # -- anonymity -----------------------------------------------------------------------------
@@ -382,6 +488,18 @@ def suppress_small_groups(
 # -- signals and rankings --------------------------------------------------------------------
 
 
+# The phase-order rule table: later phase -> the phases it builds on (model order).
+FOUNDATIONS: Mapping[str, tuple[str, ...]] = {
+    "inzicht": (),
+    "toekomst": ("inzicht",),
+    "versnellen": (),  # partly about the past: earlier changes, the first chain chosen
+    "structuur": ("inzicht", "toekomst"),
+    "doen": ("inzicht", "toekomst", "structuur"),
+    "groeien": ("inzicht", "toekomst", "structuur"),  # runs side by side with doen
+    "borgen": ("inzicht", "toekomst", "structuur", "doen", "groeien"),
+}
+
+
 @dataclass(frozen=True)
 class PhaseOrderSignal:
     """A later phase scores clearly higher than an earlier phase it builds on."""
@@ -406,21 +524,21 @@ def phase_order_signals(
         if phase_means["phase_id"].duplicated().any():
             raise ValueError("phase_order_signals takes the phase means of one group")
         phase_means = phase_means.set_index("phase_id")["mean"]
-    scores = np.array([float(phase_means.get(p, np.nan)) for p in PHASE_IDS])
+    scores = {p: float(phase_means.get(p, np.nan)) for p in PHASE_IDS}
     signals = []
-    for later in range(1, len(PHASE_IDS)):
-        earlier = scores[:later]
-        if np.isnan(scores[later]) or np.isnan(earlier).all():
+    for later in PHASE_IDS:
+        base = [p for p in FOUNDATIONS[later] if not np.isnan(scores[p])]
+        if np.isnan(scores[later]) or not base:
             continue
-        weakest = int(np.nanargmin(earlier))  # the first of equal minima: the earliest
-        gap = scores[later] - earlier[weakest]
+        weakest = min(base, key=lambda p: scores[p])  # the first of equal minima: the earliest
+        gap = scores[later] - scores[weakest]
         if gap >= threshold - 1e-9:
             signals.append(
                 PhaseOrderSignal(
-                    later_phase=PHASE_IDS[later],
-                    earlier_phase=PHASE_IDS[weakest],
-                    later_score=float(scores[later]),
-                    earlier_score=float(earlier[weakest]),
+                    later_phase=later,
+                    earlier_phase=weakest,
+                    later_score=scores[later],
+                    earlier_score=scores[weakest],
                     gap=float(gap),
                 )
             )
@@ -525,15 +643,60 @@ def comparable_answers(
     return ComparableAnswers(answers=restricted, shared=shared, dropped=dropped)
 
 
+# -- ambition -----------------------------------------------------------------------------------
+
+# After the seven phases a participant may say, per phase, where the chain should be in 12
+# months (the same 1-5 scale, skippable). The answers are stored like statement answers,
+# under the id ambition_id(phase); scoring ignores them, ambition_stats reads them.
+AMBITION_PREFIX = "ambition-"
+AMBITION_STAT_COLUMNS = ["phase_id", "participants", "n", "mean", "sd"]
+
+
+def ambition_id(phase_id: str) -> str:
+    """The answer id under which a participant's ambition for a phase is stored."""
+    return f"{AMBITION_PREFIX}{phase_id}"
+
+
+def ambition_stats(
+    answers: pd.DataFrame, questionnaire: Questionnaire, by: Sequence[str] = DEFAULT_GROUPS
+) -> pd.DataFrame:
+    """Per group x phase: participants, n (people with an ambition 1-5), mean and sd.
+
+    One row per group (sorted) and phase (model order); raw numbers: apply
+    suppress_small_groups before showing them, exactly as for the phase scores.
+    """
+    answers, keys = _keyed(answers, by)
+    phases = [p.id for p in questionnaire.phases]
+    ids = pd.Index([ambition_id(p) for p in phases])
+    which = ids.get_indexer(answers["statement_id"])
+    value = pd.to_numeric(answers["value"], errors="coerce")
+    keep = (which >= 0) & value.between(1, 5).to_numpy()
+    rows = answers.loc[keep, keys].assign(
+        phase_id=np.array(phases, dtype=object)[which[keep]], value=value[keep].to_numpy()
+    )
+    agg = rows.groupby([*keys, "phase_id"], sort=False, dropna=False)["value"].agg(
+        n="count", mean="mean", sd="std"
+    )
+    frame = _groups(answers, keys).merge(pd.DataFrame({"phase_id": phases}), how="cross")
+    frame = frame.merge(agg.reset_index(), on=[*keys, "phase_id"], how="left")
+    frame["n"] = frame["n"].fillna(0).astype(int)
+    return _finish(frame, keys, AMBITION_STAT_COLUMNS)
+
+
 # -- participant progress ----------------------------------------------------------------------
 
 
-def answered_count(answers: Mapping[str, str], questionnaire: Questionnaire) -> int:
-    """How many of the questionnaire's statements have any answer (dk and na count)."""
-    known = set(questionnaire.statement_ids)
+def answered_count(
+    answers: Mapping[str, str], questionnaire: Questionnaire, kind: str | None = None
+) -> int:
+    """How many of the statements shown to this role kind (None: all) have any answer
+    (dk and na count)."""
+    known = {s.id for s in questionnaire.statements_for(kind)}
     return sum(1 for sid in answers if sid in known)
 
 
-def open_statements(answers: Mapping[str, str], questionnaire: Questionnaire) -> list[str]:
-    """Statement ids still without an answer, in questionnaire order."""
-    return [s.id for s in questionnaire.statements if s.id not in answers]
+def open_statements(
+    answers: Mapping[str, str], questionnaire: Questionnaire, kind: str | None = None
+) -> list[str]:
+    """Statement ids shown to this role kind (None: all) still without an answer, in order."""
+    return [s.id for s in questionnaire.statements_for(kind) if s.id not in answers]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ipm_model.i18n import t
+from ipm_model.i18n import escape_markdown, t
 from ipm_model.scoring import DEFAULT_MIN_GROUP_SIZE, MIN_ANSWERED_SHARE
 from ui.context import current_language, get_questionnaire
 
@@ -18,6 +18,14 @@ for phase in q.phases:
         st.caption(t("about.statements", lang, count=len(phase.statements)))
 st.subheader(t("about.words_title", lang))
 st.markdown(t("about.words", lang))
+if q.glossary:
+    st.subheader(t("about.glossary_title", lang))
+    st.markdown(
+        "\n".join(
+            f"- **{escape_markdown(g.term.get(lang))}**: {escape_markdown(g.meaning.get(lang))}"
+            for g in q.glossary
+        )
+    )
 st.subheader(t("about.scoring_title", lang))
 st.markdown(
     t(

@@ -6,7 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.agenda import agenda_markdown, build_agenda, headline, item_texts
-from ipm_model.handvatten import focus_phases, handvatten_markdown
+from ipm_model.handvatten import (
+    focus_phases,
+    handvatten_markdown,
+    statement_steps,
+    statement_steps_markdown,
+)
 from ipm_model.i18n import t
 from ipm_model.results import chain_comments, radar_frame
 from ipm_model.scoring import dont_know_hotspots, most_disagreement
@@ -16,6 +21,7 @@ from ui.charts import show_radar
 from ui.quality import quality_panel
 from ui.results import (
     agenda_html,
+    ambition_section,
     benchmark_bands,
     chain_filter,
     change_stats,
@@ -73,7 +79,12 @@ if earlier is not None:
         store, pair, chain_id, earlier.id, workshop.id, data_version(store, pair)
     )
 agenda = build_agenda(
-    mine, chain_statements, stats_prev, stats_now_shared=stats_now_shared, changes=changes
+    mine,
+    chain_statements,
+    stats_prev,
+    stats_now_shared=stats_now_shared,
+    changes=changes,
+    ambition=results.chain_ambition(chain_id),
 )
 scored = mine.dropna(subset=["mean"])
 weakest = q.phase(scored.loc[scored["mean"].idxmin(), "phase_id"]) if not scored.empty else None
@@ -167,15 +178,20 @@ tab_phases, tab_agenda, tab_statements, tab_comments, tab_actions = st.tabs(
 )
 with tab_phases:
     phase_table(mine, q, lang)
+    ambition_section(results, chain_id, q, lang)
 with tab_agenda:
     agenda_column, steps_column = st.columns(2, gap="large")
     with agenda_column:
         st.markdown(agenda_markdown(agenda, q, lang, min_group_size=workshop.min_group_size))
     focus = focus_phases(mine)
-    if focus:
+    lowest = statement_steps(chain_statements, q)
+    if focus or lowest:
         with steps_column:
             st.header(t("results.handvatten", lang))
-            st.markdown(handvatten_markdown(focus, q, lang))
+            if lowest:  # the steps of the lowest-scoring statements first, each for a role
+                st.markdown(statement_steps_markdown(lowest, q, lang))
+            if focus:
+                st.markdown(handvatten_markdown(focus, q, lang))
 with tab_statements:
     spread, unknown = st.columns(2, gap="large")
     with spread:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from ipm_model.questionnaire import Questionnaire, default_questionnaire
+from ipm_model.questionnaire import Questionnaire, default_questionnaire, questionnaire_for
 from ipm_model.store import Store
 
 
 @pytest.fixture
 def questionnaire() -> Questionnaire:
+    """Version 1 (7 statements a phase, no routing): the scoring mechanics' test bed."""
+    return questionnaire_for("ipm-ketenscan", 1)
+
+
+@pytest.fixture
+def questionnaire_v2() -> Questionnaire:
+    """The default questionnaire: version 2, with statements routed by role kind."""
     return default_questionnaire()
 
 

@@ -15,6 +15,7 @@ from ipm_model.questionnaire import (
     QuestionnaireError,
     default_questionnaire,
     questionnaire_for,
+    validate_all,
 )
 from ipm_model.share import PublicUrlError, parse_public_url
 from ipm_model.store import NotAllowed, Store, StoreError
@@ -61,6 +62,23 @@ def show_database_error(exc: StoreError) -> None:
     lang = current_language()
     st.error(t("error.database", lang))
     st.caption(t("error.detail", lang, detail=str(exc)))
+
+
+@st.cache_resource(show_spinner=False)
+def _validated_questionnaires() -> bool:
+    validate_all()
+    return True
+
+
+def ensure_questionnaires_valid() -> None:
+    """Stop the app with a message (never a traceback) when a questionnaire file is invalid."""
+    try:
+        _validated_questionnaires()
+    except QuestionnaireError as exc:
+        lang = current_language()
+        st.error(t("error.questionnaire", lang))
+        st.caption(t("error.detail", lang, detail=str(exc)))
+        st.stop()
 
 
 def get_questionnaire(qid: str | None = None, version: int | None = None) -> Questionnaire:

@@ -9,7 +9,7 @@ from ipm_model.disclosure import disclosed_size
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import for_display, group_snapshot, radar_frame
-from ipm_model.scoring import own_phase_scores
+from ipm_model.scoring import ambition_id, own_phase_scores
 from ipm_model.store import Store
 from ui.charts import show_radar
 from ui.participant import ScanContext
@@ -46,12 +46,26 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
     st.header(t("result.heading", lang))
     st.write(t("result.thanks", lang))
 
-    own = own_phase_scores(answers, q)
+    p = ctx.participant
+    own = own_phase_scores(answers, q, role=p.role, partner=p.partner)
     me = t("result.series_me", lang)
     rows = [
         {"series": me, "phase_id": r.phase_id, "score": r.score, "n": 1, "sd": float("nan")}
         for r in own.itertuples()
     ]
+    aims = {ph.id: answers.get(ambition_id(ph.id)) for ph in q.phases}
+    if any(v in {"1", "2", "3", "4", "5"} for v in aims.values()):
+        mine = t("result.series_my_ambition", lang)
+        rows += [
+            {
+                "series": mine,
+                "phase_id": pid,
+                "score": float(v) if v in {"1", "2", "3", "4", "5"} else float("nan"),
+                "n": 1,
+                "sd": float("nan"),
+            }
+            for pid, v in aims.items()
+        ]
     version = store.results_version([w.id], ctx.participant.chain_id)
     finished = version[0]
     minimum = w.min_group_size

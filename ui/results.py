@@ -23,6 +23,7 @@ from ipm_model.results import (
     RoundResults,
     breakdowns,
     chain_trend,
+    for_display,
     peer_benchmark,
     period_differences,
     period_results,
@@ -34,6 +35,7 @@ from ipm_model.scoring import phase_order_signals
 from ipm_model.store import Store, Workshop
 from ipm_model.uncertainty import interval_note, interval_text
 from ui.access import current_grant, require
+from ui.charts import show_radar
 from ui.context import current_language, get_questionnaire, get_store
 from ui.text import plain
 
@@ -345,3 +347,37 @@ def agenda_html(
 
     data = gather_report(_store, code, chain_id)
     return render_html(data, lang, parts=("agenda", "handvatten")).encode("utf-8")
+
+
+def ambition_section(results: RoundResults, chain_id: int, q: Questionnaire, lang: str) -> None:
+    """Now next to the ambition for 12 months: a radar and a table with the gap per phase."""
+    rows = for_display(results.chain_ambition(chain_id))
+    if rows.empty:
+        return
+    st.header(t("results.ambition", lang))
+    st.caption(t("results.ambition_help", lang, min=results.minimum))
+    names = q.phase_names(lang)
+    series = []
+    for column, label in (("now", "results.now"), ("ambition", "results.ambition_series")):
+        series.append(
+            pd.DataFrame(
+                {
+                    "series": t(label, lang),
+                    "phase_id": rows["phase_id"],
+                    "score": rows[column],
+                    "n": rows["n"],
+                    "sd": float("nan"),
+                }
+            )
+        )
+    show_radar(pd.concat(series), names, lang, title=t("results.ambition", lang), table=False)
+    table = pd.DataFrame(
+        {
+            t("result.phase", lang): rows["phase_id"].map(names),
+            t("results.now", lang): rows["now"],
+            t("results.ambition_series", lang): rows["ambition"],
+            t("results.gap", lang): rows["gap"],
+            t("result.n", lang): rows["n"],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")

@@ -7,8 +7,8 @@ import contextlib
 import streamlit as st
 
 from ipm_model.i18n import t
-from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
-from ipm_model.scoring import answered_count, open_statements
+from ipm_model.questionnaire import ANSWER_CODES, SCALE_VALUES, Questionnaire, role_kind
+from ipm_model.scoring import ambition_id, answered_count, open_statements
 from ipm_model.store import COMMENT_MAX_CHARS, NotAllowed, Store, StoreError, format_resume_code
 from ui.context import base_url, database_guard, relabelled
 from ui.participant import ScanContext
@@ -23,8 +23,9 @@ FLASH = "scan-flash"
 SCROLL = "scan-scroll"
 
 PHASE_COUNT = 7
-REVIEW_STEP = PHASE_COUNT  # after the seven phases: the finish screen
-RESULT_STEP = PHASE_COUNT + 1
+AMBITION_STEP = PHASE_COUNT  # after the seven phases: where should the chain be in 12 months?
+REVIEW_STEP = PHASE_COUNT + 1  # then the finish screen
+RESULT_STEP = PHASE_COUNT + 2
 
 _SCROLL_TOP = """<script>
 (function () {
@@ -77,6 +78,11 @@ def _save(store: Store, participant_id: int, statement_id: str, value: str, lang
         return True
     st.session_state[PENDING].pop(statement_id, None)
     return True
+
+
+def _kind(ctx: ScanContext) -> str:
+    """The role kind this participant's statements are routed by (see role_kind)."""
+    return role_kind(ctx.participant.role, ctx.participant.partner)
 
 
 def _on_answer(store: Store, participant_id: int, statement_id: str, lang: str) -> None:
@@ -170,6 +176,8 @@ def _scan_screen(store: Store, ctx: ScanContext, lang: str) -> None:
     q = ctx.questionnaire
     if step < PHASE_COUNT:
         _phase_screen(store, ctx, q, step, lang, closed)
+    elif step == AMBITION_STEP:
+        _ambition_screen(store, ctx, q, lang, closed)
     elif step == REVIEW_STEP:
         _review_screen(store, ctx, q, lang, closed)
     else:
@@ -204,9 +212,9 @@ def _workshop_open(store: Store, ctx: ScanContext) -> bool:
         return ctx.workshop.is_open
 
 
-def _progress(q: Questionnaire, text: str) -> None:
-    answered = answered_count(st.session_state[ANSWERS], q)
-    st.progress(answered / len(q.statements), text=text)
+def _progress(q: Questionnaire, kind: str, text: str) -> None:
+    answered = answered_count(st.session_state[ANSWERS], q, kind)
+    st.progress(answered / len(q.statements_for(kind)), text=text)
 
 
 def _phase_screen(
@@ -214,25 +222,28 @@ def _phase_screen(
 ) -> None:
     answers = st.session_state[ANSWERS]
     phase = q.phases[step]
+    kind = _kind(ctx)
     _progress(
         q,
+        kind,
         t(
             "scan.progress",
             lang,
             phase=step + 1,
             phases=PHASE_COUNT,
-            answered=answered_count(answers, q),
-            total=len(q.statements),
+            answered=answered_count(answers, q, kind),
+            total=len(q.statements_for(kind)),
         ),
     )
     st.header(t("scan.phase_heading", lang, number=phase.number, name=phase.name.get(lang)))
     st.markdown(f"**{phase.key_question.get(lang)}**")
     st.caption(t("scan.instructions", lang) + " " + t("scan.saved_hint", lang))
+    st.info(t("scan.rule_missing_practice", lang), icon=":material/lightbulb:")
     labels = {o.code: o.label.get(lang) for o in q.options}
     codes = list(labels)
     pid = ctx.participant.id
     with st.container(key="scan-answers-box"):
-        for number, statement in enumerate(phase.statements, start=1):
+        for number, statement in enumerate(q.phase_statements(phase.id, kind), start=1):
             key = relabelled(_answer_key(statement.id))
             stored = answers.get(statement.id)
             # The stored answer is the truth; the widget shows it (also after a switch of
@@ -251,6 +262,12 @@ def _phase_screen(
                 args=(store, pid, statement.id, lang),
                 disabled=closed,
             )
+            if statement.help is not None:
+                with (
+                    st.container(key=f"scan-help-{statement.id}"),
+                    st.popover(t("scan.help_button", lang), icon=":material/help:"),
+                ):
+                    st.markdown(statement.help.get(lang))
     st.text_area(
         t("scan.comment_label", lang),
         value=st.session_state[COMMENTS].get(phase.id, ""),
@@ -279,21 +296,75 @@ def _phase_screen(
         )
 
 
+def _ambition_screen(
+    store: Store, ctx: ScanContext, q: Questionnaire, lang: str, closed: bool
+) -> None:
+    """Per phase: where should this chain be in 12 months? Same 1-5 scale; may be skipped."""
+    answers = st.session_state[ANSWERS]
+    st.header(t("scan.ambition_heading", lang))
+    st.markdown(t("scan.ambition_intro", lang))
+    labels = {o.code: o.label.get(lang) for o in q.options if o.is_scale}
+    codes = [str(v) for v in SCALE_VALUES]
+    pid = ctx.participant.id
+    with st.container(key="scan-answers-box"):
+        for phase in q.phases:
+            sid = ambition_id(phase.id)
+            key = relabelled(_answer_key(sid))
+            stored = answers.get(sid)
+            if key not in st.session_state or st.session_state[key] != stored:
+                st.session_state[key] = stored  # as on the phase screens: no index=
+            st.radio(
+                t(
+                    "scan.ambition_label",
+                    lang,
+                    number=phase.number,
+                    name=phase.name.get(lang),
+                    question=phase.key_question.get(lang),
+                ),
+                codes,
+                format_func=labels.__getitem__,
+                index=None,
+                key=key,
+                horizontal=True,
+                on_change=_on_answer,
+                args=(store, pid, sid, lang),
+                disabled=closed,
+            )
+    with st.container(horizontal=True, key="scan-nav"):
+        st.button(
+            t("scan.back", lang),
+            key="scan-back",
+            on_click=_go,
+            args=(store, pid, PHASE_COUNT - 1),
+        )
+        st.space("stretch")
+        given = any(ambition_id(p.id) in answers for p in q.phases)
+        st.button(
+            t("scan.to_review" if given else "scan.ambition_skip", lang),
+            key="scan-next",
+            type="primary",
+            on_click=_go,
+            args=(store, pid, REVIEW_STEP),
+        )
+
+
 def _review_screen(
     store: Store, ctx: ScanContext, q: Questionnaire, lang: str, closed: bool
 ) -> None:
     answers = st.session_state[ANSWERS]
+    kind = _kind(ctx)
     _progress(
         q,
+        kind,
         t(
             "scan.progress_review",
             lang,
-            answered=answered_count(answers, q),
-            total=len(q.statements),
+            answered=answered_count(answers, q, kind),
+            total=len(q.statements_for(kind)),
         ),
     )
     st.header(t("scan.review_heading", lang))
-    missing = set(open_statements(answers, q))
+    missing = set(open_statements(answers, q, kind))
     pid = ctx.participant.id
     if not missing:
         st.success(t("scan.review_all_done", lang))
@@ -326,7 +397,7 @@ def _review_screen(
             t("scan.back", lang),
             key="scan-back",
             on_click=_go,
-            args=(store, pid, PHASE_COUNT - 1),
+            args=(store, pid, AMBITION_STEP),
         )
         st.space("stretch")
         st.button(

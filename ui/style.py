@@ -45,6 +45,8 @@ CSS = f"""
 /* Buttons and links big enough for a finger. */
 .stButton button, .stFormSubmitButton button, .stPageLink a {{ min-height: 48px; min-width: 48px; }}
 .st-key-lang-switch button {{ min-height: 48px; min-width: 48px; }}
+[data-testid="stPopover"] button {{ min-height: 48px; min-width: 48px; }}
+[class*="st-key-scan-help-"] {{ margin: -0.5rem 0 0.9rem; }}
 .stApp [data-testid="stCaptionContainer"] {{ opacity: 1; color: #5f5e5c; }} /* AA: 6.5:1 */
 /* Chrome: the language switch sits in Streamlit's top bar instead of a row of its own, and the
    page starts right under that bar (Streamlit leaves 6rem), so content starts within 80 px. */

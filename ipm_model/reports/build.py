@@ -10,7 +10,7 @@ listed, and comments appear only for a chain that is large enough.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -57,6 +57,9 @@ class ChainReport:
     focus: tuple[Focus, ...]
     actions: tuple[Action, ...]
     comments: pd.DataFrame  # phase_id, text; empty when the chain is too small
+    # Ambition (12 months from now) per phase: results.AMBITION_COLUMNS, shown figures only;
+    # empty when nobody gave one.
+    ambition: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,14 @@ def _chain_report(
             if previous is not None
             else None
         )  # marks each drop as real or "binnen de ruis"
-        agenda = build_agenda(stats, statements, before, stats_now_shared=after, changes=noise)
+        agenda = build_agenda(
+            stats,
+            statements,
+            before,
+            stats_now_shared=after,
+            changes=noise,
+            ambition=results.chain_ambition(chain.id),
+        )
         signals = tuple(phase_order_signals(stats[["phase_id", "mean"]]))
         focus = focus_phases(stats)
 
@@ -151,6 +161,7 @@ def _chain_report(
         focus=focus,
         actions=actions,
         comments=comments,
+        ambition=pd.DataFrame() if suppressed else for_display(results.chain_ambition(chain.id)),
     )
 
 

@@ -87,6 +87,33 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
     return {"head": [(t(k, lang), cls) for k, cls in head], "rows": rows}
 
 
+def ambition_rows(data: ReportData, chain: ChainReport, lang: str) -> list[list[str]]:
+    """Phase, now, ambition, gap, n: the ambition table of the HTML report and the deck."""
+    names = data.questionnaire.phase_names(lang)
+    return [
+        [
+            names[r.phase_id],
+            formats.number(r.now, lang) if pd.notna(r.now) else "–",
+            formats.number(r.ambition, lang) if pd.notna(r.ambition) else "–",
+            formats.change(r.gap, lang) if pd.notna(r.gap) else "–",
+            str(int(r.n)),
+        ]
+        for r in chain.ambition.itertuples()
+    ]
+
+
+def _ambition(data: ReportData, chain: ChainReport, lang: str) -> dict | None:
+    """Now next to the ambition for 12 months, with the gap per phase (None: no ambitions)."""
+    if chain.suppressed or chain.ambition.empty:
+        return None
+    keys = ("col.phase", "report.now", "report.ambition", "report.gap", "col.n")
+    return {
+        "head": [(t(k, lang), "" if i == 0 else "num") for i, k in enumerate(keys)],
+        "rows": [{"phase": r[0], "values": r[1:]} for r in ambition_rows(data, chain, lang)],
+        "help": t("report.ambition_help", lang, min=data.workshop.min_group_size),
+    }
+
+
 def _agenda(data: ReportData, chain: ChainReport, lang: str) -> list[dict]:
     q, agenda = data.questionnaire, chain.agenda
     sections = []
@@ -220,6 +247,7 @@ def _chain(data: ReportData, chain: ChainReport, index: int, lang: str) -> dict:
         else inline_svg(radar_for(data, chain, lang), f"c{index}-radar", lang),
         "table": None if chain.suppressed else _phase_table(data, chain, lang),
         "signals": [signal_text(s, q, lang) for s in chain.signals],
+        "ambition": _ambition(data, chain, lang),
         "agenda_suppressed": chain.agenda.suppressed,
         "agenda_based_on": t("agenda.based_on", lang, count=chain.participants),
         "agenda": _agenda(data, chain, lang),

@@ -27,7 +27,13 @@ from ipm_model.handvatten import focus_reason
 from ipm_model.i18n import normalize_language
 from ipm_model.reports.build import ChainReport, ReportData, summarise
 from ipm_model.reports.figures import TREND_COLOURS
-from ipm_model.reports.html import ACTION_COLUMNS, action_rows, signal_text, stand_text
+from ipm_model.reports.html import (
+    ACTION_COLUMNS,
+    action_rows,
+    ambition_rows,
+    signal_text,
+    stand_text,
+)
 from ipm_model.reports.texts import change_text, score_text, t
 from ipm_model.results import for_display
 
@@ -409,6 +415,39 @@ class _Deck:
         axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0.0", False
         self._colour_series(chart, PHASE_COLOURS, width=3.5)
 
+    def _ambition_slide(self, chain: ChainReport) -> None:
+        """Now next to the ambition per phase (a native bar chart) and the gaps in words;
+        no slide when nobody (or too few people) gave an ambition."""
+        from pptx.chart.data import CategoryChartData
+        from pptx.dml.color import RGBColor
+        from pptx.enum.chart import XL_CHART_TYPE
+
+        if chain.ambition.empty:
+            return
+        lang = self.lang
+        slide = self._slide(t("report.ambition_slide", lang, name=chain.chain.name))
+        left, right = _columns(0.6)
+        rows = chain.ambition
+        data = CategoryChartData(number_format="0.0")
+        data.categories = [self.names[p] for p in rows["phase_id"]]
+        for column, key in (("now", "report.now"), ("ambition", "report.ambition")):
+            data.add_series(t(key, lang), [_value(v) for v in rows[column]])
+        chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *left.emu(), data).chart
+        self._chart_fonts(chart, legend=True)
+        chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 1.0, 5.0
+        chart.value_axis.major_unit = 1.0
+        chart.category_axis.reverse_order = True  # the model's order from the top
+        for series, colour in zip(chart.plots[0].series, ROUND_COLOURS[::-1], strict=False):
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = RGBColor.from_string(colour)
+        head = " · ".join(t(k, lang) for k in ("report.now", "report.ambition", "report.gap"))
+        lines: list[Paragraph] = [(head, 0, True)]
+        lines += [
+            (f"{phase}: {now} · {aim} · {gap}", 1, False)
+            for phase, now, aim, gap, _n in ambition_rows(self.data, chain, lang)
+        ]
+        self._text(slide, right, lines, size=MIN_PT)
+
     def _agenda_slide(self, chain: ChainReport) -> None:
         lang, agenda = self.lang, chain.agenda
         slide = self._slide(t("report.deck_agenda", lang, chain=chain.chain.name))
@@ -488,6 +527,7 @@ class _Deck:
         for chain in shown:
             self._radar_slide(chain)
             self._trend_slide(chain)
+            self._ambition_slide(chain)
             self._agenda_slide(chain)
         self._actions_slides()
         out = io.BytesIO()

@@ -45,6 +45,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "anonymous, so no scores are shown here.",
     ),
     "report.scores": ("Scores per fase", "Scores per phase"),
+    "report.ambition_title": ("Nu en ambitie", "Now and ambition"),
+    "report.ambition_help": (
+        "Waar de deelnemers de keten over 12 maanden willen zien, naast de score van nu. "
+        "Alleen waar minstens {min} mensen een ambitie gaven.",
+        "Where the participants want the chain to be in 12 months, next to today's score. "
+        "Only where at least {min} people gave an ambition.",
+    ),
+    "report.ambition_slide": ("{name}: nu en ambitie", "{name}: now and ambition"),
+    "report.now": ("Nu", "Now"),
+    "report.ambition": ("Ambitie", "Ambition"),
+    "report.gap": ("Afstand", "Gap"),
     "report.compared_with": (
         "Vergeleken met {previous}.",
         "Compared with {previous}.",

@@ -10,6 +10,7 @@ from tests.app.conftest import new_app, texts
 
 Q = default_questionnaire()
 CHAIN = "Van schuld tot rust"
+TEAM = len(Q.statements_for("ketenteam"))  # what a chain team member is shown
 
 
 def participant_from(app_store, at):
@@ -30,7 +31,7 @@ def start_scan(app_store):
 
 def answer_phase(at, phase_index, values):
     phase = Q.phases[phase_index]
-    for statement, value in zip(phase.statements, values, strict=False):
+    for statement, value in zip(phase.statements, values * 2, strict=False):
         at.radio(key=f"scan-a-{statement.id}").set_value(value).run()
     return at
 
@@ -54,7 +55,7 @@ def test_join_by_code_creates_participant_and_opens_phase_one(app_store):
     assert not at.exception
     p = participant_from(app_store, at)
     assert p is not None and p.role == "ketenteam"
-    assert "Fase 1 van 7 · 0 van 49 beantwoord" in at.get("progress")[0].proto.text
+    assert f"Fase 1 van 7 · 0 van {TEAM} beantwoord" in at.get("progress")[0].proto.text
     assert "Fase 1: Inzicht" in texts(at)
     assert len(at.radio) == len(Q.phases[0].statements)
     # Nothing answered yet, so nothing looks chosen (a radio would show its first option).
@@ -114,7 +115,7 @@ def test_every_answer_is_stored_when_given_and_can_be_changed(app_store):
     assert app_store.answers(p.id) == {first: "2"}
     at.radio(key=f"scan-a-{first}").set_value("dk").run()
     assert app_store.answers(p.id) == {first: "dk"}
-    assert "1 van 49 beantwoord" in at.get("progress")[0].proto.text
+    assert f"1 van {TEAM} beantwoord" in at.get("progress")[0].proto.text
 
 
 def test_answer_all_phases_finish_and_see_result(app_store):
@@ -123,11 +124,13 @@ def test_answer_all_phases_finish_and_see_result(app_store):
     for index in range(7):
         answer_phase(at, index, ["4", "3", "5", "dk", "na", "2", "4"])
         at.button(key="scan-next").click().run()
+    assert "Jullie ambitie" in texts(at)
+    at.button(key="scan-next").click().run()  # skip the ambition
     assert "Je hebt alle uitspraken beantwoord" in texts(at)
     at.button(key="scan-finish").click().run()
     assert not at.exception
     assert "Jouw uitslag" in texts(at)
-    assert len(app_store.answers(p.id)) == 49
+    assert len(app_store.answers(p.id)) == TEAM
     assert app_store.participant_by_token(p.token).finished
     assert "groepsuitslag komt zodra 3 deelnemers" in texts(at)
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
@@ -136,10 +139,10 @@ def test_answer_all_phases_finish_and_see_result(app_store):
 def test_finish_screen_names_open_statements_and_links_to_their_phase(app_store):
     at = start_scan(app_store)
     answer_phase(at, 0, ["4"] * 7)
-    for _ in range(7):
+    for _ in range(8):
         at.button(key="scan-next").click().run()
     shown = texts(at)
-    assert "Nog 42 uitspraken zonder antwoord" in shown
+    assert f"Nog {TEAM - 7} uitspraken zonder antwoord" in shown
     assert "Fase 2 Toekomst: 7 open" in shown.replace("\\", "")
     at.button(key="scan-goto-doen").click().run()
     assert "Fase 5: Doen" in texts(at)
@@ -215,7 +218,7 @@ def test_group_result_shows_from_the_minimum_group_size(app_store):
         at = start_scan(app_store)
         tokens.append(participant_from(app_store, at))
         answer_phase(at, 0, ["4", "4", "4", "4", "4", "4", "4"])
-        for _ in range(7):
+        for _ in range(8):
             at.button(key="scan-next").click().run()
         at.button(key="scan-finish").click().run()
     assert "De groep is 3 deelnemers" in texts(at).replace("\\", "")
@@ -260,3 +263,49 @@ def test_garbage_query_parameters_never_crash(app_store, params):
     assert not at.exception
     at.switch_page("pages/scan.py").run()
     assert not at.exception
+
+
+# -- roles, help and the ambition screen --------------------------------------------------------
+
+
+def start_as(app_store, role: str, partner: str | None = None):
+    at = new_app(code="DEMO").run()
+    ws = app_store.workshop_by_code("DEMO")
+    chain_id = next(c.id for c in ws.chains if c.name == CHAIN)
+    at.radio(key="join-chain").set_value(chain_id)
+    at.radio(key="join-role").set_value(role)
+    if partner is not None:
+        at.selectbox(key="join-partner").set_value(partner)
+    at.button(key="FormSubmitter:join-form-Start de scan").click().run()
+    return at
+
+
+def test_a_partner_sees_only_partner_statements_and_the_rule(app_store):
+    at = start_as(app_store, "partner")
+    assert not at.exception
+    shown = Q.phase_statements("inzicht", "partner")
+    assert len(at.radio) == len(shown) < len(Q.phases[0].statements)
+    total = len(Q.statements_for("partner"))
+    assert f"0 van {total} beantwoord" in at.get("progress")[0].proto.text
+    assert "kies dan **oneens**" in texts(at).lower() or "Kies dan **oneens**" in texts(at)
+
+
+def test_the_ambition_screen_stores_per_phase_and_can_be_skipped(app_store):
+    at = start_scan(app_store)
+    p = participant_from(app_store, at)
+    for _ in range(7):
+        at.button(key="scan-next").click().run()
+    assert "Jullie ambitie" in texts(at)
+    assert at.button(key="scan-next").label == "Overslaan →"
+    assert len(at.radio) == 7
+    at.radio(key="scan-a-ambition-structuur").set_value("4").run()
+    at.radio(key="scan-a-ambition-doen").set_value("5").run()
+    assert not at.exception
+    assert app_store.answers(p.id) == {"ambition-structuur": "4", "ambition-doen": "5"}
+    assert at.button(key="scan-next").label == "Naar afronden →"
+    at.button(key="scan-next").click().run()
+    assert "Afronden" in texts(at)
+    # The ambition is no statement: the open count is unchanged.
+    assert f"Nog {TEAM} uitspraken zonder antwoord" in texts(at)
+    at.button(key="scan-back").click().run()
+    assert at.radio(key="scan-a-ambition-doen").value == "5"

@@ -141,3 +141,17 @@ def test_figures_reach_the_browser_rounded_to_what_is_shown(app_store, page):
     scores = _chart_scores(at)
     assert scores, "the page shows a chart with scores"
     assert all(round(s, 1) == s for s in scores)
+
+
+def test_results_page_shows_now_and_ambition_and_steps_per_statement(app_store):
+    at = results_app(app_store)
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Nu en ambitie" in shown
+    assert "Grootste afstand tot de ambitie" in shown
+    assert "Begin bij de uitspraken die het laagst scoren" in shown
+    tables = [df.value for df in at.dataframe]
+    gap = next(tb for tb in tables if "Afstand" in tb.columns)
+    assert len(gap) == 7 and (gap["Ambitie"].dropna() >= 1).all()
+    assert all(round(v, 1) == v for v in gap["Afstand"].dropna())

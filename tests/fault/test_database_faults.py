@@ -237,7 +237,7 @@ def test_read_only_database_keeps_the_tap_pending_and_stores_it_when_writable(
 
 def test_read_only_database_on_finish_says_so_and_finishes_later(demo_store, read_only):
     at, p = start_scan(demo_store)
-    for _ in range(7):
+    for _ in range(8):
         at.button(key="scan-next").click().run()
     read_only.set(True)
     at.button(key="scan-finish").click().run()

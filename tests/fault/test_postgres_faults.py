@@ -87,7 +87,7 @@ def test_server_lost_mid_workshop_keeps_taps_and_stores_them_when_back(pg_demo):
 def test_server_lost_on_finish_says_so_and_finishes_later(pg_demo):
     server, store = pg_demo
     at, p = start_scan(store)
-    for _ in range(7):
+    for _ in range(8):
         at.button(key="scan-next").click().run()
     server.stop("fast")
     at.button(key="scan-finish").click().run()

@@ -81,7 +81,7 @@ def test_cli_demo_and_export_answers(db_target):
     s = Store(db)
     w = s.workshop_by_code("DEMO")
     p = s.create_participant(w, chain_id=w.chains[1].id, role="professional")
-    s.save_answer(p.id, "inzicht-chains-named", "dk")
+    s.save_answer(p.id, "inzicht-line-of-sight", "dk")
     code, out = run(["--db", db, "export", "answers", "--format", "csv", "--workshop", "demo"])
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -94,7 +94,7 @@ def test_cli_demo_and_export_answers(db_target):
             "partner": "",
             "participant": p.pid,
             "phase_id": "inzicht",
-            "statement_id": "inzicht-chains-named",
+            "statement_id": "inzicht-line-of-sight",
             "value": "dk",
             "answered_at": rows[0]["answered_at"],
         }
@@ -103,7 +103,8 @@ def test_cli_demo_and_export_answers(db_target):
     assert code == 1
 
 
-def test_cli_export_questionnaire(tmp_path, questionnaire):
+def test_cli_export_questionnaire(tmp_path, questionnaire_v2):
+    questionnaire = questionnaire_v2
     out_file = tmp_path / "q.csv"
     code, _ = run(["export", "questionnaire", "--format", "csv", "--out", str(out_file)])
     assert code == 0
@@ -130,7 +131,12 @@ def test_cli_check_valid_and_invalid(tmp_path):
         check=False,
     )
     assert proc.returncode == 1
-    assert "bad.toml: phase 'dromen': unknown phase" in proc.stderr
+    line = next(
+        i
+        for i, text in enumerate(bad.read_text(encoding="utf-8").splitlines(), start=1)
+        if text == 'id = "dromen"'
+    )
+    assert f"bad.toml: line {line}: phase 'dromen': unknown phase" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

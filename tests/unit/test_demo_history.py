@@ -21,7 +21,7 @@ from ipm_model.demo import (
     history_rounds,
     months_before,
 )
-from ipm_model.questionnaire import default_questionnaire
+from ipm_model.questionnaire import default_questionnaire, questionnaire_for, role_kind
 from ipm_model.scoring import participant_phase_scores
 from ipm_model.store import Store
 
@@ -33,6 +33,14 @@ CROSSING = {
     "Van schuld tot rust": "Stichting Schuldhulp Samen",
 }
 Q = default_questionnaire()
+V1 = questionnaire_for(Q.id, 1)
+
+
+def version_of(result) -> dict[int, object]:
+    """The questionnaire of each history round (workshop id)."""
+    return {
+        w.id: questionnaire_for(w.questionnaire_id, w.questionnaire_version) for w in result.history
+    }
 
 
 @pytest.fixture(scope="module")
@@ -128,13 +136,65 @@ def test_rounds_chains_and_group_sizes(built):
     assert result.history_answers == len(frame(store, result)) < store.counts()["answer"]
 
 
-def test_every_participant_answers_every_statement(built):
+def test_older_rounds_use_version_1_and_the_latest_round_version_2(built):
+    _, result = built
+    assert [w.questionnaire_version for w in result.history] == [1, 1, 1, 2]
+    assert result.workshop.questionnaire_version == Q.version == 2
+
+
+def test_every_participant_answers_every_statement_shown_to_them(built):
     store, result = built
     answers = frame(store, result)
-    per_person = answers.groupby("participant")["statement_id"].agg(["count", "nunique"])
-    assert (per_person["count"] == len(Q.statements)).all()
-    assert (per_person["nunique"] == len(Q.statements)).all()
+    versions = version_of(result)
+    for (wid, _pid), rows in answers.groupby(["workshop_id", "participant"]):
+        first = rows.iloc[0]
+        shown = {s.id for s in versions[wid].statements_for(role_kind(first.role, first.partner))}
+        given = rows[~rows["statement_id"].str.startswith("ambition-")]
+        assert set(given["statement_id"]) == shown and len(given) == len(shown)
     assert set(answers["value"]) <= {"1", "2", "3", "4", "5", "dk", "na"}
+
+
+def test_partners_answer_like_partners_in_version_2(built):
+    """Fewer statements, not more n.v.t.: on version 2 partners see what they can judge."""
+    store, result = built
+    answers = frame(store, result)
+    answers = answers[~answers["statement_id"].str.startswith("ambition-")]
+    latest = answers[answers["round"] == len(result.history)]
+    from_partner = latest["partner"] != ""
+    per_person = latest.groupby("participant").agg(n=("statement_id", "size"), r=("role", "first"))
+    assert (
+        per_person.loc[per_person["r"] == "partner", "n"].max()
+        == len(Q.statements_for("partner"))
+        < len(Q.statements)
+    )
+    na = latest["value"].eq("na")
+    assert na[from_partner].mean() < 0.02
+    # Every partner gets a score on all seven phases.
+    scores = participant_phase_scores(latest[from_partner], Q)
+    assert scores["score"].notna().mean() > 0.95
+
+
+def test_items_of_a_phase_correlate_more_than_items_of_different_phases(built):
+    """The answer model: a person's phase level drives every item of that phase."""
+    store, result = built
+    answers = frame(store, result)
+    older = answers[(answers["round"] < len(result.history)) & answers["value"].str.isdigit()]
+    wide = older.assign(v=older["value"].astype(int)).pivot_table(
+        index=["workshop_id", "chain_id", "participant"], columns="statement_id", values="v"
+    )
+    # Correlations within a chain and round: centre on the group's means first.
+    wide = wide - wide.groupby(level=["workshop_id", "chain_id"]).transform("mean")
+    corr = wide.corr(min_periods=30)
+    phase = V1.phase_of()
+    within, between = [], []
+    ids = list(corr.columns)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            value = corr.loc[a, b]
+            if pd.notna(value):
+                (within if phase[a] == phase[b] else between).append(value)
+    assert 0.3 <= sum(within) / len(within) <= 0.7
+    assert sum(between) / len(between) < sum(within) / len(within) - 0.1
 
 
 def test_partners_take_part_in_the_crossing_chains_only(built):
@@ -152,7 +212,8 @@ def test_partners_take_part_in_the_crossing_chains_only(built):
 def test_dont_know_and_not_applicable_rates_are_plausible(built):
     store, result = built
     answers = frame(store, result)
-    answers["phase_id"] = answers["statement_id"].map(Q.phase_of())
+    answers = answers[answers["round"] < len(result.history)].copy()  # the version 1 rounds
+    answers["phase_id"] = answers["statement_id"].map(V1.phase_of())
     dk = answers["value"].eq("dk")
     na = answers["value"].eq("na")
     assert 0.03 <= dk.mean() <= 0.10
@@ -166,9 +227,13 @@ def test_dont_know_and_not_applicable_rates_are_plausible(built):
 def group_means(store: Store, result) -> pd.DataFrame:
     """Mean phase score per round and chain: participants' phase scores, averaged."""
     answers = frame(store, result)
-    scores = participant_phase_scores(answers, Q).merge(
-        answers[["participant", "date", "chain"]].drop_duplicates(), on="participant"
-    )
+    versions = version_of(result)
+    scores = pd.concat(
+        [
+            participant_phase_scores(rows, versions[wid])
+            for wid, rows in answers.groupby("workshop_id")
+        ]
+    ).merge(answers[["participant", "date", "chain"]].drop_duplicates(), on="participant")
     return scores.groupby(["chain", "date", "phase_id"])["score"].mean().unstack("phase_id")
 
 
@@ -297,8 +362,25 @@ def test_bench_builds_a_small_history(tmp_path):
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
-    assert f"{3 * 2 * 5 * len(Q.statements):,} answers" in proc.stdout
     s = Store(db)
-    assert s.counts()["answer"] == 3 * 2 * 5 * len(Q.statements)
+    # Routed by role: each participant answers the statements shown to them (and most of
+    # them an ambition per phase in the latest round).
+    answers = s.counts()["answer"]
+    assert (
+        3 * 2 * 5 * len(Q.statements_for("medewerker"))
+        < answers
+        <= 3 * 2 * 5 * (len(Q.statements) + 7)
+    )
+    assert f"{answers:,} answers" in proc.stdout
     assert all(not w.is_open for w in s.workshops())
     s.close()
+
+
+def test_the_latest_round_carries_ambitions_above_today(built):
+    store, result = built
+    answers = frame(store, result)
+    aims = answers[answers["statement_id"].str.startswith("ambition-")]
+    assert set(aims["round"]) == {len(result.history)}
+    people_latest = answers.loc[answers["round"] == len(result.history), "participant"].nunique()
+    assert 0.6 <= aims["participant"].nunique() / people_latest <= 0.95
+    assert aims["value"].astype(int).mean() > 3.3

@@ -12,10 +12,12 @@ from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import (
     DEFAULT_QUESTIONNAIRE,
     QUESTIONNAIRE_DIR,
+    ROLE_KINDS,
     QuestionnaireError,
     available_questionnaires,
     load_questionnaire,
     parse_questionnaire,
+    role_kind,
 )
 
 
@@ -46,8 +48,10 @@ def test_every_questionnaire_file_is_valid(path: Path):
     load_questionnaire(path)
 
 
-def test_available_questionnaires_lists_the_default():
-    assert ("ipm-ketenscan", 1) in available_questionnaires()
+def test_available_questionnaires_lists_both_versions():
+    found = available_questionnaires()
+    assert ("ipm-ketenscan", 1) in found and ("ipm-ketenscan", 2) in found
+    assert found[("ipm-ketenscan", 2)] == DEFAULT_QUESTIONNAIRE
 
 
 def test_statements_avoid_negations(raw):
@@ -165,7 +169,7 @@ def test_too_few_statements(raw):
 
 
 def test_too_many_statements(raw):
-    extra = copy.deepcopy(raw["phases"][3]["statements"][:2])
+    extra = copy.deepcopy(raw["phases"][3]["statements"][:1])
     for i, s in enumerate(extra):
         s["id"] = f"structuur-extra-{i}"
     raw["phases"][3]["statements"] += extra
@@ -210,3 +214,128 @@ def test_not_utf8_names_line(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(QuestionnaireError, match="nope.toml: file not found"):
         load_questionnaire(tmp_path / "nope.toml")
+
+
+# -- version 2: roles, help, steps, glossary ----------------------------------------------------
+
+
+def _first(raw: dict, phase: str) -> dict:
+    return next(p for p in raw["phases"] if p["id"] == phase)
+
+
+def test_every_role_kind_sees_at_least_four_statements_of_every_phase():
+    q = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    assert q.routed
+    for kind in ROLE_KINDS:
+        for phase in q.phases:
+            assert len(q.phase_statements(phase.id, kind)) >= 4, (kind, phase.id)
+    partner = q.statements_for("partner")
+    assert len(partner) < len(q.statements)
+
+
+def test_v2_has_help_steps_and_glossary():
+    q = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    assert q.option_label("3", "nl") == "Niet eens, niet oneens"
+    assert q.option_label("3", "en") == "Neither agree nor disagree"
+    assert all(1 <= len(s.steps) <= 2 for s in q.statements)
+    assert {step.role for s in q.statements for step in s.steps} == set(ROLE_KINDS)
+    helped = {s.id for s in q.statements if s.help}
+    assert {"structuur-kpi-tree", "doen-improvement-board", "doen-best-tactics"} <= helped
+    terms = {g.term.nl for g in q.glossary}
+    assert {"KPI-boom", "Ketengesprek", "Verbeterbord", "Resultaat-KPI"} <= terms
+
+
+def test_line_of_sight_is_asked_once():
+    q = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+    themes = [s.theme for s in q.statements]
+    assert themes.count("line of sight") == 1
+    assert {"best tactics", "work organised along the chain"} <= set(themes)
+
+
+def test_unknown_role_is_refused_with_file_line_and_reason(tmp_path):
+    text = DEFAULT_QUESTIONNAIRE.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        text.replace('roles = ["mt", "keteneigenaar", "ketenteam"]', 'roles = ["mt", "cfo"]', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(bad)
+    lines = text.splitlines()
+    line = next(i for i, x in enumerate(lines, 1) if 'id = "inzicht-chains-from-customer"' in x)
+    assert str(info.value) == (
+        f"bad.toml: line {line}: phase 'inzicht', statement 'inzicht-chains-from-customer': "
+        "unknown role 'cfo' in 'roles'; the roles are: "
+        "mt, keteneigenaar, ketenteam, medewerker, partner"
+    )
+
+
+def test_a_role_left_with_too_few_statements_is_refused(raw):
+    for s in _first(raw, "groeien")["statements"][:4]:
+        s["roles"] = ["mt", "keteneigenaar", "ketenteam", "partner"]
+    message = _error(raw)
+    assert message == (
+        "q.toml: phase 'groeien': role 'medewerker' would see 2 statement(s) of this phase; "
+        "every role needs at least 4 (add statements for this role, or widen 'roles')"
+    )
+
+
+def test_help_in_one_language_only_is_refused(raw):
+    statement = _first(raw, "doen")["statements"][0]
+    statement["help"] = {"nl": "Uitleg."}
+    assert _error(raw) == (
+        "q.toml: phase 'doen', statement 'doen-role-clear': "
+        "the English version (en) of 'help' is missing"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda s: s.update(nl="Dit is " + "heel " * 20 + "lang."),
+            "words; keep a statement to 20",
+        ),
+        (lambda s: s.update(nl="Het ketenteam heeft geen ritme."), "uses a negation (geen)"),
+        (lambda s: s.update(roles=[]), "'roles' is empty"),
+        (lambda s: s.update(roles=["mt", "mt"]), "names a role twice"),
+        (lambda s: s.update(steps=[{"role": "mt", "nl": "a", "en": "b"}] * 3), "at most 2"),
+        (lambda s: s.update(steps=[{"role": "boss", "nl": "a", "en": "b"}]), "unknown role 'boss'"),
+        (lambda s: s.update(steps=[{"role": "mt", "nl": "a"}]), "English version (en)"),
+    ],
+)
+def test_writing_rules_that_check_enforces(raw, change, message):
+    change(_first(raw, "borgen")["statements"][1])
+    assert message in _error(raw)
+
+
+def test_app_refuses_to_start_on_an_invalid_questionnaire(tmp_path, monkeypatch):
+    """Every questionnaire file is validated before the app serves a page (ui.context)."""
+    from ipm_model import questionnaire as qmod
+
+    (tmp_path / "broken.toml").write_text('id = "x"\nversion = 1\n', encoding="utf-8")
+    monkeypatch.setattr(qmod, "QUESTIONNAIRE_DIR", tmp_path)
+    with pytest.raises(QuestionnaireError, match="broken.toml"):
+        qmod.validate_all()
+
+
+@pytest.mark.parametrize(
+    ("role", "partner", "kind"),
+    [
+        ("mt", "", "mt"),
+        ("mt", "Werkbedrijf", "mt"),
+        ("keteneigenaar", "", "keteneigenaar"),
+        ("ketenteam", "Jeugdzorg", "ketenteam"),
+        ("ketenteam-zorg", "", "ketenteam"),
+        ("professional", "", "medewerker"),
+        ("staf", "", "medewerker"),
+        ("professional", "Werkbedrijf", "partner"),
+        ("partner", "", "partner"),
+        ("partner", "Werkbedrijf", "partner"),
+        ("wijkteam", "", "medewerker"),
+        ("wijkteam", "Jeugdzorg", "partner"),
+        ("", "", "medewerker"),
+    ],
+)
+def test_role_kind(role, partner, kind):
+    assert role_kind(role, partner) == kind

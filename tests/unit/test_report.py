@@ -321,17 +321,19 @@ def test_pptx_for_one_chain(demo):
     deck = Presentation(io.BytesIO(data))
     titles = [s.shapes.title.text for s in deck.slides]
     name = chain.name
-    assert titles[6:] == ["Acties en hun voortgang (vervolg)"] * (len(titles) - 6)
-    assert titles[:6] == [
+    assert titles[7:] == ["Acties en hun voortgang (vervolg)"] * (len(titles) - 7)
+    assert titles[:7] == [
         "iPM Ketenscan: resultaten",
         "Samenvatting",
         f"{name}: scores per fase",
         f"{name}: voortgang",
+        f"{name}: nu en ambitie",
         f"{name}: agenda ketengesprek",
         "Acties en hun voortgang",
     ]
-    title, summary, radar, progress, agenda = list(deck.slides)[:5]
-    actions = "\n".join(_slide_texts(s) for s in list(deck.slides)[5:])
+    title, summary, radar, progress, ambition, agenda = list(deck.slides)[:6]
+    actions = "\n".join(_slide_texts(s) for s in list(deck.slides)[6:])
+    assert "Nu · Ambitie · Afstand" in _slide_texts(ambition)
     assert "Gemeente Lindewaard (demo)" in _slide_texts(title)
     assert "Ronde 4: mei 2025" in _slide_texts(title) and "2025-" not in _slide_texts(title)
     assert "Laagste scores" in _slide_texts(summary)
@@ -350,8 +352,13 @@ def test_pptx_for_one_chain(demo):
     assert axis.minimum_scale > 1 or axis.maximum_scale < 5  # fitted to the data
     assert "Structuur" in _slide_texts(radar) and "Zwakste fases" in _slide_texts(radar)
     text = _slide_texts(agenda)
-    for heading in ("1. Zwakste fases", "2. Grootste dalingen", "3. Meest verschil van mening"):
-        assert heading.replace("Meest", "Meeste") in text
+    for heading in (
+        "1. Zwakste fases",
+        "2. Grootste afstand tot de ambitie",
+        "3. Grootste dalingen",
+        "4. Meeste verschil van mening",
+    ):
+        assert heading in text
     notes = agenda.notes_slide.notes_text_frame.text
     assert "Openingsvraag: " + Q.phase("structuur").key_question.nl in notes
     table = actions

@@ -516,3 +516,55 @@ def test_score_changes_per_chain_and_refuses_ambiguous_frames():
     assert list(zip(changes["chain_id"], changes["change"], strict=True)) == [(1, 1.0), (2, -1.0)]
     with pytest.raises(ValueError, match="on"):
         score_changes(before, after)
+
+
+# -- the phase-order rule table: one test per rule -------------------------------------------
+
+
+def test_rule_table_covers_every_phase_with_earlier_foundations_only():
+    from ipm_model.phases import PHASE_IDS
+    from ipm_model.scoring import FOUNDATIONS
+
+    assert list(FOUNDATIONS) == list(PHASE_IDS)
+    for later, base in FOUNDATIONS.items():
+        assert all(PHASE_IDS.index(p) < PHASE_IDS.index(later) for p in base)
+
+
+def test_rule_toekomst_builds_on_inzicht():
+    [signal] = phase_order_signals({"inzicht": 2.0, "toekomst": 3.0})
+    assert (signal.later_phase, signal.earlier_phase) == ("toekomst", "inzicht")
+
+
+def test_rule_versnellen_is_not_checked_against_earlier_phases():
+    """Versnellen is partly about what already happened: high on weak ground is no warning."""
+    assert phase_order_signals({"inzicht": 1.5, "toekomst": 1.5, "versnellen": 4.5}) == []
+
+
+def test_rule_versnellen_is_no_foundation():
+    assert phase_order_signals({"versnellen": 1.0, "structuur": 4.0, "doen": 4.0}) == []
+
+
+def test_rule_structuur_builds_on_inzicht_and_toekomst():
+    [signal] = phase_order_signals({"inzicht": 3.0, "toekomst": 2.0, "structuur": 3.5})
+    assert (signal.later_phase, signal.earlier_phase) == ("structuur", "toekomst")
+
+
+def test_rule_doen_builds_on_structuur():
+    [signal] = phase_order_signals({"structuur": 2.0, "doen": 3.5})
+    assert (signal.later_phase, signal.earlier_phase) == ("doen", "structuur")
+
+
+def test_rule_no_warning_between_doen_and_groeien():
+    """Doen and Groeien run side by side: a high Groeien next to a weak Doen is fine."""
+    assert phase_order_signals({"doen": 1.5, "groeien": 4.5}) == []
+    assert phase_order_signals({"groeien": 1.5, "doen": 4.5}) == []
+
+
+def test_rule_groeien_builds_on_structuur():
+    [signal] = phase_order_signals({"structuur": 2.0, "doen": 2.0, "groeien": 3.5})
+    assert (signal.later_phase, signal.earlier_phase) == ("groeien", "structuur")
+
+
+def test_rule_borgen_builds_on_doen_and_groeien():
+    [signal] = phase_order_signals({"doen": 3.0, "groeien": 2.0, "borgen": 3.5})
+    assert (signal.later_phase, signal.earlier_phase) == ("borgen", "groeien")
