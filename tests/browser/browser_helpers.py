@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
 
+from ipm_model.questionnaire import default_questionnaire
+
 DEFAULT_TIMEOUT_MS = 15_000
 
 # Streamlit's markers: the app root carries the script and connection state; the status
@@ -62,11 +64,28 @@ TILE = 'label[data-testid="stRadioOption"]'
 BACK = ".st-key-scan-back button"
 NEXT = ".st-key-scan-next button"
 DEFAULT_ROLE = "Lid van het ketenteam"
+DEFAULT_KIND = "ketenteam"  # DEFAULT_ROLE's role kind: the statements it is shown
+Q = default_questionnaire()
+PHASES = len(Q.phases)
+SHOWN = len(Q.statements_for(DEFAULT_KIND))  # statements a chain team member answers
 
 
-def progress(phase: int, answered: int, total: int = 49) -> str:
+def shown_in(phase_index: int, kind: str = DEFAULT_KIND) -> int:
+    """How many statements phase `phase_index` (0-based) shows to a role kind."""
+    return len(Q.phase_statements(Q.phases[phase_index].id, kind))
+
+
+def answered_before(phase_index: int, kind: str = DEFAULT_KIND) -> int:
+    """Statements of the phases before `phase_index` (0-based) shown to a role kind."""
+    return sum(shown_in(i, kind) for i in range(phase_index))
+
+
+AMBITION_HEADING = "Jullie ambitie"  # the screen after the last phase (skippable)
+
+
+def progress(phase: int, answered: int, total: int = SHOWN) -> str:
     """The progress line of phase screen `phase` (1-based), as the app writes it in Dutch."""
-    return f"Fase {phase} van 7 · {answered} van {total} beantwoord"
+    return f"Fase {phase} van {PHASES} · {answered} van {total} beantwoord"
 
 
 def token_of(page) -> str:

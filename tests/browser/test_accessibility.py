@@ -12,28 +12,32 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.browser_helpers import (
+    AMBITION_HEADING,
     NEXT,
+    PHASES,
+    SHOWN,
     act,
     answer,
     goto,
     join,
     next_screen,
     progress,
+    shown_in,
     wait_idle,
 )
 
 pytestmark = pytest.mark.browser
 
 CHAIN = "Van melding tot jeugdhulp"
-PHASE_1 = (
+PHASE_1 = (  # the answers tapped in phase 1 (as many as it shows a chain team member)
     "Mee eens",
-    "Neutraal",
+    "Niet eens, niet oneens",
     "Weet ik niet",
     "Helemaal mee eens",
     "Mee oneens",
     "Mee eens",
     "Niet van toepassing",
-)
+)[: shown_in(0)]
 
 # (screen, rule id, axe target selector) -> why it is accepted for now.
 KNOWN_APP_VIOLATIONS: dict[tuple[str, str, str], str] = {}
@@ -66,9 +70,14 @@ def test_question_and_result_screens(tablet):
         answer(page, n, label, phase=1, answered_after=n + 1)
     check(page, "question screen")
 
-    for phase in range(2, 8):
-        next_screen(page, progress(phase, 7))
-    act(page, page.locator(NEXT).tap, "Afronden · 7 van 49")
+    for phase in range(2, PHASES + 1):
+        next_screen(page, progress(phase, len(PHASE_1)))
+    next_screen(page, AMBITION_HEADING)
+    # An ambition given, so the screen is checked with a chosen option too.
+    page.locator(".st-key-scan-answers-box label", has_text="Mee eens").first.tap()
+    wait_idle(page, "Naar afronden")
+    check(page, "ambition screen")
+    act(page, page.locator(NEXT).tap, f"Afronden · {len(PHASE_1)} van {SHOWN}")
     act(page, page.get_by_role("button", name="Afronden en uitslag bekijken").tap, "Jouw uitslag")
     page.locator('.st-key-radar-box [data-testid="stVegaLiteChart"]').wait_for(state="visible")
     page.locator(".st-key-radar-box svg.marks, .st-key-radar-box canvas.marks").first.wait_for()
@@ -81,9 +90,10 @@ def test_result_screen_without_scores(tablet):
     page = tablet
     join(page, CHAIN)
     answer(page, 0, "Weet ik niet", phase=1, answered_after=1)
-    for phase in range(2, 8):
+    for phase in range(2, PHASES + 1):
         next_screen(page, progress(phase, 1))
-    act(page, page.locator(NEXT).tap, "Afronden · 1 van 49")
+    next_screen(page, AMBITION_HEADING)
+    act(page, page.locator(NEXT).tap, f"Afronden · 1 van {SHOWN}")  # ambition skipped
     act(page, page.get_by_role("button", name="Afronden en uitslag bekijken").tap, "Jouw uitslag")
     page.locator('.st-key-radar-box [data-testid="stVegaLiteChart"]').wait_for(state="visible")
     page.locator(".st-key-radar-box svg.marks, .st-key-radar-box canvas.marks").first.wait_for()

@@ -9,19 +9,23 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from ipm_model.questionnaire import default_questionnaire
 from tests.browser.browser_helpers import (
+    AMBITION_HEADING,
     ANSWER_GROUP,
     BACK,
     NEXT,
+    SHOWN,
     TILE,
+    Q,
     act,
     answer,
+    answered_before,
     assert_no_exception,
     goto,
     join,
     next_screen,
     progress,
+    shown_in,
     table_rows,
     token_of,
     wait_idle,
@@ -29,7 +33,6 @@ from tests.browser.browser_helpers import (
 
 pytestmark = pytest.mark.browser
 
-Q = default_questionnaire()
 LABEL = {o.code: o.label.get("nl") for o in Q.options}  # "1".."5", "dk", "na" -> tile text
 CHOSEN_BORDER = "rgb(31, 95, 139)"  # ui/style.py: a chosen tile gets the primary colour
 MIN_TARGET_PX = 44
@@ -58,8 +61,8 @@ def db_rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
 def assert_phase_answers(page, phase: int, upto: int) -> None:
     """Statements 0..upto-1 of `phase` (0-based) show the planned answer, the rest none."""
     groups = page.locator(ANSWER_GROUP)
-    expect(groups).to_have_count(7)
-    for n in range(7):
+    expect(groups).to_have_count(shown_in(phase))
+    for n in range(shown_in(phase)):
         checked = groups.nth(n).locator(f"{TILE}:has(input:checked)")
         if n < upto:
             expect(checked, f"statement {n + 1}").to_have_count(1)
@@ -75,7 +78,13 @@ def assert_phase_answers(page, phase: int, upto: int) -> None:
 
 def answer_phase(page, phase: int, statements: range) -> None:
     for n in statements:
-        answer(page, n, LABEL[planned(phase, n)], phase=phase + 1, answered_after=7 * phase + n + 1)
+        answer(
+            page,
+            n,
+            LABEL[planned(phase, n)],
+            phase=phase + 1,
+            answered_after=answered_before(phase) + n + 1,
+        )
 
 
 def finish(page) -> None:
@@ -99,20 +108,23 @@ def test_full_scan_on_tablet_survives_reload_and_saves_every_tap(tablet, app_db:
     page = tablet
     token = join(page, CHAIN_FULL)
 
-    for phase in range(7):
-        wait_idle(page, progress(phase + 1, 7 * phase))
+    last = len(Q.phases) - 1
+    for phase in range(len(Q.phases)):
+        count = shown_in(phase)
+        wait_idle(page, progress(phase + 1, answered_before(phase)))
         if phase == 3:
             answer_phase(page, phase, range(4))
             page.reload()
-            wait_idle(page, progress(4, 25))
+            wait_idle(page, progress(4, answered_before(phase) + 4))
             assert token_of(page) == token
             assert_phase_answers(page, phase, upto=4)
-            answer_phase(page, phase, range(4, 7))
+            answer_phase(page, phase, range(4, count))
         else:
-            answer_phase(page, phase, range(7))
-        assert_phase_answers(page, phase, upto=7)
-        following = progress(phase + 2, 7 * (phase + 1)) if phase < 6 else "Afronden · 49 van 49"
-        next_screen(page, following)
+            answer_phase(page, phase, range(count))
+        assert_phase_answers(page, phase, upto=count)
+        following = progress(phase + 2, answered_before(phase + 1)) if phase < last else None
+        next_screen(page, following or AMBITION_HEADING)
+    next_screen(page, f"Afronden · {SHOWN} van {SHOWN}")  # the ambition screen, skipped
 
     wait_idle(page, "Je hebt alle uitspraken beantwoord")
     assert page.get_by_role("button", name=re.compile(r"^Naar fase")).count() == 0
@@ -146,10 +158,11 @@ def test_full_scan_on_tablet_survives_reload_and_saves_every_tap(tablet, app_db:
     assert rows[0] == ["Fase", "Ik"], rows[0]
     assert [r[0] for r in rows[1:]] == [p.name.get("nl") for p in Q.phases]
     for phase, row in enumerate(rows[1:]):
-        scored = [int(v) for v in (planned(phase, n) for n in range(7)) if v.isdigit()]
+        planned_codes = (planned(phase, n) for n in range(shown_in(phase)))
+        scored = [int(v) for v in planned_codes if v.isdigit()]
         assert float(row[1]) == pytest.approx(sum(scored) / len(scored), abs=0.051), row
 
-    # The database holds exactly the 49 answers tapped, and the scan is finished.
+    # The database holds exactly the answers tapped, and the scan is finished.
     rows = db_rows(
         app_db,
         "SELECT a.statement_id, a.value FROM answer a JOIN participant p "
@@ -159,9 +172,9 @@ def test_full_scan_on_tablet_survives_reload_and_saves_every_tap(tablet, app_db:
     expected = {
         s.id: planned(phase, n)
         for phase, ph in enumerate(Q.phases)
-        for n, s in enumerate(ph.statements)
+        for n, s in enumerate(Q.phase_statements(ph.id, "ketenteam"))
     }
-    assert len(rows) == 49
+    assert len(rows) == SHOWN
     assert dict(rows) == expected
     ((finished_at,),) = db_rows(
         app_db, "SELECT finished_at FROM participant WHERE token = ?", (token,)
@@ -193,7 +206,7 @@ def test_answer_tiles_and_buttons_are_finger_sized(device, request):
     next_screen(page, progress(2, 1))  # phase 2: both navigation buttons are enabled
 
     tiles = page.locator(f"{ANSWER_GROUP} {TILE}")
-    expect(tiles).to_have_count(49)
+    expect(tiles).to_have_count(7 * shown_in(1))  # seven tiles per statement of phase 2
     small = []
     for i in range(tiles.count()):
         box = tiles.nth(i).bounding_box()
@@ -218,8 +231,9 @@ def test_answer_tiles_and_buttons_are_finger_sized(device, request):
 def test_resume_code_on_another_device(new_tablet):
     first = new_tablet()
     token = join(first, CHAIN_RESUME)
-    answer_phase(first, 0, range(7))
-    next_screen(first, progress(2, 7))
+    first_phase = shown_in(0)
+    answer_phase(first, 0, range(first_phase))
+    next_screen(first, progress(2, first_phase))
     answer_phase(first, 1, range(2))
     caption = first.get_by_text("Jouw hervatcode:", exact=False).inner_text()
     match = re.search(r"Jouw hervatcode:\s*([A-Z0-9]{4})-([A-Z0-9]{4})", caption)
@@ -229,11 +243,15 @@ def test_resume_code_on_another_device(new_tablet):
     goto(other, "/", "Al begonnen?")
     # Typed the way people do on a tablet: lower case, a space instead of the dash.
     other.get_by_role("textbox", name="Jouw hervatcode").fill(f"{match[1]} {match[2]}".lower())
-    act(other, other.get_by_role("button", name="Ga verder waar ik was").tap, progress(2, 9))
+    act(
+        other,
+        other.get_by_role("button", name="Ga verder waar ik was").tap,
+        progress(2, first_phase + 2),
+    )
     assert token_of(other) == token
     assert_phase_answers(other, 1, upto=2)
-    act(other, other.locator(BACK).tap, progress(1, 9))
-    assert_phase_answers(other, 0, upto=7)
+    act(other, other.locator(BACK).tap, progress(1, first_phase + 2))
+    assert_phase_answers(other, 0, upto=first_phase)
     assert_no_exception(other)
 
 
@@ -298,7 +316,7 @@ def test_language_switch_to_english_sticks(tablet):
     page.locator(f".st-key-join-role {TILE}", has_text="Chain team member").tap()
     act(page, page.get_by_role("button", name="Start the scan").tap, "Phase 1 of 7")
     assert "lang=en" in page.url.lower()
-    expect(page.get_by_text("Don't know", exact=True)).to_have_count(7)
+    expect(page.get_by_text("Don't know", exact=True)).to_have_count(shown_in(0))
     expect(page.locator(NEXT)).to_have_text("Next →")
 
 
@@ -308,10 +326,12 @@ def test_language_switch_to_english_sticks(tablet):
 def _short_scan(page) -> None:
     """Join the group chain, answer phase 1 only, skip to the end and finish."""
     join(page, CHAIN_GROUP)
-    answer_phase(page, 0, range(7))
-    for phase in range(2, 8):
-        next_screen(page, progress(phase, 7))
-    next_screen(page, "Afronden · 7 van 49")
+    first_phase = shown_in(0)
+    answer_phase(page, 0, range(first_phase))
+    for phase in range(2, len(Q.phases) + 1):
+        next_screen(page, progress(phase, first_phase))
+    next_screen(page, AMBITION_HEADING)
+    next_screen(page, f"Afronden · {first_phase} van {SHOWN}")
     finish(page)
     assert_no_exception(page)
 

@@ -16,7 +16,14 @@ from deploy.cluster import ROUTE_COOKIE, running_cluster
 from ipm_model.demo import create_demo
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.store import Store
-from tests.browser.browser_helpers import DEFAULT_TIMEOUT_MS, answer, goto, join, wait_idle
+from tests.browser.browser_helpers import (
+    DEFAULT_TIMEOUT_MS,
+    answer,
+    goto,
+    join,
+    progress,
+    wait_idle,
+)
 from tests.browser.conftest import PORTRAIT
 
 pytestmark = [pytest.mark.replicas, pytest.mark.timeout(240)]
@@ -71,7 +78,7 @@ def test_tablets_stick_through_nginx_and_the_other_replica_projects_them(
         context, page = tablets[0]
         before = by_route[_route(context)]
         page.reload()
-        wait_idle(page, "Fase 1 van 7 · 1 van 49 beantwoord")
+        wait_idle(page, progress(1, 1))
         assert cluster.upstreams_by_route()[_route(context)] == before
 
         # The projector, opened directly on replica 1, counts the tablets of both replicas.

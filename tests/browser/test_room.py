@@ -17,6 +17,7 @@ from ipm_model.share import qr_img_tag
 from ipm_model.store import Store
 from tests.browser.browser_helpers import (
     ANSWER_GROUP,
+    SHOWN,
     TILE,
     act,
     answer,
@@ -242,15 +243,15 @@ def test_language_switch_keeps_screen_answers_and_sets_html_lang(tablet):
     answer(page, 0, "Mee eens", phase=2, answered_after=1)
     answer(page, 2, "Weet ik niet", phase=2, answered_after=2)
     switch = page.locator(".st-key-lang-switch")
-    act(page, switch.get_by_role("radio", name="EN").tap, "Phase 2 of 7 · 2 of 49 answered")
+    act(page, switch.get_by_role("radio", name="EN").tap, f"Phase 2 of 7 · 2 of {SHOWN} answered")
     assert _checked(page) == ["Agree", "Don't know"]
     page.wait_for_function("document.documentElement.lang === 'en'")
     act(page, switch.get_by_role("radio", name="NL").tap, progress(2, 2))
     assert _checked(page) == ["Mee eens", "Weet ik niet"]
     page.wait_for_function("document.documentElement.lang === 'nl'")
     # A tap after the switches still counts, and is shown.
-    answer(page, 1, "Neutraal", phase=2, answered_after=3)
-    assert _checked(page) == ["Mee eens", "Neutraal", "Weet ik niet"]
+    answer(page, 1, "Niet eens, niet oneens", phase=2, answered_after=3)
+    assert _checked(page) == ["Mee eens", "Niet eens, niet oneens", "Weet ik niet"]
 
 
 @pytest.mark.parametrize(
@@ -259,7 +260,7 @@ def test_language_switch_keeps_screen_answers_and_sets_html_lang(tablet):
 def test_phase_screen_fits_three_screens_with_little_chrome(new_tablet, screen):
     page = new_tablet(screen)
     join(page, "Van schuld tot rust")
-    answer(page, 0, "Neutraal", phase=1, answered_after=1)
+    answer(page, 0, "Niet eens, niet oneens", phase=1, answered_after=1)
     size = page.evaluate(
         """() => { const m = document.querySelector('[data-testid=stMain]');
                    const first = document.querySelector('[data-testid=stMainBlockContainer]'
@@ -272,7 +273,7 @@ def test_phase_screen_fits_three_screens_with_little_chrome(new_tablet, screen):
     assert size["scroll"] <= 3 * screen["height"], size
     assert size["top"] <= 80, size  # Streamlit's bar and padding above our first line
     tiles = page.locator(f"{ANSWER_GROUP} {TILE}")
-    for i in range(7):
+    for i in range(7):  # the seven tiles of the first statement
         box = tiles.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= screen["width"], box
         assert box["height"] >= 44, box

@@ -36,10 +36,14 @@ CHAINS = (
 )
 CHAIN = "Van schuld tot rust"
 ROLE = "Lid van het ketenteam"
+KIND = "ketenteam"  # the role kind of ROLE: the statements it is shown (questionnaire routing)
+SHOWN = len(Q.statements_for(KIND))
+# "next" taps from the first phase to the finish screen: the phases, then the ambition screen
+TO_FINISH = len(Q.phases) + 1
 JOIN_SUBMIT = "FormSubmitter:join-form-Start de scan"
 LABEL = {o.code: o.label.get("nl") for o in Q.options}  # "4" -> "Mee eens"
 CODE_OF_LABEL = {label: code for code, label in LABEL.items()}
-PHASE_PROGRESS = re.compile(r"Fase (\d) van 7 · (\d+) van 49 beantwoord")
+PHASE_PROGRESS = re.compile(rf"Fase (\d) van {len(Q.phases)} · (\d+) van {SHOWN} beantwoord")
 # Ways a tablet notices that its connection is gone.
 CONNECTION_LOST = (StreamlitClientError, ConnectionClosed, OSError)
 REDACTED = "This app has encountered an error. The original error message is redacted"
@@ -227,7 +231,8 @@ class Tablet:
         return None if label is None else CODE_OF_LABEL[label]
 
     def shown_answers(self, phase_index: int) -> dict[str, str | None]:
-        return {s.id: self.shown_answer(s.id) for s in Q.phases[phase_index].statements}
+        phase = Q.phases[phase_index]
+        return {s.id: self.shown_answer(s.id) for s in Q.phase_statements(phase.id, KIND)}
 
     def progress(self) -> tuple[int, int] | None:
         """(phase number, answered count) from the progress bar, None when not on a phase."""
@@ -311,7 +316,7 @@ def start_scan(store: Store):
     workshop = store.workshop_by_code("DEMO")
     chain_id = next(c.id for c in workshop.chains if c.name == CHAIN)
     at.radio(key="join-chain").set_value(chain_id)
-    at.radio(key="join-role").set_value("ketenteam")
+    at.radio(key="join-role").set_value(KIND)
     at.button(key="FormSubmitter:join-form-Start de scan").click().run()
     assert not at.exception
     token = at.query_params["p"]

@@ -19,6 +19,8 @@ from ipm_model.store import Store
 from tests.app.conftest import new_app, texts
 from tests.fault.helpers import (
     DATABASE_MESSAGE,
+    SHOWN,
+    TO_FINISH,
     Q,
     Tablet,
     assert_clear,
@@ -130,7 +132,7 @@ def test_locked_database_keeps_the_tap_pending_and_stores_it_after_the_lock(
     assert at.session_state[PENDING] == {}
     assert demo_store.answers(p.id) == {first: "2", second: "5", third: "dk"}
     assert DATABASE_MESSAGE not in texts(at)
-    assert "Fase 2 van 7 · 3 van 49 beantwoord" in at.get("progress")[0].proto.text
+    assert f"Fase 2 van 7 · 3 van {SHOWN} beantwoord" in at.get("progress")[0].proto.text
 
 
 def test_locked_database_on_join_gives_a_clear_message_and_creates_nobody(
@@ -237,7 +239,7 @@ def test_read_only_database_keeps_the_tap_pending_and_stores_it_when_writable(
 
 def test_read_only_database_on_finish_says_so_and_finishes_later(demo_store, read_only):
     at, p = start_scan(demo_store)
-    for _ in range(8):
+    for _ in range(TO_FINISH):
         at.button(key="scan-next").click().run()
     read_only.set(True)
     at.button(key="scan-finish").click().run()

@@ -16,6 +16,7 @@ from ipm_model.store import Store
 from tests.app.conftest import new_app, texts
 from tests.fault.helpers import (
     DATABASE_MESSAGE,
+    TO_FINISH,
     Q,
     assert_clear,
     assert_joins_and_stores_an_answer,
@@ -87,7 +88,7 @@ def test_server_lost_mid_workshop_keeps_taps_and_stores_them_when_back(pg_demo):
 def test_server_lost_on_finish_says_so_and_finishes_later(pg_demo):
     server, store = pg_demo
     at, p = start_scan(store)
-    for _ in range(8):
+    for _ in range(TO_FINISH):
         at.button(key="scan-next").click().run()
     server.stop("fast")
     at.button(key="scan-finish").click().run()
