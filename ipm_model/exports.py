@@ -168,6 +168,11 @@ KINDS: dict[str, ExportKind] = {
                 ("statement_id", "the statement's stable id (a column name in an import file)"),
                 ("text_nl", "the statement in Dutch"),
                 ("text_en", "the statement in English"),
+                (
+                    "roles",
+                    "the role kinds shown the statement (mt, keteneigenaar, ketenteam, "
+                    "medewerker, partner), separated by spaces; empty: everyone",
+                ),
             ),
         ),
         ExportKind(
@@ -314,7 +319,10 @@ def workshop_questionnaire(workshop: Workshop) -> Questionnaire:
 
 def questionnaire_frame(questionnaire: Questionnaire) -> pd.DataFrame:
     """One row per statement (KINDS["questionnaire"] columns)."""
-    rows = [(s.phase_id, s.id, s.text.nl, s.text.en) for s in questionnaire.statements]
+    rows = [
+        (s.phase_id, s.id, s.text.nl, s.text.en, " ".join(s.roles))
+        for s in questionnaire.statements
+    ]
     return pd.DataFrame(rows, columns=list(KINDS["questionnaire"].column_names))
 
 

@@ -14,7 +14,9 @@ Layouts, told apart by the header (column names are case-insensitive)
   export (workshop_code, workshop_date, phase_id, answered_at) are ignored, so the answers
   export of one workshop can be imported as it is.
 `partner` is optional in both. A value is 1 to 5, dk or na (case-insensitive), or empty for
-no answer. Chains are matched by name, roles by id or by their Dutch or English name,
+no answer. Besides the statements, `ambition-<phase id>` holds a participant's ambition for
+the phase in 12 months (1 to 5 only), as the scan's ambition screen and the answers export
+have it. Chains are matched by name, roles by id or by their Dutch or English name,
 partner organisations by name; all case-insensitively, and all must be offered by the
 workshop. Blank rows are skipped, and so is a row whose first cell starts with # (the
 template explains itself in such rows; a participant label may not start with #). A cell
@@ -37,9 +39,15 @@ Checks (all reported at once; at most MAX_LISTED_ISSUES are listed, issue_count 
 - The file: too large, not decodable, empty, unreadable as CSV, missing, unknown or repeated
   columns in the header, no data rows, answers of more than one workshop (workshop_code).
   These stop the import in every mode (`fatal`).
+- Routing: the file is checked against the questionnaire version of the workshop's round. A
+  statement id of another version of that questionnaire is named as such (import the file
+  into a round on that version). An answer to a statement the participant's role kind is
+  not shown (questionnaire `roles`, see questionnaire.role_kind) is refused: the scan would
+  never have asked it, and scoring would drop it without a word.
 - A row: unknown chain, role or partner; a value outside the answer set; an unknown statement
-  id (long); more cells than the header has columns; rows of one participant that disagree
-  about chain, role or partner (long); a participant without any answer.
+  id (long); an answer to a statement not shown to the role; dk or na as an ambition; more
+  cells than the header has columns; rows of one participant that disagree about chain, role
+  or partner (long); a participant without any answer.
 - Duplicates. Long: the same participant and statement twice (every repeat, also with the
   same value, since a repeat is most likely a copy error). Wide: the same participant label
   twice or, without a participant column, a row identical to an earlier one (chain, role,
@@ -69,7 +77,15 @@ import numpy as np
 import pandas as pd
 
 from ipm_model.exports import neutral
-from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
+from ipm_model.questionnaire import (
+    ANSWER_CODES,
+    Questionnaire,
+    QuestionnaireError,
+    available_questionnaires,
+    questionnaire_for,
+    role_kind,
+)
+from ipm_model.scoring import ambition_id
 from ipm_model.store import Store, Workshop, now_iso
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -300,8 +316,47 @@ def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
+def answer_ids(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The ids a file may answer: the statements, then an ambition per phase."""
+    return (*questionnaire.statement_ids, *(ambition_id(p.id) for p in questionnaire.phases))
+
+
+def _other_versions(questionnaire: Questionnaire) -> dict[str, tuple[int, ...]]:
+    """Statement id -> the other versions of this questionnaire that have it (and this not)."""
+    mine = set(questionnaire.statement_ids)
+    found: dict[str, list[int]] = {}
+    for qid, version in sorted(available_questionnaires()):
+        if qid != questionnaire.id or version == questionnaire.version:
+            continue
+        try:
+            other = questionnaire_for(qid, version)
+        except (KeyError, QuestionnaireError):  # the app refuses to start on those anyway
+            continue
+        for sid in other.statement_ids:
+            if sid not in mine:
+                found.setdefault(sid, []).append(version)
+    return {sid: tuple(v) for sid, v in found.items()}
+
+
+def _unknown_statement(sid: str, questionnaire: Questionnaire, others: Mapping[str, tuple]) -> str:
+    """Why a statement id is refused: another version's statement, or simply unknown."""
+    versions = others.get(sid.casefold())
+    if versions:
+        listed = " and ".join(str(v) for v in versions)
+        return (
+            f"statement {sid!r} belongs to version {listed} of {questionnaire.id}; this round "
+            f"uses version {questionnaire.version}: import the file into a round on version "
+            f"{versions[-1]}, or leave this statement out"
+        )
+    return f"unknown statement id {sid!r} (the questionnaire export lists them)"
+
+
 def _header(
-    cells: list[str], line: int, statement_ids: tuple[str, ...]
+    cells: list[str],
+    line: int,
+    statement_ids: tuple[str, ...],
+    questionnaire: Questionnaire | None = None,
+    others: Mapping[str, tuple[int, ...]] | None = None,
 ) -> tuple[str, list[str], list[ImportIssue]]:
     """The layout, the normalised column names and the problems of the header row."""
     names = [_norm(c) for c in cells]
@@ -316,7 +371,10 @@ def _header(
         if name and name in names[:i]:
             issues.append(ImportIssue(line, name, "this column appears twice"))
         elif name and name not in allowed:
-            issues.append(ImportIssue(line, cells[i].strip(), unknown))
+            reason = unknown
+            if layout == WIDE and questionnaire is not None and others and name in others:
+                reason = _unknown_statement(name, questionnaire, others)
+            issues.append(ImportIssue(line, cells[i].strip(), reason))
     issues += [
         ImportIssue(line, name, "this column is missing")
         for name in REQUIRED[layout]
@@ -581,8 +639,16 @@ def _answers(grid: _Grid, layout: str, statement_ids: tuple[str, ...]) -> _Answe
     )
 
 
-def _check_answers(grid: _Grid, people: _People, cells: _Answers, issues: _Issues) -> None:
-    """Values in the answer set, known statement ids, at least one answer per person."""
+def _check_answers(
+    grid: _Grid,
+    people: _People,
+    cells: _Answers,
+    issues: _Issues,
+    questionnaire: Questionnaire,
+    others: Mapping[str, tuple[int, ...]],
+) -> None:
+    """Values in the answer set, known statement ids, answers only to statements the role is
+    shown, at least one answer per person."""
     lines, person = grid.lines[cells.row], people.person[cells.row]
     bad = np.flatnonzero(cells.answer == _BAD_ANSWER)
     issues.add(
@@ -598,12 +664,13 @@ def _check_answers(grid: _Grid, people: _People, cells: _Answers, issues: _Issue
         lines[unknown],
         person[unknown],
         lambda at: (
-            ("statement_id", f"unknown statement id {t!r} (the questionnaire export lists them)")
+            ("statement_id", _unknown_statement(t, questionnaire, others or {}))
             if t
             else ("statement_id", "the statement id is empty")
             for t in cells.statement_text[unknown][at]
         ),
     )
+    _check_routing(grid, people, cells, issues, questionnaire)
     given = np.bincount(person[cells.answer != _NO_ANSWER], minlength=len(people.labels))
     nobody = np.flatnonzero(given == 0)
     first_line = grid.lines[people.first_rows()[nobody]]
@@ -658,6 +725,69 @@ def _check_wide_repeats(grid: _Grid, people: _People, cells: _Answers, issues: _
     )
 
 
+_SCALE = np.array([code.isdigit() for code in _CODES])  # answer index -> a 1..5 value
+
+
+def _check_routing(
+    grid: _Grid, people: _People, cells: _Answers, issues: _Issues, q: Questionnaire
+) -> None:
+    """Answers only to statements the person's role kind is shown; ambitions only 1 to 5."""
+    ids = answer_ids(q)
+    n_statements = len(q.statement_ids)
+    given = np.flatnonzero((cells.answer > 0) & (cells.statement >= 0))
+    rows = cells.row[given]
+    lines, person = grid.lines[rows], people.person[rows]
+    ambition = cells.statement[given] >= n_statements
+    wrong = np.flatnonzero(ambition & ~_SCALE[cells.answer[given]])
+    issues.add(
+        lines[wrong],
+        person[wrong],
+        lambda at: (
+            (c, f"an ambition is 1 to 5, not {_CODES[a]!r}")
+            for c, a in zip(
+                cells.column[given][wrong][at], cells.answer[given][wrong][at], strict=True
+            )
+        ),
+    )
+    if not q.routed:
+        return
+    # Per distinct (role, partner): the statements its kind is shown (roles resolved; rows
+    # with an unknown role or partner already have an issue of their own).
+    role, partner = people.role[rows], people.partner[rows]
+    known = np.flatnonzero(~ambition & ~pd.isna(role) & ~pd.isna(partner))
+    pairs = pd.MultiIndex.from_arrays(
+        [role[known].astype(str), partner[known].astype(str)], names=["role", "partner"]
+    )
+    uniques = pairs.unique()
+    kinds = [role_kind(r, p) for r, p in uniques]
+    shown = np.array(
+        [[s.shown_to(kind) for s in q.statements] for kind in kinds], dtype=bool
+    ).reshape(len(kinds), n_statements)
+    which = uniques.get_indexer(pairs)
+    statement = cells.statement[given][known]
+    hidden = known[~shown[which, statement]] if len(known) else known
+    kind_of = np.array(kinds, dtype=object)[which] if len(known) else np.array([], dtype=object)
+    kind_by_row = dict(zip(known.tolist(), kind_of.tolist(), strict=True))
+    issues.add(
+        lines[hidden],
+        person[hidden],
+        lambda at: (
+            (
+                c,
+                f"statement {ids[sid]!r} is not asked of this role ({r!r}, role kind "
+                f"{kind_by_row[h]!r}): the scan does not show it to them",
+            )
+            for c, sid, r, h in zip(
+                cells.column[given][hidden][at],
+                cells.statement[given][hidden][at],
+                role[hidden][at],
+                hidden[at],
+                strict=True,
+            )
+        ),
+    )
+
+
 def _participants(
     grid: _Grid, people: _People, cells: _Answers, statement_ids: tuple[str, ...], rejected
 ) -> tuple[ImportedParticipant, ...]:
@@ -690,14 +820,16 @@ def validate(data: bytes, workshop: Workshop, questionnaire: Questionnaire) -> I
     """Read and check a whole import file for one workshop; nothing is written."""
     found: dict = {"workshop_id": workshop.id}
     try:
-        return _validate(data, workshop, questionnaire.statement_ids, found)
+        return _validate(data, workshop, questionnaire, found)
     except _FileProblem as exc:
         return ImportReport(**found, issues=(exc.issue,), issue_count=1, fatal=True)
 
 
 def _validate(
-    data: bytes, workshop: Workshop, statement_ids: tuple[str, ...], found: dict
+    data: bytes, workshop: Workshop, questionnaire: Questionnaire, found: dict
 ) -> ImportReport:
+    statement_ids = answer_ids(questionnaire)
+    others = _other_versions(questionnaire)
     if len(data) > MAX_IMPORT_BYTES:
         raise _FileProblem(0, "", _too_large(len(data), MAX_IMPORT_BYTES))
     text, found["encoding"] = _decode(data)
@@ -710,7 +842,9 @@ def _validate(
     if not rows:
         raise _FileProblem(0, "", "the file has no header row, only # comments")
     header_line, header = rows[0]
-    layout, names, header_issues = _header(header, header_line, statement_ids)
+    layout, names, header_issues = _header(
+        header, header_line, statement_ids, questionnaire, others
+    )
     found["layout"] = layout
     if header_issues:
         return ImportReport(
@@ -735,7 +869,7 @@ def _validate(
         lambda at: [("", f"more cells than the header has columns ({len(header)})")] * len(at),
     )
     cells = _answers(grid, layout, statement_ids)
-    _check_answers(grid, people, cells, issues)
+    _check_answers(grid, people, cells, issues, questionnaire, others)
     repeats = _check_long_repeats if layout == LONG else _check_wide_repeats
     repeats(grid, people, cells, issues)
     participants = _participants(grid, people, cells, statement_ids, issues.rejected)

@@ -110,8 +110,12 @@ def test_cli_export_questionnaire(tmp_path, questionnaire_v2):
     assert code == 0
     rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
     assert len(rows) == len(questionnaire.statements)
-    assert list(rows[0]) == ["phase_id", "statement_id", "text_nl", "text_en"]
+    assert list(rows[0]) == ["phase_id", "statement_id", "text_nl", "text_en", "roles"]
     assert rows[0]["statement_id"] == questionnaire.statements[0].id
+    # Who sees each statement, as the scan routes it (empty: everyone).
+    routed = {r["statement_id"]: r["roles"].split() for r in rows}
+    assert routed == {s.id: list(s.roles) for s in questionnaire.statements}
+    assert any(routed.values()) and not all(routed.values())
     assert rows[0]["text_nl"] == questionnaire.statements[0].text.nl
 
 

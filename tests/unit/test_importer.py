@@ -439,3 +439,94 @@ def test_template_explains_itself_and_reads_back(workshop, questionnaire, lang, 
     filled = data + delimiter.join(["Klein", "mt", "", *values]).encode() + b"\r\n"
     report = validate(filled, workshop, questionnaire)
     assert report.ok and report.delimiter == delimiter and len(report.participants) == 1
+
+
+# -- routing by questionnaire version and role kind ------------------------------------------------
+
+
+@pytest.fixture
+def workshop_v2(store, questionnaire_v2):
+    """Workshop IMPORT2 on version 2 (statements routed by role kind)."""
+    org = store.create_organisation("Ketengemeente")
+    store.set_organisation_partners(org, ["Werkbedrijf"])
+    chain = store.add_chain(org, "Groot")
+    return store.create_workshop(
+        org,
+        title="Ronde op versie 2",
+        workshop_date="2026-03-03",
+        chain_ids=[chain],
+        questionnaire=questionnaire_v2,
+        partners=["Werkbedrijf"],
+        code="IMPORT2",
+    )
+
+
+def test_each_role_kind_answering_what_it_is_shown_is_written(store, workshop_v2, questionnaire_v2):
+    from ipm_model.questionnaire import role_kind
+
+    q, people = questionnaire_v2, []
+    for role, partner in (
+        ("mt", ""),
+        ("professional", ""),
+        ("ketenteam", "Werkbedrijf"),
+        ("professional", "Werkbedrijf"),
+    ):
+        shown = {s.id for s in q.statements_for(role_kind(role, partner))}
+        people.append(
+            ("Groot", role, partner, ["4" if sid in shown else "" for sid in q.statement_ids])
+        )
+    report = validate(_wide(q, *people), workshop_v2, q)
+    assert report.ok, report.describe()
+    written = apply(store, workshop_v2, report)
+    assert written == sum(len(q.statements_for(role_kind(r, p))) for _, r, p, _ in people)
+
+
+def test_an_answer_to_a_statement_the_role_is_not_shown_is_refused(workshop_v2, questionnaire_v2):
+    q = questionnaire_v2
+    hidden = next(s for s in q.statements if s.roles and "medewerker" not in s.roles)
+    report = validate(
+        _wide(q, ("Groot", "professional", "", "3"), ("Groot", "mt", "", "3")), workshop_v2, q
+    )
+    assert not report.ok
+    assert (report.rows, report.rows_ok) == (2, 1)  # the MT member sees every statement
+    lines = {(i.line, i.column) for i in report.issues}
+    assert (2, hidden.id) in lines and all(line == 2 for line, _ in lines)
+    reason = next(i.reason for i in report.issues if i.column == hidden.id)
+    assert "not asked of this role ('professional', role kind 'medewerker')" in reason
+
+
+def test_a_file_of_another_questionnaire_version_is_named_so(
+    workshop_v2, questionnaire, questionnaire_v2
+):
+    old_only = next(
+        s for s in questionnaire.statement_ids if s not in questionnaire_v2.statement_ids
+    )
+    report = validate(_wide(questionnaire, ("Groot", "mt", "", "4")), workshop_v2, questionnaire_v2)
+    assert report.fatal
+    issue = next(i for i in report.issues if i.column == old_only)
+    assert "belongs to version 1 of ipm-ketenscan; this round uses version 2" in issue.reason
+    # Long files (e.g. the answers export of an older round): the row says so too.
+    long = _long(
+        ("p1", "Groot", "mt", "", old_only, "4"),
+        ("p1", "Groot", "mt", "", questionnaire_v2.statement_ids[0], "4"),
+    )
+    report = validate(long, workshop_v2, questionnaire_v2)
+    assert not report.ok and not report.fatal
+    assert "into a round on version 1" in report.issues[0].reason
+
+
+def test_ambitions_are_read_as_the_scan_stores_them(store, workshop_v2, questionnaire_v2):
+    q = questionnaire_v2
+    first = q.statement_ids[0]
+    data = _long(
+        ("p1", "Groot", "mt", "", first, "4"),
+        ("p1", "Groot", "mt", "", "ambition-inzicht", "5"),
+        ("p2", "Groot", "mt", "", first, "3"),
+        ("p2", "Groot", "mt", "", "ambition-doen", "dk"),
+    )
+    report = validate(data, workshop_v2, q)
+    assert [(i.line, i.column) for i in report.issues] == [(5, "value")]
+    assert "an ambition is 1 to 5, not 'dk'" in report.issues[0].reason
+    (p1,) = report.participants
+    assert dict(p1.answers) == {first: "4", "ambition-inzicht": "5"}
+    assert apply(store, workshop_v2, report, VALID_ROWS) == 2
