@@ -1,63 +1,43 @@
-"""Handvatten: practical next steps per phase, loaded and validated from a data file.
+"""Handvatten: concrete next steps, per statement, and which of them a chain sees first.
 
-The steps live next to the questionnaire, in questionnaires/handvatten/<questionnaire id>.toml
-(a folder of their own: every *.toml directly in questionnaires/ is read as a questionnaire):
+The steps live in the questionnaire: each statement has one or two `steps`, each for a named
+role kind (questionnaire.NextStep; validated with the questionnaire). A step hangs on what
+was measured, so the advice follows the statements that score low, not the phase as a whole.
 
-    questionnaire = "ipm-ketenscan"
-
-    [[phases]]
-    id = "inzicht"                 # the seven phases, in the model's order
-
-    [[phases.steps]]
-    id = "inzicht-draw-route"      # unique in the file, stable
-    nl = "..."                     # B1 Dutch, at most MAX_STEP_CHARS characters
-    en = "..."
-
-Each phase has MIN_STEPS to MAX_STEPS steps. Errors name the file and the place, like the
-questionnaire loader's. `focus_phases` says for which phases of a chain to show them: its
-weakest phases, and the weak earlier phase of every phase order signal.
+- `statement_steps`: the steps of a chain's lowest-scoring statements (results page first).
+- `focus_phases`: the phases that need attention (the weakest, and the weak foundation of a
+  phase order signal); `handvatten_markdown` gives per focus phase its opening question and
+  the steps of its own lowest-scoring statements.
+- `next_steps`: statement id -> steps. A statement of an older version without steps takes
+  them from the newest version of the same questionnaire that keeps its id (a kept id keeps
+  its meaning), so a round on version 1 still gets advice where the statement survived.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import pandas as pd
 
+from ipm_model import formats
 from ipm_model.agenda import pick, weakest_phase_items
 from ipm_model.i18n import escape_markdown
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import (
-    _ID_RE,
-    QUESTIONNAIRE_DIR,
+    NextStep,
     Questionnaire,
     QuestionnaireError,
-    Text,
-    _Checker,
-    read_toml,
+    available_questionnaires,
+    questionnaire_for,
 )
 from ipm_model.scoring import phase_order_signals
 
-HANDVATTEN_DIR = QUESTIONNAIRE_DIR / "handvatten"
-DEFAULT_QUESTIONNAIRE_ID = "ipm-ketenscan"
-MIN_STEPS = 3
-MAX_STEPS = 5
-MAX_STEP_CHARS = 200
 FOCUS_WEAKEST = 2  # how many of a chain's weakest phases get their handvatten shown
-
-
-@dataclass(frozen=True)
-class Step:
-    """One practical next step for a phase."""
-
-    id: str
-    phase_id: str
-    text: Text
+LOWEST_STATEMENTS = 3  # how many of a chain's lowest-scoring statements get their steps shown
+PER_FOCUS_PHASE = 2  # per focus phase: the steps of this many of its lowest statements
 
 
 @dataclass(frozen=True)
@@ -73,73 +53,62 @@ class Focus:
     foundation_for: tuple[str, ...] = ()
 
 
-def parse_handvatten(
-    data: Mapping[str, Any], source: str = "<handvatten>"
-) -> tuple[str, Mapping[str, tuple[Step, ...]]]:
-    """Validate parsed TOML data; return (questionnaire id, {phase_id: steps})."""
-    c = _Checker(source)
-    c.table(data, "", "the file")
-    qid = c.required(data, "questionnaire", "")
-    if not isinstance(qid, str) or not _ID_RE.match(qid):
-        raise c.fail("", f"'questionnaire' must be a questionnaire id, not {qid!r}")
-    raw_phases = c.array(c.required(data, "phases", ""), "phases", "'phases'")
-    steps: dict[str, tuple[Step, ...]] = {}
-    seen: dict[str, str] = {}
-    for i, raw in enumerate(raw_phases, start=1):
-        raw, pid, where = c.phase(raw, i, steps)
-        raw_steps = c.array(c.required(raw, "steps", where), where, "'steps'")
-        phase_steps = []
-        for j, rs in enumerate(raw_steps, start=1):
-            rs, sid, swhere = c.item(rs, where, j, "step", seen, pid)
-            text = c.text(rs, swhere, "")
-            for lang in ("nl", "en"):
-                if len(text.get(lang)) > MAX_STEP_CHARS:
-                    raise c.fail(
-                        swhere,
-                        f"the {lang} text has {len(text.get(lang))} characters; "
-                        f"keep a step to {MAX_STEP_CHARS}",
-                    )
-            phase_steps.append(Step(id=sid, phase_id=pid, text=text))
-        if not MIN_STEPS <= len(phase_steps) <= MAX_STEPS:
-            raise c.fail(
-                where,
-                f"has {len(phase_steps)} steps; a phase needs {MIN_STEPS} to {MAX_STEPS}",
-            )
-        steps[pid] = tuple(phase_steps)
-    c.model_order(tuple(steps))
-    return qid, MappingProxyType(steps)
+@dataclass(frozen=True)
+class StatementSteps:
+    """The next steps of one low-scoring statement of one chain."""
+
+    statement_id: str
+    phase_id: str
+    mean: float
+    steps: tuple[NextStep, ...]
 
 
-def load_handvatten(path: str | Path) -> tuple[str, Mapping[str, tuple[Step, ...]]]:
-    """Read and validate a handvatten file; raise QuestionnaireError naming file and place."""
-    name = f"handvatten/{Path(path).name}"
-    return parse_handvatten(read_toml(path, name), source=name)
-
-
-def has_handvatten(questionnaire_id: str) -> bool:
-    """True when there is a handvatten file for this questionnaire id."""
-    return (
-        bool(_ID_RE.match(questionnaire_id))
-        and (HANDVATTEN_DIR / f"{questionnaire_id}.toml").is_file()
-    )
+def next_steps(questionnaire: Questionnaire) -> Mapping[str, tuple[NextStep, ...]]:
+    """Statement id -> its next steps (see the module doc for statements of older versions)."""
+    return _next_steps(questionnaire.id, questionnaire.version, questionnaire)
 
 
 @cache
-def handvatten(questionnaire_id: str = DEFAULT_QUESTIONNAIRE_ID) -> Mapping[str, tuple[Step, ...]]:
-    """The steps per phase (model order) for a questionnaire; read and validated once.
+def _next_steps(qid: str, version: int, q: Questionnaire) -> Mapping[str, tuple[NextStep, ...]]:
+    found = {s.id: s.steps for s in q.statements if s.steps}
+    newer = sorted(
+        (v for i, v in available_questionnaires() if i == qid and v > version), reverse=True
+    )
+    for v in newer:  # the newest first: its steps win
+        try:
+            other = questionnaire_for(qid, v)
+        except (KeyError, QuestionnaireError):  # the app refuses to start on those anyway
+            continue
+        for s in other.statements:
+            if s.steps and s.id not in found and s.id in set(q.statement_ids):
+                found[s.id] = s.steps
+    return MappingProxyType(found)
 
-    Raises QuestionnaireError when the file is missing, invalid, or made for another
-    questionnaire.
-    """
-    if not _ID_RE.match(questionnaire_id):
-        raise QuestionnaireError(f"not a questionnaire id: {questionnaire_id!r}")
-    path = HANDVATTEN_DIR / f"{questionnaire_id}.toml"
-    qid, steps = load_handvatten(path)
-    if qid != questionnaire_id:
-        raise QuestionnaireError(
-            f"handvatten/{path.name}: made for questionnaire {qid!r}, not {questionnaire_id!r}"
-        )
-    return steps
+
+def _lowest(
+    statements: pd.DataFrame,
+    questionnaire: Questionnaire,
+    top: int,
+    *,
+    phase_id: str | None = None,
+    skip: Iterable[str] = (),
+) -> tuple[StatementSteps, ...]:
+    """The `top` lowest-scoring shown statements that have steps (ties: questionnaire order)."""
+    steps = next_steps(questionnaire)
+    keep = set(steps) - set(skip)
+    shown = statements[
+        statements["mean"].notna()
+        & ~statements["scores_hidden"].astype(bool)
+        & statements["statement_id"].isin(keep)
+    ]
+    if phase_id is not None:
+        shown = shown[shown["phase_id"] == phase_id]
+    order = {sid: i for i, sid in enumerate(questionnaire.statement_ids)}
+    lowest = shown.assign(_o=shown["statement_id"].map(order)).sort_values(["mean", "_o"])
+    return tuple(
+        StatementSteps(r.statement_id, r.phase_id, float(r.mean), steps[r.statement_id])
+        for r in lowest.head(top).itertuples()
+    )
 
 
 def focus_phases(stats: pd.DataFrame, *, weakest: int = FOCUS_WEAKEST) -> tuple[Focus, ...]:
@@ -164,42 +133,52 @@ def focus_phases(stats: pd.DataFrame, *, weakest: int = FOCUS_WEAKEST) -> tuple[
 
 # -- next steps per statement ---------------------------------------------------------------------
 
-LOWEST_STATEMENTS = 3  # how many of a chain's lowest-scoring statements get their steps shown
-
 
 def statement_steps(
     statements: pd.DataFrame, questionnaire: Questionnaire, top: int = LOWEST_STATEMENTS
-) -> tuple[tuple[str, float, tuple], ...]:
+) -> tuple[StatementSteps, ...]:
     """The lowest-scoring statements of one chain that have next steps, lowest first.
 
     `statements`: the chain's statement_stats rows after suppress_small_groups (hidden means
-    never count). Returns (statement id, mean, steps) per statement; ties: questionnaire order.
+    never count).
     """
-    has_steps = {s.id for s in questionnaire.statements if s.steps}
-    shown = statements[
-        statements["mean"].notna()
-        & ~statements["scores_hidden"].astype(bool)
-        & statements["statement_id"].isin(has_steps)
-    ]
-    lowest = shown.assign(_row=range(len(shown))).sort_values(["mean", "_row"]).head(top)
-    return tuple(
-        (r.statement_id, float(r.mean), questionnaire.statement(r.statement_id).steps)
-        for r in lowest.itertuples()
-    )
+    return _lowest(statements, questionnaire, top)
 
 
-def statement_steps_markdown(
-    items: tuple[tuple[str, float, tuple], ...], questionnaire: Questionnaire, lang: str
-) -> str:
-    """The steps of the lowest-scoring statements as Markdown, each step for a named role."""
-    lines = [f"_{escape_markdown(pick(STRINGS, 'handvatten.statements_intro', lang))}_", ""]
-    for sid, mean, steps in items:
-        text = questionnaire.statement(sid).text.get(lang)
-        lines.append(f"**{escape_markdown(text)}** ({mean:.1f})")
-        for step in steps:
+def phase_steps(
+    focus: tuple[Focus, ...],
+    statements: pd.DataFrame,
+    questionnaire: Questionnaire,
+    *,
+    per_phase: int = PER_FOCUS_PHASE,
+    skip: Iterable[str] = (),
+) -> dict[str, tuple[StatementSteps, ...]]:
+    """Per focus phase: the steps of its lowest-scoring statements (not those in `skip`)."""
+    return {
+        f.phase_id: _lowest(statements, questionnaire, per_phase, phase_id=f.phase_id, skip=skip)
+        for f in focus
+    }
+
+
+def _steps_lines(items: Iterable[StatementSteps], questionnaire: Questionnaire, lang: str) -> list:
+    lines = []
+    for item in items:
+        text = questionnaire.statement(item.statement_id).text.get(lang)
+        mean = formats.number(item.mean, lang)
+        lines.append(f"**{escape_markdown(text)}** ({escape_markdown(mean)})")
+        for step in item.steps:
             role = pick(STRINGS, f"handvatten.role.{step.role}", lang)
             lines.append(f"- _{escape_markdown(role)}:_ {escape_markdown(step.text.get(lang))}")
         lines.append("")
+    return lines
+
+
+def statement_steps_markdown(
+    items: tuple[StatementSteps, ...], questionnaire: Questionnaire, lang: str
+) -> str:
+    """The steps of the lowest-scoring statements as Markdown, each step for a named role."""
+    lines = [f"_{escape_markdown(pick(STRINGS, 'handvatten.statements_intro', lang))}_", ""]
+    lines += _steps_lines(items, questionnaire, lang)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -254,27 +233,20 @@ def handvatten_markdown(
     questionnaire: Questionnaire,
     lang: str,
     *,
-    steps: Mapping[str, tuple[Step, ...]] | None = None,
+    steps: Mapping[str, tuple[StatementSteps, ...]],
 ) -> str:
-    """The steps of the focus phases as Markdown: per phase its reason, the phase's key
-    question as the opening question, and the numbered steps. `steps` defaults to
-    handvatten(questionnaire.id).
-    """
-    steps = handvatten(questionnaire.id) if steps is None else steps
-    shown = [f for f in focus if steps.get(f.phase_id)]
-    if not shown:
+    """The focus phases as Markdown: per phase its reason, its key question as the opening
+    question, and the steps of its lowest-scoring statements (`steps`, from phase_steps).
+    A phase without steps still gets its opening question."""
+    if not focus:
         return escape_markdown(pick(STRINGS, "handvatten.none", lang)) + "\n"
     opening = pick(STRINGS, "handvatten.opening_question", lang)
     lines = [f"_{escape_markdown(pick(STRINGS, 'handvatten.intro', lang))}_", ""]
-    for f in shown:
+    for f in focus:
         phase = questionnaire.phase(f.phase_id)
         name, why = phase.name.get(lang), focus_reason(f, questionnaire, lang)
         lines.append(f"### {escape_markdown(name)} ({escape_markdown(why)})")
         lines.append(f"**{opening}:** _{escape_markdown(phase.key_question.get(lang))}_")
         lines.append("")
-        lines += [
-            f"{i}. {escape_markdown(s.text.get(lang))}"
-            for i, s in enumerate(steps[f.phase_id], start=1)
-        ]
-        lines.append("")
+        lines += _steps_lines(steps.get(f.phase_id, ()), questionnaire, lang)
     return "\n".join(lines).rstrip() + "\n"

@@ -9,6 +9,7 @@ from ipm_model.agenda import agenda_markdown, build_agenda, headline, item_texts
 from ipm_model.handvatten import (
     focus_phases,
     handvatten_markdown,
+    phase_steps,
     statement_steps,
     statement_steps_markdown,
 )
@@ -190,8 +191,10 @@ with tab_agenda:
             st.header(t("results.handvatten", lang))
             if lowest:  # the steps of the lowest-scoring statements first, each for a role
                 st.markdown(statement_steps_markdown(lowest, q, lang))
-            if focus:
-                st.markdown(handvatten_markdown(focus, q, lang))
+            if focus:  # then per focus phase its opening question and its own low statements
+                shown = {item.statement_id for item in lowest}
+                steps = phase_steps(focus, chain_statements, q, skip=shown)
+                st.markdown(handvatten_markdown(focus, q, lang, steps=steps))
 with tab_statements:
     spread, unknown = st.columns(2, gap="large")
     with spread:

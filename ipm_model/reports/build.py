@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 
 from ipm_model.agenda import Agenda, build_agenda
-from ipm_model.handvatten import Focus, Step, focus_phases, handvatten, has_handvatten
+from ipm_model.handvatten import Focus, StatementSteps, focus_phases, phase_steps
 from ipm_model.questionnaire import Questionnaire, questionnaire_for
 from ipm_model.results import (
     RoundResults,
@@ -60,6 +60,8 @@ class ChainReport:
     # Ambition (12 months from now) per phase: results.AMBITION_COLUMNS, shown figures only;
     # empty when nobody gave one.
     ambition: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Per focus phase: the next steps of its lowest-scoring statements (handvatten).
+    steps: Mapping[str, tuple[StatementSteps, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,6 @@ class ReportData:
     rounds: tuple[Workshop, ...]  # the organisation's rounds up to and including this one
     chains: tuple[ChainReport, ...]
     comparison: pd.DataFrame  # phase rows of every chain of the round (chain_id first)
-    steps: Mapping[str, tuple[Step, ...]]
     created: date
     overall: pd.DataFrame  # all shown chains of the round pooled, per phase (results.overall)
 
@@ -119,6 +120,7 @@ def _chain_report(
         agenda = Agenda(participants=participants, suppressed=True)
         signals: tuple[PhaseOrderSignal, ...] = ()
         focus: tuple[Focus, ...] = ()
+        steps: dict[str, tuple[StatementSteps, ...]] = {}
     else:
         before = prev_shared.drop(columns="workshop_id") if prev_shared is not None else None
         after = now_shared.drop(columns="workshop_id")
@@ -137,6 +139,7 @@ def _chain_report(
         )
         signals = tuple(phase_order_signals(stats[["phase_id", "mean"]]))
         focus = focus_phases(stats)
+        steps = phase_steps(focus, statements, versions[workshop.id])
 
     ids = {w.id for w in chain_rounds}
     keep = {workshop.id} | ({previous.id} if previous else set())
@@ -162,6 +165,7 @@ def _chain_report(
         actions=actions,
         comments=comments,
         ambition=pd.DataFrame() if suppressed else for_display(results.chain_ambition(chain.id)),
+        steps=steps,
     )
 
 
@@ -208,7 +212,6 @@ def gather_report(
         rounds=rounds,
         chains=reports,
         comparison=results.phases,
-        steps=handvatten(q.id) if has_handvatten(q.id) else {},
         created=today or date.today(),
         overall=results.overall,
     )

@@ -143,23 +143,35 @@ def _agenda(data: ReportData, chain: ChainReport, lang: str) -> list[dict]:
 
 def _handvatten(data: ReportData, lang: str) -> list[dict]:
     """The handvatten of every chain's focus phases, each phase once with the chains it is for
-    (the same advice is not repeated per chain)."""
+    (the same advice is not repeated per chain): per phase the steps of the lowest-scoring
+    statements of those chains, each statement once, each step for a named role."""
     q = data.questionnaire
     several = len(data.chains) > 1
     reasons: dict[str, list[str]] = {}
+    items: dict[str, dict[str, list]] = {}
     for chain in data.chains:
         for f in chain.focus:
-            if data.steps.get(f.phase_id):
-                reason = focus_reason(f, q, lang)
-                reasons.setdefault(f.phase_id, []).append(
-                    f"{chain.chain.name} ({reason})" if several else reason
+            reason = focus_reason(f, q, lang)
+            reasons.setdefault(f.phase_id, []).append(
+                f"{chain.chain.name} ({reason})" if several else reason
+            )
+            for item in chain.steps.get(f.phase_id, ()):
+                items.setdefault(f.phase_id, {}).setdefault(
+                    item.statement_id,
+                    [
+                        (t(f"handvatten.role.{step.role}", lang), step.text.get(lang))
+                        for step in item.steps
+                    ],
                 )
     return [
         {
             "phase": q.phase(p).name.get(lang),
             "reason": "; ".join(reasons[p]),
             "question": q.phase(p).key_question.get(lang),
-            "steps": [s.text.get(lang) for s in data.steps[p]],
+            "statements": [
+                {"text": q.statement(sid).text.get(lang), "steps": steps}
+                for sid, steps in items.get(p, {}).items()
+            ],
         }
         for p in q.phase_names(lang)
         if p in reasons

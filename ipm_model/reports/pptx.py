@@ -473,7 +473,12 @@ class _Deck:
             lines.append(
                 f"{t('handvatten.opening_question', lang)}: {phase.key_question.get(lang)}"
             )
-            lines += [f"- {s.text.get(lang)}" for s in self.data.steps.get(f.phase_id, ())]
+            for item in chain.steps.get(f.phase_id, ()):
+                lines.append(self.q.statement(item.statement_id).text.get(lang))
+                lines += [
+                    f"- {t(f'handvatten.role.{step.role}', lang)}: {step.text.get(lang)}"
+                    for step in item.steps
+                ]
             lines.append("")
         if lines:
             text = "\n".join([t("handvatten.title", lang), "", *lines]).rstrip()

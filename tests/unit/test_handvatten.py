@@ -1,185 +1,81 @@
-"""Handvatten: the data file, its validation, and which phases get their steps shown."""
+"""Handvatten: next steps per statement, which of them a chain sees first, and the texts."""
 
 from __future__ import annotations
 
 import math
-from types import MappingProxyType
 
 import pandas as pd
 import pytest
 
 from ipm_model.handvatten import (
-    HANDVATTEN_DIR,
-    MAX_STEP_CHARS,
-    MAX_STEPS,
-    MIN_STEPS,
     Focus,
     focus_phases,
     focus_reason,
-    handvatten,
     handvatten_markdown,
-    has_handvatten,
-    load_handvatten,
-    parse_handvatten,
+    next_steps,
+    phase_steps,
+    statement_steps,
+    statement_steps_markdown,
 )
 from ipm_model.i18n import escape_markdown
 from ipm_model.phases import PHASE_IDS
-from ipm_model.questionnaire import QuestionnaireError, available_questionnaires
+from ipm_model.questionnaire import QUESTIONNAIRE_DIR
 
 
-def _valid() -> dict:
-    """A minimal valid file as parsed TOML: three steps per phase."""
-    return {
-        "questionnaire": "ipm-ketenscan",
-        "phases": [
-            {
-                "id": p,
-                "steps": [
-                    {"id": f"{p}-step-{i}", "nl": f"Stap {i}.", "en": f"Step {i}."}
-                    for i in range(1, 4)
-                ],
-            }
-            for p in PHASE_IDS
-        ],
-    }
+def _statements(q, means: dict[str, float], hidden: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One chain's statement rows as suppress_small_groups leaves them (others score 4.0)."""
+    return pd.DataFrame(
+        {
+            "chain_id": 1,
+            "phase_id": [s.phase_id for s in q.statements],
+            "statement_id": list(q.statement_ids),
+            "mean": [math.nan if s.id in hidden else means.get(s.id, 4.0) for s in q.statements],
+            "scores_hidden": [s.id in hidden for s in q.statements],
+        }
+    )
 
 
-# -- the shipped file ------------------------------------------------------------------------
+# -- the steps live on the statements --------------------------------------------------------------
 
 
-def test_every_phase_has_three_to_five_steps_in_model_order():
-    steps = handvatten()
-    assert tuple(steps) == PHASE_IDS
-    for phase_id, phase_steps in steps.items():
-        assert MIN_STEPS <= len(phase_steps) <= MAX_STEPS
-        assert all(s.phase_id == phase_id for s in phase_steps)
+def test_every_v2_statement_has_one_or_two_steps_for_named_roles(questionnaire_v2):
+    steps = next_steps(questionnaire_v2)
+    assert set(steps) == set(questionnaire_v2.statement_ids)
+    assert all(1 <= len(v) <= 2 for v in steps.values())
 
 
-def test_step_ids_are_unique_and_texts_are_short_in_both_languages():
-    steps = [s for phase_steps in handvatten().values() for s in phase_steps]
-    assert len({s.id for s in steps}) == len(steps)
-    for s in steps:
-        for lang in ("nl", "en"):
-            text = s.text.get(lang)
-            assert text and len(text) <= MAX_STEP_CHARS
-            assert text[-1] in ".?!", (s.id, lang)
+def test_there_is_no_separate_per_phase_handvatten_file_any_more():
+    assert not (QUESTIONNAIRE_DIR / "handvatten").exists()
 
 
-def test_dutch_steps_use_short_sentences():
-    # B1: short sentences. No sentence of a step runs past 25 words.
-    for phase_steps in handvatten().values():
-        for s in phase_steps:
-            sentences = [x for x in s.text.nl.replace("?", ".").split(".") if x.strip()]
-            assert max(len(x.split()) for x in sentences) <= 25, s.id
+def test_a_v1_statement_takes_the_steps_of_its_kept_id_in_v2(questionnaire, questionnaire_v2):
+    v1, v2 = next_steps(questionnaire), next_steps(questionnaire_v2)
+    kept = set(questionnaire.statement_ids) & set(questionnaire_v2.statement_ids)
+    assert kept and set(v1) == kept  # v1 has no steps of its own; dropped ids get none
+    assert all(v1[sid] == v2[sid] for sid in kept)
 
 
-def test_handvatten_are_read_once_and_read_only():
-    first = handvatten()
-    assert handvatten() is first
-    assert isinstance(first, MappingProxyType)
-    with pytest.raises(TypeError):
-        first["inzicht"] = ()  # type: ignore[index]
+def test_the_lowest_statements_come_first_and_hidden_means_never_count(questionnaire_v2):
+    q = questionnaire_v2
+    low, lower, hidden = q.statement_ids[10], q.statement_ids[3], q.statement_ids[0]
+    stats = _statements(q, {low: 2.5, lower: 1.8, hidden: 1.0}, hidden=(hidden,))
+    items = statement_steps(stats, q, top=2)
+    assert [i.statement_id for i in items] == [lower, low]
+    assert items[0].mean == pytest.approx(1.8) and items[0].steps == q.statement(lower).steps
 
 
-def test_the_file_does_not_disturb_the_questionnaire_list():
-    # Questionnaire files are every *.toml directly in questionnaires/; ours sits in a subfolder.
-    assert HANDVATTEN_DIR.parent.name == "questionnaires"
-    assert all(path.parent != HANDVATTEN_DIR for path in available_questionnaires().values())
+def test_ties_keep_questionnaire_order(questionnaire_v2):
+    q = questionnaire_v2
+    items = statement_steps(_statements(q, {}), q, top=3)
+    assert [i.statement_id for i in items] == list(q.statement_ids[:3])
 
 
-def test_there_are_handvatten_for_the_default_questionnaire_only():
-    assert has_handvatten("ipm-ketenscan")
-    assert not has_handvatten("other-scan")
-    assert not has_handvatten("../ipm-ketenscan")
-    with pytest.raises(QuestionnaireError, match="file not found"):
-        handvatten("other-scan")
-
-
-# -- validation ------------------------------------------------------------------------------
-
-
-def _break(change) -> dict:
-    data = _valid()
-    change(data)
-    return data
-
-
-def _phase(data: dict, phase_id: str) -> dict:
-    return next(p for p in data["phases"] if p["id"] == phase_id)
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        (lambda d: d.pop("questionnaire"), "x.toml: 'questionnaire' is missing"),
-        (lambda d: d.update(questionnaire="Not An Id"), "must be a questionnaire id"),
-        (lambda d: d.update(phases={}), "'phases' must be a list"),
-        (lambda d: d["phases"][0].update(id="begin"), "phase 'begin': unknown phase"),
-        (lambda d: d["phases"].append(dict(d["phases"][0])), "phase 'inzicht': this phase appears"),
-        (lambda d: d["phases"].pop(), "phases: missing phase(s): borgen"),
-        (lambda d: d["phases"].reverse(), "the phases must be in the model's order"),
-        (lambda d: _phase(d, "doen").pop("steps"), "phase 'doen': 'steps' is missing"),
-        (lambda d: _phase(d, "doen")["steps"].pop(), "phase 'doen': has 2 steps; a phase needs 3"),
-        (
-            lambda d: _phase(d, "doen")["steps"].extend(
-                {"id": f"doen-extra-{i}", "nl": "Stap.", "en": "Step."} for i in range(3)
-            ),
-            "phase 'doen': has 6 steps",
-        ),
-        (
-            lambda d: _phase(d, "doen")["steps"][1].update(id="inzicht-step-1"),
-            "phase 'doen', step 'inzicht-step-1': duplicate step id (also in phase 'inzicht')",
-        ),
-        (
-            lambda d: _phase(d, "groeien")["steps"][0].pop("en"),
-            "phase 'groeien', step 'groeien-step-1': the English version (en) of the text is "
-            "missing",
-        ),
-        (
-            lambda d: _phase(d, "groeien")["steps"][0].update(nl="  "),
-            "the Dutch version (nl) of the text is empty",
-        ),
-        (
-            lambda d: _phase(d, "borgen")["steps"][2].update(nl="Woord " * 50),
-            "phase 'borgen', step 'borgen-step-3': the nl text has 299 characters",
-        ),
-        (lambda d: _phase(d, "borgen")["steps"][2].update(id="Borgen 3"), "may only hold"),
-    ],
-)
-def test_invalid_files_are_refused_with_the_place(change, message):
-    with pytest.raises(QuestionnaireError) as info:
-        parse_handvatten(_break(change), source="x.toml")
-    assert message in str(info.value)
-
-
-def test_a_valid_file_parses(tmp_path):
-    qid, steps = parse_handvatten(_valid(), source="x.toml")
-    assert qid == "ipm-ketenscan"
-    assert [s.id for s in steps["borgen"]] == ["borgen-step-1", "borgen-step-2", "borgen-step-3"]
-    assert steps["borgen"][0].text.get("en") == "Step 1."
-
-
-def test_file_errors_name_the_file(tmp_path):
-    broken = tmp_path / "broken.toml"
-    broken.write_text('questionnaire = "ipm-ketenscan"\n[[phases]\n', encoding="utf-8")
-    with pytest.raises(QuestionnaireError, match=r"handvatten/broken.toml: not valid TOML"):
-        load_handvatten(broken)
-    latin = tmp_path / "latin.toml"
-    latin.write_bytes('questionnaire = "caf\xe9"'.encode("latin-1"))
-    with pytest.raises(QuestionnaireError, match="not UTF-8"):
-        load_handvatten(latin)
-    with pytest.raises(QuestionnaireError, match="missing.toml: file not found"):
-        load_handvatten(tmp_path / "missing.toml")
-
-
-def test_a_file_for_another_questionnaire_is_refused(tmp_path, monkeypatch):
-    import ipm_model.handvatten as module
-
-    text = (HANDVATTEN_DIR / "ipm-ketenscan.toml").read_text(encoding="utf-8")
-    (tmp_path / "other-scan.toml").write_text(text, encoding="utf-8")
-    monkeypatch.setattr(module, "HANDVATTEN_DIR", tmp_path)
-    with pytest.raises(QuestionnaireError, match="made for questionnaire 'ipm-ketenscan'"):
-        module.handvatten.__wrapped__("other-scan")
+def test_phase_steps_are_the_phases_own_lowest_statements_without_repeats(questionnaire_v2):
+    q = questionnaire_v2
+    doen = [s.id for s in q.phase("doen").statements]
+    stats = _statements(q, {doen[5]: 2.0, doen[2]: 2.2, doen[0]: 2.4})
+    steps = phase_steps((Focus("doen", weakest=True),), stats, q, skip={doen[5]})
+    assert [i.statement_id for i in steps["doen"]] == [doen[2], doen[0]]
 
 
 # -- which phases get their handvatten shown ---------------------------------------------------
@@ -249,19 +145,29 @@ def test_focus_reason_names_why(questionnaire):
     )
 
 
-def test_markdown_opens_with_the_key_question_and_lists_the_steps(questionnaire):
-    text = handvatten_markdown((Focus("doen", foundation_for=("groeien",)),), questionnaire, "nl")
+def test_markdown_opens_with_the_key_question_and_lists_the_steps_per_role(questionnaire_v2):
+    q = questionnaire_v2
+    doen = q.phase("doen").statements[1]
+    focus = (Focus("doen", foundation_for=("groeien",)),)
+    steps = phase_steps(focus, _statements(q, {doen.id: 1.5}), q, per_phase=1)
+    text = handvatten_markdown(focus, q, "nl", steps=steps)
     assert "### Doen (de basis onder Groeien)" in text
-    key_question = questionnaire.phase("doen").key_question.nl
+    key_question = q.phase("doen").key_question.nl
     assert f"**Openingsvraag:** _{escape_markdown(key_question)}_" in text
-    steps = handvatten()["doen"]
-    assert [line[:3] for line in text.splitlines() if line[:1].isdigit()] == [
-        f"{i}. " for i in range(1, len(steps) + 1)
-    ]
-    assert escape_markdown(steps[0].text.nl) in text
+    assert f"**{escape_markdown(doen.text.nl)}** (1,5)" in text
+    for step in doen.steps:
+        assert escape_markdown(step.text.nl) in text
+    english = statement_steps_markdown(
+        statement_steps(_statements(q, {doen.id: 1.5}), q, 1), q, "en"
+    )
+    assert (
+        f"({escape_markdown('1.5')})" in english
+        and escape_markdown(doen.steps[0].text.en) in english
+    )
 
 
 def test_markdown_without_focus_says_why(questionnaire):
     assert (
-        handvatten_markdown((), questionnaire, "en") == "No next steps yet\\: they need scores\\.\n"
+        handvatten_markdown((), questionnaire, "en", steps={})
+        == "No next steps yet\\: they need scores\\.\n"
     )
