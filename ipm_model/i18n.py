@@ -462,10 +462,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Geen enkele groep heeft {min} of meer deelnemers. Daarom tonen we hier niets.",
         "No group has {min} or more participants, so nothing is shown here.",
     ),
+    "compare.ambition": ("Afstand tot de ambitie", "Gap to the ambition"),
+    "compare.ambition_help": (
+        "Per groep: hoeveel punten hun ambitie voor over 12 maanden boven de score van nu "
+        "ligt. Alleen waar minstens {min} mensen een ambitie gaven.",
+        "Per group: how many points their ambition for 12 months from now lies above today's "
+        "score. Only where at least {min} people gave an ambition.",
+    ),
     "compare.hidden_groups": (
         "Sommige groepen zijn verborgen: te klein (minder dan {min}), of uit te rekenen uit "
         "de andere.",
         "Some groups are hidden: too small (fewer than {min}), or derivable from the others.",
+    ),
+    "progress.aimed": ("Ambitie toen", "Ambition then"),
+    "progress.to_go": ("Nog te gaan", "Still to go"),
+    "progress.aimed_help": (
+        "Ambitie toen: waar de deelnemers van {before} de keten nu wilden zien (over 12 "
+        "maanden). Nog te gaan: die ambitie min de score van nu.",
+        "Ambition then: where the participants of {before} wanted the chain to be by now "
+        "(in 12 months). Still to go: that ambition minus today's score.",
     ),
     "progress.versions": (
         "De vragenlijst veranderde tussen de rondes. De lijnen gebruiken alleen de {shared} "

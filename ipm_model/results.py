@@ -28,6 +28,7 @@ from ipm_model.quality import misfits, reliability, response_flags
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.scoring import (
     DIST_COLUMNS,
+    ambition_id,
     ambition_stats,
     comparable_answers,
     group_phase_stats,
@@ -159,6 +160,19 @@ def chain_differences(results: RoundResults, chain_a: int, chain_b: int) -> pd.D
     )
 
 
+def ambition_then(previous: RoundResults, chain_id: int, now: pd.DataFrame) -> pd.DataFrame:
+    """Per phase of `now` (phase_id, mean: the shown scores of a later round): the ambition
+    the previous round gave for it (`aimed`, shown figures only) and what is still to go
+    (`to_go`: aimed minus the mean now, from the rounded figures). NaN where not shown."""
+    aims = for_display(previous.chain_ambition(chain_id))
+    aimed = aims.set_index("phase_id")["ambition"] if not aims.empty else pd.Series(dtype=float)
+    out = pd.DataFrame({"phase_id": now["phase_id"].to_numpy()})
+    out["aimed"] = out["phase_id"].map(aimed).astype(float)
+    mean = now["mean"].astype(float).round(SHOWN_DECIMALS).to_numpy()
+    out["to_go"] = (out["aimed"] - mean).round(SHOWN_DECIMALS)
+    return out
+
+
 def ambition_results(
     basis: pd.DataFrame, q: Questionnaire, phases: pd.DataFrame, minimum: int
 ) -> pd.DataFrame:
@@ -227,7 +241,8 @@ def chain_comments(store, workshop, chain_id: int, results: RoundResults) -> pd.
 def breakdowns(
     answers: pd.DataFrame, q: Questionnaire, chain_id: int, minimum: int
 ) -> dict[str, pd.DataFrame]:
-    """One chain's phase figures by role and by partner, decided together.
+    """One chain's phase figures by role and by partner, decided together; with each cell's
+    mean ambition (`ambition`, `ambition_n`, `gap`) decided the same way.
 
     The chain's cell comes first, then the roles and then the partners, each largest first;
     a cell is shown only when no small group can be worked out from it with the cells
@@ -238,7 +253,12 @@ def breakdowns(
         by: group_phase_stats(counted, q, by=("chain_id", by)).assign(_by=by) for by in BREAKDOWNS
     }
     if counted.empty:
-        return {by: _mark(frame.drop(columns="_by"), []) for by, frame in frames.items()}
+        return {
+            by: _mark(frame.drop(columns="_by"), []).assign(
+                ambition=np.nan, ambition_n=0, gap=np.nan
+            )
+            for by, frame in frames.items()
+        }
     scores = participant_phase_scores(counted, q)
     people = counted[["participant", *BREAKDOWNS]].drop_duplicates("participant")
     scores = scores.merge(people, on="participant")
@@ -262,10 +282,59 @@ def breakdowns(
         for key, ok in zip(order, safe_cells(cells, minimum)[1:], strict=True):
             if ok and key in shown_groups:
                 shown_scores.add((key, phase_id))
+    shown_ambitions = _shown_ambition_cells(counted, q, order, members, shown_groups, minimum)
     return {
-        by: _mark(frame.drop(columns="_by"), shown_groups, shown_scores, by)
+        by: _with_ambition(
+            _mark(frame.drop(columns="_by"), shown_groups, shown_scores, by),
+            ambition_stats(counted, q, by=("chain_id", by)),
+            shown_ambitions,
+            by,
+        )
         for by, frame in frames.items()
     }
+
+
+def _shown_ambition_cells(
+    counted: pd.DataFrame,
+    q: Questionnaire,
+    order: list,
+    members: Mapping,
+    shown_groups: set,
+    minimum: int,
+) -> set:
+    """(group key, phase) whose mean ambition may be shown: per phase, over the people who
+    gave one, decided by the same disclosure rule and order as the scores."""
+    value = pd.to_numeric(counted["value"], errors="coerce")
+    shown = set()
+    for phase in q.phases:
+        given = (counted["statement_id"] == ambition_id(phase.id)) & value.between(1, 5)
+        gave, phase_id = set(counted.loc[given, "participant"]), phase.id
+        if not gave:
+            continue
+        cells = [gave, *(members[k] & gave for k in order)]
+        for key, ok in zip(order, safe_cells(cells, minimum)[1:], strict=True):
+            if ok and key in shown_groups:
+                shown.add((key, phase_id))
+    return shown
+
+
+def _with_ambition(
+    stats: pd.DataFrame, ambition: pd.DataFrame, shown: set, by: str
+) -> pd.DataFrame:
+    """A breakdown frame with `ambition` (mean, NaN where not shown), `ambition_n` and `gap`
+    (ambition minus the shown mean, from the shown rounded figures, like ambition_results)."""
+    aims = ambition[[by, "phase_id", "n", "mean"]].rename(
+        columns={"n": "ambition_n", "mean": "ambition"}
+    )
+    out = stats.merge(aims, on=[by, "phase_id"], how="left")
+    keys = zip(out[by], out["phase_id"], strict=True)
+    visible = np.array([((by, g), p) in shown for g, p in keys], dtype=bool)
+    out["ambition"] = out["ambition"].astype(float).where(visible)
+    out["ambition_n"] = out["ambition_n"].fillna(0).astype(int).where(visible, 0)
+    out["gap"] = (
+        out["ambition"].round(SHOWN_DECIMALS) - out["mean"].astype(float).round(SHOWN_DECIMALS)
+    ).round(SHOWN_DECIMALS)
+    return out
 
 
 def _mark(

@@ -160,3 +160,20 @@ else:
     hidden_groups = sorted(set(parts[by]) - set(groups))
     if hidden_groups:
         st.caption(t("compare.hidden_groups", lang, min=minimum))
+    # Where each group wants the chain in 12 months (same disclosure rule as the scores).
+    aims = for_display(visible[visible[by].isin(groups) & visible["ambition"].notna()])
+    if not aims.empty:
+        st.subheader(t("compare.ambition", lang))
+        st.caption(t("compare.ambition_help", lang, min=minimum))
+        table = aims.assign(
+            group=aims[by].map(group_names), phase=aims["phase_id"].map(labels)
+        ).pivot(index="phase", columns="group", values="gap")
+        table = table.reindex([labels[p] for p in labels if labels[p] in table.index])
+        table.index.name = t("result.phase", lang)
+        st.dataframe(
+            table,
+            width="stretch",
+            column_config={
+                c: st.column_config.NumberColumn(c, format="%+.1f") for c in table.columns
+            },
+        )

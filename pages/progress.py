@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.i18n import t
-from ipm_model.results import for_display, radar_frame
+from ipm_model.results import ambition_then, for_display, radar_frame
 from ipm_model.scoring import score_changes
 from ipm_model.uncertainty import interval_text, verdict_text
 from ui.actions import previous_actions_by_phase
@@ -17,6 +17,7 @@ from ui.results import (
     empty_state,
     open_results_page,
     questionnaire_of,
+    round_stats,
     trend_stats,
 )
 
@@ -71,6 +72,10 @@ if len(with_data) >= 2:
     # Real change or noise: the interval of the difference, on the same statements and people.
     noise = change_stats(store, rounds, chain_id, before.id, after.id, data_version(store, rounds))
     changes = changes.merge(for_display(noise), on="phase_id", how="left")
+    # Where the previous round wanted to be by now (its ambition, under the same rules).
+    previous = round_stats(store, before, data_version(store, (before,)))
+    then = ambition_then(previous, chain_id, changes.rename(columns={"mean_after": "mean"}))
+    changes = changes.merge(then, on="phase_id", how="left")
     earlier_actions = previous_actions_by_phase(store, chain_id, before.id, lang)
     table = pd.DataFrame(
         {
@@ -78,6 +83,14 @@ if len(with_data) >= 2:
             t("progress.before", lang): changes["mean_before"],
             t("progress.after", lang): changes["mean_after"],
             t("progress.change", lang): changes["change"],
+            **(
+                {
+                    t("progress.aimed", lang): changes["aimed"],
+                    t("progress.to_go", lang): changes["to_go"],
+                }
+                if changes["aimed"].notna().any()
+                else {}
+            ),
             t("trust.change_interval", lang): [
                 interval_text(a, b)
                 for a, b in zip(changes["change_low"], changes["change_high"], strict=True)
@@ -101,8 +114,12 @@ if len(with_data) >= 2:
             t("progress.before", lang): st.column_config.NumberColumn(format="%.1f"),
             t("progress.after", lang): st.column_config.NumberColumn(format="%.1f"),
             t("progress.change", lang): st.column_config.NumberColumn(format="%+.1f"),
+            t("progress.aimed", lang): st.column_config.NumberColumn(format="%.1f"),
+            t("progress.to_go", lang): st.column_config.NumberColumn(format="%+.1f"),
         },
     )
     st.caption(t("trust.change_help", lang))
+    if changes["aimed"].notna().any():
+        st.caption(t("progress.aimed_help", lang, before=round_label(before)))
 else:
     st.caption(t("progress.one_round", lang))

@@ -155,3 +155,25 @@ def test_results_page_shows_now_and_ambition_and_steps_per_statement(app_store):
     gap = next(tb for tb in tables if "Afstand" in tb.columns)
     assert len(gap) == 7 and (gap["Ambitie"].dropna() >= 1).all()
     assert all(round(v, 1) == v for v in gap["Afstand"].dropna())
+
+
+def test_results_page_shows_now_next_to_the_ambition(app_store):
+    at = results_app(app_store)
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Nu en ambitie" in shown and "Grootste afstand tot de ambitie" in shown
+    table = next(d.value for d in at.dataframe if "Afstand" in d.value.columns)
+    assert len(table) == 7 and table["Afstand"].notna().any()
+
+
+def test_compare_shows_each_groups_gap_to_the_ambition(app_store):
+    at = results_app(app_store)
+    at.switch_page("pages/compare.py").run()
+    latest = [w for w in app_store.workshops(app_store.workshop_by_code("DEMO").organisation_id)]
+    chain = next(c for c in latest[-2].chains if c.name == "Van vergunning tot bouw")
+    at.selectbox(key="compare-chain").set_value(chain.id).run()
+    assert not at.exception
+    assert "Afstand tot de ambitie" in texts(at)
+    gaps = at.dataframe[-1].value
+    assert len(gaps) == 7 and gaps.notna().any().any()

@@ -112,3 +112,50 @@ def test_gap_items_are_worded(questionnaire_v2, lang):
     what, numbers = item_texts(agenda.gaps[0], q, lang)
     five, three = ("5,0", "+3,0") if lang == "nl" else ("5.0", "+3.0")  # the language's decimals
     assert what in {"Inzicht", "Insight"} and five in numbers and three in numbers
+
+
+def _roles(frame: pd.DataFrame, roles: dict[str, str]) -> pd.DataFrame:
+    return frame.assign(role=frame["participant"].map(roles))
+
+
+def test_breakdowns_carry_the_ambition_under_the_same_rule(questionnaire_v2):
+    from ipm_model.results import breakdowns
+
+    q = questionnaire_v2
+    people = [("a", 2, 4), ("b", 2, 4), ("c", 2, 4), ("d", 4, 5), ("e", 4, 5), ("f", 4, 5)]
+    roles = dict.fromkeys("abc", "mt") | dict.fromkeys("def", "ketenteam")
+    parts = breakdowns(_roles(_round(q, people), roles), q, 1, 3)["role"]
+    rows = parts.set_index(["role", "phase_id"])
+    assert rows.loc[("mt", "inzicht"), ["mean", "ambition", "gap"]].tolist() == [2.0, 4.0, 2.0]
+    assert rows.loc[("ketenteam", "doen"), ["ambition", "ambition_n"]].tolist() == [5.0, 3]
+
+
+def test_a_breakdown_ambition_given_by_too_few_stays_hidden(questionnaire_v2):
+    from ipm_model.results import breakdowns
+
+    q = questionnaire_v2
+    # Three MT members scored, but only two of them gave an ambition: the MT's scores show,
+    # its ambition does not; nor may the other group's ambition give the MT's away.
+    people = [("a", 2, 4), ("b", 2, 4), ("c", 2, None), ("d", 4, 5), ("e", 4, 5), ("f", 4, 5)]
+    roles = dict.fromkeys("abc", "mt") | dict.fromkeys("def", "ketenteam")
+    parts = breakdowns(_roles(_round(q, people), roles), q, 1, 3)["role"]
+    mt = parts[parts["role"] == "mt"]
+    assert mt["mean"].notna().all()
+    assert mt["ambition"].isna().all() and (mt["ambition_n"] == 0).all() and mt["gap"].isna().all()
+    team = parts[parts["role"] == "ketenteam"]
+    # 5 gave one in the chain: showing the team's 3 would leave the MT's 2 to subtract.
+    assert team["ambition"].isna().all()
+
+
+def test_the_previous_rounds_ambition_is_set_against_the_score_now(questionnaire_v2):
+    from ipm_model.results import ambition_then
+
+    q = questionnaire_v2
+    earlier = round_results(_round(q, [("a", 2, 4), ("b", 3, 4), ("c", 4, 5)]), q, 3)
+    now = pd.DataFrame({"phase_id": list(PHASE_IDS), "mean": [3.54] * 7})
+    rows = ambition_then(earlier, 1, now).set_index("phase_id")
+    assert rows["aimed"].tolist() == [4.3] * 7  # shown, rounded
+    assert rows["to_go"].tolist() == [0.8] * 7  # 4.3 - 3.5
+    # No ambition given (or too few): nothing to set against, no made-up zero.
+    none = round_results(_round(q, [("a", 2, None), ("b", 3, None), ("c", 4, None)]), q, 3)
+    assert ambition_then(none, 1, now)[["aimed", "to_go"]].isna().all().all()
