@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ipm_model.questionnaire import default_questionnaire
@@ -309,3 +311,29 @@ def test_the_ambition_screen_stores_per_phase_and_can_be_skipped(app_store):
     assert f"Nog {TEAM} uitspraken zonder antwoord" in texts(at)
     at.button(key="scan-back").click().run()
     assert at.radio(key="scan-a-ambition-doen").value == "5"
+
+
+def test_the_app_refuses_to_run_on_an_invalid_questionnaire_file(app_store, tmp_path, monkeypatch):
+    import shutil
+
+    import ipm_model.questionnaire as questionnaire_module
+    from ui.context import _validated_questionnaires
+
+    for path in questionnaire_module.QUESTIONNAIRE_DIR.glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    broken = (tmp_path / "ipm-ketenscan-v2.toml").read_text(encoding="utf-8")
+    # A role kind the app does not know: `check` refuses it, so the app must too.
+    broken = broken.replace('roles = ["mt", "keteneigenaar", "ketenteam"]', 'roles = ["cfo"]', 1)
+    (tmp_path / "klant.toml").write_text(broken.replace("version = 2", "version = 9"), "utf-8")
+    monkeypatch.setattr(questionnaire_module, "QUESTIONNAIRE_DIR", tmp_path)
+    _validated_questionnaires.clear()
+    try:
+        at = new_app(code="DEMO").run()
+        assert not at.exception
+        shown = texts(at).replace("\\", "")  # Markdown escapes off: the text as people read it
+        assert "De vragenlijst kan niet worden geladen" in shown
+        assert re.search(r"klant\.toml: line \d+: phase 'inzicht', statement '[a-z-]+'", shown)
+        assert "unknown role 'cfo'" in shown
+        assert "Start de scan" not in shown  # nothing else is served
+    finally:
+        _validated_questionnaires.clear()
