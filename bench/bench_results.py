@@ -3,7 +3,7 @@
     python bench/bench_results.py [--db /tmp/ipm-big.db] [--runs 5]
 
 Builds the history with bench/build_history.py when the file has none (40 chains x 8 rounds
-x 20 participants x 49 statements = 313,600 answers), then runs each page with Streamlit's
+x 20 participants x the statements their role is shown), then runs each page with Streamlit's
 AppTest in this process — the page script's own time, as the server spends it, without
 the websocket — once cold (empty caches) and `--runs` times warm (a rerun, e.g. after a
 filter change back and forth). The baseline, measured in the same run: a bare page with one

@@ -9,8 +9,9 @@ of the server process; measured around every tap when one session runs, per answ
 stage when several do, where the 7 "next" reruns are counted in). Scenarios, each after
 a warm-up and with the project's config:
 
-1. bare page (bench/bare_app.py, one radio), 1 session, 49 taps;
-2. the app, 1 participant answering all 49 statements (7 phases, "next" between);
+1. bare page (bench/bare_app.py, one radio), 1 session, as many taps as statements;
+2. the app, 1 participant (an MT member: shown every statement) answering all statements of
+   the default questionnaire (7 phases, "next" between);
 3. the app, ``--concurrent`` participants doing the same at the same time (same server,
    fresh participants).
 
@@ -120,13 +121,17 @@ def report_markdown(report: TapReport, command: str) -> str:
     conc_taps = report.concurrent.rec.latencies.get("tap", [])
     settings = "".join(f", {s}" for s in cfg.settings)
     n = cfg.participants
+    taps = cfg.taps_per_participant(default_questionnaire())  # everything, as the MT sees it
     lines = [
         *header_lines(f"bench_tap · TCP_NODELAY {cfg.tcp}{settings}", command),
         TAP_TABLE_HEAD,
         tap_row("bare page, 1 session", bare_taps, bare.tap_cpu_ms,
                 bare.stage.cpu_pressure, sum(bare.rec.errors.values())),
-        app_tap_row("app, 1 participant, 49 statements", report.single),
-        app_tap_row(f"app, {n} participants at once, 49 statements each", report.concurrent),
+        app_tap_row(f"app, 1 participant, {taps} statements", report.single),
+        app_tap_row(
+            f"app, {n} participants at once, up to {taps} statements each (by role)",
+            report.concurrent,
+        ),
         "",
         f"- app 1 participant / bare: p50 {ratio(spread(single_taps)[0], spread(bare_taps)[0])}"
         f", p95 {ratio(spread(single_taps)[1], spread(bare_taps)[1])}, server CPU per tap "

@@ -89,7 +89,7 @@ from bench.stclient import (  # noqa: E402
 )
 from ipm_model.demo import DEMO_CODE, DEMO_PARTNERS, create_demo  # noqa: E402
 from ipm_model.i18n import t  # noqa: E402
-from ipm_model.questionnaire import Questionnaire, default_questionnaire  # noqa: E402
+from ipm_model.questionnaire import Questionnaire, default_questionnaire, role_kind  # noqa: E402
 from ipm_model.store import DEFAULT_ROLES, Role, Store  # noqa: E402
 
 APP_SCRIPT = PROJECT_ROOT / "app.py"
@@ -549,10 +549,12 @@ async def tap_answer(
 async def answer_phases(
     p: Participant, q: Questionnaire, rec: Recorder, cfg: SimConfig, positions: dict[str, int]
 ) -> None:
-    """Tap every statement of the first cfg.phases phases; "next" after every phase."""
+    """Tap every statement the participant's role kind is shown in the first cfg.phases
+    phases; "next" after every phase, and once more past the (skipped) ambition screen."""
     numbers = {s.id: i for i, s in enumerate(q.statements)}
+    kind = role_kind(p.role.id, "partner" if p.role.id == "partner" else "")
     for step, phase in enumerate(q.phases):
-        statements = phase.statements if step < cfg.phases else ()
+        statements = q.phase_statements(phase.id, kind) if step < cfg.phases else ()
         for statement in statements:
             if not p.session.connected:
                 return
@@ -560,6 +562,9 @@ async def answer_phases(
             await tap_answer(p, statement.id, numbers[statement.id], positions, rec)
         if not p.session.connected:
             return
+        await pause(cfg, p.rng)
+        await rec.run("next", p.session.click("scan-next"))
+    if p.session.connected:  # the ambition screen: skipped, as many participants will
         await pause(cfg, p.rng)
         await rec.run("next", p.session.click("scan-next"))
 
