@@ -32,6 +32,8 @@ NEGATIONS: dict[str, frozenset[str]] = {
 SCALE_VALUES: tuple[int, ...] = (1, 2, 3, 4, 5)
 SPECIAL_CODES: tuple[str, ...] = ("dk", "na")
 # Every answer is stored as one of these codes: "1".."5", "dk" (don't know), "na" (not applicable).
+# Answer ids of the ambition screen (scoring.ambition_id): no statement id may start so.
+RESERVED_PREFIX = "ambition-"
 ANSWER_CODES: tuple[str, ...] = tuple(str(v) for v in SCALE_VALUES) + SPECIAL_CODES
 
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -257,6 +259,10 @@ class _Checker:
         place = f"{where}, {kind} {item_id!r}"
         if item_id in seen:
             raise self.fail(place, f"duplicate {kind} id (also in phase {seen[item_id]!r})")
+        if item_id.startswith(RESERVED_PREFIX):
+            raise self.fail(
+                place, f"ids starting with {RESERVED_PREFIX!r} are reserved for the ambitions"
+            )
         seen[item_id] = phase_id
         return raw, item_id, place
 

@@ -54,7 +54,13 @@ import numpy as np
 import pandas as pd
 
 from ipm_model.phases import PHASE_IDS
-from ipm_model.questionnaire import ANSWER_CODES, ROLE_KINDS, Questionnaire, role_kind
+from ipm_model.questionnaire import (
+    ANSWER_CODES,
+    RESERVED_PREFIX,
+    ROLE_KINDS,
+    Questionnaire,
+    role_kind,
+)
 
 MIN_ANSWERED_SHARE = 0.6
 DEFAULT_MIN_GROUP_SIZE = 3
@@ -648,7 +654,7 @@ def comparable_answers(
 # After the seven phases a participant may say, per phase, where the chain should be in 12
 # months (the same 1-5 scale, skippable). The answers are stored like statement answers,
 # under the id ambition_id(phase); scoring ignores them, ambition_stats reads them.
-AMBITION_PREFIX = "ambition-"
+AMBITION_PREFIX = RESERVED_PREFIX
 AMBITION_STAT_COLUMNS = ["phase_id", "participants", "n", "mean", "sd"]
 
 

@@ -89,6 +89,14 @@ def test_duplicate_phase(raw):
     assert "phase 'inzicht': this phase appears twice" in _error(raw)
 
 
+def test_a_statement_id_may_not_look_like_an_ambition(raw):
+    raw["phases"][0]["statements"][0]["id"] = "ambition-inzicht"
+    assert _error(raw) == (
+        "q.toml: phase 'inzicht', statement 'ambition-inzicht': ids starting with "
+        "'ambition-' are reserved for the ambitions"
+    )
+
+
 def test_duplicate_statement_id(raw):
     first = raw["phases"][0]["statements"][0]["id"]
     raw["phases"][3]["statements"][2]["id"] = first
