@@ -1,4 +1,4 @@
-"""Server time of a rerun of each results page on a large history (≥ 300,000 answers).
+"""Server time of a rerun of each results page on a large history (about 260,000 answers).
 
     python bench/bench_results.py [--db /tmp/ipm-big.db] [--runs 5]
 

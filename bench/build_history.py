@@ -5,11 +5,13 @@
 Creates the organisation "Benchmark Rivierstad" (replacing it when it is already in the file)
 with `--chains` chains and `--rounds` closed rounds spread over the last 21 months, each chain
 with exactly `--participants` finished participants per round, every one answering the
-statements of the default questionnaire their role is shown (questionnaire routing). The answers come from `ipm_model.demo.HistoryModel`
-(the same seeded model as the demo history); each chain follows one of the four demo chain
-profiles, shifted by a seeded random amount per phase. Prints the row counts and the time.
-With the defaults: 40 x 8 x 20 x about 45 (v2, by role) = about 290,000 answers; the command
-prints the exact count.
+statements of the default questionnaire their role is shown (questionnaire routing). The
+answers come from `ipm_model.demo.HistoryModel` (the same seeded model as the demo history);
+each chain follows one of the four demo chain profiles, shifted by a seeded random amount
+per phase. Prints the row counts and the time.
+With the defaults: 40 x 8 x 20 people x about 40 statements each (questionnaire v2, routed
+by role) = about 260,000 answers (313,600 with version 1, which showed everyone all 49);
+the command prints the exact count.
 """
 
 from __future__ import annotations
