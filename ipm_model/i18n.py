@@ -776,10 +776,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "scan.comment_saved": ("Opmerking bewaard.", "Comment saved."),
     "scan.rule_missing_practice": (
-        "Bestaat iets (nog) niet? Kies dan **oneens**, niet *n.v.t.* Kies *Niet van "
-        "toepassing* alleen als de uitspraak niet over jou of je werk kan gaan.",
-        "Does something not exist (yet)? Then choose **disagree**, not *n/a*. Choose *Not "
-        "applicable* only when the statement cannot be about you or your work.",
+        "Bestaat iets (nog) niet? Kies dan **oneens**. *N.v.t.* is alleen voor wat niet over "
+        "jouw werk kan gaan.",
+        "Does something not exist (yet)? Then choose **disagree**. *N/a* is only for what "
+        "cannot be about your work.",
     ),
     "scan.help_button": ("Uitleg", "Explain"),
     "scan.ambition_heading": ("Jullie ambitie", "Your ambition"),

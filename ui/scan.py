@@ -238,7 +238,9 @@ def _phase_screen(
     st.header(t("scan.phase_heading", lang, number=phase.number, name=phase.name.get(lang)))
     st.markdown(f"**{phase.key_question.get(lang)}**")
     st.caption(t("scan.instructions", lang) + " " + t("scan.saved_hint", lang))
-    st.info(t("scan.rule_missing_practice", lang), icon=":material/lightbulb:")
+    # The n.v.t. rule on every phase screen, short: it must not push the statements down.
+    with st.container(key="scan-rule"):
+        st.markdown(t("scan.rule_missing_practice", lang))
     labels = {o.code: o.label.get(lang) for o in q.options}
     codes = list(labels)
     pid = ctx.participant.id

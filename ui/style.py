@@ -46,7 +46,10 @@ CSS = f"""
 .stButton button, .stFormSubmitButton button, .stPageLink a {{ min-height: 48px; min-width: 48px; }}
 .st-key-lang-switch button {{ min-height: 48px; min-width: 48px; }}
 [data-testid="stPopover"] button {{ min-height: 48px; min-width: 48px; }}
-[class*="st-key-scan-help-"] {{ margin: -0.5rem 0 0.9rem; }}
+[class*="st-key-scan-help-"] {{ margin: -0.6rem 0 0.5rem; }}
+/* The n.v.t. rule: one quiet line with a bar, not a box that pushes the statements down. */
+.st-key-scan-rule {{ border-left: 4px solid #1f5f8b; padding-left: 0.75rem; margin-bottom: 0.5rem }}
+.st-key-scan-rule p {{ margin: 0; }}
 .stApp [data-testid="stCaptionContainer"] {{ opacity: 1; color: #5f5e5c; }} /* AA: 6.5:1 */
 /* Chrome: the language switch sits in Streamlit's top bar instead of a row of its own, and the
    page starts right under that bar (Streamlit leaves 6rem), so content starts within 80 px. */
