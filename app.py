@@ -88,10 +88,12 @@ def main() -> None:
         page(name, icon, lang, hidden=not console_ok)
         for name, icon in (("console", "tune"), ("projector", "cast"))
     ]
+    # Administrators only: erasure, retention, audit log (never a facilitator link or demo).
+    console.append(page("admin", "admin_panel_settings", lang, hidden=not grant.sees_admin()))
     if results_ok:
         pages[t("nav.section.results", lang)] = results
     if console_ok:
-        pages[t("nav.section.facilitate", lang)] = console
+        pages[t("nav.section.facilitate", lang)] = [p for p in console if p.visibility == "visible"]
     hidden = [p for p in results + console if p.visibility == "hidden"]
     pages[t("nav.section.info", lang)] = [page("about", "info", lang), login, *hidden]
     with database_guard():

@@ -122,7 +122,10 @@ def _erase(store: Store, table: str, row_id: int, what: str, actor: str, dry_run
                     "SELECT organisation_id FROM workshop WHERE id = ?", [row_id]
                 ).fetchone()[0]
             else:
-                if db.execute("SELECT 1 FROM organisation WHERE id = ?", [row_id]).fetchone() is None:
+                if (
+                    db.execute("SELECT 1 FROM organisation WHERE id = ?", [row_id]).fetchone()
+                    is None
+                ):
                     raise ErasureRefused(f"{what} is gone: nothing deleted", UNKNOWN)
                 if db.execute(
                     "SELECT 1 FROM workshop WHERE organisation_id = ? AND status = 'open'", [row_id]

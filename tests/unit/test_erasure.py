@@ -192,7 +192,14 @@ def test_headline_counts_what_people_ask_about(store):
     closed = next(w for w in store.workshops() if not w.is_open)
     plan = erasure.delete_workshop(store, closed.code, "t", dry_run=True)
     counts_ = erasure.headline(plan)
-    assert list(counts_) == ["workshops", "participants", "answers", "comments", "actions", "chains"]
+    assert list(counts_) == [
+        "workshops",
+        "participants",
+        "answers",
+        "comments",
+        "actions",
+        "chains",
+    ]
     assert counts_["workshops"] == 1 and counts_["chains"] == 0
     assert counts_["participants"] == plan.counts["participant"]
     assert counts_["answers"] == plan.counts["answer"] > 0
