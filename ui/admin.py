@@ -120,6 +120,8 @@ def _workshop_deletion(store: Store, org_id: int, lang: str) -> None:
     code = st.selectbox(
         t("admin.workshop", lang),
         list(labels),
+        # the newest closed one first: only a closed workshop can be deleted
+        index=next((i for i, w in enumerate(workshops) if not w.is_open), 0),
         format_func=labels.get,
         key=f"admin-workshop-{org_id}",
     )
