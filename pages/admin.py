@@ -8,6 +8,7 @@ from ui.access import current_grant, require
 from ui.admin import audit_section, delete_section, retention_section, show_notices, title
 from ui.context import current_language, get_store
 
+st.set_page_config(layout="wide")  # the audit log and the retention tables use the width
 lang = current_language()
 store = get_store()
 require(current_grant().sees_admin(), lang)

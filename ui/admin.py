@@ -51,23 +51,67 @@ def counted(counts: dict[str, int], lang: str) -> str:
 
 
 def _refusal(exc: Exception, lang: str) -> None:
-    """Say why nothing was deleted, in the interface language."""
+    """Say (on this run's page) why nothing was deleted, in the interface language."""
     if isinstance(exc, erasure.ErasureRefused):
-        st.error(t("admin.now_open" if exc.reason == erasure.OPEN else "admin.gone", lang))
+        _notice("error", t("admin.now_open" if exc.reason == erasure.OPEN else "admin.gone", lang))
     else:
-        st.error(t("error.database", lang))
-        st.caption(t("error.detail", lang, detail=str(exc)))
+        _notice("error", t("error.database", lang))
+        _notice("caption", t("error.detail", lang, detail=str(exc)))
 
 
-def _plan(store: Store, kind: str, key: str | int, lang: str) -> erasure.Erasure | None:
-    """What a deletion would remove (a dry run); None with a message when it cannot go."""
+# The buttons below act in callbacks (before the page's run), never through st.rerun(): a
+# rerun from inside the page could leave the page in the narrow layout (Streamlit 1.67).
+
+
+def _ask(store: Store, kind: str, key: str | int, lang: str) -> None:
+    """Work out what a deletion would remove (a dry run) and ask for the confirmation."""
+    if not authorised(_admin, f"plan deleting {kind} {key}", lang):
+        return
     try:
         if kind == "workshop":
-            return erasure.delete_workshop(store, str(key), "", dry_run=True)
-        return erasure.delete_organisation(store, int(key), "", dry_run=True)
+            plan = erasure.delete_workshop(store, str(key), "", dry_run=True)
+        else:
+            plan = erasure.delete_organisation(store, int(key), "", dry_run=True)
     except (erasure.ErasureRefused, StoreError) as exc:
         _refusal(exc, lang)
-        return None
+        return
+    st.session_state[PLAN_KEY] = {"kind": kind, "key": key, "counts": erasure.headline(plan)}
+
+
+def _cancel() -> None:
+    """Forget the deletion waiting for its confirmation."""
+    st.session_state.pop(PLAN_KEY, None)
+
+
+def _erase(store: Store, kind: str, key: str | int, what: str, lang: str) -> None:
+    """Delete for real (the grant checked again now); the audit line is written with it."""
+    st.session_state.pop(PLAN_KEY, None)
+    if not authorised(_admin, f"delete {kind} {key}", lang):
+        return
+    try:
+        if kind == "workshop":
+            done = erasure.delete_workshop(store, str(key), audit_actor(store))
+        else:
+            done = erasure.delete_organisation(store, int(key), audit_actor(store))
+    except (erasure.ErasureRefused, StoreError) as exc:
+        _refusal(exc, lang)
+        return
+    st.cache_data.clear()  # results, counts and lists of what is gone
+    _notice(
+        "success",
+        t("admin.deleted", lang, what=what, counts=counted(erasure.headline(done), lang)),
+    )
+
+
+def _erase_typed(store: Store, organisation: dict, lang: str) -> None:
+    """Delete an organisation only when its name was typed (case and spaces aside)."""
+    typed = str(st.session_state.get("admin-org-typed") or "")
+    name = organisation["name"]
+    if " ".join(typed.split()).casefold() != " ".join(name.split()).casefold():
+        _notice("error", t("admin.name_mismatch", lang))
+        return
+    st.session_state["admin-org-typed"] = ""
+    _erase(store, "organisation", organisation["id"], name, lang)
 
 
 # -- delete -------------------------------------------------------------------------------------
@@ -129,39 +173,35 @@ def _workshop_deletion(store: Store, org_id: int, lang: str) -> None:
     if workshop.is_open:
         st.info(t("admin.workshop_open", lang))
     pending = st.session_state.get(PLAN_KEY)
-    if pending and pending["kind"] == "workshop" and pending["key"] == code:
-        st.warning(
-            t(
-                "admin.confirm_workshop",
-                lang,
-                code=code,
-                title=workshop.title,
-                date=formats.day(workshop.date, lang),
-                counts=counted(pending["counts"], lang),
-            ),
-            icon=":material/delete_forever:",
+    if not (pending and pending["kind"] == "workshop" and pending["key"] == code):
+        st.button(
+            t("admin.delete_workshop", lang),
+            key="admin-ws-delete",
+            disabled=workshop.is_open,
+            on_click=_ask,
+            args=(store, "workshop", code, lang),
         )
-        with st.container(horizontal=True):
-            yes = st.button(t("admin.yes_delete", lang), key="admin-ws-yes", type="primary")
-            no = st.button(t("console.cancel", lang), key="admin-ws-no")
-        if no:
-            st.session_state.pop(PLAN_KEY, None)
-            st.rerun()
-        if yes:
-            st.session_state.pop(PLAN_KEY, None)
-            _erase(store, "workshop", code, f"workshop {code}", lang)
         return
-    if st.button(
-        t("admin.delete_workshop", lang), key="admin-ws-delete", disabled=workshop.is_open
-    ) and authorised(_admin, f"plan deleting workshop {code}", lang):
-        plan = _plan(store, "workshop", code, lang)
-        if plan is not None:
-            st.session_state[PLAN_KEY] = {
-                "kind": "workshop",
-                "key": code,
-                "counts": erasure.headline(plan),
-            }
-            st.rerun()
+    st.warning(
+        t(
+            "admin.confirm_workshop",
+            lang,
+            code=code,
+            title=workshop.title,
+            date=formats.day(workshop.date, lang),
+            counts=counted(pending["counts"], lang),
+        ),
+        icon=":material/delete_forever:",
+    )
+    with st.container(horizontal=True):
+        st.button(
+            t("admin.yes_delete", lang),
+            key="admin-ws-yes",
+            type="primary",
+            on_click=_erase,
+            args=(store, "workshop", code, f"workshop {code}", lang),
+        )
+        st.button(t("console.cancel", lang), key="admin-ws-no", on_click=_cancel)
 
 
 def _organisation_deletion(store: Store, organisation: dict, lang: str) -> None:
@@ -170,72 +210,56 @@ def _organisation_deletion(store: Store, organisation: dict, lang: str) -> None:
     if open_codes:
         st.info(t("admin.org_open", lang, codes=", ".join(open_codes)))
     pending = st.session_state.get(PLAN_KEY)
-    if pending and pending["kind"] == "organisation" and pending["key"] == org_id:
-        st.warning(
-            t(
-                "admin.confirm_org",
-                lang,
-                name=organisation["name"],
-                counts=counted(pending["counts"], lang),
-            ),
-            icon=":material/delete_forever:",
+    if not (pending and pending["kind"] == "organisation" and pending["key"] == org_id):
+        st.button(
+            t("admin.delete_org", lang),
+            key="admin-org-delete",
+            disabled=bool(open_codes),
+            on_click=_ask,
+            args=(store, "organisation", org_id, lang),
         )
-        with st.form("admin-org-confirm", clear_on_submit=True, border=False):
-            typed = st.text_input(
-                t("admin.type_name", lang, name=organisation["name"]),
-                max_chars=200,
-                key="admin-org-typed",
-            )
-            with st.container(horizontal=True):
-                yes = st.form_submit_button(t("admin.yes_delete", lang), type="primary")
-                no = st.form_submit_button(t("console.cancel", lang))
-        if no:
-            st.session_state.pop(PLAN_KEY, None)
-            st.rerun()
-        if yes:
-            if (
-                " ".join(typed.split()).casefold()
-                != " ".join(organisation["name"].split()).casefold()
-            ):
-                st.error(t("admin.name_mismatch", lang))
-                return
-            st.session_state.pop(PLAN_KEY, None)
-            _erase(store, "organisation", org_id, organisation["name"], lang)
         return
-    if st.button(
-        t("admin.delete_org", lang), key="admin-org-delete", disabled=bool(open_codes)
-    ) and authorised(_admin, f"plan deleting organisation {org_id}", lang):
-        plan = _plan(store, "organisation", org_id, lang)
-        if plan is not None:
-            st.session_state[PLAN_KEY] = {
-                "kind": "organisation",
-                "key": org_id,
-                "counts": erasure.headline(plan),
-            }
-            st.rerun()
-
-
-def _erase(store: Store, kind: str, key: str | int, what: str, lang: str) -> None:
-    """Delete for real (the grant checked again now); the audit line is written with it."""
-    if not authorised(_admin, f"delete {kind} {key}", lang):
-        return
-    try:
-        if kind == "workshop":
-            done = erasure.delete_workshop(store, str(key), audit_actor(store))
-        else:
-            done = erasure.delete_organisation(store, int(key), audit_actor(store))
-    except (erasure.ErasureRefused, StoreError) as exc:
-        _refusal(exc, lang)
-        return
-    st.cache_data.clear()  # results, counts and lists of what is gone
-    _notice(
-        "success",
-        t("admin.deleted", lang, what=what, counts=counted(erasure.headline(done), lang)),
+    st.warning(
+        t(
+            "admin.confirm_org",
+            lang,
+            name=organisation["name"],
+            counts=counted(pending["counts"], lang),
+        ),
+        icon=":material/delete_forever:",
     )
-    st.rerun()
+    with st.form("admin-org-confirm", border=False):
+        st.text_input(
+            t("admin.type_name", lang, name=organisation["name"]),
+            max_chars=200,
+            key="admin-org-typed",
+        )
+        with st.container(horizontal=True):
+            st.form_submit_button(
+                t("admin.yes_delete", lang),
+                type="primary",
+                on_click=_erase_typed,
+                args=(store, organisation, lang),
+            )
+            st.form_submit_button(t("console.cancel", lang), on_click=_cancel)
 
 
 # -- retention ----------------------------------------------------------------------------------
+
+
+def _save_retention(store: Store, lang: str) -> None:
+    if not authorised(_admin, "set the retention period", lang):
+        return
+    months = st.session_state.get("admin-retention-months")
+    try:
+        settings.set_retention_months(store, int(months))
+    except (ValueError, TypeError):
+        _notice("error", t("admin.retention_bad", lang))
+    except StoreError as exc:
+        _refusal(exc, lang)
+    else:
+        record_audit(store, "retention.set", f"{int(months)} months")
+        _notice("success", t("admin.retention_saved", lang))
 
 
 def retention_section(store: Store, lang: str) -> None:
@@ -246,7 +270,7 @@ def retention_section(store: Store, lang: str) -> None:
     else:
         st.markdown(t("admin.retention_none", lang))
     with st.form("admin-retention", border=False):
-        chosen = st.number_input(
+        st.number_input(
             t("admin.retention_months", lang),
             min_value=0,
             max_value=1200,
@@ -254,18 +278,7 @@ def retention_section(store: Store, lang: str) -> None:
             step=1,
             key="admin-retention-months",
         )
-        save = st.form_submit_button(t("console.save", lang))
-    if save and authorised(_admin, "set the retention period", lang):
-        try:
-            settings.set_retention_months(store, int(chosen))
-        except (ValueError, TypeError):
-            st.error(t("admin.retention_bad", lang))
-        except StoreError as exc:
-            _refusal(exc, lang)
-        else:
-            record_audit(store, "retention.set", f"{int(chosen)} months")
-            _notice("success", t("admin.retention_saved", lang))
-            st.rerun()
+        st.form_submit_button(t("console.save", lang), on_click=_save_retention, args=(store, lang))
     if not months:
         return
     due, later = erasure.retention_schedule(store, months)
@@ -296,35 +309,46 @@ def _schedule_table(items: list[erasure.Scheduled], lang: str) -> pd.DataFrame:
     )
 
 
-def _apply_button(store: Store, months: int, n: int, lang: str) -> None:
-    pending = "admin-apply-pending"
-    workshops = counted({"workshops": n}, lang)
-    if not st.session_state.get(pending):
-        if st.button(t("admin.apply", lang), key="admin-apply") and authorised(
-            _admin, "plan applying the retention period", lang
-        ):
-            st.session_state[pending] = True
-            st.rerun()
+APPLY_KEY = "admin-apply-pending"
+
+
+def _ask_apply(lang: str) -> None:
+    if authorised(_admin, "plan applying the retention period", lang):
+        st.session_state[APPLY_KEY] = True
+
+
+def _apply(store: Store, months: int, lang: str) -> None:
+    st.session_state[APPLY_KEY] = False
+    if not authorised(_admin, "apply the retention period", lang):
         return
+    try:
+        done = erasure.apply_retention(store, months, audit_actor(store))
+    except StoreError as exc:
+        _refusal(exc, lang)
+        return
+    st.cache_data.clear()
+    _notice("success", t("admin.applied", lang, count=counted({"workshops": len(done)}, lang)))
+
+
+def _apply_button(store: Store, months: int, n: int, lang: str) -> None:
+    if not st.session_state.get(APPLY_KEY):
+        st.button(t("admin.apply", lang), key="admin-apply", on_click=_ask_apply, args=(lang,))
+        return
+    workshops = counted({"workshops": n}, lang)
     st.warning(t("admin.confirm_apply", lang, count=workshops), icon=":material/delete_forever:")
     with st.container(horizontal=True):
-        yes = st.button(t("admin.yes_delete", lang), key="admin-apply-yes", type="primary")
-        no = st.button(t("console.cancel", lang), key="admin-apply-no")
-    if no:
-        st.session_state[pending] = False
-        st.rerun()
-    if yes:
-        st.session_state[pending] = False
-        if not authorised(_admin, "apply the retention period", lang):
-            return
-        try:
-            done = erasure.apply_retention(store, months, audit_actor(store))
-        except StoreError as exc:
-            _refusal(exc, lang)
-            return
-        st.cache_data.clear()
-        _notice("success", t("admin.applied", lang, count=counted({"workshops": len(done)}, lang)))
-        st.rerun()
+        st.button(
+            t("admin.yes_delete", lang),
+            key="admin-apply-yes",
+            type="primary",
+            on_click=_apply,
+            args=(store, months, lang),
+        )
+        st.button(
+            t("console.cancel", lang),
+            key="admin-apply-no",
+            on_click=lambda: st.session_state.update({APPLY_KEY: False}),
+        )
 
 
 # -- audit log ----------------------------------------------------------------------------------
@@ -336,26 +360,30 @@ def audit_section(store: Store, lang: str) -> None:
     everyone = t("admin.all", lang)
     orgs = {o["id"]: o["name"] for o in store.organisations()}
     with st.container(horizontal=True):
+        # 0 and "" mean "all" (None would read as "nothing chosen" and get a clear button)
         org_id = st.selectbox(
             t("admin.organisation", lang),
-            [None, *orgs],
-            format_func=lambda i: everyone if i is None else orgs[i],
+            [0, *orgs],
+            format_func=lambda i: orgs.get(i, everyone),
             key="admin-audit-org",
         )
         action = st.selectbox(
             t("admin.action", lang),
-            [None, *audit.ACTIONS],
-            format_func=lambda a: everyone if a is None else t(f"admin.act.{a}", lang),
+            ["", *audit.ACTIONS],
+            format_func=lambda a: t(f"admin.act.{a}", lang) if a else everyone,
             key="admin-audit-action",
         )
-        since = st.date_input(t("admin.from", lang), value=None, key="admin-audit-from")
-        until = st.date_input(t("admin.to", lang), value=None, key="admin-audit-to")
+        shape = "DD-MM-YYYY" if lang == "nl" else "YYYY-MM-DD"
+        since = st.date_input(
+            t("admin.from", lang), value=None, format=shape, key="admin-audit-from"
+        )
+        until = st.date_input(t("admin.to", lang), value=None, format=shape, key="admin-audit-to")
     if since and until and since > until:
         st.error(t("admin.bad_dates", lang))
         return
     filters = {
-        "organisation_id": org_id,
-        "action": action,
+        "organisation_id": org_id or None,
+        "action": action or None,
         "since": since.isoformat() if isinstance(since, date) else None,
         "until": until.isoformat() if isinstance(until, date) else None,
     }
