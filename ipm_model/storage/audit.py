@@ -22,8 +22,12 @@ if TYPE_CHECKING:
     from ipm_model.store import Store
 
 ACTIONS = (
+    "workshop.create",
     "workshop.close",
     "workshop.reopen",
+    "workshop.reveal",
+    "workshop.hide",
+    "organisation.create",
     "import",
     "export",
     "report",

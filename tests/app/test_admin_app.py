@@ -202,3 +202,25 @@ def test_audit_log_dates_the_wrong_way_round_say_so(app_store, monkeypatch, orde
     at.date_input(key="admin-audit-to").set_value(date(2026, 4, 1)).run()
     assert not at.exception
     assert "De eerste datum ligt na de tweede" in texts(at)
+
+
+def test_reveal_hide_and_creations_are_in_the_audit_log(app_store, monkeypatch):
+    demo = app_store.workshop_by_code("DEMO")
+    at = _login(monkeypatch)
+    at.switch_page("pages/console.py").run()
+    at.button(key=f"reveal-{demo.id}").click().run()
+    at.button(key=f"reveal-{demo.id}").click().run()
+    assert not at.exception
+    from ipm_model.i18n import t
+
+    label = t("console.org_name", "nl")
+    next(w for w in at.text_input if w.label == label).input("Gemeente Nieuw")
+    at.button(key="FormSubmitter:new-org-Organisatie maken").click().run()
+    assert not at.exception
+    new_id = app_store.organisation_id("Gemeente Nieuw")
+    rows = [(e.actor, e.action, e.target) for e in audit.entries(app_store)[:3]]
+    assert rows == [
+        ("admin", "organisation.create", f"organisation {new_id}"),
+        ("admin", "workshop.hide", "DEMO"),
+        ("admin", "workshop.reveal", "DEMO"),
+    ]
