@@ -133,9 +133,9 @@ def delete_section(store: Store, lang: str) -> None:
     if organisation is None:  # deleted in another tab since the list was read
         st.error(t("admin.gone", lang))
         return
-    st.subheader(t("admin.workshop_heading", lang), anchor=False)
+    st.header(t("admin.workshop_heading", lang), anchor=False)
     _workshop_deletion(store, org_id, lang)
-    st.subheader(t("admin.org_heading", lang), anchor=False)
+    st.header(t("admin.org_heading", lang), anchor=False)
     _organisation_deletion(store, organisation, lang)
 
 
@@ -282,13 +282,13 @@ def retention_section(store: Store, lang: str) -> None:
     if not months:
         return
     due, later = erasure.retention_schedule(store, months)
-    st.subheader(t("admin.due_now", lang), anchor=False)
+    st.header(t("admin.due_now", lang), anchor=False)
     if due:
         st.dataframe(_schedule_table(due, lang), hide_index=True, width="stretch")
         _apply_button(store, months, len(due), lang)
     else:
         st.caption(t("admin.due_none", lang))
-    st.subheader(t("admin.due_next", lang), anchor=False)
+    st.header(t("admin.due_next", lang), anchor=False)
     if later:
         st.dataframe(_schedule_table(later, lang), hide_index=True, width="stretch")
     else:

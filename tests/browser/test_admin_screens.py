@@ -104,3 +104,21 @@ def test_a_facilitator_link_does_not_reach_the_admin_screens(tablet, admin_db):
     goto(page, "/admin", "Inloggen voor begeleiders")
     assert page.get_by_text("Eén workshop verwijderen").count() == 0
     assert_no_exception(page)
+
+
+def test_the_admin_screens_pass_axe(tablet):
+    from tests.browser.test_accessibility import check
+
+    page = tablet
+    _login(page)
+    act(page, page.get_by_role("link", name="Beheer").tap, "Eén workshop verwijderen")
+    act(
+        page,
+        page.get_by_role("button", name="Workshop verwijderen…").tap,
+        "Je verwijdert workshop",
+    )
+    check(page, "admin-delete-confirm")
+    act(page, page.get_by_role("tab", name="Bewaartermijn").tap, "Maanden na het sluiten")
+    check(page, "admin-retention")
+    act(page, page.get_by_role("tab", name="Logboek").tap, "regels")
+    check(page, "admin-audit")
