@@ -21,6 +21,7 @@ from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_messa
 from ui.context import database_guard, get_store, language_switch
 from ui.firstrun import announce
 from ui.headers import SecurityHeaders
+from ui.pending import forget_pending
 from ui.ready import process_store, ready
 from ui.router import forget_unknown_page, navigation_only
 from ui.session import NEEDS_LOGIN_KEY, follow_up
@@ -100,6 +101,7 @@ def main() -> None:
         if forget_unknown_page({p.url_path for ps in pages.values() for p in ps}):
             st.info(t("access.unknown_page", lang))
         current = st.navigation(pages, position="top")
+        forget_pending(current.url_path)  # a button's step runs only on its own page
         if current.url_path in {p.url_path for p in hidden}:
             st.session_state[NEEDS_LOGIN_KEY] = current.title
             st.switch_page(login)

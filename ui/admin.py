@@ -8,7 +8,9 @@ each deletion writes its own audit line in the same transaction (storage/erasure
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +22,7 @@ from ipm_model.storage import audit, erasure, settings
 from ipm_model.store import Store, StoreError
 from ui.access import audit_actor, audited, authorised, record_audit
 from ui.console import running_first
+from ui.pending import later
 
 AUDIT_PAGE_SIZE = 50
 PLAN_KEY = "admin-plan"  # the deletion waiting for its confirmation: what, and its counts
@@ -59,8 +62,11 @@ def _refusal(exc: Exception, lang: str) -> None:
         _notice("caption", t("error.detail", lang, detail=str(exc)))
 
 
-# The buttons below act in callbacks (before the page's run), never through st.rerun(): a
-# rerun from inside the page could leave the page in the narrow layout (Streamlit 1.67).
+PAGE = "admin"  # url path of pages/admin.py: where a button's step runs (ui/pending.py)
+
+
+def _later(step: Callable[[], None]) -> None:
+    later(PAGE, step)
 
 
 def _ask(store: Store, kind: str, key: str | int, lang: str) -> None:
@@ -178,8 +184,8 @@ def _workshop_deletion(store: Store, org_id: int, lang: str) -> None:
             t("admin.delete_workshop", lang),
             key="admin-ws-delete",
             disabled=workshop.is_open,
-            on_click=_ask,
-            args=(store, "workshop", code, lang),
+            on_click=_later,
+            args=(partial(_ask, store, "workshop", code, lang),),
         )
         return
     st.warning(
@@ -198,8 +204,8 @@ def _workshop_deletion(store: Store, org_id: int, lang: str) -> None:
             t("admin.yes_delete", lang),
             key="admin-ws-yes",
             type="primary",
-            on_click=_erase,
-            args=(store, "workshop", code, f"workshop {code}", lang),
+            on_click=_later,
+            args=(partial(_erase, store, "workshop", code, f"workshop {code}", lang),),
         )
         st.button(t("console.cancel", lang), key="admin-ws-no", on_click=_cancel)
 
@@ -215,8 +221,8 @@ def _organisation_deletion(store: Store, organisation: dict, lang: str) -> None:
             t("admin.delete_org", lang),
             key="admin-org-delete",
             disabled=bool(open_codes),
-            on_click=_ask,
-            args=(store, "organisation", org_id, lang),
+            on_click=_later,
+            args=(partial(_ask, store, "organisation", org_id, lang),),
         )
         return
     st.warning(
@@ -238,8 +244,8 @@ def _organisation_deletion(store: Store, organisation: dict, lang: str) -> None:
             st.form_submit_button(
                 t("admin.yes_delete", lang),
                 type="primary",
-                on_click=_erase_typed,
-                args=(store, organisation, lang),
+                on_click=_later,
+                args=(partial(_erase_typed, store, organisation, lang),),
             )
             st.form_submit_button(t("console.cancel", lang), on_click=_cancel)
 
@@ -278,7 +284,11 @@ def retention_section(store: Store, lang: str) -> None:
             step=1,
             key="admin-retention-months",
         )
-        st.form_submit_button(t("console.save", lang), on_click=_save_retention, args=(store, lang))
+        st.form_submit_button(
+            t("console.save", lang),
+            on_click=_later,
+            args=(partial(_save_retention, store, lang),),
+        )
     if not months:
         return
     due, later = erasure.retention_schedule(store, months)
@@ -332,7 +342,12 @@ def _apply(store: Store, months: int, lang: str) -> None:
 
 def _apply_button(store: Store, months: int, n: int, lang: str) -> None:
     if not st.session_state.get(APPLY_KEY):
-        st.button(t("admin.apply", lang), key="admin-apply", on_click=_ask_apply, args=(lang,))
+        st.button(
+            t("admin.apply", lang),
+            key="admin-apply",
+            on_click=_later,
+            args=(partial(_ask_apply, lang),),
+        )
         return
     workshops = counted({"workshops": n}, lang)
     st.warning(t("admin.confirm_apply", lang, count=workshops), icon=":material/delete_forever:")
@@ -341,8 +356,8 @@ def _apply_button(store: Store, months: int, n: int, lang: str) -> None:
             t("admin.yes_delete", lang),
             key="admin-apply-yes",
             type="primary",
-            on_click=_apply,
-            args=(store, months, lang),
+            on_click=_later,
+            args=(partial(_apply, store, months, lang),),
         )
         st.button(
             t("console.cancel", lang),

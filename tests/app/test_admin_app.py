@@ -48,9 +48,14 @@ def _counts(store, workshop_id):
     return participants, answers
 
 
-def test_a_facilitator_link_and_a_visitor_never_reach_the_admin_screens(app_store):
+def test_links_and_visitors_never_reach_the_admin_screens(app_store):
     demo = app_store.workshop_by_code("DEMO")
-    for at in (new_app(f=demo.facilitator_token).run(), new_app().run()):
+    results = app_store.organisation(demo.organisation_id)["results_token"]
+    for at in (
+        new_app(f=demo.facilitator_token).run(),
+        new_app(r=results).run(),
+        new_app().run(),
+    ):
         assert "Beheer" not in menu_titles()
         at.switch_page("pages/admin.py").run()  # its URL gives the login page
         assert not at.exception
@@ -224,3 +229,22 @@ def test_reveal_hide_and_creations_are_in_the_audit_log(app_store, monkeypatch):
         ("admin", "workshop.hide", "DEMO"),
         ("admin", "workshop.reveal", "DEMO"),
     ]
+
+
+def test_a_click_after_the_rights_ended_deletes_nothing_now_or_later(app_store, monkeypatch):
+    victim = _closed_round(app_store)
+    at = _admin_page(monkeypatch)
+    at.selectbox(key=f"admin-workshop-{victim.organisation_id}").set_value(victim.code).run()
+    at.button(key="admin-ws-delete").click().run()
+    # The session's admin right ends between the question and the click.
+    at.session_state["access-admin"] = False
+    at.session_state["session-claims"] = []
+    at.button(key="admin-ws-yes").click().run()
+    assert not at.exception
+    assert [e.value for e in at.title] == ["Inloggen voor begeleiders"]
+    assert app_store.workshop_by_code(victim.code) is not None
+    at.session_state["access-admin"] = True  # admin again: the old click is not carried out
+    at.switch_page("pages/admin.py").run()
+    assert [e.value for e in at.title] == ["Beheer"]
+    assert not at.exception
+    assert app_store.workshop_by_code(victim.code) is not None
