@@ -30,6 +30,8 @@ from ui.style import document_language, inject_css
 from ui.tcp import enable_tcp_nodelay
 
 PAGES = Path(__file__).resolve().parent / "pages"
+# Pages that use the whole width (each also says so itself, for AppTest and readers).
+WIDE_PAGES = {"results", "compare", "progress", "projector", "admin"}
 
 
 def page(
@@ -51,7 +53,8 @@ def main() -> None:
         page_title="iPM Ketenscan",
         # A local image: a Material icon as favicon would be fetched from Google's servers.
         page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"),
-        layout="centered",
+        # No layout here: the page's layout is set once, below, when the page is known (a
+        # "centered" then "wide" in one run left the page narrow now and then).
         initial_sidebar_state="collapsed",
     )
     inject_css()
@@ -102,6 +105,7 @@ def main() -> None:
             st.info(t("access.unknown_page", lang))
         current = st.navigation(pages, position="top")
         forget_pending(current.url_path)  # a button's step runs only on its own page
+        st.set_page_config(layout="wide" if current.url_path in WIDE_PAGES else "centered")
         if current.url_path in {p.url_path for p in hidden}:
             st.session_state[NEEDS_LOGIN_KEY] = current.title
             st.switch_page(login)
