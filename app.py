@@ -21,6 +21,7 @@ from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_messa
 from ui.context import database_guard, ensure_questionnaires_valid, get_store, language_switch
 from ui.firstrun import announce
 from ui.headers import SecurityHeaders
+from ui.pending import forget_pending
 from ui.ready import process_store, ready
 from ui.router import forget_unknown_page, navigation_only
 from ui.session import NEEDS_LOGIN_KEY, follow_up
@@ -29,6 +30,8 @@ from ui.style import document_language, inject_css
 from ui.tcp import enable_tcp_nodelay
 
 PAGES = Path(__file__).resolve().parent / "pages"
+# Pages that use the whole width (each also says so itself, for AppTest and readers).
+WIDE_PAGES = {"results", "compare", "progress", "projector", "admin"}
 
 
 def page(
@@ -50,7 +53,8 @@ def main() -> None:
         page_title="iPM Ketenscan",
         # A local image: a Material icon as favicon would be fetched from Google's servers.
         page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"),
-        layout="centered",
+        # No layout here: the page's layout is set once, below, when the page is known (a
+        # "centered" then "wide" in one run left the page narrow now and then).
         initial_sidebar_state="collapsed",
     )
     inject_css()
@@ -89,16 +93,20 @@ def main() -> None:
         page(name, icon, lang, hidden=not console_ok)
         for name, icon in (("console", "tune"), ("projector", "cast"))
     ]
+    # Administrators only: erasure, retention, audit log (never a facilitator link or demo).
+    console.append(page("admin", "admin_panel_settings", lang, hidden=not grant.sees_admin()))
     if results_ok:
         pages[t("nav.section.results", lang)] = results
     if console_ok:
-        pages[t("nav.section.facilitate", lang)] = console
+        pages[t("nav.section.facilitate", lang)] = [p for p in console if p.visibility == "visible"]
     hidden = [p for p in results + console if p.visibility == "hidden"]
     pages[t("nav.section.info", lang)] = [page("about", "info", lang), login, *hidden]
     with database_guard():
         if forget_unknown_page({p.url_path for ps in pages.values() for p in ps}):
             st.info(t("access.unknown_page", lang))
         current = st.navigation(pages, position="top")
+        forget_pending(current.url_path)  # a button's step runs only on its own page
+        st.set_page_config(layout="wide" if current.url_path in WIDE_PAGES else "centered")
         if current.url_path in {p.url_path for p in hidden}:
             st.session_state[NEEDS_LOGIN_KEY] = current.title
             st.switch_page(login)

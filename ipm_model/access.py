@@ -75,6 +75,11 @@ class Grant:
     def sees_console(self) -> bool:
         return self.admin or bool(self.workshops) or bool(self.facilitator_organisations)
 
+    def sees_admin(self) -> bool:
+        """The administrators' screens (erasure, retention, audit log): administrators only,
+        never a facilitator link or a demo visitor."""
+        return self.admin
+
     def can_view_organisation(self, organisation_id: int) -> bool:
         return self.admin or organisation_id in self.organisations
 

@@ -380,14 +380,21 @@ def _parser() -> argparse.ArgumentParser:
         description=_paragraphs(
             "The audit log, newest first: when (UTC), who (admin, admin:e-mail for single "
             "sign-on, facilitator:CODE, results:ORGANISATION-ID, cli:USER, visitor), what "
-            "(workshop.close, workshop.reopen, import, export, report, link.revoke, "
+            "(workshop.create, workshop.close, workshop.reopen, workshop.reveal, "
+            "workshop.hide, organisation.create, import, export, report, link.revoke, "
             "link.rotate, delete.workshop, delete.organisation, retention.set, "
             "retention.apply, backup, restore, setup, login.failed), on what, and a short "
-            "detail. It never holds answers, comments or passwords."
+            "detail. It never holds answers, comments or passwords. The filters combine; "
+            "--organisation also finds its workshops, deleted ones included."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     audit.add_argument("--since", metavar="DATE", help="only from this date (YYYY-MM-DD) on")
+    audit.add_argument("--until", metavar="DATE", help="only up to this date (included)")
+    audit.add_argument("--action", metavar="ACTION", help="only this action, e.g. export")
+    audit.add_argument(
+        "--organisation", metavar="NAME|ID", help="only about this organisation and its workshops"
+    )
     audit.add_argument("--limit", type=int, metavar="N", help="only the newest N entries")
     audit.add_argument("--format", choices=LIST_FORMATS, default="table", help="output format")
     audit.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
@@ -978,6 +985,17 @@ def _retention(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _is_date(text: str) -> bool:
+    """A date (YYYY-MM-DD) or an ISO date and time."""
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _audit(args: argparse.Namespace, out: TextIO) -> int:
     from dataclasses import asdict
 
@@ -985,7 +1003,35 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     from ipm_model.store import Store
 
     store = Store.from_env(args.db)
-    rows = [asdict(e) for e in audit.entries(store, since=args.since, limit=args.limit)]
+    if args.action and args.action not in audit.ACTIONS:
+        print(f"error: unknown action {args.action!r}: one of {', '.join(audit.ACTIONS)}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    for name in ("since", "until"):
+        value = getattr(args, name)
+        if value and not _is_date(value):
+            print(f"error: --{name} {value!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+            return 1
+    organisation_id = None
+    if args.organisation:
+        key = args.organisation.strip()
+        organisation_id = (
+            int(key)
+            if key.isdigit() and store.organisation(int(key))
+            else store.organisation_id(key)
+        )
+        if organisation_id is None:
+            print(f"error: no organisation called {args.organisation!r}", file=sys.stderr)
+            return 1
+    found = audit.search(
+        store,
+        organisation_id=organisation_id,
+        action=args.action,
+        since=args.since,
+        until=args.until,
+        limit=args.limit,
+    )
+    rows = [asdict(e) for e in found.entries]
     text = _render(rows, audit.COLUMNS, args.format) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

@@ -48,6 +48,11 @@ def number(value: float | None, lang: str, decimals: int = 1) -> str:
     return format_decimal(rounded(value, decimals), pattern, locale=locale(lang))
 
 
+def count(value: int, lang: str) -> str:
+    """A whole count with the language's thousands separator: "1.234" / "1,234"."""
+    return format_decimal(int(value), "#,##0", locale=locale(lang))
+
+
 def change(value: float | None, lang: str, decimals: int = 1) -> str:
     """A signed change: "+0,3", "−0,2", "0,0"; a dash when missing."""
     if _missing(value):

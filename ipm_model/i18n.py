@@ -978,6 +978,166 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Klaar: je bent ingelogd als beheerder. Ga naar de console om workshops te maken.",
         "Done: you are logged in as administrator. Go to the console to create workshops.",
     ),
+    # -- administration: erasure, retention, audit log (pages/admin.py, ui/admin.py) -----------
+    "nav.admin": ("Beheer", "Administration"),
+    "admin.intro": (
+        "Alleen voor beheerders. Wat je hier verwijdert, is voor altijd weg.",
+        "For administrators only. What you delete here is gone for good.",
+    ),
+    "admin.tab_delete": ("Gegevens verwijderen", "Delete data"),
+    "admin.tab_retention": ("Bewaartermijn", "Retention period"),
+    "admin.tab_audit": ("Logboek", "Audit log"),
+    "admin.backup_hint": (
+        "Maak eerst een back-up op de server: `python -m ipm_model backup --out BESTAND`.",
+        "Make a backup on the server first: `python -m ipm_model backup --out FILE`.",
+    ),
+    "admin.organisation": ("Organisatie", "Organisation"),
+    "admin.no_orgs": ("Er zijn nog geen organisaties.", "There are no organisations yet."),
+    "admin.workshop_heading": ("Eén workshop verwijderen", "Delete one workshop"),
+    "admin.workshop": ("Workshop", "Workshop"),
+    "admin.no_workshops": (
+        "Deze organisatie heeft geen workshops.",
+        "This organisation has no workshops.",
+    ),
+    "admin.state_open": ("open", "open"),
+    "admin.state_closed": ("gesloten", "closed"),
+    "admin.workshop_open": (
+        "Deze workshop is open. Sluit hem eerst in Workshops beheren. Dan kan niemand meer "
+        "antwoorden.",
+        "This workshop is open. Close it first in Manage workshops. Then nobody can answer "
+        "any more.",
+    ),
+    "admin.delete_workshop": ("Workshop verwijderen…", "Delete workshop…"),
+    "admin.confirm_workshop": (
+        "Je verwijdert workshop {code} ({title}, {date}) voor altijd. Dit gaat weg: {counts}. "
+        "Ook de link voor de begeleider werkt dan niet meer. Dit kan niet terug.",
+        "You delete workshop {code} ({title}, {date}) for good. This goes: {counts}. "
+        "Its facilitator link stops working too. This cannot be undone.",
+    ),
+    "admin.yes_delete": ("Ja, voor altijd verwijderen", "Yes, delete for good"),
+    "admin.org_heading": ("De hele organisatie verwijderen", "Delete the whole organisation"),
+    "admin.org_open": (
+        "Deze organisatie heeft open workshops ({codes}). Sluit ze eerst.",
+        "This organisation has open workshops ({codes}). Close them first.",
+    ),
+    "admin.delete_org": ("Organisatie verwijderen…", "Delete organisation…"),
+    "admin.confirm_org": (
+        "Je verwijdert de organisatie {name} voor altijd, met alles erin. Dit gaat weg: "
+        "{counts}. Ook de link naar de resultaten werkt dan niet meer. Dit kan niet terug.",
+        "You delete the organisation {name} for good, with everything in it. This goes: "
+        "{counts}. Its results link stops working too. This cannot be undone.",
+    ),
+    "admin.type_name": (
+        "Typ de naam van de organisatie om te bevestigen: {name}",
+        "Type the organisation's name to confirm: {name}",
+    ),
+    "admin.name_mismatch": (
+        "De naam klopt niet. Er is niets verwijderd.",
+        "The name does not match. Nothing was deleted.",
+    ),
+    "admin.deleted": ("Verwijderd: {what}. Weg: {counts}.", "Deleted: {what}. Gone: {counts}."),
+    "admin.gone": (
+        "Dit bestaat niet meer. Misschien heeft iemand het net verwijderd. Er is niets verwijderd.",
+        "This no longer exists. Someone may have just deleted it. Nothing was deleted.",
+    ),
+    "admin.now_open": (
+        "Er is intussen een workshop geopend. Sluit die eerst. Er is niets verwijderd.",
+        "A workshop was opened meanwhile. Close it first. Nothing was deleted.",
+    ),
+    "admin.n.workshops": ("{n} workshop|{n} workshops", "{n} workshop|{n} workshops"),
+    "admin.n.participants": ("{n} deelnemer|{n} deelnemers", "{n} participant|{n} participants"),
+    "admin.n.answers": ("{n} antwoord|{n} antwoorden", "{n} answer|{n} answers"),
+    "admin.n.comments": ("{n} opmerking|{n} opmerkingen", "{n} comment|{n} comments"),
+    "admin.n.actions": ("{n} actie|{n} acties", "{n} action|{n} actions"),
+    "admin.n.chains": ("{n} keten|{n} ketens", "{n} chain|{n} chains"),
+    "admin.retention_none": (
+        "Er is geen bewaartermijn. Gegevens blijven staan tot iemand ze verwijdert.",
+        "There is no retention period. Data stays until someone deletes it.",
+    ),
+    "admin.retention_is": (
+        "Bewaartermijn: {months} maanden nadat een ronde is gesloten.",
+        "Retention period: {months} months after a round is closed.",
+    ),
+    "admin.retention_months": (
+        "Maanden na het sluiten van een ronde (0 = geen bewaartermijn)",
+        "Months after a round is closed (0 = no retention period)",
+    ),
+    "admin.retention_saved": ("De bewaartermijn is opgeslagen.", "The retention period is saved."),
+    "admin.retention_bad": (
+        "Kies een heel getal van 0 tot en met 1200 maanden.",
+        "Choose a whole number from 0 to 1200 months.",
+    ),
+    "admin.due_now": ("Nu te verwijderen", "Due for deletion now"),
+    "admin.due_none": ("Er hoeft nu niets weg.", "Nothing is due now."),
+    "admin.due_next": ("Daarna aan de beurt", "Next in line"),
+    "admin.next_none": (
+        "Er staan geen andere gesloten workshops klaar.",
+        "No other closed workshops are waiting.",
+    ),
+    "admin.apply": ("Nu verwijderen…", "Delete now…"),
+    "admin.confirm_apply": (
+        "Je verwijdert {count} voor altijd, met alle deelnemers en antwoorden. Dit kan niet terug.",
+        "You delete {count} for good, with all participants and answers. This cannot be undone.",
+    ),
+    "admin.applied": ("Verwijderd: {count}.", "Deleted: {count}."),
+    "admin.cron": (
+        "De app verwijdert niet vanzelf. Klik op 'Nu verwijderen', of laat de server dit elke "
+        "maand doen: `python -m ipm_model retention apply --yes`.",
+        "The app does not delete by itself. Click 'Delete now', or let the server do it every "
+        "month: `python -m ipm_model retention apply --yes`.",
+    ),
+    "admin.col.code": ("Code", "Code"),
+    "admin.col.title": ("Titel", "Title"),
+    "admin.col.organisation": ("Organisatie", "Organisation"),
+    "admin.col.closed": ("Gesloten op", "Closed on"),
+    "admin.col.due": ("Weg vanaf", "Deleted from"),
+    "admin.col.participants": ("Deelnemers", "Participants"),
+    "admin.audit_intro": (
+        "Wie wat deed, en wanneer. Nieuwste eerst. Zonder antwoorden of wachtwoorden.",
+        "Who did what, and when. Newest first. Without answers or passwords.",
+    ),
+    "admin.all": ("Alle", "All"),
+    "admin.action": ("Wat", "Action"),
+    "admin.from": ("Vanaf", "From"),
+    "admin.to": ("Tot en met", "Up to and including"),
+    "admin.bad_dates": (
+        "De eerste datum ligt na de tweede. Draai ze om.",
+        "The first date lies after the second. Swap them.",
+    ),
+    "admin.audit_count": (
+        "{total} regels · pagina {page} van {pages}",
+        "{total} entries · page {page} of {pages}",
+    ),
+    "admin.audit_empty": (
+        "Geen regels gevonden met deze keuzes.",
+        "No entries found with these choices.",
+    ),
+    "admin.page": ("Pagina", "Page"),
+    "admin.download_csv": ("Download als CSV", "Download as CSV"),
+    "admin.col.at": ("Wanneer (UTC)", "When (UTC)"),
+    "admin.col.actor": ("Wie", "Who"),
+    "admin.col.action": ("Wat", "What"),
+    "admin.col.target": ("Waarop", "On what"),
+    "admin.col.detail": ("Details", "Details"),
+    "admin.act.workshop.create": ("Workshop gemaakt", "Workshop created"),
+    "admin.act.workshop.close": ("Ronde gesloten", "Round closed"),
+    "admin.act.workshop.reveal": ("Groepsuitslag getoond", "Group results shown"),
+    "admin.act.workshop.hide": ("Groepsuitslag verborgen", "Group results hidden"),
+    "admin.act.organisation.create": ("Organisatie gemaakt", "Organisation created"),
+    "admin.act.workshop.reopen": ("Ronde heropend", "Round reopened"),
+    "admin.act.import": ("Antwoorden ingelezen", "Answers imported"),
+    "admin.act.export": ("Export", "Export"),
+    "admin.act.report": ("Rapport gemaakt", "Report made"),
+    "admin.act.link.revoke": ("Link ingetrokken", "Link revoked"),
+    "admin.act.link.rotate": ("Link vernieuwd", "Link renewed"),
+    "admin.act.delete.workshop": ("Workshop verwijderd", "Workshop deleted"),
+    "admin.act.delete.organisation": ("Organisatie verwijderd", "Organisation deleted"),
+    "admin.act.retention.set": ("Bewaartermijn ingesteld", "Retention period set"),
+    "admin.act.retention.apply": ("Bewaartermijn toegepast", "Retention period applied"),
+    "admin.act.backup": ("Back-up gemaakt", "Backup made"),
+    "admin.act.restore": ("Back-up teruggezet", "Backup restored"),
+    "admin.act.setup": ("Eerste installatie", "First set-up"),
+    "admin.act.login.failed": ("Inloggen mislukt", "Login failed"),
 }
 
 

@@ -31,6 +31,9 @@ if grant.admin:
     with st.container(horizontal=True):
         st.page_link("pages/console.py", label=t("nav.console", lang), icon=":material/tune:")
         st.page_link("pages/results.py", label=t("nav.results", lang), icon=":material/radar:")
+        st.page_link(
+            "pages/admin.py", label=t("nav.admin", lang), icon=":material/admin_panel_settings:"
+        )
 elif oidc_configured():
     if st.user.is_logged_in:
         email = str(st.user.get("email", ""))

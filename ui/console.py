@@ -71,6 +71,12 @@ def _set_status(store: Store, workshop: Workshop, status: str) -> None:
     record_audit(store, action, workshop.code)
 
 
+def _set_revealed(store: Store, workshop: Workshop, revealed: bool) -> None:
+    """Show or hide the group results on the projector, and record who did it."""
+    store.set_revealed(workshop.id, revealed)
+    record_audit(store, "workshop.reveal" if revealed else "workshop.hide", workshop.code)
+
+
 def _action_button(
     label: str,
     key: str,
@@ -182,7 +188,7 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
             _action_button(
                 t("console.hide" if w.revealed else "console.reveal", lang),
                 f"reveal-{w.id}",
-                lambda: store.set_revealed(w.id, not w.revealed),
+                lambda: _set_revealed(store, w, not w.revealed),
                 lang,
                 None,
                 _runs(w),
@@ -431,6 +437,9 @@ def new_workshop_form(store: Store, organisation: dict, lang: str) -> None:
         )
 
     if _safe(make, lang, None, _manages(organisation["id"]), "create a workshop"):
+        record_audit(
+            store, "workshop.create", created[0].code, f"organisation={organisation['id']}"
+        )
         _notice("success", t("console.created", lang, code=created[0].code))
         st.rerun()
 
@@ -564,18 +573,20 @@ def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
 
 
 def new_organisation_form(store: Store, lang: str) -> None:
+    made: list[int] = []
     with st.form("new-org", clear_on_submit=True):
         name = st.text_input(t("console.org_name", lang), max_chars=120)
         if st.form_submit_button(t("console.create_org", lang)):
             if not name.strip():
                 st.error(t("console.need_name", lang))
             elif _safe(
-                lambda: store.create_organisation(name),
+                lambda: made.append(store.create_organisation(name)),
                 lang,
                 t("console.saved", lang),
                 lambda g: g.admin,
                 "create an organisation",
             ):
+                record_audit(store, "organisation.create", f"organisation {made[0]}")
                 st.rerun()
 
 

@@ -22,8 +22,12 @@ if TYPE_CHECKING:
     from ipm_model.store import Store
 
 ACTIONS = (
+    "workshop.create",
     "workshop.close",
     "workshop.reopen",
+    "workshop.reveal",
+    "workshop.hide",
+    "organisation.create",
     "import",
     "export",
     "report",
@@ -40,6 +44,9 @@ ACTIONS = (
 )
 COLUMNS = ("id", "at", "actor", "action", "target", "detail")
 DETAIL_MAX_CHARS = 300
+# A workshop's deletion names its organisation at the start of the detail, so that the log
+# can still be filtered by organisation once the workshop is gone.
+ORGANISATION_DETAIL = "organisation="
 
 
 def m011_audit_log(db: Conn) -> None:
@@ -107,6 +114,79 @@ def entries(store: Store, *, since: str | None = None, limit: int | None = None)
     with store._db() as db:
         rows = db.execute(sql, params).fetchall()
     return [Entry(*row) for row in rows]
+
+
+def organisation_targets(store: Store, organisation_id: int) -> set[str]:
+    """Every target (upper case) under which the log names this organisation or one of its
+    workshops: codes, "workshop <code|id>", "organisation <id|name>", and the codes of its
+    workshops deleted earlier (read from their deletion lines)."""
+    org = store.organisation(organisation_id)
+    targets = {f"ORGANISATION {organisation_id}"}
+    if org is not None:
+        targets.add(f"ORGANISATION {org['name']}".upper())
+    rows = store._query(
+        "SELECT id, code FROM workshop WHERE organisation_id = ?", [organisation_id]
+    )
+    deleted = store._query(
+        "SELECT target AS code FROM audit_log WHERE action = 'delete.workshop' "
+        "AND (detail = ? OR detail LIKE ?)",
+        [f"{ORGANISATION_DETAIL}{organisation_id}", f"{ORGANISATION_DETAIL}{organisation_id};%"],
+    )
+    for row in rows:
+        targets |= {row["code"], f"WORKSHOP {row['code']}", f"WORKSHOP {row['id']}"}
+    for row in deleted:  # "workshop ABC123"
+        code = row["code"].removeprefix("workshop ").upper()
+        targets |= {code, f"WORKSHOP {code}"}
+    return {t.upper() for t in targets}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a filtered audit log, and how many entries match in all."""
+
+    entries: list[Entry]
+    total: int
+
+
+def search(
+    store: Store,
+    *,
+    organisation_id: int | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> Page:
+    """Entries newest first, filtered by organisation (its workshops too), action and date
+    (`since` and `until` ISO dates, both included), `limit` from `offset` on."""
+    where: list[str] = []
+    params: list[Any] = []
+    if organisation_id is not None:
+        targets = sorted(organisation_targets(store, organisation_id))
+        where.append(f"upper(target) IN ({', '.join('?' for _ in targets)})")
+        params += targets
+    if action:
+        where.append("action = ?")
+        params.append(action)
+    if since:
+        where.append("at >= ?")
+        params.append(since)
+    if until:  # the whole day: up to the start of the next
+        from datetime import date, timedelta
+
+        where.append("at < ?")
+        params.append((date.fromisoformat(until[:10]) + timedelta(days=1)).isoformat())
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    sql = f"SELECT {', '.join(COLUMNS)} FROM audit_log{clause} ORDER BY id DESC"
+    page_params = list(params)
+    if limit:
+        sql += " LIMIT ? OFFSET ?"
+        page_params += [int(limit), max(0, int(offset))]
+    with store._db() as db:
+        rows = db.execute(sql, page_params).fetchall()
+        total = db.execute(f"SELECT count(*) FROM audit_log{clause}", params).fetchone()[0]
+    return Page([Entry(*row) for row in rows], int(total))
 
 
 def to_csv(rows: Sequence[Entry]) -> str:

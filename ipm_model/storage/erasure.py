@@ -21,8 +21,17 @@ if TYPE_CHECKING:
     from ipm_model.store import Store
 
 
+UNKNOWN = "unknown"  # no such workshop or organisation (mistyped, or deleted meanwhile)
+OPEN = "open"  # a workshop that is open, or an organisation with one: close it first
+
+
 class ErasureRefused(ValueError):
-    """Nothing was deleted: the message says why (unknown code, an open workshop)."""
+    """Nothing was deleted: the message says why (unknown code, an open workshop); `reason`
+    (UNKNOWN or OPEN) lets a screen say it in its own language."""
+
+    def __init__(self, message: str, reason: str = UNKNOWN) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass
@@ -53,7 +62,7 @@ def workshop_plan(store: Store, code: str) -> tuple[int, str]:
         raise ErasureRefused(f"no workshop with the code {code!r}")
     if rows[0]["status"] == "open":
         raise ErasureRefused(
-            f"workshop {rows[0]['code']} is open: close it first (people may be answering)"
+            f"workshop {rows[0]['code']} is open: close it first (people may be answering)", OPEN
         )
     return int(rows[0]["id"]), str(rows[0]["code"])
 
@@ -73,7 +82,8 @@ def organisation_plan(store: Store, organisation_id: int) -> tuple[int, str]:
     if open_codes:
         raise ErasureRefused(
             f"organisation {organisation_id} has open workshops ({', '.join(open_codes)}): "
-            "close them first"
+            "close them first",
+            OPEN,
         )
     return organisation_id, str(org["name"])
 
@@ -104,19 +114,34 @@ def _erase(store: Store, table: str, row_id: int, what: str, actor: str, dry_run
             # Checked again inside the transaction: a round reopened meanwhile stays.
             if table == "workshop":
                 status = db.execute("SELECT status FROM workshop WHERE id = ?", [row_id]).fetchone()
-                if status is None or status[0] == "open":
-                    raise ErasureRefused(f"{what} is open or gone: nothing deleted")
-            elif db.execute(
-                "SELECT 1 FROM workshop WHERE organisation_id = ? AND status = 'open'", [row_id]
-            ).fetchone():
-                raise ErasureRefused(f"{what} has an open workshop: nothing deleted")
+                if status is None:
+                    raise ErasureRefused(f"{what} is gone: nothing deleted", UNKNOWN)
+                if status[0] == "open":
+                    raise ErasureRefused(f"{what} is open: nothing deleted", OPEN)
+                organisation = db.execute(
+                    "SELECT organisation_id FROM workshop WHERE id = ?", [row_id]
+                ).fetchone()[0]
+            else:
+                if (
+                    db.execute("SELECT 1 FROM organisation WHERE id = ?", [row_id]).fetchone()
+                    is None
+                ):
+                    raise ErasureRefused(f"{what} is gone: nothing deleted", UNKNOWN)
+                if db.execute(
+                    "SELECT 1 FROM workshop WHERE organisation_id = ? AND status = 'open'", [row_id]
+                ).fetchone():
+                    raise ErasureRefused(f"{what} has an open workshop: nothing deleted", OPEN)
+                organisation = row_id
             names = catalog.tables(db, store.kind)
             keys = catalog.foreign_keys(db, store.kind, names)
             _delete(db, keys, table, "id = ?", [row_id], result.counts, depth=0)
             if dry_run:
                 raise _DryRun
             action = "delete.workshop" if table == "workshop" else "delete.organisation"
-            audit.write(db, actor, action, what.split(" (")[0], _summary(result))
+            # The organisation is named in the detail, so the audit log can still be
+            # filtered by organisation once the workshop is gone (audit.organisation_targets).
+            detail = f"{audit.ORGANISATION_DETAIL}{organisation}; {_summary(result)}"
+            audit.write(db, actor, action, what.split(" (")[0], detail)
     except _DryRun:
         pass
     result.counts = {t: n for t, n in sorted(result.counts.items()) if n}
@@ -187,3 +212,62 @@ def apply_retention(
     if done and not dry_run:
         audit.record(store, actor, "retention.apply", f"{months} months", f"{len(done)} workshops")
     return done
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A closed workshop and the moment the retention period deletes it."""
+
+    code: str
+    title: str
+    organisation: str
+    closed_at: str
+    due_at: datetime
+    participants: int
+
+
+def retention_schedule(
+    store: Store, months: int, now: datetime | None = None, *, upcoming: int = 5
+) -> tuple[list[Scheduled], list[Scheduled]]:
+    """What the retention period removes: the workshops due now (what `apply_retention`
+    deletes), and the next `upcoming` ones with the moment they fall due."""
+    if months <= 0:
+        return [], []
+    moment = now or datetime.now(UTC)
+    limit = months_before(moment, months).isoformat()
+    rows = store._query(
+        """SELECT w.code, w.title, o.name AS organisation, w.closed_at,
+                  (SELECT count(*) FROM participant p WHERE p.workshop_id = w.id) AS participants
+           FROM workshop w JOIN organisation o ON o.id = w.organisation_id
+           WHERE w.status = 'closed' AND w.closed_at IS NOT NULL
+           ORDER BY w.closed_at, w.code"""
+    )
+    due, later = [], []
+    for row in rows:
+        closed = datetime.fromisoformat(row["closed_at"])
+        item = Scheduled(
+            code=row["code"],
+            title=row["title"],
+            organisation=row["organisation"],
+            closed_at=row["closed_at"],
+            due_at=months_before(closed, -months),
+            participants=int(row["participants"]),
+        )
+        (due if row["closed_at"] < limit else later).append(item)
+    return due, later[:upcoming]
+
+
+HEADLINE_TABLES = {
+    "workshops": "workshop",
+    "participants": "participant",
+    "answers": "answer",
+    "comments": "phase_comment",
+    "actions": "action",
+    "chains": "chain",
+}
+
+
+def headline(result: Erasure) -> dict[str, int]:
+    """The counts a person asks about before a deletion (workshops, participants, answers,
+    comments, actions, chains), zeros included."""
+    return {name: result.counts.get(table, 0) for name, table in HEADLINE_TABLES.items()}

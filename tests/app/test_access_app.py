@@ -16,6 +16,7 @@ PROTECTED = [
     "pages/progress.py",
     "pages/console.py",
     "pages/projector.py",
+    "pages/admin.py",
 ]
 
 

@@ -63,6 +63,28 @@ def test_audit_lists_and_exports(db_target, tmp_path):
     assert csv.startswith("id,at,actor,action,target,detail") and "export" in csv
 
 
+def test_audit_filters_like_the_console(db_target, capsys):
+    from ipm_model.storage import audit
+
+    store = Store(db_target)
+    fill(store)
+    demo = store.workshop_by_code("DEMO")
+    audit.record(store, "admin", "workshop.close", demo.code)
+    audit.record(store, "cli:x", "backup", "", "10 rows")
+    code, text = run(["--db", db_target, "audit", "--action", "backup", "--format", "json"])
+    assert code == 0 and '"backup"' in text and "workshop.close" not in text
+    org = str(demo.organisation_id)
+    code, text = run(["--db", db_target, "audit", "--organisation", org, "--format", "csv"])
+    assert code == 0 and "workshop.close" in text and "backup" not in text
+    code, text = run(["--db", db_target, "audit", "--until", "2000-01-01", "--format", "csv"])
+    assert code == 0 and text.strip() == "id,at,actor,action,target,detail"
+    assert run(["--db", db_target, "audit", "--action", "nope"])[0] == 1
+    assert "unknown action" in capsys.readouterr().err
+    assert run(["--db", db_target, "audit", "--since", "yesterday"])[0] == 1
+    assert "not a date" in capsys.readouterr().err
+    assert run(["--db", db_target, "audit", "--organisation", "Nope"])[0] == 1
+
+
 def test_export_choices_match_the_exports():
     assert (*KINDS, "all") == EXPORT_CHOICES
 

@@ -170,3 +170,63 @@ def test_cli_retention(db_target):
     out = io.StringIO()
     assert main(["--db", db_target, "retention", "apply", "--dry-run"], stdout=out) == 0
     assert "Would delete" in out.getvalue() or "0 workshops" in out.getvalue()
+
+
+def test_refusals_carry_a_reason_a_screen_can_translate(store):
+    fill(store)
+    with pytest.raises(erasure.ErasureRefused) as open_:
+        erasure.delete_workshop(store, "DEMO", "t")
+    assert open_.value.reason == erasure.OPEN
+    with pytest.raises(erasure.ErasureRefused) as unknown:
+        erasure.delete_workshop(store, "NOSUCH", "t")
+    assert unknown.value.reason == erasure.UNKNOWN
+    closed = next(w for w in store.workshops() if not w.is_open)
+    erasure.delete_workshop(store, closed.code, "t")
+    with pytest.raises(erasure.ErasureRefused) as gone:  # deleted meanwhile (another tab)
+        erasure.delete_workshop(store, closed.code, "t")
+    assert gone.value.reason == erasure.UNKNOWN
+
+
+def test_headline_counts_what_people_ask_about(store):
+    fill(store)
+    closed = next(w for w in store.workshops() if not w.is_open)
+    plan = erasure.delete_workshop(store, closed.code, "t", dry_run=True)
+    counts_ = erasure.headline(plan)
+    assert list(counts_) == [
+        "workshops",
+        "participants",
+        "answers",
+        "comments",
+        "actions",
+        "chains",
+    ]
+    assert counts_["workshops"] == 1 and counts_["chains"] == 0
+    assert counts_["participants"] == plan.counts["participant"]
+    assert counts_["answers"] == plan.counts["answer"] > 0
+
+
+def test_a_workshop_deletion_names_its_organisation_in_the_audit_detail(store):
+    fill(store)
+    closed = next(w for w in store.workshops() if not w.is_open)
+    erasure.delete_workshop(store, closed.code, "admin")
+    entry = audit.entries(store)[0]
+    assert entry.detail.startswith(f"organisation={closed.organisation_id}; ")
+
+
+def test_retention_schedule_splits_due_now_from_next(store):
+    create_demo(store, default_questionnaire(), today=date(2026, 5, 4))
+    stamps = {w.code: w.date for w in store.workshops() if not w.is_open}
+    with store._write() as db:
+        for code, day in stamps.items():
+            db.execute(
+                "UPDATE workshop SET closed_at = ? WHERE code = ?", [f"{day}T18:00:00+00:00", code]
+            )
+    now = datetime(2026, 5, 4, tzinfo=UTC)
+    assert erasure.retention_schedule(store, 0, now) == ([], [])
+    due, later = erasure.retention_schedule(store, 12, now)
+    assert [d.code for d in due] == erasure.due_for_deletion(store, 12, now)
+    assert later and all(item.due_at > now for item in later)
+    assert all(item.due_at <= now for item in due)
+    first = later[0]
+    assert first.due_at == erasure.months_before(datetime.fromisoformat(first.closed_at), -12)
+    assert first.organisation and first.participants >= 0
