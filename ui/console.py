@@ -225,6 +225,9 @@ def _progress(store: Store, w: Workshop, lang: str) -> None:
             finished=int(counts["finished"].sum()),
         )
     )
+    from ui.demo import simulated_note
+
+    simulated_note(store, w, None, None, lang)
     st.dataframe(table, hide_index=True, width="stretch")
 
 
