@@ -408,6 +408,11 @@ def cleanup(store: Store, now: datetime | None = None) -> int:
             gone += 1
         except SandboxError:  # removed meanwhile by another process
             continue
-    with store._write() as db:
-        db.execute("DELETE FROM sandbox WHERE organisation_id NOT IN (SELECT id FROM organisation)")
+    orphans = (
+        "SELECT organisation_id FROM sandbox WHERE organisation_id NOT IN "
+        "(SELECT id FROM organisation)"
+    )
+    if store._query(orphans):  # a write (and its sync to disk) only when there is work
+        with store._write() as db:
+            db.execute(f"DELETE FROM sandbox WHERE organisation_id IN ({orphans})")
     return gone
