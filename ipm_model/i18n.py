@@ -189,6 +189,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "For the facilitator: open and close rounds, see who has finished and show the group "
         "on the projector. You get your own copy of the demo, for 24 hours.",
     ),
+    "demo.other_code": ("Heb je een workshopcode?", "Do you have a workshop code?"),
     "demo.no_workshop": (
         "De demo-workshop is nu niet open. Probeer het over een minuut opnieuw.",
         "The demo workshop is not open right now. Please try again in a minute.",

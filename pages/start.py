@@ -19,7 +19,7 @@ if firstrun.show(store, lang):
 code_param = st.query_params.get("code")
 if demo_mode() and not code_param:
     demo.start_page(store, lang)
-    st.subheader(t("start.code_label", lang))
+    st.subheader(t("demo.other_code", lang), anchor=False)
 st.write(t("start.intro", lang))
 
 guard = code_guard()

@@ -131,6 +131,9 @@ def start_page(store: Store, lang: str) -> None:
 
     st.write(t("demo.start_intro", lang))
     session.refusal_message(lang)  # a sandbox that expired, a cookie that was not ours
+    # The three buttons as tall as the tallest (two lines on a tablet), so the lines under
+    # them start at one height.
+    st.html("<style>[class*='st-key-demo-go-'] button { min-height: 3.6rem; }</style>")
     columns = st.columns(3, gap="medium")
     chosen = None
     for column, (name, icon, label, gets) in zip(columns, WAYS, strict=True):
