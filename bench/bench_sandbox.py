@@ -1,6 +1,6 @@
 """Demo sandboxes: how long making one takes, how much disk it uses, how fast cleanup is.
 
-    python bench/bench_sandbox.py [--sandboxes 20] [--db URL]
+    python bench/bench_sandbox.py [--sandboxes 20] [--db URL|pg]
 
 On a new SQLite file (or --db: a PostgreSQL URL with an empty schema) it builds the hosted
 demo (history, open DEMO with simulated people), then makes `--sandboxes` sandboxes one
@@ -69,9 +69,27 @@ def read_organisation(store: Store, organisation_id: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sandboxes", type=int, default=20)
-    parser.add_argument("--db", help="a PostgreSQL URL (default: a new SQLite file)")
+    parser.add_argument(
+        "--db",
+        help="a PostgreSQL URL with an empty schema, or `pg`: a throwaway PostgreSQL server "
+        "of Debian's package (default: a new SQLite file)",
+    )
     args = parser.parse_args()
     q = default_questionnaire()
+    server = None
+    if args.db == "pg":
+        from deploy.pgserver import PgServer
+
+        server = PgServer.start()
+        args.db = server.url
+    try:
+        return run(args, q)
+    finally:
+        if server is not None:
+            server.stop(remove=True)
+
+
+def run(args: argparse.Namespace, q) -> int:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(args.db or str(Path(folder) / "bench.db"))
         started = time.perf_counter()
