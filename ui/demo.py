@@ -52,6 +52,15 @@ def needs_sandbox() -> bool:
     return grant.demo_visitor and not grant.facilitator_organisations and not grant.admin
 
 
+def hide_sandboxes(store: Store, orgs: list[dict]) -> list[dict]:
+    """`orgs` without visitors' sandboxes (an administrator's lists on a hosted demo),
+    except this session's own."""
+    if not demo_mode():
+        return orgs
+    others = sandbox.sandbox_ids(store) - {own_sandbox()}
+    return [o for o in orgs if o["id"] not in others]
+
+
 def start_sandbox(store: Store, lang: str) -> bool:
     """Make this visitor's sandbox and remember it in the session cookie; True when made."""
     if own_sandbox() is not None:

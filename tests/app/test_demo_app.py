@@ -206,3 +206,21 @@ def test_the_projector_of_the_sandbox_reveals_the_simulated_group(demo_store, mo
     plain = reload_with(monkeypatch, None)
     plain.switch_page("pages/projector.py").run()
     assert "sandbox-make-projector" in [b.key for b in plain.button]
+
+
+def test_an_administrator_does_not_get_visitors_sandboxes_in_the_lists(demo_store, monkeypatch):
+    demo_org = demo_store.workshop_by_code("DEMO").organisation_id
+    made, _ = sandbox.create_sandbox(demo_store, demo_org)
+    copy_name = demo_store.organisation(made.organisation_id)["name"]
+    monkeypatch.setenv("IPM_ADMIN_PASSWORD", "admin-pass-123")
+    at = new_app().run()
+    at.switch_page("pages/login.py").run()
+    at.text_input[0].input("admin-pass-123")
+    at.button(key="FormSubmitter:login-form-Inloggen").click().run()
+    at.switch_page("pages/console.py").run()
+    assert not at.exception
+    options = at.selectbox(key="console-org").options
+    assert copy_name not in options and any("Lindewaard" in o for o in options)
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    assert copy_name not in at.selectbox(key="filter-org").options
