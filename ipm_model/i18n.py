@@ -208,9 +208,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Je eigen kopie kon nu niet worden gemaakt. Probeer het over een minuut opnieuw.",
         "Your own copy could not be made right now. Please try again in a minute.",
     ),
+    "demo.sandbox_full": (
+        "Er zijn nu heel veel bezoekers met een eigen kopie. Probeer het over {minutes} "
+        "minuten opnieuw. Rondkijken en de scan invullen kan gewoon.",
+        "Right now there are very many visitors with their own copy. Please try again in "
+        "{minutes} minutes. You can still look around and take the scan.",
+    ),
     "demo.own_copy": (
         "Dit is jouw eigen kopie van de demo. Alleen jij ziet je wijzigingen, {hours} uur lang.",
         "This is your own copy of the demo. Only you see your changes, for {hours} hours.",
+    ),
+    "demo.lead_tip": (
+        "Zo leid je de workshop: open het **Projectiescherm** (in een tweede tabblad of op "
+        "een tweede scherm) en tik hier op **Uitslag tonen op scherm**. De groep staat al "
+        "klaar: gesimuleerde deelnemers die de scan hebben afgerond.",
+        "How to lead the workshop: open the **Projector screen** (in a second tab or on a "
+        "second screen) and tap **Show results on screen** here. The group is ready: "
+        "simulated participants who finished the scan.",
     ),
     "demo.simulated_group": (
         "Demo: {n} van de {size} mensen in deze groep zijn gesimuleerd. Hun antwoorden zijn "

@@ -26,7 +26,7 @@ st.title(t("nav.console", lang))
 if demo.needs_sandbox():  # a demo visitor: the first facilitating action makes their copy
     demo.sandbox_door(store, lang, key="console")
     st.stop()
-demo.sandbox_note(lang)
+demo.sandbox_note(lang, tip=True)
 show_notices()
 if grant.admin:
     with st.expander(t("console.new_org", lang)):

@@ -70,6 +70,10 @@ def start_sandbox(store: Store, lang: str) -> bool:
         return False
     try:
         made, _key = sandbox.create_sandbox(store, source, limit=sandbox_limit())
+    except sandbox.SandboxesFull as exc:
+        log.warning("sandbox not made: %s", exc)
+        st.warning(t("demo.sandbox_full", lang, minutes=sandbox.PROTECTED_MINUTES))
+        return False
     except (StoreError, sandbox.SandboxError) as exc:
         log.warning("sandbox not made: %s", exc)
         st.error(t("demo.sandbox_failed", lang))
@@ -93,10 +97,12 @@ def sandbox_door(store: Store, lang: str, *, key: str, then: str | None = None) 
         st.rerun()
 
 
-def sandbox_note(lang: str) -> None:
-    """A line on pages of the visitor's own sandbox."""
+def sandbox_note(lang: str, *, tip: bool = False) -> None:
+    """A line on pages of the visitor's own sandbox; `tip`: how to lead (the console)."""
     if own_sandbox() is not None:
         st.caption(t("demo.own_copy", lang, hours=sandbox.SANDBOX_HOURS))
+        if tip:
+            st.info(t("demo.lead_tip", lang), icon=":material/cast_for_education:")
 
 
 def simulated_text(

@@ -16,8 +16,10 @@ random key named in their signed session cookie (ipm_model/session.py, claim kin
   gave in the shared demo never reach a sandbox, where its owner could lower the minimum
   group size and see one person's radar.
 - Bounded: at most `limit` sandboxes (default 200, IPM_DEMO_SANDBOXES); making room removes
-  the oldest. Each lives `hours` (default 24) and `cleanup` removes expired ones (the app
-  calls it while running; nothing stops).
+  the oldest, unless it is younger than PROTECTED_MINUTES: then no sandbox is made
+  (SandboxesFull) and the visitor is told to try again a little later.
+- Each lives `hours` (default 24); `cleanup` removes expired ones (the app calls it while
+  running; nothing stops).
 - Sandboxes never count in the peer benchmark (Store.benchmark_answers leaves them out).
 """
 
@@ -44,6 +46,15 @@ _LOCK = "demo-sandboxes"
 
 class SandboxError(ValueError):
     """No sandbox was made: the message says why (unknown demo, nothing to copy)."""
+
+
+class SandboxesFull(SandboxError):
+    """The maximum is reached and even the oldest sandbox is younger than PROTECTED_MINUTES:
+    a flood of new visitors does not push out someone who is still at work."""
+
+
+# The oldest sandbox makes room for a new one only when it is at least this old.
+PROTECTED_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -309,7 +320,11 @@ def create_sandbox(
     with store.exclusive(_LOCK):
         cleanup(store, now=moment)
         held = list_sandboxes(store)
-        for old in held[: max(0, len(held) - limit + 1)]:  # oldest first
+        going = held[: max(0, len(held) - limit + 1)]  # oldest first
+        young = moment - timedelta(minutes=PROTECTED_MINUTES)
+        if going and datetime.fromisoformat(going[-1].created_at) > young:
+            raise SandboxesFull(f"{len(held)} sandboxes, the oldest less than 15 minutes old")
+        for old in going:
             remove(store, old.organisation_id)
         source = store.organisation(source_id)
         if source is None:

@@ -224,3 +224,15 @@ def test_an_administrator_does_not_get_visitors_sandboxes_in_the_lists(demo_stor
     at.switch_page("pages/results.py").run()
     assert not at.exception
     assert copy_name not in at.selectbox(key="filter-org").options
+
+
+def test_when_the_maximum_is_reached_a_new_visitor_is_told_and_nobody_loses_theirs(
+    demo_store, monkeypatch
+):
+    monkeypatch.setenv("IPM_DEMO_SANDBOXES", "1")
+    demo_org = demo_store.workshop_by_code("DEMO").organisation_id
+    first, _ = sandbox.create_sandbox(demo_store, demo_org)
+    at = lead(monkeypatch, demo_store)
+    assert "heel veel bezoekers" in texts(at)
+    assert sandbox.sandbox_ids(demo_store) == {first.organisation_id}
+    assert "Doe de scan als deelnemer" in [b.label for b in at.button]  # still on the start

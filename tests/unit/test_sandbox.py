@@ -151,13 +151,26 @@ def test_the_maximum_holds_and_the_oldest_goes_first(store, demo):
     start = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
     made = [
         sandbox.create_sandbox(
-            store, demo.organisation_id, limit=2, now=start + timedelta(minutes=i)
+            store, demo.organisation_id, limit=2, now=start + timedelta(minutes=20 * i)
         )[0]
         for i in range(3)
     ]
     held = sandbox.list_sandboxes(store)
     assert [s.organisation_id for s in held] == [made[1].organisation_id, made[2].organisation_id]
     assert store.organisation(made[0].organisation_id) is None
+
+
+def test_a_flood_does_not_push_out_a_visitor_still_at_work(store, demo):
+    start = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+    first, _ = sandbox.create_sandbox(store, demo.organisation_id, limit=1, now=start)
+    with pytest.raises(sandbox.SandboxesFull):
+        sandbox.create_sandbox(
+            store, demo.organisation_id, limit=1, now=start + timedelta(minutes=5)
+        )
+    assert sandbox.sandbox_ids(store) == {first.organisation_id}  # nothing made, nothing lost
+    later = start + timedelta(minutes=sandbox.PROTECTED_MINUTES + 1)
+    second, _ = sandbox.create_sandbox(store, demo.organisation_id, limit=1, now=later)
+    assert sandbox.sandbox_ids(store) == {second.organisation_id}
 
 
 def test_cleanup_removes_expired_sandboxes_only(store, demo):
