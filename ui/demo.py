@@ -87,6 +87,7 @@ def start_sandbox(store: Store, lang: str) -> bool:
 
 def sandbox_door(store: Store, lang: str, *, key: str, then: str | None = None) -> None:
     """Explain the sandbox and offer it with one button (for visitors without one)."""
+    session.refusal_message(lang)  # e.g. their sandbox expired since the last visit
     with st.container(border=True, key=f"sandbox-door-{key}"):
         st.markdown(t("demo.door_title", lang))
         st.write(t("demo.door_text", lang))
