@@ -246,3 +246,39 @@ def test_max_sandboxes_setting():
     assert sandbox.max_sandboxes("12") == 12
     for bad in ("0", "-3", "abc", "²", ""):
         assert sandbox.max_sandboxes(bad) == 200
+
+
+def simulated_answers(store: Store, workshop_id: int) -> list[tuple]:
+    rows = store._query(
+        """SELECT p.chain_id, a.statement_id, a.value FROM answer a
+           JOIN participant p ON p.id = a.participant_id WHERE p.workshop_id = ?
+           ORDER BY p.finished_at, a.statement_id""",
+        [workshop_id],
+    )
+    return [tuple(r.values()) for r in rows]
+
+
+def test_simulated_people_are_new_at_every_build_and_finish_first(tmp_path):
+    """Drawn with a fresh seed: the source code does not reveal their answers."""
+    import io
+
+    from ipm_model.cli import main
+
+    db = str(tmp_path / "cli.db")
+    assert main(["--db", db, "demo", "--simulated", "3"], stdout=io.StringIO()) == 0
+    store = Store(db)
+    w = store.workshop_by_code(DEMO_CODE)
+    assert sandbox.simulated_counts(store, w.id) == {c.id: 3 for c in w.chains}
+    first = simulated_answers(store, w.id)
+    late = store.create_participant(w, chain_id=w.chains[0].id, role="mt")
+    store.finish(late.id)
+    order = store._query(
+        "SELECT pid FROM participant WHERE workshop_id = ? AND chain_id = ? "
+        "ORDER BY finished_at, id",
+        [w.id, w.chains[0].id],
+    )
+    assert [r["pid"].startswith(sandbox.GENERATED_PREFIX) for r in order] == [True] * 3 + [False]
+    assert main(["--db", db, "demo", "--reset", "--simulated", "3"], stdout=io.StringIO()) == 0
+    again = store.workshop_by_code(DEMO_CODE)
+    assert simulated_answers(store, again.id) != first
+    store.close()
