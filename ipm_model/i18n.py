@@ -208,6 +208,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Je eigen kopie kon nu niet worden gemaakt. Probeer het over een minuut opnieuw.",
         "Your own copy could not be made right now. Please try again in a minute.",
     ),
+    "demo.join_note": (
+        "Dit is een demo: andere bezoekers zien de groepsuitslag en de opmerkingen. Schrijf "
+        "dus geen namen of echte gegevens op.",
+        "This is a demo: other visitors see the group result and the comments. So do not "
+        "write down names or real data.",
+    ),
     "demo.sandbox_full": (
         "Er zijn nu heel veel bezoekers met een eigen kopie. Probeer het over {minutes} "
         "minuten opnieuw. Rondkijken en de scan invullen kan gewoon.",

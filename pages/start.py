@@ -58,6 +58,7 @@ else:
     st.markdown(t("start.workshop", lang, title=workshop.title, date=workshop.date))
     if demo_mode():
         demo.prefill_join(workshop)
+        st.caption(t("demo.join_note", lang))
     # Radio options are drawn as Markdown: names typed by a facilitator are escaped.
     chains = {c.id: plain(c.name) for c in workshop.chains}
     roles = {r.id: plain(r.label(lang)) for r in workshop.roles}

@@ -89,6 +89,7 @@ def test_the_start_page_offers_three_ways_in_with_what_each_audience_gets(demo_s
 def test_the_scan_way_in_fills_in_chain_and_role_and_the_visitor_sees_the_group(demo_store):
     at = new_app().run()
     at.button(key="demo-go-scan").click().run()
+    assert "andere bezoekers zien de groepsuitslag" in texts(at)
     demo = demo_store.workshop_by_code("DEMO")
     assert at.radio(key="join-chain").value == demo.chains[0].id
     assert at.radio(key="join-role").value == demo.roles[0].id

@@ -103,19 +103,23 @@ def test_the_scan_way_in_ends_with_both_radars(new_tablet, demo_dir):
     assert_no_exception(page)
 
 
-def test_the_results_way_in_shows_18_months_read_only(new_tablet, demo_dir):
+def test_the_results_way_in_shows_18_months_read_only(new_tablet, demo_dir, tmp_path):
     page = new_tablet(SIZES["projector"])
     start(page)
     before = sandboxes(demo_dir)
     act(page, page.get_by_role("button", name=WAYS[1]).tap, "De drie grootste punten")
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
+    shots = Path(os.environ.get("IPM_DEMO_SHOTS") or tmp_path)
+    page.screenshot(path=str(shots / "demo-results-projector.png"), full_page=True)
     for path, text in (("/compare", "Vergelijken"), ("/progress", "Voortgang")):
         goto(page, path, text)
         assert_no_exception(page)
     assert sandboxes(demo_dir) == before  # looking makes nothing
 
 
-def test_the_lead_way_in_keeps_the_copy_over_a_reload_and_reveals_live(new_tablet, demo_dir):
+def test_the_lead_way_in_keeps_the_copy_over_a_reload_and_reveals_live(
+    new_tablet, demo_dir, tmp_path
+):
     console = new_tablet(SIZES["projector"])
     own = lead(console, demo_dir)
     workshop_id, code = open_workshop(demo_dir, own)
@@ -125,6 +129,8 @@ def test_the_lead_way_in_keeps_the_copy_over_a_reload_and_reveals_live(new_table
     assert sandboxes(demo_dir) >= {own}
     card = console.locator(f".st-key-ws-{workshop_id}")
     card.get_by_text("20 deelnemers zijn gesimuleerd").wait_for(state="visible")
+    shots = Path(os.environ.get("IPM_DEMO_SHOTS") or tmp_path)
+    console.screenshot(path=str(shots / "demo-console-projector.png"))
     # The projector on a second tab of the same browser: the same copy.
     projector = console.context.new_page()
     goto(projector, f"/projector?w={workshop_id}", "Doe mee!", code)
