@@ -19,6 +19,7 @@ from ipm_model.i18n import t
 from ipm_model.store import StoreError
 from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_message, resolve_grant
 from ui.context import database_guard, ensure_questionnaires_valid, get_store, language_switch
+from ui.demo import DEMO_ORG_KEY
 from ui.firstrun import announce
 from ui.headers import SecurityHeaders
 from ui.pending import forget_pending
@@ -66,6 +67,7 @@ def main() -> None:
         demo_org = ensure_demo(store) if demo_mode() else None
         grant = resolve_grant(store, demo_org)
     if demo_org is not None:
+        st.session_state[DEMO_ORG_KEY] = demo_org
         with st.container(key="demo-banner"):  # the projector's stage hides it
             st.info(t("demo.banner", lang, hours=demo_reset_hours()), icon=":material/science:")
     link_error_message(lang)

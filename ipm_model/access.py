@@ -6,7 +6,9 @@ open workshops by code and only ever see their own answers and their group's res
   and the results of that workshop's organisation.
 - A results link (?r=<token>) grants read-only results of one organisation.
 - The admin password (or an OIDC login, when configured) grants everything.
-- In demo mode every visitor gets the demo organisation as if a facilitator.
+- In demo mode every visitor sees the shared demo read-only (and may answer its scan); their
+  first facilitating or editing action gives them a sandbox, a copy they facilitate alone
+  (ipm_model/storage/sandbox.py).
 
 Every write is checked against the grant at the moment it is made (see the `can_*` methods);
 the ids it writes come from what the server rendered, never from what the browser sends back.
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 LINK_DAYS_DEFAULT = 90
@@ -38,34 +40,44 @@ class Grant:
     organisations: frozenset[int] = field(default_factory=frozenset)  # results, read-only
     workshops: frozenset[int] = field(default_factory=frozenset)  # console + projector
     facilitator_organisations: frozenset[int] = field(default_factory=frozenset)
+    # Seen but never changed by this session (the shared demo, for its visitors).
+    read_only: frozenset[int] = field(default_factory=frozenset)
+    demo_visitor: bool = False  # a hosted demo's visitor (the console's door is open)
 
     def with_results(self, organisation_id: int) -> Grant:
-        return Grant(
-            self.admin,
-            self.organisations | {organisation_id},
-            self.workshops,
-            self.facilitator_organisations,
-        )
+        return replace(self, organisations=self.organisations | {organisation_id})
 
     def with_workshop(self, workshop_id: int, organisation_id: int) -> Grant:
-        return Grant(
-            self.admin,
-            self.organisations | {organisation_id},
-            self.workshops | {workshop_id},
-            self.facilitator_organisations,
+        return replace(
+            self,
+            organisations=self.organisations | {organisation_id},
+            workshops=self.workshops | {workshop_id},
         )
 
     def with_organisation_console(self, organisation_id: int) -> Grant:
-        """Facilitator rights over a whole organisation (demo mode)."""
-        return Grant(
-            self.admin,
-            self.organisations | {organisation_id},
-            self.workshops,
-            self.facilitator_organisations | {organisation_id},
+        """Facilitator rights over a whole organisation (a demo visitor's own sandbox)."""
+        return replace(
+            self,
+            organisations=self.organisations | {organisation_id},
+            facilitator_organisations=self.facilitator_organisations | {organisation_id},
         )
 
+    def with_demo_view(self, organisation_id: int) -> Grant:
+        """A demo visitor without a sandbox: the shared demo's results, read-only, and the
+        console's door (where the first facilitating action makes their sandbox)."""
+        return replace(
+            self,
+            organisations=self.organisations | {organisation_id},
+            read_only=self.read_only | {organisation_id},
+            demo_visitor=True,
+        )
+
+    def with_sandbox(self, organisation_id: int) -> Grant:
+        """A demo visitor with their own sandbox: facilitator of that copy only."""
+        return replace(self.with_organisation_console(organisation_id), demo_visitor=True)
+
     def as_admin(self) -> Grant:
-        return Grant(True, self.organisations, self.workshops, self.facilitator_organisations)
+        return replace(self, admin=True)
 
     # -- questions the pages ask ----------------------------------------------------------------
 
@@ -73,7 +85,12 @@ class Grant:
         return self.admin or bool(self.organisations)
 
     def sees_console(self) -> bool:
-        return self.admin or bool(self.workshops) or bool(self.facilitator_organisations)
+        return (
+            self.admin
+            or bool(self.workshops)
+            or bool(self.facilitator_organisations)
+            or self.demo_visitor
+        )
 
     def sees_admin(self) -> bool:
         """The administrators' screens (erasure, retention, audit log): administrators only,
@@ -91,17 +108,20 @@ class Grant:
         )
 
     def can_manage_organisation(self, organisation_id: int) -> bool:
-        """Create workshops, edit chains and roles, revoke and rotate links: admins, and
-        everyone in the demo."""
+        """Create workshops, edit chains and roles, revoke and rotate links: admins, and a
+        demo visitor in their own sandbox."""
         return self.admin or organisation_id in self.facilitator_organisations
 
     def can_reopen_workshop(self, organisation_id: int) -> bool:
-        """Reopen a closed round: administrators only (and everyone in the demo, a sandbox
-        that any visitor can close). A facilitator link can close its round, not reopen it."""
+        """Reopen a closed round: administrators only (and a demo visitor in their own
+        sandbox). A facilitator link can close its round, not reopen it."""
         return self.can_manage_organisation(organisation_id)
 
     def can_edit_actions(self, organisation_id: int) -> bool:
-        """Add and change the actions of an organisation's chains: whoever sees its results."""
+        """Add and change the actions of an organisation's chains: whoever sees its results
+        (not a demo visitor in the shared demo: they change their own sandbox)."""
+        if organisation_id in self.read_only and not self.admin:
+            return False
         return self.can_view_organisation(organisation_id)
 
 

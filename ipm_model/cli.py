@@ -139,6 +139,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only the chains and the open workshop, without the closed rounds",
     )
+    demo.add_argument(
+        "--simulated",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N finished simulated participants per chain in DEMO, labelled as such, so a "
+        "visitor alone sees a group (the hosted demo uses 5; default 0)",
+    )
 
     check = sub.add_parser(
         "check",
@@ -483,7 +491,11 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     store = Store.from_env(args.db)
     try:
         result = create_demo(
-            store, default_questionnaire(), reset=args.reset, history=not args.no_history
+            store,
+            default_questionnaire(),
+            reset=args.reset,
+            history=not args.no_history,
+            simulated=max(0, args.simulated),
         )
     except DemoExists as exc:
         print(f"The demo already exists ({exc}). Use --reset to recreate it.", file=sys.stderr)

@@ -820,11 +820,14 @@ def create_demo(
     reset: bool = False,
     today: date | None = None,
     history: bool = True,
+    simulated: int = 0,
 ) -> DemoResult:
     """Create the demo organisation with its history and open workshop DEMO.
 
     With reset, an existing demo is deleted and rebuilt. With history=False only the chains
     and the open workshop are made. The history depends only on `today` (default: today).
+    The open workshop gets `simulated` finished simulated participants per chain (with the
+    history only; the hosted demo uses DEMO_SIMULATED), so a visitor alone sees a group.
     """
     today = today or date.today()
     existing = store.organisation_id(DEMO_ORGANISATION)
@@ -864,6 +867,11 @@ def create_demo(
             min_group_size=DEMO_MIN_GROUP_SIZE,
             code=DEMO_CODE,
         )
+        if history and simulated:
+            simulate_participants(store, questionnaire, workshop, simulated)
+        from ipm_model.storage.sandbox import mark_generated
+
+        mark_generated(store, org_id)  # sandboxes copy only generated people
     except BaseException:
         store.delete_organisation(org_id)  # no half-built demo
         raise
@@ -910,3 +918,45 @@ def create_demo_peers(store: Store, questionnaire: Questionnaire, today: date) -
         )
         made.append(org_id)
     return made
+
+
+# -- simulated participants in the open workshop -------------------------------------------------
+
+# Enough finished people per chain that one visitor who finishes sees a group radar (the
+# minimum group size is 3) and the projector can reveal at once.
+DEMO_SIMULATED = 5
+
+
+def simulate_participants(
+    store: Store, questionnaire: Questionnaire, workshop: Workshop, per_chain: int
+) -> int:
+    """Finished simulated participants per chain of the open demo workshop; return answers.
+
+    Drawn from the history model at its latest state with a fresh random seed on every
+    build: knowing the source code does not tell anyone their answers, so the disclosure
+    rule can count them like people and a real visitor who answers is hidden among them.
+    They finished a few minutes before the workshop was made, so they come first in
+    every group figure. Screens that show them say so (`storage.sandbox.simulated_counts`).
+    """
+    import secrets
+
+    profiles = {p.name: p for p in DEMO_PROFILES}
+    model = HistoryModel(questionnaire, seed=secrets.randbits(63))
+    start = datetime.now(UTC) - timedelta(minutes=per_chain * len(workshop.chains) + 5)
+    items = []
+    for c, chain in enumerate(workshop.chains):
+        profile = profiles.get(chain.name, DEMO_PROFILES[c % len(DEMO_PROFILES)])
+        rng = np.random.default_rng([model.seed, 99, c])
+        group = model.group(profile, 1.0, date.fromisoformat(workshop.date), rng)
+        while len(group) < per_chain:  # the model makes 6 to 15; never fewer than asked
+            group += model.group(profile, 1.0, date.fromisoformat(workshop.date), rng)
+        for i, item in enumerate(group[:per_chain]):
+            finished = start + timedelta(minutes=c * per_chain + i)
+            items.append(
+                {
+                    **item,
+                    "chain_id": chain.id,
+                    "finished_at": finished.isoformat(timespec="microseconds"),
+                }
+            )
+    return store.load_finished_participants(workshop, items)

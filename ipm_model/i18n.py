@@ -157,10 +157,95 @@ STRINGS: dict[str, tuple[str, str]] = {
         "open the link again).",
     ),
     "demo.banner": (
-        "Dit is een demo met verzonnen gegevens. Iedereen mag hier rondkijken en workshops "
-        "beheren. De demo wordt elke {hours} uur teruggezet.",
-        "This is a demo with made-up data. Anyone may look around and manage workshops. "
-        "The demo is reset every {hours} hours.",
+        "Dit is een demo met verzonnen gegevens. Kijk rond en vul de scan in, zonder account. "
+        "Wil je iets veranderen? Dan krijg je je eigen kopie, 24 uur lang. De gedeelde demo "
+        "wordt elke {hours} uur teruggezet.",
+        "This is a demo with made-up data. Look around and take the scan, no account needed. "
+        "Want to change something? Then you get your own copy, for 24 hours. The shared demo "
+        "is reset every {hours} hours.",
+    ),
+    "demo.start_intro": (
+        "Probeer de Ketenscan op drie manieren. Eén tik is genoeg.",
+        "Try the Chain Scan in three ways. One tap is enough.",
+    ),
+    "demo.way_scan": ("Doe de scan als deelnemer", "Take the scan as a participant"),
+    "demo.way_scan_gets": (
+        "Voor deelnemers: je beantwoordt de stellingen per fase. Daarna zie je je eigen "
+        "radar naast die van je groep. Keten en rol zijn al ingevuld; je kunt ze wijzigen.",
+        "For participants: you answer the statements phase by phase. Then you see your own "
+        "radar next to your group's. Chain and role are filled in; you can change them.",
+    ),
+    "demo.way_results": ("Bekijk 18 maanden resultaten", "See 18 months of results"),
+    "demo.way_results_gets": (
+        "Voor het managementteam: de resultaten per keten, ketens naast elkaar en de "
+        "voortgang over vier metingen, met de afspraken die zijn gemaakt.",
+        "For the management team: results per chain, chains side by side and progress over "
+        "four measurements, with the actions that were agreed.",
+    ),
+    "demo.way_lead": ("Leid een workshop", "Lead a workshop"),
+    "demo.way_lead_gets": (
+        "Voor de begeleider: open en sluit rondes, zie wie klaar is en toon de groep op het "
+        "projectiescherm. Je krijgt je eigen kopie van de demo, 24 uur lang.",
+        "For the facilitator: open and close rounds, see who has finished and show the group "
+        "on the projector. You get your own copy of the demo, for 24 hours.",
+    ),
+    "demo.other_code": ("Heb je een workshopcode?", "Do you have a workshop code?"),
+    "demo.no_workshop": (
+        "De demo-workshop is nu niet open. Probeer het over een minuut opnieuw.",
+        "The demo workshop is not open right now. Please try again in a minute.",
+    ),
+    "demo.door_title": ("**Je eigen kopie van de demo**", "**Your own copy of the demo**"),
+    "demo.door_text": (
+        "De gedeelde demo kan iedereen bekijken, maar niemand kan hem veranderen. Wil je "
+        "zelf een workshop leiden, rondes sluiten of afspraken wijzigen? Maak dan je eigen "
+        "kopie. Alleen jij ziet die, in deze browser, 24 uur lang.",
+        "Everyone can look at the shared demo, but nobody can change it. Want to lead a "
+        "workshop, close rounds or change actions yourself? Then make your own copy. Only "
+        "you see it, in this browser, for 24 hours.",
+    ),
+    "demo.door_button": ("Maak mijn eigen kopie", "Make my own copy"),
+    "demo.sandbox_failed": (
+        "Je eigen kopie kon nu niet worden gemaakt. Probeer het over een minuut opnieuw.",
+        "Your own copy could not be made right now. Please try again in a minute.",
+    ),
+    "demo.join_note": (
+        "Dit is een demo: andere bezoekers zien de groepsuitslag en de opmerkingen. Schrijf "
+        "dus geen namen of echte gegevens op.",
+        "This is a demo: other visitors see the group result and the comments. So do not "
+        "write down names or real data.",
+    ),
+    "demo.sandbox_full": (
+        "Er zijn nu heel veel bezoekers met een eigen kopie. Probeer het over {minutes} "
+        "minuten opnieuw. Rondkijken en de scan invullen kan gewoon.",
+        "Right now there are very many visitors with their own copy. Please try again in "
+        "{minutes} minutes. You can still look around and take the scan.",
+    ),
+    "demo.own_copy": (
+        "Dit is jouw eigen kopie van de demo. Alleen jij ziet je wijzigingen, {hours} uur lang.",
+        "This is your own copy of the demo. Only you see your changes, for {hours} hours.",
+    ),
+    "demo.lead_tip": (
+        "Zo leid je de workshop: open het **Projectiescherm** (in een tweede tabblad of op "
+        "een tweede scherm) en tik hier op **Uitslag tonen op scherm**. De groep staat al "
+        "klaar: gesimuleerde deelnemers die de scan hebben afgerond.",
+        "How to lead the workshop: open the **Projector screen** (in a second tab or on a "
+        "second screen) and tap **Show results on screen** here. The group is ready: "
+        "simulated participants who finished the scan.",
+    ),
+    "demo.simulated_group": (
+        "Demo: {n} van de {size} mensen in deze groep zijn gesimuleerd. Hun antwoorden zijn "
+        "verzonnen.",
+        "Demo: {n} of the {size} people in this group are simulated. Their answers are made up.",
+    ),
+    "demo.simulated_all": (
+        "Demo: {n} deelnemers zijn gesimuleerd. Hun antwoorden zijn verzonnen.",
+        "Demo: {n} participants are simulated. Their answers are made up.",
+    ),
+    "session.refused.sandbox_gone": (
+        "Je eigen kopie van de demo bestaat niet meer. Een kopie blijft 24 uur; bij veel "
+        "bezoekers ruimen we de oudste eerder op. Je ziet weer de gedeelde demo.",
+        "Your own copy of the demo no longer exists. A copy lasts 24 hours; with many "
+        "visitors the oldest go sooner. You see the shared demo again.",
     ),
     "share.qr_title": ("QR-code om mee te doen", "QR code to take part"),
     "share.handout_scan": (

@@ -9,6 +9,8 @@ no password and no link token, only what proves them at this moment:
 - admin: a keyed fingerprint of the admin password, so a changed password ends it;
 - a facilitator (`f`) or results (`r`) link: the id it opened and the SHA-256 of its token,
   so a renewed, revoked or expired link ends it (the app looks the link up again);
+- a demo visitor's sandbox (`sb`): its organisation id and the digest of its random key
+  (ipm_model/storage/sandbox.py), so a removed sandbox ends it and no id can be swapped;
 - each claim's *epoch*: "log out everywhere" raises the epoch of its subject in the
   database, which ends every cookie issued before.
 """
@@ -28,7 +30,7 @@ COOKIE_NAME = "ipm_session"
 DEFAULT_SESSION_HOURS = 12
 MAX_CLAIMS = 20  # a cookie stays far below the browsers' 4 KB limit
 _VERSION = "v1"
-_KINDS = ("admin", "f", "r")
+_KINDS = ("admin", "f", "r", "sb")
 
 # Why a cookie was refused; the app explains each in the interface language.
 FORGED = "forged"  # not made by this installation (or damaged)
@@ -36,6 +38,7 @@ EXPIRED = "expired"
 REVOKED = "revoked"  # "log out everywhere" since it was made
 PASSWORD_CHANGED = "password_changed"
 LINK_GONE = "link_gone"  # the link was renewed, revoked or has expired
+SANDBOX_GONE = "sandbox_gone"  # a demo visitor's sandbox expired or made room for others
 
 
 class SessionRefused(Exception):
@@ -48,11 +51,12 @@ class SessionRefused(Exception):
 
 @dataclass(frozen=True)
 class Claim:
-    """One right a session proved: admin, or one facilitator (f) or results (r) link."""
+    """One right a session proved: admin, one facilitator (f) or results (r) link, or a
+    demo visitor's own sandbox (sb)."""
 
     kind: str
-    ref: int  # the workshop (f) or organisation (r) id; 0 for admin
-    proof: str  # password fingerprint (admin) or token digest (links)
+    ref: int  # the workshop (f) or organisation (r, sb) id; 0 for admin
+    proof: str  # password fingerprint (admin), token digest (links) or sandbox key digest
     epoch: int = 0
 
     @property

@@ -33,6 +33,7 @@ from ipm_model.db import StoreError as StoreError
 from ipm_model.db import is_postgres_url as is_postgres_url
 from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
 from ipm_model.storage.audit import m011_audit_log
+from ipm_model.storage.sandbox import m013_sandboxes
 from ipm_model.storage.settings import m010_settings
 from ipm_model.throttle import wait_after
 
@@ -432,6 +433,7 @@ MIGRATIONS = (
     # The order of registration is what counts (numbers only keep the names apart).
     m010_settings,
     m011_audit_log,
+    m013_sandboxes,
 )
 
 
@@ -1242,6 +1244,7 @@ class Store:
                   FROM workshop w JOIN workshop_chain wc ON wc.workshop_id = w.id
                   JOIN organisation o ON o.id = w.organisation_id
                   WHERE w.status = 'closed' AND o.benchmark_opt_out = 0
+                  AND o.id NOT IN (SELECT organisation_id FROM sandbox)
                   AND w.questionnaire_id = ? AND w.questionnaire_version = ?
                   AND EXISTS (SELECT 1 FROM participant x WHERE x.workshop_id = w.id
                               AND x.chain_id = wc.chain_id AND x.finished_at IS NOT NULL)),
@@ -1700,6 +1703,7 @@ class Store:
         ("action", ("id",)),
         ("setting", ("key",)),
         ("audit_log", ("id",)),
+        ("sandbox", ("organisation_id",)),
     )
     COPY_BATCH = 5000
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ipm_model.i18n import t
+from ui import demo
 from ui.access import current_grant, require
 from ui.console import (
     new_organisation_form,
@@ -22,6 +23,10 @@ grant = current_grant()
 require(grant.sees_console(), lang)
 
 st.title(t("nav.console", lang))
+if demo.needs_sandbox():  # a demo visitor: the first facilitating action makes their copy
+    demo.sandbox_door(store, lang, key="console")
+    st.stop()
+demo.sandbox_note(lang, tip=True)
 show_notices()
 if grant.admin:
     with st.expander(t("console.new_org", lang)):

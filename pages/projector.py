@@ -4,6 +4,7 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ipm_model.live import REFRESH_SECONDS
+from ui import demo
 from ui.access import current_grant, require
 from ui.console import visible_organisations, visible_workshops
 from ui.context import current_language, get_questionnaire, get_store
@@ -14,6 +15,9 @@ lang = current_language()
 store = get_store()
 grant = current_grant()
 require(grant.sees_console(), lang)
+if demo.needs_sandbox():  # a demo visitor leads a workshop in their own copy
+    demo.sandbox_door(store, lang, key="projector")
+    st.stop()
 
 choices = {
     w.id: f"{w.title} ({w.code})"

@@ -19,6 +19,7 @@ from ipm_model.scoring import dont_know_hotspots, most_disagreement
 from ui.access import audited
 from ui.actions import actions_section
 from ui.charts import show_radar
+from ui.demo import simulated_note
 from ui.quality import quality_panel
 from ui.results import (
     agenda_html,
@@ -61,6 +62,8 @@ if mine.empty:
     empty_state(lang)
     st.stop()
 people = results.counted(chain_id)
+if people:
+    simulated_note(store, workshop, chain_id, people, lang)
 finished = results.finished.get(chain_id, 0)
 if bool(mine["suppressed"].iloc[0]):
     st.info(t("results.too_few", lang, count=finished, min=workshop.min_group_size))

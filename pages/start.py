@@ -4,7 +4,8 @@ import streamlit as st
 
 from ipm_model.i18n import t
 from ipm_model.store import NotAllowed, StoreError
-from ui import firstrun
+from ui import demo, firstrun
+from ui.access import demo_mode
 from ui.context import current_language, get_store
 from ui.guard import code_guard
 from ui.participant import remember_participant
@@ -15,9 +16,12 @@ store = get_store()
 st.title(t("app.title", lang))
 if firstrun.show(store, lang):
     st.stop()
+code_param = st.query_params.get("code")
+if demo_mode() and not code_param:
+    demo.start_page(store, lang)
+    st.subheader(t("demo.other_code", lang), anchor=False)
 st.write(t("start.intro", lang))
 
-code_param = st.query_params.get("code")
 guard = code_guard()
 workshop = None
 if code_param:
@@ -52,6 +56,9 @@ if workshop is None:
             st.rerun()
 else:
     st.markdown(t("start.workshop", lang, title=workshop.title, date=workshop.date))
+    if demo_mode():
+        demo.prefill_join(workshop)
+        st.caption(t("demo.join_note", lang))
     # Radio options are drawn as Markdown: names typed by a facilitator are escaped.
     chains = {c.id: plain(c.name) for c in workshop.chains}
     roles = {r.id: plain(r.label(lang)) for r in workshop.roles}

@@ -114,8 +114,9 @@ def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
             grant = grant.with_results(link.organisation_id)
         else:
             grant = grant.with_workshop(link.workshop_id, link.organisation_id)
-    if demo_organisation_id is not None:
-        grant = grant.with_organisation_console(demo_organisation_id)
+    if demo_organisation_id is not None and not grant.demo_visitor:
+        # No sandbox (yet): the shared demo, read-only; answering its scan needs no rights.
+        grant = grant.with_demo_view(demo_organisation_id)
     if oidc_configured() and not grant.admin:
         try:
             user = st.user
@@ -236,6 +237,10 @@ def ensure_demo(store: Store) -> int:
             org_id = store.organisation_id(DEMO_ORGANISATION)
             if org_id is None or _demo_due(store, org_id):
                 org_id = _rebuild_demo(store)
+        # Expired sandboxes go while the app runs (at most once a minute per process).
+        from ipm_model.storage.sandbox import cleanup
+
+        cleanup(store)
         clock.checked_at = time.monotonic()
         return org_id
 
@@ -249,11 +254,13 @@ def _demo_due(store: Store, org_id: int) -> bool:
 
 
 def _rebuild_demo(store: Store) -> int:
-    from ipm_model.demo import create_demo
+    from ipm_model.demo import DEMO_SIMULATED, create_demo
     from ipm_model.questionnaire import default_questionnaire
 
     st.cache_data.clear()
-    return create_demo(store, default_questionnaire(), reset=True).organisation_id
+    return create_demo(
+        store, default_questionnaire(), reset=True, simulated=DEMO_SIMULATED
+    ).organisation_id
 
 
 def reset_demo(store: Store) -> int:
@@ -282,7 +289,7 @@ def audit_actor(store: Store) -> str:
         return "facilitator:" + ",".join(codes)
     if grant.organisations:
         return "results:" + ",".join(str(i) for i in sorted(grant.organisations))
-    if grant.facilitator_organisations:
+    if grant.facilitator_organisations or grant.demo_visitor:
         return "demo"
     return "visitor"
 

@@ -38,6 +38,9 @@ def actions_section(
     current = store.actions(chain_id=chain_id, workshop_ids=[workshop.id])
     what = f"actions of workshop {workshop.id}, chain {chain_id}"
 
+    if demo_read_only(store, workshop.organisation_id, current, names, lang):
+        return
+
     def may_write(grant: Grant) -> bool:
         return (
             grant.can_edit_actions(workshop.organisation_id)
@@ -184,3 +187,33 @@ def previous_actions_by_phase(
             f"{a.description} ({_status_label(a.status, lang)})"
         )
     return {phase: "; ".join(lines) for phase, lines in found.items()}
+
+
+def demo_read_only(
+    store: Store, organisation_id: int, current: list[Action], names: dict, lang: str
+) -> bool:
+    """The shared demo for a visitor: its actions as a list and the way to their own copy."""
+    from ui import demo
+    from ui.access import current_grant
+
+    grant = current_grant()
+    if organisation_id not in grant.read_only or grant.admin:
+        return False
+    if current:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("result.phase", lang): [names.get(a.phase_id, a.phase_id) for a in current],
+                    t("actions.description", lang): [a.description for a in current],
+                    t("actions.owner", lang): [a.owner for a in current],
+                    t("actions.due", lang): [a.due_date or "" for a in current],
+                    t("actions.status", lang): [_status_label(a.status, lang) for a in current],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.write(t("actions.none", lang))
+    demo.sandbox_door(store, lang, key="actions")
+    return True

@@ -126,7 +126,11 @@ def running_first(store: Store, orgs: list[dict]) -> list[dict]:
     results open there), then by their latest round, newest first."""
     running: set[int] = set()
     latest: dict[int, str] = {}
-    for w in store.workshops():
+    # A few organisations (a facilitator, a demo visitor): their own workshops only, not
+    # every workshop of the installation (a hosted demo holds hundreds of sandboxes).
+    few = len(orgs) <= 3
+    every = [w for o in orgs for w in store.workshops(o["id"])] if few else store.workshops()
+    for w in every:
         if w.is_open:
             running.add(w.organisation_id)
         latest[w.organisation_id] = max(latest.get(w.organisation_id, ""), w.date)
@@ -136,12 +140,13 @@ def running_first(store: Store, orgs: list[dict]) -> list[dict]:
 
 def visible_organisations(store: Store, grant: Grant) -> list[dict]:
     """Organisations this session may run workshops for; those running a workshop first."""
-    orgs = running_first(store, store.organisations())
     if grant.admin:
-        return orgs
+        from ui.demo import hide_sandboxes
+
+        return running_first(store, hide_sandboxes(store, store.organisations()))
     own = set(grant.facilitator_organisations)
-    own |= {w.organisation_id for w in store.workshops() if w.id in grant.workshops}
-    return [o for o in orgs if o["id"] in own]
+    own |= {w.organisation_id for i in grant.workshops if (w := store.workshop(i)) is not None}
+    return running_first(store, [o for o in store.organisations() if o["id"] in own])
 
 
 def visible_workshops(store: Store, grant: Grant, organisation_id: int) -> list[Workshop]:
@@ -231,6 +236,9 @@ def _progress(store: Store, w: Workshop, lang: str) -> None:
             finished=int(counts["finished"].sum()),
         )
     )
+    from ui.demo import simulated_note
+
+    simulated_note(store, w, None, None, lang)
     st.dataframe(table, hide_index=True, width="stretch")
 
 

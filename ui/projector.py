@@ -82,6 +82,7 @@ header[data-testid="stHeader"], .st-key-lang-switch, .st-key-demo-banner,
 .st-key-stage-strip .ipm-code { font-size: max(40px, 6.5vh); }
 .st-key-stage-strip .ipm-url { font-size: max(16px, 2vh); }
 .st-key-stage-strip .st-key-stage .ipm-counts { font-size: max(20px, 3vh); }
+.st-key-stage .ipm-simulated { font-size: max(20px, 2.6vh); font-weight: 400; }
 .ipm-stage-head { font-size: max(18px, 2.8vh); font-weight: 700; line-height: 1.15;
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis; text-align: center; }
 .ipm-stage-head span { font-weight: 400; color: #444; }
@@ -147,6 +148,15 @@ def _counts(participation: pd.DataFrame, lang: str) -> None:
     st.html(f"<p class='ipm-counts'>{html.escape(text)}</p>")
 
 
+def _simulated(store: Store, w: Workshop, lang: str) -> None:
+    """On a demo: how many of the people counted are simulated (made-up answers)."""
+    from ui.demo import simulated_text
+
+    text = simulated_text(store, w, None, None, lang)
+    if text:
+        st.html(f"<p class='ipm-counts ipm-simulated'>{html.escape(text)}</p>")
+
+
 def _force_update() -> None:
     st.session_state["projector-force"] = True
 
@@ -167,6 +177,7 @@ def stage(store: Store, q: Questionnaire, workshop_id: int, lang: str) -> None:
             join_panel(w, lang)
         with right, st.container(key="stage-counts"):
             _counts(participation, lang)
+            _simulated(store, w, lang)
             table = pd.DataFrame(
                 {
                     t("console.chain", lang): [
@@ -187,6 +198,7 @@ def stage(store: Store, q: Questionnaire, workshop_id: int, lang: str) -> None:
         join_panel(w, lang, compact=True)
         with st.container(width="content"):
             _counts(participation, lang)
+            _simulated(store, w, lang)
             st.caption(t("projector.batches", lang, batch=ladder_step(w.min_group_size)))
         with st.container(width="content", key="stage-update"):
             st.button(

@@ -81,6 +81,9 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
     )
     if group_ok:
         st.caption(t("result.group_shown", lang, count=size, chain=chain.name if chain else ""))
+        from ui.demo import simulated_note
+
+        simulated_note(store, w, ctx.participant.chain_id, size, lang)
     else:
         st.info(t("result.group_waiting", lang, min=minimum, count=finished))
         st.button(t("result.refresh", lang), key="scan-refresh")

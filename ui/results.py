@@ -49,9 +49,13 @@ MAX_OVERLAY = 2  # more series than this on one radar are unreadable: small mult
 def organisation_filter(store: Store, grant: Grant, lang: str) -> dict | None:
     """Pick an organisation; those running a workshop, then the latest rounds, first."""
     from ui.console import running_first
+    from ui.demo import hide_sandboxes
 
     orgs = running_first(
-        store, [o for o in store.organisations() if grant.can_view_organisation(o["id"])]
+        store,
+        hide_sandboxes(
+            store, [o for o in store.organisations() if grant.can_view_organisation(o["id"])]
+        ),
     )
     if not orgs:
         st.info(t("results.no_organisation", lang))

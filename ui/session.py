@@ -30,6 +30,7 @@ from ipm_model.session import (
     LINK_GONE,
     PASSWORD_CHANGED,
     REVOKED,
+    SANDBOX_GONE,
     Claim,
     SessionRefused,
     make_cookie,
@@ -52,13 +53,23 @@ NOT_STORED = "not_stored"  # the browser came back without the cookie (cookies o
 
 
 def session_hours() -> float:
-    """How long a login lasts: IPM_SESSION_HOURS or secret `session_hours`; default 12."""
+    """How long a login lasts: IPM_SESSION_HOURS or secret `session_hours`; default 12.
+
+    In demo mode at least as long as a visitor's sandbox lives (24 hours)."""
     raw = os.environ.get("IPM_SESSION_HOURS") or _secret("session_hours") or ""
     try:
         hours = float(raw)
     except ValueError:
-        return DEFAULT_SESSION_HOURS
-    return hours if 0 < hours <= 24 * 366 else DEFAULT_SESSION_HOURS
+        hours = DEFAULT_SESSION_HOURS
+    if not 0 < hours <= 24 * 366:
+        hours = DEFAULT_SESSION_HOURS
+    from ui.access import demo_mode
+
+    if demo_mode():
+        from ipm_model.storage.sandbox import SANDBOX_HOURS
+
+        hours = max(hours, SANDBOX_HOURS)
+    return hours
 
 
 def _secret(name: str) -> str | None:
@@ -132,7 +143,9 @@ def restore(store: Store, grant: Grant, admin_password: str | None, link_days: i
     for claim in claims:
         restored = _restore_claim(store, grant, claim, key, admin_password, link_days)
         if restored is None:
-            st.session_state[REFUSED_KEY] = PASSWORD_CHANGED if claim.kind == "admin" else LINK_GONE
+            st.session_state[REFUSED_KEY] = {"admin": PASSWORD_CHANGED, "sb": SANDBOX_GONE}.get(
+                claim.kind, LINK_GONE
+            )
             continue
         grant = restored
         kept.append(claim)
@@ -186,6 +199,14 @@ def _restore_claim(
             s and hmac.compare_digest(claim.proof, password_fingerprint(s, key)) for s in secrets
         )
         return grant.as_admin() if ok else None
+    if claim.kind == "sb":
+        # A demo visitor's sandbox: only in demo mode, only while it exists, only with its key.
+        from ipm_model.storage.sandbox import find
+        from ui.access import demo_mode
+
+        if not demo_mode() or find(store, claim.ref, claim.proof) is None:
+            return None
+        return grant.with_sandbox(claim.ref)
     if claim.kind == "f":
         workshop = store.workshop(claim.ref)
         kind, token = LINK_FACILITATOR, workshop.facilitator_token if workshop else ""

@@ -136,11 +136,21 @@ def test_repeated_wrong_passwords_are_slowed_down(app_store, monkeypatch):
 
 
 def demo_console(monkeypatch):
+    """A demo visitor in the console of their own sandbox (the door's one button)."""
     monkeypatch.setenv("IPM_DEMO", "1")
     at = new_app().run()
     at.switch_page("pages/console.py").run()
     assert not at.exception
+    at.button(key="sandbox-make-console").click().run()
+    assert not at.exception
     return at
+
+
+def own_sandbox(store) -> int:
+    from ipm_model.storage.sandbox import sandbox_ids
+
+    (only,) = sandbox_ids(store)
+    return only
 
 
 def test_demo_mode_banner_and_console_without_password(app_store, monkeypatch):
@@ -173,7 +183,7 @@ def test_console_creates_a_workshop_and_refuses_bad_input(app_store, monkeypatch
 
 def test_console_chain_rules(app_store, monkeypatch):
     at = demo_console(monkeypatch)
-    org = app_store.workshop_by_code("DEMO").organisation_id
+    org = own_sandbox(app_store)
     new_chain = [w for w in at.text_input if w.label == "Nieuwe keten"][0]
     new_chain.input("van aanvraag tot uitkering")
     at.button(key="FormSubmitter:add-chain-Toevoegen").click().run()

@@ -258,6 +258,7 @@ def test_read_only_database_in_the_console_gives_a_clear_message(
     monkeypatch.setenv("IPM_DEMO", "1")
     at = new_app().run()
     at.switch_page("pages/console.py").run()
+    at.button(key="sandbox-make-console").click().run()  # a visitor's own copy of the demo
     before = demo_store.counts()
     read_only.set(True)
     [w for w in at.text_input if w.label == "Nieuwe keten"][0].input("Van zorg tot thuis")

@@ -255,9 +255,9 @@ def test_malformed_query_parameters_are_handled(demo_store, page, query, expecte
     ],
 )
 def test_projector_survives_a_malformed_workshop_parameter(demo_store, monkeypatch, w):
-    monkeypatch.setenv("IPM_DEMO", "1")
+    token = demo_store.workshop_by_code("DEMO").facilitator_token
     before = demo_store.counts()
-    at = open_page("projector", w=w)
+    at = open_page("projector", w=w, f=token)
     assert_harmless(at, demo_store, before)
     assert "Doe mee" in shown(at)
 
@@ -429,12 +429,17 @@ def console(demo_store, monkeypatch):
     monkeypatch.setenv("IPM_DEMO", "1")
     at = new_app().run()
     at.switch_page("pages/console.py").run()
+    at.button(key="sandbox-make-console").click().run()  # a visitor's own copy of the demo
     assert not at.exception
     return at
 
 
 def demo_org(store: Store) -> dict:
-    return store.organisation(store.workshop_by_code("DEMO").organisation_id)
+    """The organisation a demo visitor works on: their sandbox once made, else the demo."""
+    from ipm_model.storage.sandbox import sandbox_ids
+
+    made = sandbox_ids(store)
+    return store.organisation(max(made) if made else store.workshop_by_code("DEMO").organisation_id)
 
 
 @payloads
@@ -502,7 +507,7 @@ def test_partner_names_are_stored_clean_and_offered_as_plain_text(demo_store, co
 @payloads
 def test_renamed_chain_and_retitled_workshop_are_shown_as_plain_text(demo_store, console, kind):
     at = console
-    workshop = demo_store.workshop_by_code("DEMO")
+    (workshop,) = [w for w in demo_store.workshops(demo_org(demo_store)["id"]) if w.is_open]
     chain = workshop.chains[0]
     type_into(at.text_input(key=f"chain-name-{chain.id}"), PAYLOADS[kind])
     at.button(key=f"rename-{chain.id}").click().run()
@@ -511,10 +516,10 @@ def test_renamed_chain_and_retitled_workshop_are_shown_as_plain_text(demo_store,
     type_into(title, PAYLOADS[kind])
     at.button(key=f"FormSubmitter:edit-{workshop.id}-Opslaan").click().run()
     assert_harmless(at)
-    changed = demo_store.workshop_by_code("DEMO")
+    changed = demo_store.workshop(workshop.id)
     assert changed.title == cleaned(PAYLOADS[kind])
     assert changed.chain(chain.id).name == cleaned(PAYLOADS[kind])
-    scan, _ = join(demo_store, chain=chain.id)  # the scan header names both
+    scan, _ = join(demo_store, code=workshop.code, chain=chain.id)  # the header names both
     assert_harmless(scan)
     assert WITNESS[kind] in shown(scan)
 
@@ -575,12 +580,11 @@ def test_action_text_is_stored_clean_and_shown_as_plain_text(demo_store, kind):
 
 @payloads
 def test_projector_count_table_shows_chain_names_as_plain_text(demo_store, monkeypatch, kind):
-    monkeypatch.setenv("IPM_DEMO", "1")
     workshop = demo_store.workshop_by_code("DEMO")
     chain = workshop.chains[0]
     demo_store.rename_chain(chain.id, PAYLOADS[kind], organisation_id=workshop.organisation_id)
     before = demo_store.counts()
-    at = open_page("projector")
+    at = open_page("projector", f=workshop.facilitator_token)
     assert at.table, "the projector shows its count table"
     assert_harmless(at, demo_store, before)
     assert any(WITNESS[kind] in plain(str(v)) for v in at.table[0].value.index)
