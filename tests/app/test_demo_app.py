@@ -103,6 +103,8 @@ def test_the_scan_way_in_fills_in_chain_and_role_and_the_visitor_sees_the_group(
             demo_store.save_answer(p.id, statement.id, "4")
     for _ in range(len(Q.phases)):
         at.button(key="scan-next").click().run()
+    assert "Jullie ambitie" in texts(at)
+    at.button(key="scan-next").click().run()  # skip the ambition
     at.button(key="scan-finish").click().run()
     assert not at.exception
     shown = texts(at).replace("\\", "")
