@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ipm_model import formats
 from ipm_model.i18n import t
 from ipm_model.store import NotAllowed, StoreError
 from ui import firstrun
@@ -51,7 +52,9 @@ if workshop is None:
             st.query_params["code"] = typed.strip()[:32]
             st.rerun()
 else:
-    st.markdown(t("start.workshop", lang, title=workshop.title, date=workshop.date))
+    st.markdown(
+        t("start.workshop", lang, title=workshop.title, date=formats.day(workshop.date, lang))
+    )
     # Radio options are drawn as Markdown: names typed by a facilitator are escaped.
     chains = {c.id: plain(c.name) for c in workshop.chains}
     roles = {r.id: plain(r.label(lang)) for r in workshop.roles}

@@ -33,6 +33,7 @@ def _radar_spec(
     tips: tuple,
     stage: bool = False,
     benchmark: tuple[tuple, ...] | None = None,
+    lang: str = "nl",
 ) -> dict:
     data = pd.DataFrame(list(rows), columns=list(_RADAR_ROW))
     bench = None
@@ -40,7 +41,13 @@ def _radar_spec(
         bench = pd.DataFrame(list(benchmark), columns=list(charts.BENCHMARK_COLUMNS))
     look = STAGE_LOOK if stage else {}
     return charts.radar_spec(
-        data, dict(labels), title=title, tooltip_titles=dict(tips), benchmark=bench, **look
+        data,
+        dict(labels),
+        title=title,
+        tooltip_titles=dict(tips),
+        benchmark=bench,
+        lang=lang,
+        **look,
     )
 
 
@@ -77,7 +84,7 @@ def show_radar(
     rows = _rows(data, _RADAR_ROW)
     tips = _tooltip_titles(lang)
     bench = None if benchmark is None else _rows(benchmark, charts.BENCHMARK_COLUMNS)
-    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()), stage, bench)
+    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()), stage, bench, lang)
     with st.container(key=key):  # a key only where one radar stands alone (tests find it)
         st.vega_lite_chart(spec, theme=None, width="content")
     if table:
@@ -93,10 +100,11 @@ def _score_columns(numbers: pd.DataFrame) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=500)
 def _heatmap_spec(
-    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], tips: tuple
+    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], tips: tuple, lang: str
 ) -> dict:
     data = pd.DataFrame(list(rows), columns=["chain", "phase_id", "score", "n"])
-    return charts.heatmap_chart(data, dict(labels), tooltip_titles=dict(tips)).to_dict()
+    chart = charts.heatmap_chart(data, dict(labels), tooltip_titles=dict(tips), lang=lang)
+    return chart.to_dict()
 
 
 def show_heatmap(data: pd.DataFrame, labels: Mapping[str, str], lang: str) -> None:
@@ -108,17 +116,21 @@ def show_heatmap(data: pd.DataFrame, labels: Mapping[str, str], lang: str) -> No
         "score": t("result.score", lang),
         "n": t("result.n", lang),
     }
-    spec = _heatmap_spec(rows, tuple(labels.items()), tuple(tips.items()))
+    spec = _heatmap_spec(rows, tuple(labels.items()), tuple(tips.items()), lang)
     st.vega_lite_chart(spec, theme=None, width="content")
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
 def _trend_spec(
-    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], order: tuple, tips: tuple
+    rows: tuple[tuple, ...],
+    labels: tuple[tuple[str, str], ...],
+    order: tuple,
+    tips: tuple,
+    lang: str,
 ) -> dict:
     data = pd.DataFrame(list(rows), columns=["round", "phase_id", "score", "n"])
     return charts.trend_chart(
-        data, dict(labels), round_order=list(order), tooltip_titles=dict(tips)
+        data, dict(labels), round_order=list(order), tooltip_titles=dict(tips), lang=lang
     ).to_dict()
 
 
@@ -133,5 +145,5 @@ def show_trend(
         "score": t("result.score", lang),
         "n": t("result.n", lang),
     }
-    spec = _trend_spec(rows, tuple(labels.items()), tuple(round_order), tuple(tips.items()))
+    spec = _trend_spec(rows, tuple(labels.items()), tuple(round_order), tuple(tips.items()), lang)
     st.vega_lite_chart(spec, theme=None, width="content")

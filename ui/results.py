@@ -106,7 +106,7 @@ def round_filter(store: Store, workshops: Sequence[Workshop], lang: str) -> Work
         t("results.round", lang),
         ids,
         index=default,
-        format_func=lambda i: f"{by_id[i].title} · {by_id[i].date}",
+        format_func=lambda i: f"{by_id[i].title} · {formats.day(by_id[i].date, lang)}",
         key="filter-round",
         persist_state="session",
     )
