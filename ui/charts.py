@@ -9,6 +9,7 @@ import streamlit as st
 
 from ipm_model import charts
 from ipm_model.i18n import t
+from ui import tables
 
 
 def _rows(data: pd.DataFrame, columns: Sequence[str]) -> tuple[tuple, ...]:
@@ -89,13 +90,10 @@ def show_radar(
         st.vega_lite_chart(spec, theme=None, width="content")
     if table:
         numbers = charts.radar_table(data, labels)
-        numbers.index.name = t("result.phase", lang)
-        st.dataframe(numbers, width="stretch", column_config=_score_columns(numbers))
+        shown = numbers.apply(lambda column: tables.numbers(column, lang))
+        shown.index.name = t("result.phase", lang)
+        st.dataframe(shown, width="stretch", column_config=tables.right_aligned(*shown.columns))
         st.caption(t("result.table_caption", lang))
-
-
-def _score_columns(numbers: pd.DataFrame) -> dict:
-    return {c: st.column_config.NumberColumn(format="%.1f") for c in numbers.columns}
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
