@@ -260,3 +260,13 @@ def test_garbage_query_parameters_never_crash(app_store, params):
     assert not at.exception
     at.switch_page("pages/scan.py").run()
     assert not at.exception
+
+
+def test_the_join_page_dates_the_workshop_in_words(app_store):
+    from ipm_model import formats
+
+    at = new_app(code="DEMO").run()
+    workshop = app_store.workshop_by_code("DEMO")
+    shown = texts(at)
+    assert f"({formats.day(workshop.date, 'nl')})" in shown
+    assert workshop.date not in shown  # no ISO date

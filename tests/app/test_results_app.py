@@ -199,3 +199,16 @@ def test_results_tables_write_numbers_in_the_pages_language(app_store, lang):
     pattern = r"(\d+[.,]\d) (?:→|naar|to) (\d+[.,]\d) \(([+−]?\d+[.,]\d)"
     for before, after, change in re.findall(pattern, texts(at)):
         assert_adds_up(before, after, change, lang)
+
+
+@pytest.mark.parametrize(("lang", "month"), [("nl", "[a-z]+"), ("en", "[A-Z][a-z]+")])
+def test_rounds_are_dated_in_words(app_store, lang, month):
+    """The round picker says "Ronde 4: mei 2025 · 2 mei 2025", never an ISO date."""
+    import re
+
+    org = app_store.organisation(app_store.workshop_by_code("DEMO").organisation_id)
+    at = new_app(r=org["results_token"], lang=lang).run()
+    at.switch_page("pages/results.py").run()
+    options = at.selectbox(key="filter-round").options
+    assert len(options) >= 4
+    assert all(re.search(rf" · \d{{1,2}} {month} \d{{4}}$", o) for o in options), options

@@ -302,3 +302,19 @@ def test_bench_builds_a_small_history(tmp_path):
     assert s.counts()["answer"] == 3 * 2 * 5 * len(Q.statements)
     assert all(not w.is_open for w in s.workshops())
     s.close()
+
+
+def test_actions_close_the_loop_from_score_to_action_to_review(built):
+    """Every chain agrees actions after each round; each is reviewed at the next round (done,
+    busy or dropped) and only the last round's are still open, each with an owner and a date."""
+    store, result = built
+    rounds = result.history
+    for chain in rounds[-1].chains:
+        actions = store.actions(chain_id=chain.id)
+        by_round = {w.id: [a for a in actions if a.workshop_id == w.id] for w in rounds}
+        assert all(by_round[w.id] for w in rounds), chain.name
+        earlier = [a for w in rounds[:-1] for a in by_round[w.id]]
+        assert {a.status for a in earlier} <= {"done", "busy", "dropped"}
+        assert "done" in {a.status for a in earlier}
+        assert {a.status for a in by_round[rounds[-1].id]} == {"open"}
+        assert all(a.owner and a.due_date for a in actions)
