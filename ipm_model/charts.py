@@ -1,8 +1,10 @@
 """Altair chart builders: long-format DataFrames in, charts (or spec dicts) out.
 
-Every builder is pure and takes its display texts (phase labels, tooltip titles) from the
-caller, so the same builder serves the Dutch and the English UI. Pages cache the result
-(`st.cache_data`) keyed by the data; nothing here imports Streamlit.
+Every builder is pure and takes its display texts (phase labels, tooltip titles) and its
+language from the caller, so the same builder serves the Dutch and the English UI: numbers
+written here go through `ipm_model.formats`, and each chart carries the Vega format locale
+of its language, so axes and tooltips write "3,4" in Dutch and "3.4" in English. Pages
+cache the result (`st.cache_data`) keyed by the data; nothing here imports Streamlit.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from ipm_model import formats
 from ipm_model.phases import PHASE_IDS
 
 SCALE_MIN = 1
@@ -132,9 +135,14 @@ def _title(title: str | None) -> dict[str, str]:
     return {"title": title} if title else {}
 
 
-def _fmt(value: float) -> str:
-    """A score as shown to people: one decimal, or a dash when there is none."""
-    return MISSING if pd.isna(value) else f"{value:.1f}"
+def _fmt(value: float, lang: str) -> str:
+    """A score as shown to people: one decimal in the language's notation, or a dash."""
+    return MISSING if pd.isna(value) else formats.number(value, lang)
+
+
+def _localised(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """The chart with the number locale of `lang` (d3-format: axes, tooltips)."""
+    return chart.configure(locale=formats.vega_locale(lang))
 
 
 # --- radar --------------------------------------------------------------------------------
@@ -226,19 +234,19 @@ def _radar_frame(
 POINT_COLUMNS = ("series", "phase_id", "phase", "score", "n", "sd", "ci", "x", "y", "aria")
 
 
-def _radar_points(frame: pd.DataFrame) -> pd.DataFrame:
+def _radar_points(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The scored rows of a radar frame with their x, y and screen-reader text."""
     scored = frame.dropna(subset=["score"]).copy()
     xy = [_xy(s, i) for s, i in zip(scored["score"], scored["phase_index"], strict=True)]
     scored["x"] = [p[0] for p in xy]
     scored["y"] = [p[1] for p in xy]
     scored["ci"] = [
-        f"{_fmt(low)}–{_fmt(high)}" if pd.notna(low) and pd.notna(high) else MISSING
+        f"{_fmt(low, lang)}–{_fmt(high, lang)}" if pd.notna(low) and pd.notna(high) else MISSING
         for low, high in zip(scored["ci_low"], scored["ci_high"], strict=True)
     ]
     # What a screen reader says for each point; the chart description gives the overview.
     scored["aria"] = [
-        f"{name}, {phase}: {_fmt(score)}"
+        f"{name}, {phase}: {_fmt(score, lang)}"
         for name, phase, score in zip(
             scored["series"], scored["phase"], scored["score"], strict=True
         )
@@ -270,14 +278,15 @@ def _benchmark_key() -> pd.DataFrame:
     return pd.DataFrame({"x": [-5.8], "y": [-5.75], "x2": [-5.3], "y2": [-5.75]})
 
 
-def _benchmark_rows(benchmark: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _benchmark_rows(benchmark: pd.DataFrame | None, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The benchmark's bars (p25..p75) and median ticks, per phase with all three values."""
     bands, ticks = [], []
     if benchmark is not None:
         _require_columns(benchmark, BENCHMARK_COLUMNS)
         for r in benchmark.dropna(subset=["p25", "p50", "p75"]).itertuples():
             i = PHASE_IDS.index(r.phase_id)
-            band = f"{_fmt(float(r.p25))}–{_fmt(float(r.p75))} ({_fmt(float(r.p50))})"
+            low, mid, high = (_fmt(float(v), lang) for v in (r.p25, r.p50, r.p75))
+            band = f"{low}–{high} ({mid})"
             bands.append({**_along_spoke(i, float(r.p25), float(r.p75), 0.0), "band": band})
             angle = 2 * math.pi * i / len(PHASE_IDS)
             cx, cy = _xy(float(r.p50), i)
@@ -307,12 +316,12 @@ def _radar_polygons(scored: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[["series", "x", "y", "vertex"]]
 
 
-def _radar_description(frame: pd.DataFrame, title: str | None) -> str:
+def _radar_description(frame: pd.DataFrame, title: str | None, lang: str) -> str:
     """Screen-reader text listing each series' score per phase (no added words)."""
     parts = [title] if title else []
     for _, group in frame.groupby("series_index", sort=True):
         pairs = zip(group["phase"], group["score"], strict=True)
-        scores = ", ".join(f"{phase} {_fmt(score)}" for phase, score in pairs)
+        scores = ", ".join(f"{phase} {_fmt(score, lang)}" for phase, score in pairs)
         parts.append(f"{group['series'].iloc[0]}: {scores}")
     parts.append(f"({SCALE_MIN}–{SCALE_MAX})")
     return ". ".join(parts)
@@ -330,6 +339,7 @@ def radar_chart(
     legend: bool = True,
     pad: bool = False,
     benchmark: pd.DataFrame | None = None,
+    lang: str = "en",
 ) -> alt.LayerChart:
     """Seven-spoke radar of phase scores (1–5) for one to four series.
 
@@ -342,10 +352,11 @@ def radar_chart(
     `legend=False` leaves the legend out (one series under a heading of its own);
     `pad=True` keeps the plot square at `size` and grows the chart around its labels
     instead of squeezing the plot into `size` (for a view that scales the whole chart).
+    `lang` ("nl" or "en") decides how numbers are written (see `ipm_model.formats`).
     """
     frame, series, phase_labels = _radar_frame(data, labels, series_order)
     titles = _titles(tooltip_titles)
-    scored = _radar_points(frame)
+    scored = _radar_points(frame, lang)
     with_bars = _with_bars(frame, series)
 
     scale = alt.Scale(domain=list(RADAR_DOMAIN), nice=False, zero=False)
@@ -387,7 +398,7 @@ def radar_chart(
     )
     layers: list[alt.Chart] = [grid, spokes, scale_labels, phase_text]
     if benchmark is not None:
-        bands, ticks = _benchmark_rows(benchmark)
+        bands, ticks = _benchmark_rows(benchmark, lang)
         layers += [
             alt.Chart(bands, name="benchmark_band")
             .mark_rule(color=BENCHMARK_COLOUR, strokeWidth=14, opacity=0.3, aria=False)
@@ -406,7 +417,10 @@ def radar_chart(
             .mark_rule(color=BENCHMARK_COLOUR, strokeWidth=14, opacity=0.3, aria=False)
             .encode(x, y, x2=alt.X2("x2"), y2=alt.Y2("y2")),
             alt.Chart(_benchmark_key(), name="benchmark_key_text")
-            .mark_text(align="left", baseline="middle", dx=6, fontSize=11, color=TEXT_COLOUR)
+            # No aria: the page explains the grey bar in words; Vega would read out "x2: −5,3".
+            .mark_text(
+                align="left", baseline="middle", dx=6, fontSize=11, color=TEXT_COLOUR, aria=False
+            )
             .encode(x=alt.X("x2:Q", axis=None, scale=scale), y=y, text=alt.value(titles.benchmark)),
         ]
 
@@ -473,10 +487,12 @@ def radar_chart(
         width=size,
         height=size,
         **_title(title),
-        description=_radar_description(frame, title),
+        description=_radar_description(frame, title, lang),
         view=alt.ViewBackground(stroke=None),
     )
-    return chart.properties(autosize=alt.AutoSizeParams(type="pad")) if pad else chart
+    if pad:
+        chart = chart.properties(autosize=alt.AutoSizeParams(type="pad"))
+    return _localised(chart, lang)
 
 
 def radar_table(
@@ -505,6 +521,7 @@ def radar_spec(
     legend: bool = True,
     pad: bool = False,
     benchmark: pd.DataFrame | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """The radar as a JSON-safe Vega-Lite dict: the same chart as radar_chart(...).to_dict().
 
@@ -514,12 +531,12 @@ def radar_spec(
     benchmark) and its description are filled in per call (well under a millisecond).
     """
     frame, series, _ = _radar_frame(data, labels, series_order)
-    scored = _radar_points(frame)
+    scored = _radar_points(frame, lang)
     if scored.empty:
         return radar_chart(
             data, labels, series_order=series_order, size=size, title=title,
             tooltip_titles=tooltip_titles, label_size=label_size, legend=legend, pad=pad,
-            benchmark=benchmark,
+            benchmark=benchmark, lang=lang,
         ).to_dict()  # fmt: skip
     with_bars = _with_bars(frame, series)
     template = _radar_template(
@@ -532,10 +549,11 @@ def radar_spec(
         (label_size, legend, pad),
         with_bars,
         benchmark is not None,
+        lang,
     )
     spec = dict(template)
     spec["datasets"] = dict(template["datasets"])
-    bands, ticks = _benchmark_rows(benchmark)
+    bands, ticks = _benchmark_rows(benchmark, lang)
     fills = {
         "series_area": _records(_radar_polygons(scored)),
         "series_points": _records(scored[list(POINT_COLUMNS)]),
@@ -546,7 +564,7 @@ def radar_spec(
     for layer in spec["layer"]:
         if layer.get("name") in fills:
             spec["datasets"][layer["data"]["name"]] = fills[layer["name"]]
-    spec["description"] = _radar_description(frame, title)
+    spec["description"] = _radar_description(frame, title, lang)
     return spec
 
 
@@ -561,6 +579,7 @@ def _radar_template(
     look: tuple[int, bool, bool],
     with_bars: bool = False,
     with_benchmark: bool = False,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """A radar spec for these series and texts, built from stand-in scores (see radar_spec).
 
@@ -580,7 +599,7 @@ def _radar_template(
     return radar_chart(
         stand_in, dict(labels), series_order=list(series), size=size, title=title,
         tooltip_titles=dict(tooltip_titles), label_size=label_size, legend=legend, pad=pad,
-        benchmark=benchmark,
+        benchmark=benchmark, lang=lang,
     ).to_dict()  # fmt: skip
 
 
@@ -604,6 +623,7 @@ def distribution_chart(
     width: int = 360,
     title: str | None = None,
     tooltip_titles: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> alt.HConcatChart:
     """Answer counts per statement: stacked bars for 1..5, beside them a small group for dk/na.
 
@@ -655,11 +675,12 @@ def distribution_chart(
 
     likert = bars(LIKERT_VALUES, LIKERT_COLOURS, width, axis=True)
     other = bars(OTHER_VALUES, OTHER_COLOURS, max(width // 5, 40), axis=False)
-    return (
+    chart = (
         alt.hconcat(likert, other, spacing=8)
         .resolve_scale(color="independent")
         .properties(**_title(title))
     )
+    return _localised(chart, lang)
 
 
 def heatmap_chart(
@@ -671,6 +692,7 @@ def heatmap_chart(
     row: int = 32,
     title: str | None = None,
     tooltip_titles: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> alt.LayerChart:
     """Chains × phases grid coloured by score (1–5), with the score printed in each cell.
 
@@ -682,7 +704,7 @@ def heatmap_chart(
     chains = _ordered(data["chain"], chain_order, "chain")
     frame = data.loc[:, ["chain", "phase_id", "score", "n"]].copy()
     frame["phase"] = frame["phase_id"].map(dict(labels))
-    frame["text"] = frame["score"].map(_fmt)
+    frame["text"] = [_fmt(score, lang) for score in frame["score"]]
     titles = _titles(tooltip_titles)
 
     base = alt.Chart(frame).encode(
@@ -711,9 +733,10 @@ def heatmap_chart(
             TEXT_COLOUR, condition={"test": "datum.score >= 3.5", "value": "white"}
         ),
     )
-    return alt.layer(cells, text).properties(
+    chart = alt.layer(cells, text).properties(
         width=alt.Step(cell), height=alt.Step(row), **_title(title)
     )
+    return _localised(chart, lang)
 
 
 TREND_LABEL_LIMIT = 150  # px: a round title longer than this ends in an ellipsis
@@ -728,6 +751,7 @@ def trend_chart(
     height: int = 300,
     title: str | None = None,
     tooltip_titles: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> alt.Chart:
     """One line per phase showing its score (1–5) over rounds, with n in the tooltip.
 
@@ -741,7 +765,7 @@ def trend_chart(
     frame["phase"] = frame["phase_id"].map(dict(labels))
     titles = _titles(tooltip_titles)
 
-    return (
+    chart = (
         alt.Chart(frame)
         .mark_line(point=True, strokeWidth=2, invalid="break-paths-filter-domains")
         .encode(
@@ -767,6 +791,7 @@ def trend_chart(
         )
         .properties(width=width, height=height, **_title(title))
     )
+    return _localised(chart, lang)
 
 
 # --- theme --------------------------------------------------------------------------------

@@ -82,6 +82,26 @@ def day(value: date | str | None, lang: str) -> str:
     return format_date(_as_date(value), "d MMMM y", locale=locale(lang))
 
 
+@cache
+def vega_locale(lang: str) -> dict[str, dict]:
+    """The Vega / Vega-Lite `config.locale` of a language, from the same CLDR data as `number`.
+
+    Charts format their own numbers (axes, tooltips) with d3-format; this makes them write
+    "3,4" in Dutch and "3.4" in English, like every other figure. Treat the result as
+    read-only (it is shared).
+    """
+    symbols = locale(lang).number_symbols["latn"]
+    return {
+        "number": {
+            "decimal": symbols["decimal"],
+            "thousands": symbols["group"],
+            "grouping": [3],
+            "currency": ["", ""],  # no chart shows money
+            "minus": MINUS,
+        }
+    }
+
+
 def parse_number(text: str, lang: str) -> float:
     """The inverse of `number` and `change` (for tests and checks)."""
     sign = -1.0 if text.startswith(MINUS) else 1.0

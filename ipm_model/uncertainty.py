@@ -33,6 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ipm_model import formats
 from ipm_model.i18n import t
 
 RESAMPLES = 2000
@@ -205,11 +206,11 @@ def differences(
 # -- words -----------------------------------------------------------------------------------
 
 
-def interval_text(low: float, high: float) -> str:
-    """An interval as shown: "3.1–3.8", or empty when there is none."""
+def interval_text(low: float, high: float, lang: str = "en") -> str:
+    """An interval as shown: "3,1–3,8" in Dutch, "3.1–3.8" in English; empty without one."""
     if pd.isna(low) or pd.isna(high):
         return ""
-    return f"{low:.1f}–{high:.1f}"
+    return f"{formats.number(low, lang)}–{formats.number(high, lang)}"
 
 
 def interval_note(mean: float, low: float, high: float, lang: str) -> str:

@@ -8,6 +8,7 @@ import streamlit as st
 from ipm_model.i18n import t
 from ipm_model.results import for_display, radar_frame
 from ipm_model.uncertainty import interval_text, verdict_text
+from ui import tables
 from ui.charts import show_heatmap, show_radar
 from ui.context import relabelled
 from ui.results import (
@@ -112,10 +113,10 @@ if selected:
             pd.DataFrame(
                 {
                     t("result.phase", lang): diff["phase_id"].map(labels),
-                    names[a]: [means.get((a, p)) for p in diff["phase_id"]],
-                    names[b]: [means.get((b, p)) for p in diff["phase_id"]],
+                    names[a]: tables.numbers((means.get((a, p)) for p in diff["phase_id"]), lang),
+                    names[b]: tables.numbers((means.get((b, p)) for p in diff["phase_id"]), lang),
                     t("trust.change_interval", lang): [
-                        interval_text(lo, hi)
+                        interval_text(lo, hi, lang)
                         for lo, hi in zip(diff["change_low"], diff["change_high"], strict=True)
                     ],
                     t("trust.verdict", lang): [verdict_text(v, lang) for v in diff["verdict"]],
@@ -123,6 +124,7 @@ if selected:
             ),
             hide_index=True,
             width="stretch",
+            column_config=tables.right_aligned(names[a], names[b]),
         )
         st.caption(t("trust.change_help", lang))
     else:

@@ -7,6 +7,7 @@ from ipm_model.i18n import t
 from ipm_model.results import ambition_then, for_display, radar_frame
 from ipm_model.scoring import score_changes
 from ipm_model.uncertainty import interval_text, verdict_text
+from ui import tables
 from ui.actions import previous_actions_by_phase
 from ui.charts import show_radar, show_trend
 from ui.results import (
@@ -80,19 +81,19 @@ if len(with_data) >= 2:
     table = pd.DataFrame(
         {
             t("result.phase", lang): changes["phase_id"].map(labels),
-            t("progress.before", lang): changes["mean_before"],
-            t("progress.after", lang): changes["mean_after"],
-            t("progress.change", lang): changes["change"],
+            t("progress.before", lang): tables.numbers(changes["mean_before"], lang),
+            t("progress.after", lang): tables.numbers(changes["mean_after"], lang),
+            t("progress.change", lang): tables.changes(changes["change"], lang),
             **(
                 {
-                    t("progress.aimed", lang): changes["aimed"],
-                    t("progress.to_go", lang): changes["to_go"],
+                    t("progress.aimed", lang): tables.numbers(changes["aimed"], lang),
+                    t("progress.to_go", lang): tables.changes(changes["to_go"], lang),
                 }
                 if changes["aimed"].notna().any()
                 else {}
             ),
             t("trust.change_interval", lang): [
-                interval_text(a, b)
+                interval_text(a, b, lang)
                 for a, b in zip(changes["change_low"], changes["change_high"], strict=True)
             ],
             t("trust.verdict", lang): [
@@ -110,13 +111,13 @@ if len(with_data) >= 2:
         table,
         hide_index=True,
         width="stretch",
-        column_config={
-            t("progress.before", lang): st.column_config.NumberColumn(format="%.1f"),
-            t("progress.after", lang): st.column_config.NumberColumn(format="%.1f"),
-            t("progress.change", lang): st.column_config.NumberColumn(format="%+.1f"),
-            t("progress.aimed", lang): st.column_config.NumberColumn(format="%.1f"),
-            t("progress.to_go", lang): st.column_config.NumberColumn(format="%+.1f"),
-        },
+        column_config=tables.right_aligned(
+            t("progress.before", lang),
+            t("progress.after", lang),
+            t("progress.change", lang),
+            t("progress.aimed", lang),
+            t("progress.to_go", lang),
+        ),
     )
     st.caption(t("trust.change_help", lang))
     if changes["aimed"].notna().any():

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ipm_model import formats
 from ipm_model.i18n import t
 from ipm_model.store import NotAllowed, StoreError
 from ui import demo, firstrun
@@ -55,7 +56,9 @@ if workshop is None:
             st.query_params["code"] = typed.strip()[:32]
             st.rerun()
 else:
-    st.markdown(t("start.workshop", lang, title=workshop.title, date=workshop.date))
+    st.markdown(
+        t("start.workshop", lang, title=workshop.title, date=formats.day(workshop.date, lang))
+    )
     if demo_mode():
         demo.prefill_join(workshop)
         st.caption(t("demo.join_note", lang))

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ipm_model import charts
 from ipm_model.i18n import t
+from ui import tables
 
 
 def _rows(data: pd.DataFrame, columns: Sequence[str]) -> tuple[tuple, ...]:
@@ -33,6 +34,7 @@ def _radar_spec(
     tips: tuple,
     stage: bool = False,
     benchmark: tuple[tuple, ...] | None = None,
+    lang: str = "nl",
 ) -> dict:
     data = pd.DataFrame(list(rows), columns=list(_RADAR_ROW))
     bench = None
@@ -40,7 +42,13 @@ def _radar_spec(
         bench = pd.DataFrame(list(benchmark), columns=list(charts.BENCHMARK_COLUMNS))
     look = STAGE_LOOK if stage else {}
     return charts.radar_spec(
-        data, dict(labels), title=title, tooltip_titles=dict(tips), benchmark=bench, **look
+        data,
+        dict(labels),
+        title=title,
+        tooltip_titles=dict(tips),
+        benchmark=bench,
+        lang=lang,
+        **look,
     )
 
 
@@ -77,26 +85,24 @@ def show_radar(
     rows = _rows(data, _RADAR_ROW)
     tips = _tooltip_titles(lang)
     bench = None if benchmark is None else _rows(benchmark, charts.BENCHMARK_COLUMNS)
-    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()), stage, bench)
+    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()), stage, bench, lang)
     with st.container(key=key):  # a key only where one radar stands alone (tests find it)
         st.vega_lite_chart(spec, theme=None, width="content")
     if table:
         numbers = charts.radar_table(data, labels)
-        numbers.index.name = t("result.phase", lang)
-        st.dataframe(numbers, width="stretch", column_config=_score_columns(numbers))
+        shown = numbers.apply(lambda column: tables.numbers(column, lang))
+        shown.index.name = t("result.phase", lang)
+        st.dataframe(shown, width="stretch", column_config=tables.right_aligned(*shown.columns))
         st.caption(t("result.table_caption", lang))
-
-
-def _score_columns(numbers: pd.DataFrame) -> dict:
-    return {c: st.column_config.NumberColumn(format="%.1f") for c in numbers.columns}
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
 def _heatmap_spec(
-    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], tips: tuple
+    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], tips: tuple, lang: str
 ) -> dict:
     data = pd.DataFrame(list(rows), columns=["chain", "phase_id", "score", "n"])
-    return charts.heatmap_chart(data, dict(labels), tooltip_titles=dict(tips)).to_dict()
+    chart = charts.heatmap_chart(data, dict(labels), tooltip_titles=dict(tips), lang=lang)
+    return chart.to_dict()
 
 
 def show_heatmap(data: pd.DataFrame, labels: Mapping[str, str], lang: str) -> None:
@@ -108,17 +114,21 @@ def show_heatmap(data: pd.DataFrame, labels: Mapping[str, str], lang: str) -> No
         "score": t("result.score", lang),
         "n": t("result.n", lang),
     }
-    spec = _heatmap_spec(rows, tuple(labels.items()), tuple(tips.items()))
+    spec = _heatmap_spec(rows, tuple(labels.items()), tuple(tips.items()), lang)
     st.vega_lite_chart(spec, theme=None, width="content")
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
 def _trend_spec(
-    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], order: tuple, tips: tuple
+    rows: tuple[tuple, ...],
+    labels: tuple[tuple[str, str], ...],
+    order: tuple,
+    tips: tuple,
+    lang: str,
 ) -> dict:
     data = pd.DataFrame(list(rows), columns=["round", "phase_id", "score", "n"])
     return charts.trend_chart(
-        data, dict(labels), round_order=list(order), tooltip_titles=dict(tips)
+        data, dict(labels), round_order=list(order), tooltip_titles=dict(tips), lang=lang
     ).to_dict()
 
 
@@ -133,5 +143,5 @@ def show_trend(
         "score": t("result.score", lang),
         "n": t("result.n", lang),
     }
-    spec = _trend_spec(rows, tuple(labels.items()), tuple(round_order), tuple(tips.items()))
+    spec = _trend_spec(rows, tuple(labels.items()), tuple(round_order), tuple(tips.items()), lang)
     st.vega_lite_chart(spec, theme=None, width="content")

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
+from ipm_model import formats
 from ipm_model.access import Grant
 from ipm_model.edits import checked_edits
 from ipm_model.i18n import t
@@ -167,7 +168,7 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
     w = workshop
     status = t("console.status_open" if w.is_open else "console.status_closed", lang)
     with st.container(border=True, key=f"ws-{w.id}"):
-        st.subheader(f"{plain(w.title)} · {w.date}", anchor=False)
+        st.subheader(f"{plain(w.title)} · {formats.day(w.date, lang)}", anchor=False)
         st.markdown(t("console.code_status", lang, code=w.code, status=status))
         with st.container(horizontal=True):
             if w.is_open:

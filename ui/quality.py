@@ -17,6 +17,7 @@ from ipm_model.quality import MIN_RELIABILITY_N
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import response_quality, round_quality, statement_misfits
 from ipm_model.store import Store, Workshop
+from ui import tables
 from ui.results import CACHE_TTL_S, answers_for, data_version, questionnaire_of
 from ui.text import plain
 
@@ -55,7 +56,7 @@ def quality_panel(
             pd.DataFrame(
                 {
                     t("result.phase", lang): phases["phase_id"].map(names),
-                    t("quality.alpha", lang): phases["alpha"].round(2),
+                    t("quality.alpha", lang): tables.numbers(phases["alpha"], lang, 2),
                     t("quality.people", lang): phases["people"],
                     t("quality.verdict", lang): [
                         t(f"quality.verdict.{v}", lang) for v in phases["verdict"]
@@ -64,6 +65,7 @@ def quality_panel(
             ),
             hide_index=True,
             width="stretch",
+            column_config=tables.right_aligned(t("quality.alpha", lang)),
         )
         texts = {s.id: s.text.get(lang) for s in q.statements}
         shown = items.dropna(subset=["item_rest"])
@@ -73,12 +75,13 @@ def quality_panel(
                 pd.DataFrame(
                     {
                         t("result.phase", lang): shown["phase_id"].map(names),
-                        t("quality.item_rest", lang): shown["item_rest"].round(2),
+                        t("quality.item_rest", lang): tables.numbers(shown["item_rest"], lang, 2),
                         "": shown["statement_id"].map(texts),
                     }
                 ),
                 hide_index=True,
                 width="stretch",
+                column_config=tables.right_aligned(t("quality.item_rest", lang)),
             )
         st.write(t("quality.responses", lang, **responses))
         rounds = tuple(w for w in workshops if w.questionnaire_id == workshop.questionnaire_id)

@@ -34,6 +34,7 @@ from ipm_model.results import previous_round as results_previous_round
 from ipm_model.scoring import phase_order_signals
 from ipm_model.store import Store, Workshop
 from ipm_model.uncertainty import interval_note, interval_text
+from ui import tables
 from ui.access import current_grant, require
 from ui.charts import show_radar
 from ui.context import current_language, get_questionnaire, get_store
@@ -112,7 +113,7 @@ def round_filter(store: Store, workshops: Sequence[Workshop], lang: str) -> Work
         t("results.round", lang),
         ids,
         index=default,
-        format_func=lambda i: f"{by_id[i].title} · {by_id[i].date}",
+        format_func=lambda i: f"{by_id[i].title} · {formats.day(by_id[i].date, lang)}",
         key="filter-round",
         persist_state="session",
     )
@@ -257,14 +258,14 @@ def phase_table(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
     table = pd.DataFrame(
         {
             t("result.phase", lang): stats["phase_id"].map(names).to_numpy(),
-            t("result.score", lang): means.to_numpy(),
+            t("result.score", lang): tables.numbers(means, lang),
             t("trust.interval", lang): [
-                interval_text(a, b) for a, b in zip(low, high, strict=True)
+                interval_text(a, b, lang) for a, b in zip(low, high, strict=True)
             ],
             t("trust.note", lang): [
                 interval_note(m, a, b, lang) for m, a, b in zip(means, low, high, strict=True)
             ],
-            t("result.sd", lang): stats["sd"].round(2).to_numpy(),
+            t("result.sd", lang): tables.numbers(stats["sd"], lang, 2),
             t("result.n", lang): stats["n"].to_numpy(),
             t("results.dk_rate", lang): (stats["dont_know_rate"] * 100).round(0).to_numpy(),
             t("results.na_rate", lang): (stats["not_applicable_rate"] * 100).round(0).to_numpy(),
@@ -275,6 +276,7 @@ def phase_table(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
         hide_index=True,
         width="stretch",
         column_config={
+            **tables.right_aligned(t("result.score", lang), t("result.sd", lang)),
             t("results.dk_rate", lang): st.column_config.NumberColumn(format="%d%%"),
             t("results.na_rate", lang): st.column_config.NumberColumn(format="%d%%"),
         },

@@ -15,6 +15,7 @@ import pandas as pd
 import vl_convert as vlc
 from markupsafe import Markup, escape
 
+from ipm_model import formats
 from ipm_model.charts import _ipm_theme, heatmap_chart, radar_spec, trend_chart
 from ipm_model.reports.build import ChainReport, ReportData
 from ipm_model.reports.texts import t
@@ -23,8 +24,6 @@ PNG_SCALE = 2
 # Seven colours that stay apart on paper, on a projector and for most colour-blind readers
 # (the deck's line chart uses the same, in the same order).
 TREND_COLOURS = ("#4E79A7", "#F28E2B", "#59A14F", "#E15759", "#B07AA1", "#9C755F", "#EDC948")
-# d3-format locales of the charts' numbers ("3,5" in Dutch).
-FORMAT_LOCALES = {"nl": "nl-NL", "en": "en-GB"}
 _THEME_CONFIG: dict[str, Any] = _ipm_theme()["config"]
 
 
@@ -35,7 +34,7 @@ def chart_svg(spec: Mapping[str, Any], lang: str = "en") -> str:
         dict(spec),
         config=_THEME_CONFIG,
         allowed_base_urls=[],
-        format_locale=FORMAT_LOCALES.get(lang, "nl-NL"),
+        format_locale=formats.vega_locale(lang)["number"],  # "3,5" in Dutch
     )
 
 
@@ -82,6 +81,7 @@ def radar_for(data: ReportData, chain: ChainReport, lang: str, size: int = 360) 
         series_order=[names[r] for r in rounds],
         size=size,
         tooltip_titles=_tooltip_titles(lang),
+        lang=lang,
     )
 
 
@@ -106,6 +106,7 @@ def heatmap_for(data: ReportData, lang: str) -> dict | None:
         chain_order=order,
         cell=60,
         tooltip_titles=_tooltip_titles(lang),
+        lang=lang,
     ).to_dict()
 
 
@@ -130,6 +131,7 @@ def trend_for(data: ReportData, chain: ChainReport, lang: str) -> dict | None:
         width=560,
         height=260,
         tooltip_titles=_tooltip_titles(lang),
+        lang=lang,
     ).to_dict()
     # The value axis fitted to the data (half points around them), not the whole 1-5 scale;
     # colours that stay apart.

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 
@@ -46,8 +48,12 @@ BODY_PT = 20
 MIN_PT = 18  # the smallest text on a slide body or chart (readable on a projector)
 TITLE_PT = 28
 FOOTER_PT = 12
-MAX_ACTION_ROWS = 4  # per slide (18 pt rows wrap to three lines); more continue on the next slide
-AGENDA_ITEMS = 2  # per agenda section on a slide (the HTML report has them all)
+AGENDA_ITEMS = 3  # at most, per agenda section on a slide (the HTML report has them all)
+AGENDA_PT = 22  # the agenda's section headings; its items 20 pt
+MAX_TABLE_CHAINS = 6  # chains side by side in the comparison table; more continue
+CELL_MARGIN = 0.1  # inches left and right inside a table cell (PowerPoint's default)
+BOX_INSET = 0.1  # inches left and right inside a text box (PowerPoint's default)
+CARD_FILL = "F2F2F2"  # the agenda's four sections as cards
 PHASE_COLOURS = tuple(c.lstrip("#") for c in TREND_COLOURS)
 ROUND_COLOURS = ("0072B2", "A0A0A0")  # this round, the previous round
 SCORE_FILLS = ((2.5, "F4C7B8"), (3.0, "FBE3C2"), (3.5, "F2F2F2"), (5.1, "CFE3F1"))
@@ -81,6 +87,59 @@ def _columns(share: float, gap: float = 0.3) -> tuple[_Box, _Box]:
 
 # A paragraph of a text box: (text, level, bold). Level 1 is a bullet.
 Paragraph = tuple[str, int, bool]
+
+# Widths of characters in em (regular, bold), rounded up from DejaVu Sans: the widest of the
+# fonts a viewer falls back to when Calibri is missing (LibreOffice without Carlito), so a
+# layout that fits these fits Calibri too.
+_WIDTHS: tuple[tuple[str, tuple[float, float]], ...] = (
+    ("ijlI.,:;'!| ", (0.32, 0.37)),
+    ("ftr()", (0.42, 0.50)),
+    ("mwMW%+−→=&", (1.0, 1.11)),
+)
+_UPPER, _OTHER = (0.79, 0.86), (0.64, 0.72)
+
+
+def text_width(text: str, pt: float, bold: bool = False) -> float:
+    """The width of `text` on one line, in inches (an upper estimate, see _WIDTHS)."""
+    em = 0.0
+    for c in text:
+        pair = next((w for chars, w in _WIDTHS if c in chars), _UPPER if c.isupper() else _OTHER)
+        em += pair[bold]
+    return em * pt / 72
+
+
+def wrapped_lines(text: str, pt: float, width: float, bold: bool = False) -> int:
+    """How many lines `text` takes in a column `width` inches wide, broken between words.
+
+    A word wider than the column counts as one more line (it would be broken inside).
+    """
+    lines, line = 1, ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, pt, bold) <= width:
+            line = candidate
+            continue
+        lines += 1 if line else 0
+        line = word
+        if text_width(word, pt, bold) > width:
+            lines += 1
+    return lines
+
+
+def widest_word(texts: Sequence[str], pt: float, bold: bool = False) -> float:
+    """The width of the widest single word in `texts`, in inches."""
+    return max((text_width(w, pt, bold) for x in texts for w in x.split()), default=0.0)
+
+
+def text_height(paragraphs: Sequence[Paragraph], width: float, size: int = BODY_PT) -> float:
+    """The height the paragraphs of a text box take at `size` (see _Deck._text), in inches."""
+    height = 0.1  # the box's top and bottom insets
+    for i, (text, level, bold) in enumerate(paragraphs):
+        pt = max(MIN_PT, size - 2 * level)
+        shown = ("• " if level == 1 else "") + text
+        height += (12 if level == 0 and i else 4) / 72  # space before
+        height += wrapped_lines(shown, pt, width - 2 * BOX_INSET, bold) * pt * 1.2 / 72
+    return height
 
 
 def render_pptx(data: ReportData, lang: str = "nl") -> bytes:
@@ -154,18 +213,28 @@ class _Deck:
         run._r.getparent().remove(run._r)
 
     def _text(self, slide, box: _Box, paragraphs: Sequence[Paragraph], size: int = BODY_PT):
-        from pptx.util import Pt
-
         frame = slide.shapes.add_textbox(*box.emu()).text_frame
-        frame.word_wrap = True
-        for i, (text, level, bold) in enumerate(paragraphs):
-            p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            run = p.add_run()
-            run.text = ("• " if level == 1 else "") + text
-            run.font.size = Pt(max(MIN_PT, size - 2 * level))
-            run.font.bold = bold
-            p.space_before = Pt(12 if level == 0 and i else 4)
+        _fill(frame, paragraphs, size)
         return frame
+
+    def _card(self, slide, box: _Box, paragraphs: Sequence[Paragraph], size: int) -> None:
+        """Paragraphs on a light grey card (a rectangle whose text starts at the top)."""
+        from pptx.dml.color import RGBColor
+        from pptx.enum.shapes import MSO_SHAPE
+        from pptx.enum.text import MSO_ANCHOR
+        from pptx.util import Inches
+
+        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, *box.emu())
+        shape.name = "Card"
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor.from_string(CARD_FILL)
+        shape.line.fill.background()
+        shape.shadow.inherit = False
+        frame = shape.text_frame
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        frame.margin_left = frame.margin_right = Inches(BOX_INSET + 0.1)
+        frame.margin_top = Inches(0.12)
+        _fill(frame, paragraphs, size, colour="222222")
 
     def _chart_fonts(self, chart, legend: bool) -> None:
         from pptx.enum.chart import XL_LEGEND_POSITION
@@ -231,7 +300,6 @@ class _Deck:
             return
         several = len(d.chains) > 1
         stand = stand_text(summary, several, lang)
-        left, right = _columns(0.5)
         lines = [(stand, 0, False)]
         if summary.strongest and summary.weakest:
             lines.append(
@@ -251,13 +319,14 @@ class _Deck:
         if summary.hidden:
             hidden = ", ".join(summary.hidden)
             lines.append((t("report.hidden_chains", lang, min=minimum, chains=hidden), 0, False))
-        lines.append((t("summary.gaps", lang), 0, True))
+        blocks = [lines]
         chain = (lambda p: p.chain) if several else (lambda p: "")
+        lines = [(t("summary.gaps", lang), 0, True)]
         lines += [
             (score_text(self.names[p.phase_id], p.score, lang, chain(p)), 1, False)
             for p in summary.gaps
         ]
-        self._text(slide, left, lines)
+        blocks.append(lines)
         lines = [(t("summary.changes", lang), 0, True)]
         lines += [
             (
@@ -267,44 +336,89 @@ class _Deck:
             )
             for p in summary.changes
         ] or [(t("summary.no_changes", lang), 1, False)]
+        blocks.append(lines)
         if summary.agenda:
-            lines.append((t("summary.agenda", lang), 0, True))
+            lines = [(t("summary.agenda", lang), 0, True)]
             for name, focus in summary.agenda:
                 phase = self.names[focus.phase_id]
                 reason = focus_reason(focus, self.q, lang)
                 lines.append(
                     (f"{name}: {phase} ({reason})" if several else f"{phase} ({reason})", 1, False)
                 )
-        self._text(slide, right, lines)
+            blocks.append(lines)
+        self._two_columns(slide, blocks)
 
-    def _comparison_slide(self) -> None:
-        """All chains side by side: a table of shown scores, coloured by level (editable)."""
+    def _two_columns(self, slide, blocks: Sequence[list[Paragraph]]) -> None:
+        """Blocks of paragraphs, in order, over two equal columns: cut where the taller
+        column is least tall."""
+        left, right = _columns(0.5)
+
+        def joined(part: Sequence[list[Paragraph]]) -> list[Paragraph]:
+            return [line for block in part for line in block]
+
+        def taller(cut: int) -> float:
+            return max(
+                text_height(joined(blocks[:cut]), left.width),
+                text_height(joined(blocks[cut:]), right.width),
+            )
+
+        cut = min(range(1, len(blocks) + 1), key=taller)
+        self._text(slide, left, joined(blocks[:cut]))
+        if blocks[cut:]:
+            self._text(slide, right, joined(blocks[cut:]))
+
+    def _comparison_slides(self) -> None:
+        """All chains side by side: a row per phase, a column per chain, scores coloured by
+        level (an editable table). Columns are wide enough for every word of a chain's name;
+        more chains than fit continue on the next slide."""
+        d, lang = self.data, self.lang
+        shown = [c for c in d.chains if not c.suppressed]
+        if not shown:
+            return
+        first = 2.4  # inches: the phase names, one line each at 18 pt bold
+        word = widest_word([c.chain.name for c in shown], MIN_PT, bold=True) + 2 * CELL_MARGIN
+        fits = max(1, min(MAX_TABLE_CHAINS, int((_BODY.width - first) // word)))
+        per_slide = -(-len(shown) // -(-len(shown) // fits))  # the same number on each slide
+        for start in range(0, len(shown), per_slide):
+            title = t("report.overview", lang)
+            self._comparison_table(
+                self._slide(title + (f" {t('report.deck_more', lang)}" if start else "")),
+                shown[start : start + per_slide],
+                first,
+            )
+
+    def _comparison_table(self, slide, chains: Sequence[ChainReport], first: float) -> None:
         from pptx.dml.color import RGBColor
         from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
         from pptx.util import Inches, Pt
 
         d, lang = self.data, self.lang
-        shown = [c for c in d.chains if not c.suppressed]
-        if not shown:
-            return
-        slide = self._slide(t("report.overview", lang))
         phases = list(self.names)
-        rows, cols = len(shown) + 1, len(phases) + 1
-        height = min(_BODY.height - 1.0, 1.0 * rows)
-        box = _Box(MARGIN, BODY_TOP + 0.2, _BODY.width, height)
-        table = slide.shapes.add_table(rows, cols, *box.emu()).table
-        table.columns[0].width = Inches(2.8)
-        for j in range(1, cols):
-            table.columns[j].width = Inches((_BODY.width - 2.8) / len(phases))
+        hidden = [c.chain.name for c in d.chains if c.suppressed]
+        note = 0.9 if hidden else 0.0
+        width = (_BODY.width - first) / len(chains)
+        header_lines = max(
+            wrapped_lines(c.chain.name, MIN_PT, width - 2 * CELL_MARGIN, bold=True) for c in chains
+        )
+        header = 0.15 + header_lines * MIN_PT * 1.2 / 72
+        row = min(0.75, (_BODY.height - note - header) / len(phases))
+        box = _Box(MARGIN, BODY_TOP, _BODY.width, header + row * len(phases))
+        table = slide.shapes.add_table(len(phases) + 1, len(chains) + 1, *box.emu()).table
+        table.columns[0].width = Inches(first)
+        for j in range(1, len(chains) + 1):
+            table.columns[j].width = Inches(width)
+        table.rows[0].height = Inches(header)
+        for i in range(1, len(phases) + 1):
+            table.rows[i].height = Inches(row)
 
         def put(i: int, j: int, text: str, fill: str | None = None, bold: bool = False):
             cell = table.cell(i, j)
             cell.text = text
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-            cell.margin_left = cell.margin_right = Inches(0.04)  # phase names fit one line
+            cell.margin_left = cell.margin_right = Inches(CELL_MARGIN)
             paragraph = cell.text_frame.paragraphs[0]
             paragraph.alignment = PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER
-            for run in paragraph.runs:  # the phase names of the header row must fit one line
+            for run in paragraph.runs:
                 run.font.size, run.font.bold = Pt(MIN_PT), bold
                 if fill:
                     run.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
@@ -312,17 +426,16 @@ class _Deck:
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = RGBColor.from_string(fill)
 
-        put(0, 0, t("chart.chain", lang), bold=True)
-        for j, p in enumerate(phases, start=1):
-            put(0, j, self.names[p], bold=True)
-        for i, chain in enumerate(shown, start=1):
-            put(i, 0, chain.chain.name)
+        put(0, 0, t("col.phase", lang), bold=True)
+        for j, chain in enumerate(chains, start=1):
+            put(0, j, chain.chain.name, bold=True)
             means = for_display(chain.stats).set_index("phase_id")["mean"]
-            for j, p in enumerate(phases, start=1):
+            for i, p in enumerate(phases, start=1):
                 value = means.get(p)
                 fill = next(c for limit, c in SCORE_FILLS if pd.isna(value) or value < limit)
                 put(i, j, formats.number(value, lang), None if pd.isna(value) else fill)
-        hidden = [c.chain.name for c in d.chains if c.suppressed]
+        for i, p in enumerate(phases, start=1):
+            put(i, 0, self.names[p])
         if hidden:
             text = t(
                 "report.hidden_chains",
@@ -330,9 +443,8 @@ class _Deck:
                 min=d.workshop.min_group_size,
                 chains=", ".join(hidden),
             )
-            self._text(
-                slide, _Box(MARGIN, box.top + height + 0.3, _BODY.width, 0.8), [(text, 0, False)]
-            )
+            top = box.top + box.height + 0.15
+            self._text(slide, _Box(MARGIN, top, _BODY.width, note), [(text, 0, False)])
 
     def _radar_slide(self, chain: ChainReport) -> None:
         """This round's scores (and the previous round's) as a native radar chart."""
@@ -341,28 +453,6 @@ class _Deck:
 
         d, lang = self.data, self.lang
         slide = self._slide(t("report.deck_radar", lang, chain=chain.chain.name))
-        left, right = _columns(0.55)
-        now = for_display(chain.stats).set_index("phase_id")["mean"]
-        # Each spoke carries its score, so the chart needs no value scale under the data.
-        data = CategoryChartData(number_format="0.0")
-        data.categories = [
-            f"{self.names[p]} {formats.number(now.get(p), lang)}" for p in self.names
-        ]
-        data.add_series(d.round_names[d.workshop.id], [_value(now.get(p)) for p in self.names])
-        if chain.previous is not None:
-            trend = chain.trend[chain.trend["workshop_id"] == chain.previous.id]
-            before = for_display(trend).set_index("phase_id")["mean"]
-            data.add_series(
-                d.round_names[chain.previous.id], [_value(before.get(p)) for p in self.names]
-            )
-        frame = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, *left.emu(), data)
-        chart = frame.chart
-        self._chart_fonts(chart, legend=chain.previous is not None)
-        axis = chart.value_axis
-        axis.minimum_scale, axis.maximum_scale, axis.major_unit = 1, 5, 1
-        axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
-        axis.has_major_gridlines = True
-        self._colour_series(chart, ROUND_COLOURS)
         lines: list[Paragraph] = [(t("report.based_on", lang, count=chain.participants), 0, False)]
         lines.append((t("report.deck_weakest", lang), 0, True))
         lines += [
@@ -386,6 +476,34 @@ class _Deck:
                 for r in largest.head(3).itertuples()
             ]
         lines += [(signal_text(s, self.q, lang), 0, False) for s in chain.signals[:1]]
+        # The radar as wide as the text beside it allows.
+        left, right = next(
+            (left, right)
+            for left, right in map(_columns, (0.64, 0.6, 0.56, 0.52, 0.48))
+            if text_height(lines, right.width) <= right.height or left.width < 6
+        )
+        now = for_display(chain.stats).set_index("phase_id")["mean"]
+        # Each spoke carries its score, so the chart needs no value scale under the data.
+        data = CategoryChartData(number_format="0.0")
+        data.categories = [
+            f"{self.names[p]} {formats.number(now.get(p), lang)}" for p in self.names
+        ]
+        data.add_series(d.round_names[d.workshop.id], [_value(now.get(p)) for p in self.names])
+        if chain.previous is not None:
+            trend = chain.trend[chain.trend["workshop_id"] == chain.previous.id]
+            before = for_display(trend).set_index("phase_id")["mean"]
+            data.add_series(
+                d.round_names[chain.previous.id], [_value(before.get(p)) for p in self.names]
+            )
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, *left.emu(), data)
+        chart = frame.chart
+        self._chart_fonts(chart, legend=chain.previous is not None)
+        _radar_layout(chart, left, data.categories, legend=chain.previous is not None)
+        axis = chart.value_axis
+        axis.minimum_scale, axis.maximum_scale, axis.major_unit = 1, 5, 1
+        axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
+        axis.has_major_gridlines = True
+        self._colour_series(chart, ROUND_COLOURS)
         self._text(slide, right, lines)
 
     def _trend_slide(self, chain: ChainReport) -> None:
@@ -449,19 +567,25 @@ class _Deck:
         self._text(slide, right, lines, size=MIN_PT)
 
     def _agenda_slide(self, chain: ChainReport) -> None:
+        """The agenda's four sections as four cards filling the slide, each with as many of
+        its items as fit (the HTML report has them all)."""
         lang, agenda = self.lang, chain.agenda
         slide = self._slide(t("report.deck_agenda", lang, chain=chain.chain.name))
-        columns = dict(zip(("left", "right"), _columns(0.4), strict=True))
-        placed: dict[str, list[Paragraph]] = {"left": [], "right": []}
+        gap = 0.25
+        width, height = (_BODY.width - gap) / 2, (_BODY.height - gap) / 2
         for number, (section, items) in enumerate(agenda.sections(), start=1):
-            side = "left" if section in ("weakest_phases", "drops") else "right"
-            placed[side].append((f"{number}. {t(f'section.{section}', lang)}", 0, True))
+            row, column = divmod(number - 1, 2)
+            box = _Box(_BODY.left + column * (width + gap), BODY_TOP + row * (height + gap),
+                       width, height)  # fmt: skip
+            lines: list[Paragraph] = [(f"{number}. {t(f'section.{section}', lang)}", 0, True)]
             if not items:
-                placed[side].append((empty_text(agenda, section, lang), 1, False))
+                lines.append((empty_text(agenda, section, lang), 1, False))
             for item in items[:AGENDA_ITEMS]:
-                placed[side] += self._item_paragraphs(item)
-        for side, lines in placed.items():
-            self._text(slide, columns[side], lines, size=MIN_PT)
+                more = self._item_paragraphs(item)
+                if text_height(lines + more, width - 0.2, AGENDA_PT) > height:
+                    break
+                lines += more
+            self._card(slide, box, lines, AGENDA_PT)
         self._handvatten_notes(slide, chain)
 
     def _handvatten_notes(self, slide, chain: ChainReport) -> None:
@@ -498,18 +622,23 @@ class _Deck:
             return
         title = t("report.deck_actions_all", lang)
         header = [t("report.action_chain", lang), *(t(k, lang) for k in ACTION_COLUMNS)]
-        widths = (2.3, 1.45, 3.6, 1.3, 1.4, 1.0, 1.283)  # inches, adding up to the body width
-        for start in range(0, len(rows), MAX_ACTION_ROWS):
-            chunk = rows[start : start + MAX_ACTION_ROWS]
-            slide = self._slide(title + (f" {t('report.deck_more', lang)}" if start else ""))
-            box = _Box(MARGIN, BODY_TOP, _BODY.width, 0.55 * (len(chunk) + 1))
+        widths = _column_widths(header, rows, wide=2)
+        heights = [_row_height(row, widths) for row in [header, *rows]]
+        for number, indices in enumerate(_pages(heights[1:], _BODY.height - heights[0])):
+            slide = self._slide(title + (f" {t('report.deck_more', lang)}" if number else ""))
+            chunk = [rows[i] for i in indices]
+            chunk_heights = [heights[0], *(heights[1 + i] for i in indices)]
+            box = _Box(MARGIN, BODY_TOP, sum(widths), sum(chunk_heights))
             table = slide.shapes.add_table(len(chunk) + 1, len(header), *box.emu()).table
             for j, width in enumerate(widths):
                 table.columns[j].width = Inches(width)
+            for i, height in enumerate(chunk_heights):
+                table.rows[i].height = Inches(height)
             for i, values in enumerate([header, *chunk]):
                 for j, value in enumerate(values):
                     cell = table.cell(i, j)
                     cell.text = value
+                    cell.margin_left = cell.margin_right = Inches(CELL_MARGIN)
                     for run in cell.text_frame.paragraphs[0].runs:
                         run.font.size = Pt(MIN_PT)
 
@@ -528,7 +657,7 @@ class _Deck:
         self._summary_slide()
         shown = [c for c in d.chains if not c.suppressed]
         if len(d.chains) > 1:
-            self._comparison_slide()
+            self._comparison_slides()
         for chain in shown:
             self._radar_slide(chain)
             self._trend_slide(chain)
@@ -542,3 +671,121 @@ class _Deck:
 
 def _value(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
+
+
+def _fill(frame, paragraphs: Sequence[Paragraph], size: int, colour: str | None = None) -> None:
+    """Write paragraphs into a text frame: level 0 at `size`, bullets 2 pt smaller (>= 18)."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Pt
+
+    frame.word_wrap = True
+    for i, (text, level, bold) in enumerate(paragraphs):
+        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = p.add_run()
+        run.text = ("• " if level == 1 else "") + text
+        run.font.size = Pt(max(MIN_PT, size - 2 * level))
+        run.font.bold = bold
+        p.alignment = PP_ALIGN.LEFT
+        if colour:
+            run.font.color.rgb = RGBColor.from_string(colour)
+        p.space_before = Pt(12 if level == 0 and i else 4)
+
+
+def _column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], wide: int) -> list[float]:
+    """Table column widths (inches) adding up to the body width. Each column fits its widest
+    word (no word is broken inside); the room left goes to the columns in proportion to what
+    they need to show their longest cell on one line, and what is still left to column `wide`.
+    """
+    columns = list(zip(header, *rows, strict=True))
+    pad = 2 * CELL_MARGIN + 0.05
+    least = [
+        max(widest_word([head], MIN_PT, bold=True), widest_word(values, MIN_PT)) + pad
+        for head, *values in columns
+    ]
+    full = [
+        max(text_width(head, MIN_PT, bold=True), *(text_width(v, MIN_PT) for v in values)) + pad
+        for head, *values in columns
+    ]
+    room = _BODY.width - sum(least)
+    if room < 0:  # too wide: shrink every column alike
+        return [w * _BODY.width / sum(least) for w in least]
+    need = [f - w for f, w in zip(full, least, strict=True)]
+    share = min(1.0, room / sum(need)) if sum(need) else 0.0
+    widths = [w + n * share for w, n in zip(least, need, strict=True)]
+    widths[wide] += _BODY.width - sum(widths)
+    return widths
+
+
+def _row_height(values: Sequence[str], widths: Sequence[float]) -> float:
+    """The height of a table row at 18 pt: its tallest cell, its words wrapped (inches)."""
+    lines = max(
+        wrapped_lines(v, MIN_PT, w - 2 * CELL_MARGIN) for v, w in zip(values, widths, strict=True)
+    )
+    return lines * MIN_PT * 1.2 / 72 + 0.12  # the cell's top and bottom margins
+
+
+def _pages(heights: Sequence[float], room: float) -> list[list[int]]:
+    """Rows of these heights cut into as few slides as fit `room` inches each, in order, and
+    evened out (the least full slide as full as it can be: 4-3-3 rows, not 4-4-2). Row
+    numbers per slide; a row taller than `room` gets a slide of its own."""
+    n = len(heights)
+    if not n:
+        return [[]]
+    ends = [0.0]
+    for height in heights:
+        ends.append(ends[-1] + height)
+
+    @cache
+    def best(first: int, slides: int) -> tuple[float, tuple[int, ...]]:
+        """(the least full slide's height, where slides end) for rows first.. on `slides`."""
+        if slides == 1:
+            used = ends[n] - ends[first]
+            return (used, (n,)) if used <= room or n - first == 1 else (-1.0, ())
+        found: tuple[float, tuple[int, ...]] = (-1.0, ())
+        for end in range(first + 1, n - slides + 2):
+            used = ends[end] - ends[first]
+            if used > room and end > first + 1:
+                break
+            rest, cuts = best(end, slides - 1)
+            if cuts and min(used, rest) > found[0]:
+                found = (min(used, rest), (end, *cuts))
+        return found
+
+    slides = next(k for k in range(1, n + 1) if best(0, k)[1])
+    cuts = (0, *best(0, slides)[1])
+    return [list(range(start, end)) for start, end in itertools.pairwise(cuts)]
+
+
+def _radar_layout(chart, box: _Box, categories, legend: bool) -> None:
+    """Fix the radar's plot area (a square, centred) so that its labels fit around it: left to
+    itself, LibreOffice draws a radar a third of its frame wide."""
+    from pptx.oxml.ns import qn
+
+    labels = [str(c.label) for c in categories]
+    side = max(text_width(label, MIN_PT) for label in labels) + 0.15  # a label beside a spoke
+    line = MIN_PT * 1.2 / 72 + 0.1  # a label above the top spoke, below the bottom ones
+    bottom = line + (2 * line if legend else 0.0)
+    size = min(box.width - 2 * side, box.height - line - bottom)
+    x = (box.width - size) / 2
+    y = line + (box.height - line - bottom - size) / 2  # centred between title and legend
+    plot_area = chart._chartSpace.chart.plotArea
+    layout = plot_area.find(qn("c:layout"))
+    if layout is None:
+        layout = plot_area.makeelement(qn("c:layout"), {})
+        plot_area.insert(0, layout)
+    for child in list(layout):
+        layout.remove(child)
+    manual = layout.makeelement(qn("c:manualLayout"), {})
+    layout.append(manual)
+    values = {
+        "layoutTarget": "inner",
+        "xMode": "edge",
+        "yMode": "edge",
+        "x": x / box.width,
+        "y": y / box.height,
+        "w": size / box.width,
+        "h": size / box.height,
+    }
+    for tag, value in values.items():
+        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": str(value)}))

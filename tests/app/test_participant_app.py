@@ -226,7 +226,7 @@ def test_group_result_shows_from_the_minimum_group_size(app_store):
     assert "De groep is 3 deelnemers" in texts(at).replace("\\", "")
     table = at.dataframe[0].value
     assert list(table.columns) == ["Ik", "Groep"]
-    assert table.iloc[0]["Groep"] == 4.0
+    assert table.iloc[0]["Groep"] == "4,0"  # as the Dutch page writes it
 
 
 def test_closed_workshop_keeps_answers_read_only(app_store):
@@ -337,3 +337,13 @@ def test_the_app_refuses_to_run_on_an_invalid_questionnaire_file(app_store, tmp_
         assert "Start de scan" not in shown  # nothing else is served
     finally:
         _validated_questionnaires.clear()
+
+
+def test_the_join_page_dates_the_workshop_in_words(app_store):
+    from ipm_model import formats
+
+    at = new_app(code="DEMO").run()
+    workshop = app_store.workshop_by_code("DEMO")
+    shown = texts(at)
+    assert f"({formats.day(workshop.date, 'nl')})" in shown
+    assert workshop.date not in shown  # no ISO date

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ipm_model import formats
 from tests.app.conftest import new_app, texts
+from tests.unit.test_number_rule import assert_adds_up
 
 RESULT_PAGES = ["pages/results.py", "pages/compare.py", "pages/progress.py"]
 
@@ -66,8 +68,8 @@ def test_progress_lists_changes_between_the_last_two_rounds(app_store):
     assert "Verschil:" in texts(at)
     table = at.dataframe[-1].value
     assert len(table) == 7
-    changes = table.iloc[:, 3].dropna().tolist()
-    assert changes == sorted(changes, reverse=True)
+    changes = [formats.parse_number(c, "nl") for c in table.iloc[:, 3] if c != formats.DASH]
+    assert changes and changes == sorted(changes, reverse=True)
 
 
 def test_compare_within_chain_hides_small_roles(app_store):
@@ -177,3 +179,72 @@ def test_compare_shows_each_groups_gap_to_the_ambition(app_store):
     assert "Afstand tot de ambitie" in texts(at)
     gaps = at.dataframe[-1].value
     assert len(gaps) == 7 and gaps.notna().any().any()
+
+
+# -- the one number rule and the page's language on the results pages ------------------------
+
+NUMBER = {"nl": r"\d,\d", "en": r"\d\.\d"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_progress_changes_add_up_in_the_pages_language(app_store, lang):
+    """Before, after and change as the page shows them: "3,0", "3,4", "+0,4" add up."""
+    import re
+
+    org = app_store.organisation(app_store.workshop_by_code("DEMO").organisation_id)
+    at = new_app(r=org["results_token"], lang=lang).run()
+    at.switch_page("pages/progress.py").run()
+    found = 0
+    for chain in at.selectbox(key="filter-chain").options:
+        at.selectbox(key="filter-chain").set_value(
+            next(c for c in app_store.workshop_by_code("DEMO").chains if c.name == chain).id
+        ).run()
+        table = at.dataframe[-1].value
+        for before, after, change in table.iloc[:, 1:4].itertuples(index=False):
+            if formats.DASH in (before, after, change):
+                continue
+            assert re.fullmatch(NUMBER[lang], before) and re.fullmatch(NUMBER[lang], after)
+            assert_adds_up(before, after, change, lang)
+            found += 1
+    assert found >= 14
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_results_tables_write_numbers_in_the_pages_language(app_store, lang):
+    import re
+
+    org = app_store.organisation(app_store.workshop_by_code("DEMO").organisation_id)
+    at = new_app(r=org["results_token"], lang=lang).run()
+    other = NUMBER["en" if lang == "nl" else "nl"]
+    for page in RESULT_PAGES:
+        at.switch_page(page).run()
+        if page == "pages/compare.py":  # two chains: the table of their difference
+            chains = at.multiselect(key="compare-chains")
+            chains.set_value(chains.value[:2]).run()
+        assert not at.exception
+        cells = [v for d in at.dataframe for column in d.value.columns for v in d.value[column]]
+        # Numbers Streamlit formats itself (counts, per cents) are whole: no decimal sign.
+        fractions = [v for v in cells if isinstance(v, float) and v == v and not v.is_integer()]
+        assert not fractions, (page, fractions[:5])
+        texts_ = [v for v in cells if isinstance(v, str)]
+        numbers = [c for c in texts_ if re.fullmatch(r"[+−]?\d[.,]\d+(–\d[.,]\d+)?", c)]
+        assert numbers, page
+        assert not [c for c in numbers if re.search(other, c)], (page, numbers[:5])
+    # The agenda's drops on the results page: "van 3,4 naar 3,0 (−0,4;" adds up too.
+    at.switch_page("pages/results.py").run()
+    pattern = r"(\d+[.,]\d) (?:→|naar|to) (\d+[.,]\d) \(([+−]?\d+[.,]\d)"
+    for before, after, change in re.findall(pattern, texts(at)):
+        assert_adds_up(before, after, change, lang)
+
+
+@pytest.mark.parametrize(("lang", "month"), [("nl", "[a-z]+"), ("en", "[A-Z][a-z]+")])
+def test_rounds_are_dated_in_words(app_store, lang, month):
+    """The round picker says "Ronde 4: mei 2025 · 2 mei 2025", never an ISO date."""
+    import re
+
+    org = app_store.organisation(app_store.workshop_by_code("DEMO").organisation_id)
+    at = new_app(r=org["results_token"], lang=lang).run()
+    at.switch_page("pages/results.py").run()
+    options = at.selectbox(key="filter-round").options
+    assert len(options) >= 4
+    assert all(re.search(rf" · \d{{1,2}} {month} \d{{4}}$", o) for o in options), options

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from ipm_model import formats
 from tests.browser.browser_helpers import (
     AMBITION_HEADING,
     ANSWER_GROUP,
@@ -160,7 +161,8 @@ def test_full_scan_on_tablet_survives_reload_and_saves_every_tap(tablet, app_db:
     for phase, row in enumerate(rows[1:]):
         planned_codes = (planned(phase, n) for n in range(shown_in(phase)))
         scored = [int(v) for v in planned_codes if v.isdigit()]
-        assert float(row[1]) == pytest.approx(sum(scored) / len(scored), abs=0.051), row
+        shown = formats.parse_number(row[1], "nl")  # "3,4": the Dutch page's decimal comma
+        assert shown == pytest.approx(sum(scored) / len(scored), abs=0.051), row
 
     # The database holds exactly the answers tapped, and the scan is finished.
     rows = db_rows(
@@ -353,8 +355,9 @@ def test_group_appears_when_the_third_participant_finishes(new_tablet):
     assert rows[0] == ["Fase", "Ik", "Groep"], rows[0]
     # All three answered phase 1 alike, so the group's score there equals mine; the other
     # phases have no scores at all (and a group score needs 3 people who scored the phase).
-    assert rows[1][0] == "Inzicht" and rows[1][2] != "" and rows[1][1] == rows[1][2], rows[1]
-    assert all(r[2] == "" for r in rows[2:]), rows
+    assert rows[1][0] == "Inzicht" and rows[1][2] != formats.DASH, rows[1]
+    assert rows[1][1] == rows[1][2], rows[1]
+    assert all(r[2] == formats.DASH for r in rows[2:]), rows
     marks = radar_marks(page)
     if marks.evaluate("e => e.tagName.toLowerCase()") == "svg":
         expect(marks.get_by_text("Groep", exact=True).first, "legend").to_be_visible()

@@ -449,3 +449,68 @@ def test_benchmark_band_and_median_per_phase_with_all_three_values():
     assert len(bands) == len(ticks) == len(PHASE_IDS) - 1
     assert bands[0]["y"] == pytest.approx(2.5) and bands[0]["y2"] == pytest.approx(3.6)
     assert bands[0]["band"] == "2.5–3.6 (3.0)"
+
+
+# --- numbers in the language of the page ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "decimal", "thousands"), [("nl", ",", "."), ("en", ".", ",")])
+def test_every_chart_carries_the_number_locale_of_its_language(lang, decimal, thousands):
+    """Axes and tooltips are formatted by Vega (d3-format): the locale decides "3,4"."""
+    heat = pd.DataFrame([{"chain": "Zorg", "phase_id": p, "score": 3.4, "n": 4} for p in PHASE_IDS])
+    trend = heat.rename(columns={"chain": "round"})
+    answers = pd.DataFrame([{"statement": "S", "value": "3", "count": 2}])
+    specs = [
+        charts.radar_spec(radar_data(), NL, lang=lang),
+        charts.radar_chart(radar_data(), NL, lang=lang).to_dict(),
+        charts.heatmap_chart(heat, NL, lang=lang).to_dict(),
+        charts.trend_chart(trend, NL, lang=lang).to_dict(),
+        charts.distribution_chart(answers, lang=lang).to_dict(),
+    ]
+    for spec in specs:
+        number = spec["config"]["locale"]["number"]
+        assert (number["decimal"], number["thousands"]) == (decimal, thousands)
+
+
+@pytest.mark.parametrize(("lang", "text"), [("nl", "2,3"), ("en", "2.3")])
+def test_numbers_written_by_the_charts_follow_the_language(lang, text):
+    """Heatmap cells, radar intervals, benchmark bands and the screen-reader text."""
+    heat = pd.DataFrame(
+        [{"chain": "Zorg", "phase_id": p, "score": 2.26, "n": 4} for p in PHASE_IDS]
+    )
+    assert {r["text"] for r in rows_of(charts.heatmap_chart(heat, NL, lang=lang).to_dict())} == {
+        text
+    }
+    data = radar_data(1).assign(score=2.3, ci_low=2.3, ci_high=2.3)
+    spec = charts.radar_spec(data, NL, lang=lang, benchmark=BANDS.assign(p25=2.3))
+    _, points = layer(spec, "series_points")
+    assert {p["ci"] for p in points} == {f"{text}–{text}"}
+    assert all(p["aria"].endswith(f": {text}") for p in points)
+    assert f"Inzicht {text}" in spec["description"]
+    _, bands = layer(spec, "benchmark_band")
+    assert all(b["band"].startswith(f"{text}–") for b in bands)
+    # The fast template and the full build agree in both languages.
+    full = charts.radar_chart(data, NL, lang=lang, benchmark=BANDS.assign(p25=2.3)).to_dict()
+    assert _layer_data(spec) == _layer_data(full) and spec["config"] == full["config"]
+
+
+def test_a_dutch_chart_renders_decimal_commas():
+    """Rendered by Vega itself (vl-convert): the trend's value axis and a heatmap cell."""
+    import vl_convert as vlc
+
+    trend = pd.DataFrame(
+        [
+            {"round": r, "phase_id": p, "score": s, "n": 5}
+            for r, s in (("R1", 2.4), ("R2", 3.1))
+            for p in PHASE_IDS
+        ]
+    )
+    spec = charts.trend_chart(trend, NL, lang="nl").to_dict()
+    spec["encoding"]["y"]["scale"] = {"domain": [2, 3.5], "zero": False}
+    svg = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
+    assert ">2,4<" in svg and ">2.4<" not in svg
+    english = vlc.vegalite_to_svg(
+        charts.trend_chart(trend, NL, lang="en").to_dict() | {"encoding": spec["encoding"]},
+        allowed_base_urls=[],
+    )
+    assert ">2.4<" in english and ">2,4<" not in english

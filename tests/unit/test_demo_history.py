@@ -384,3 +384,19 @@ def test_the_latest_round_carries_ambitions_above_today(built):
     people_latest = answers.loc[answers["round"] == len(result.history), "participant"].nunique()
     assert 0.6 <= aims["participant"].nunique() / people_latest <= 0.95
     assert aims["value"].astype(int).mean() > 3.3
+
+
+def test_actions_close_the_loop_from_score_to_action_to_review(built):
+    """Every chain agrees actions after each round; each is reviewed at the next round (done,
+    busy or dropped) and only the last round's are still open, each with an owner and a date."""
+    store, result = built
+    rounds = result.history
+    for chain in rounds[-1].chains:
+        actions = store.actions(chain_id=chain.id)
+        by_round = {w.id: [a for a in actions if a.workshop_id == w.id] for w in rounds}
+        assert all(by_round[w.id] for w in rounds), chain.name
+        earlier = [a for w in rounds[:-1] for a in by_round[w.id]]
+        assert {a.status for a in earlier} <= {"done", "busy", "dropped"}
+        assert "done" in {a.status for a in earlier}
+        assert {a.status for a in by_round[rounds[-1].id]} == {"open"}
+        assert all(a.owner and a.due_date for a in actions)

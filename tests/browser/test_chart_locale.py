@@ -1,0 +1,77 @@
+"""The app's own charts write numbers as the page's language does: "3,8" in Dutch, "3.8" in
+English, in what Vega draws (tooltips, screen-reader labels) and in the heatmap's cells."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.browser_helpers import assert_no_exception, goto
+
+pytestmark = pytest.mark.browser
+
+DUTCH = re.compile(r"\d,\d")
+ENGLISH = re.compile(r"\d\.\d")
+CASES = [
+    ("nl", "Resultaten", "Inzicht", "Score", DUTCH, ENGLISH),
+    ("en", "Results", "Insight", "Score", ENGLISH, DUTCH),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "phase", "score", "wanted", "unwanted"), CASES, ids=["nl", "en"]
+)
+def test_radar_tooltip_and_labels_follow_the_language(
+    browser, app_server, results_token, tmp_path, lang, title, phase, score, wanted, unwanted
+):
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, has_touch=True, base_url=app_server
+    )
+    page = context.new_page()
+    try:
+        goto(page, f"/results?r={results_token}&lang={lang}", title)
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        point = chart.locator(f'svg [aria-label*=", {phase}: "]').first
+        point.wait_for(state="attached")
+        # The point's own label (Python's number through ipm_model.formats).
+        label = point.get_attribute("aria-label")
+        assert wanted.search(label) and not unwanted.search(label), label
+        # The tooltip: Vega formats the score and the spread itself, with the spec's locale.
+        point.hover(force=True)
+        tooltip = page.locator("#vg-tooltip-element")
+        tooltip.wait_for(state="visible")
+        text = tooltip.inner_text()
+        assert score in text and phase in text
+        numbers = re.findall(r"\d[.,]\d", text)
+        assert len(numbers) >= 2, text  # score and spread (and the interval)
+        assert all(wanted.fullmatch(n) for n in numbers), text
+        assert "x2" not in " ".join(
+            chart.locator("svg [aria-label]").evaluate_all("els => els.map(e => e.ariaLabel)")
+        )
+        assert_no_exception(page)
+        page.screenshot(path=str(tmp_path / f"tooltip-{lang}.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "wanted", "unwanted"), [("nl", DUTCH, ENGLISH)], ids=["nl"])
+def test_heatmap_cells_follow_the_language(
+    browser, app_server, results_token, lang, wanted, unwanted
+):
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, has_touch=True, base_url=app_server
+    )
+    page = context.new_page()
+    try:
+        goto(page, f"/compare?r={results_token}&lang={lang}", "Ketens vergelijken")
+        cells = page.locator('[data-testid="stVegaLiteChart"] svg text').filter(
+            has_text=re.compile(r"^\d[.,]\d$")
+        )
+        cells.first.wait_for(state="attached")
+        values = cells.all_text_contents()
+        assert len(values) >= 7, values
+        assert all(wanted.fullmatch(v) for v in values), values
+        assert_no_exception(page)
+    finally:
+        context.close()
