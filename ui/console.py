@@ -37,6 +37,7 @@ from ipm_model.store import (
 )
 from ui.access import authorised, link_days, record_audit, refuse_tampered
 from ui.context import address_problem, base_url, run_write
+from ui.leave_out import leave_out_control
 from ui.text import plain
 from ui.transfer import export_buttons, import_form
 
@@ -202,6 +203,13 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
             export_buttons(store, w, lang, raw_answers=grant.admin)
         with st.expander(t("transfer.import", lang)):
             import_form(store, w, lang, _runs(w))
+        with st.expander(t("leave_out.title", lang)):
+            leave_out_control(
+                store,
+                w,
+                lang,
+                lambda action, done: _safe(action, lang, done, _runs(w), f"leave out {w.id}"),
+            )
         if grant.can_manage_organisation(w.organisation_id):
             with st.expander(t("console.edit", lang)):
                 _edit_form(store, w, lang)

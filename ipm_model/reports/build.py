@@ -23,6 +23,7 @@ from ipm_model.results import (
     chain_comments,
     chain_trend,
     for_display,
+    load_answers,
     previous_round,
     round_results,
     trend_changes,
@@ -57,6 +58,15 @@ class ChainReport:
     focus: tuple[Focus, ...]
     actions: tuple[Action, ...]
     comments: pd.DataFrame  # phase_id, text; empty when the chain is too small
+    left_out: int = 0  # flagged participants left out of the figures (a count, never who)
+
+    def based_on(self, lang: str) -> str:
+        """ "Result of n participants", with the number left out when any were."""
+        from ipm_model.reports.texts import t
+
+        if self.left_out:
+            return t("report.left_out", lang, count=self.participants, left_out=self.left_out)
+        return t("report.based_on", lang, count=self.participants)
 
 
 @dataclass(frozen=True)
@@ -138,6 +148,7 @@ def _chain_report(
     # Free text only for a chain large enough to be shown at all (never per person).
     comments = chain_comments(store, workshop, chain.id, results)
     return ChainReport(
+        left_out=results.left_out.get(chain.id, 0),
         chain=chain,
         participants=participants,
         suppressed=suppressed,
@@ -186,7 +197,7 @@ def gather_report(
     everything = store.workshops(workshop.organisation_id)  # oldest first
     rounds = tuple(everything[: [w.id for w in everything].index(workshop.id) + 1])
 
-    answers = store.result_answers([w.id for w in rounds])
+    answers = load_answers(store, [w.id for w in rounds])
     now = answers[answers["workshop_id"] == workshop.id]
     results = round_results(now, q, workshop.min_group_size)
     reports = tuple(_chain_report(store, workshop, c, rounds, answers, results) for c in chains)

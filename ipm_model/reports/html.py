@@ -207,7 +207,7 @@ def _chain(data: ReportData, chain: ChainReport, index: int, lang: str) -> dict:
         "name": chain.chain.name,
         "suppressed": chain.suppressed,
         "too_few": t("report.too_few", lang, count=chain.participants, min=minimum),
-        "based_on": t("report.based_on", lang, count=chain.participants),
+        "based_on": chain.based_on(lang),
         "previous": previous,
         "compared_with": t("report.compared_with", lang, previous=previous) if previous else "",
         "versions": (

@@ -357,7 +357,7 @@ class _Deck:
         axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
         axis.has_major_gridlines = True
         self._colour_series(chart, ROUND_COLOURS)
-        lines: list[Paragraph] = [(t("report.based_on", lang, count=chain.participants), 0, False)]
+        lines: list[Paragraph] = [(chain.based_on(lang), 0, False)]
         lines.append((t("report.deck_weakest", lang), 0, True))
         lines += [
             (score_text(self.names[i.phase_id], i.mean, lang), 1, False)

@@ -38,6 +38,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Uitslag van {count} deelnemers.",
         "Result of {count} participants.",
     ),
+    "report.left_out": (
+        "Uitslag van {count} deelnemers; {left_out} weggelaten met opvallende antwoorden "
+        "(overal hetzelfde antwoord of opvallend snel klaar).",
+        "Result of {count} participants; {left_out} left out with careless-looking answers "
+        "(the same answer everywhere or finished remarkably fast).",
+    ),
     "report.too_few": (
         "Nog te weinig deelnemers in deze keten: {count} van minimaal {min}. Zo blijft "
         "iedereen anoniem. Daarom staan hier geen scores.",
