@@ -202,7 +202,8 @@ KINDS: dict[str, ExportKind] = {
                 ("participants", "finished participants of the chain in this workshop"),
                 (
                     "left_out",
-                    "flagged participants left out of the figures (0 unless left out in the console)",
+                    "flagged participants left out of the figures "
+                    "(0 unless left out in the console)",
                 ),
                 (
                     "n",
