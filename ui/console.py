@@ -24,6 +24,7 @@ from ipm_model.share import (
     results_url,
     url_with_host,
 )
+from ipm_model.storage import exclusions
 from ipm_model.store import (
     LINK_EXPIRED,
     LINK_FACILITATOR,
@@ -203,7 +204,7 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
             export_buttons(store, w, lang, raw_answers=grant.admin)
         with st.expander(t("transfer.import", lang)):
             import_form(store, w, lang, _runs(w))
-        with st.expander(t("leave_out.title", lang)):
+        with st.expander(t("leave_out.title", lang), expanded=exclusions.is_left_out(store, w.id)):
             leave_out_control(
                 store,
                 w,
