@@ -18,7 +18,13 @@ from ipm_model.i18n import normalize_language
 from ipm_model.reports.build import ChainReport, ReportData, hidden_chains, summarise
 from ipm_model.reports.figures import heatmap_for, inline_svg, radar_for, trend_for
 from ipm_model.reports.templating import render, stylesheet
-from ipm_model.reports.texts import change_text, score_text, t
+from ipm_model.reports.texts import (
+    change_text,
+    interval_cell,
+    interval_is_wide,
+    score_text,
+    t,
+)
 
 HTML_PARTS: tuple[str, ...] = ("overview", "results", "agenda", "handvatten", "actions", "comments")
 ACTION_COLUMNS: tuple[str, ...] = (
@@ -64,14 +70,22 @@ def action_rows(data: ReportData, chain: ChainReport, lang: str) -> list[list[st
 def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
     q = data.questionnaire
     changes = chain.changes.set_index("phase_id") if not chain.changes.empty else None
-    head = [("col.phase", ""), ("col.score", "num"), ("col.sd", "num"), ("col.n", "num")]
+    head = [("col.phase", ""), ("col.score", "num"), ("col.interval", "num")]
+    head += [("col.sd", "num"), ("col.n", "num")]
     head.append(("col.dk", "num"))
     if changes is not None:
         head += [("col.previous", "num"), ("col.change", "num")]
-    rows = []
-    for r in chain.stats.itertuples():
+    rows, wide = [], False
+    stats = chain.stats
+    if "ci_low" not in stats.columns:
+        stats = stats.assign(ci_low=float("nan"), ci_high=float("nan"))
+    for r in stats.itertuples():
+        span, note = interval_cell(r.mean, r.ci_low, r.ci_high, lang)
+        mark = "*" if span and interval_is_wide(r.ci_low, r.ci_high) else ""
+        wide = wide or bool(mark)
         values = [
             formats.number(r.mean, lang) if pd.notna(r.mean) else t("report.not_enough", lang),
+            span + mark if span else note,
             formats.number(r.sd, lang, 2),
             str(int(r.n)),
             formats.percent(r.dont_know_rate, lang),
@@ -84,7 +98,8 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
                 formats.change(change, lang),
             ]
         rows.append({"phase": q.phase(r.phase_id).name.get(lang), "values": values})
-    return {"head": [(t(k, lang), cls) for k, cls in head], "rows": rows}
+    notes = [t("report.wide_mark", lang)] if wide else []
+    return {"head": [(t(k, lang), cls) for k, cls in head], "rows": rows, "notes": notes}
 
 
 def _agenda(data: ReportData, chain: ChainReport, lang: str) -> list[dict]:

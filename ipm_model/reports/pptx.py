@@ -19,6 +19,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ipm_model import formats
@@ -28,8 +29,9 @@ from ipm_model.i18n import normalize_language
 from ipm_model.reports.build import ChainReport, ReportData, summarise
 from ipm_model.reports.figures import TREND_COLOURS
 from ipm_model.reports.html import ACTION_COLUMNS, action_rows, signal_text, stand_text
-from ipm_model.reports.texts import change_text, score_text, t
+from ipm_model.reports.texts import change_text, interval_cell, interval_is_wide, score_text, t
 from ipm_model.results import for_display
+from ipm_model.uncertainty import INTERVAL_COLUMNS as INTERVALS
 
 EMU_PER_INCH = 914400
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
@@ -284,7 +286,7 @@ class _Deck:
         slide = self._slide(t("report.overview", lang))
         phases = list(self.names)
         rows, cols = len(shown) + 1, len(phases) + 1
-        height = min(_BODY.height - 1.0, 1.0 * rows)
+        height = min(_BODY.height - 1.4, 0.9 * rows)  # room for the notes under it
         box = _Box(MARGIN, BODY_TOP + 0.2, _BODY.width, height)
         table = slide.shapes.add_table(rows, cols, *box.emu()).table
         table.columns[0].width = Inches(2.8)
@@ -296,12 +298,12 @@ class _Deck:
             cell.text = text
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             cell.margin_left = cell.margin_right = Inches(0.04)  # phase names fit one line
-            paragraph = cell.text_frame.paragraphs[0]
-            paragraph.alignment = PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER
-            for run in paragraph.runs:  # the phase names of the header row must fit one line
-                run.font.size, run.font.bold = Pt(MIN_PT), bold
-                if fill:
-                    run.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
+            for paragraph in cell.text_frame.paragraphs:  # a score, then its interval
+                paragraph.alignment = PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER
+                for run in paragraph.runs:  # the phase names of the header row fit one line
+                    run.font.size, run.font.bold = Pt(MIN_PT), bold
+                    if fill:
+                        run.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
             if fill:
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = RGBColor.from_string(fill)
@@ -309,13 +311,20 @@ class _Deck:
         put(0, 0, t("chart.chain", lang), bold=True)
         for j, p in enumerate(phases, start=1):
             put(0, j, self.names[p], bold=True)
+        wide = False
         for i, chain in enumerate(shown, start=1):
             put(i, 0, chain.chain.name)
-            means = for_display(chain.stats).set_index("phase_id")["mean"]
+            stats = for_display(chain.stats).set_index("phase_id")
             for j, p in enumerate(phases, start=1):
-                value = means.get(p)
+                value = stats["mean"].get(p)
+                low, high = (stats[c].get(p, np.nan) if c in stats else np.nan for c in INTERVALS)
+                span, _ = interval_cell(value, low, high, lang)
+                mark = "*" if span and interval_is_wide(low, high) else ""
+                wide = wide or bool(mark)
+                text = formats.number(value, lang) + (f"\n{span}{mark}" if span else "")
                 fill = next(c for limit, c in SCORE_FILLS if pd.isna(value) or value < limit)
-                put(i, j, formats.number(value, lang), None if pd.isna(value) else fill)
+                put(i, j, text, None if pd.isna(value) else fill)
+        notes = [t("report.interval_help", lang)] + ([t("report.wide_mark", lang)] if wide else [])
         hidden = [c.chain.name for c in d.chains if c.suppressed]
         if hidden:
             text = t(
@@ -324,9 +333,18 @@ class _Deck:
                 min=d.workshop.min_group_size,
                 chains=", ".join(hidden),
             )
-            self._text(
-                slide, _Box(MARGIN, box.top + height + 0.3, _BODY.width, 0.8), [(text, 0, False)]
-            )
+            notes.append(text)
+        self._text(
+            slide,
+            _Box(
+                MARGIN,
+                box.top + height + 0.1,
+                _BODY.width,
+                _BODY.top + _BODY.height - box.top - height - 0.1,
+            ),
+            [(n, 0, False) for n in notes],
+            size=MIN_PT,
+        )
 
     def _radar_slide(self, chain: ChainReport) -> None:
         """This round's scores (and the previous round's) as a native radar chart."""
