@@ -16,6 +16,7 @@ from datetime import date
 import pandas as pd
 
 from ipm_model.agenda import Agenda, build_agenda
+from ipm_model.benchmark import has_bands
 from ipm_model.handvatten import Focus, Step, focus_phases, handvatten, has_handvatten
 from ipm_model.questionnaire import Questionnaire, questionnaire_for
 from ipm_model.results import (
@@ -24,6 +25,7 @@ from ipm_model.results import (
     chain_trend,
     for_display,
     load_answers,
+    peer_benchmark,
     previous_round,
     round_results,
     trend_changes,
@@ -82,6 +84,8 @@ class ReportData:
     steps: Mapping[str, tuple[Step, ...]]
     created: date
     overall: pd.DataFrame  # all shown chains of the round pooled, per phase (results.overall)
+    # Other organisations' percentile bands per phase (benchmark.BAND_COLUMNS), or None.
+    benchmark: pd.DataFrame | None = None
 
     @property
     def round_names(self) -> dict[int, str]:
@@ -211,7 +215,18 @@ def gather_report(
         steps=handvatten(q.id) if has_handvatten(q.id) else {},
         created=today or date.today(),
         overall=results.overall,
+        benchmark=_benchmark(store, organisation, workshop, q),
     )
+
+
+def _benchmark(store: Store, organisation: dict, workshop: Workshop, q: Questionnaire):
+    """Other organisations' percentile bands (results.peer_benchmark), or None: opted out,
+    or too few other organisations."""
+    if organisation.get("benchmark_opt_out") or "id" not in organisation:
+        return None
+    answers = store.benchmark_answers(workshop.questionnaire_id, workshop.questionnaire_version)
+    bands = peer_benchmark(answers, q, int(organisation["id"]))
+    return bands if has_bands(bands) else None
 
 
 def hidden_chains(data: ReportData) -> list[str]:

@@ -72,6 +72,9 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
     changes = chain.changes.set_index("phase_id") if not chain.changes.empty else None
     head = [("col.phase", ""), ("col.score", "num"), ("col.interval", "num")]
     head += [("col.sd", "num"), ("col.n", "num")]
+    peers = data.benchmark.set_index("phase_id") if data.benchmark is not None else None
+    if peers is not None:
+        head.append(("col.peers", "num"))
     head.append(("col.dk", "num"))
     if changes is not None:
         head += [("col.previous", "num"), ("col.change", "num")]
@@ -88,6 +91,7 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
             span + mark if span else note,
             formats.number(r.sd, lang, 2),
             str(int(r.n)),
+            *([_band(peers, r.phase_id, lang)] if peers is not None else []),
             formats.percent(r.dont_know_rate, lang),
         ]
         if changes is not None:
@@ -99,7 +103,17 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
             ]
         rows.append({"phase": q.phase(r.phase_id).name.get(lang), "values": values})
     notes = [t("report.wide_mark", lang)] if wide else []
+    if peers is not None:
+        notes.append(t("report.peers_note", lang))
     return {"head": [(t(k, lang), cls) for k, cls in head], "rows": rows, "notes": notes}
+
+
+def _band(peers: pd.DataFrame, phase_id: str, lang: str) -> str:
+    """The middle half of other organisations' chains for one phase ("3,0–3,6"), or "–"."""
+    if phase_id not in peers.index or pd.isna(peers.at[phase_id, "p25"]):
+        return "–"
+    low, high = peers.at[phase_id, "p25"], peers.at[phase_id, "p75"]
+    return f"{formats.number(low, lang)}–{formats.number(high, lang)}"
 
 
 def _agenda(data: ReportData, chain: ChainReport, lang: str) -> list[dict]:

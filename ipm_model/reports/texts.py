@@ -142,6 +142,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.phase": ("Fase", "Phase"),
     "col.score": ("Score", "Score"),
     "col.interval": ("90%-interval", "90% interval"),
+    "col.peers": ("Anderen", "Others"),
+    "report.peers_note": (
+        "Anderen: de middelste helft van de ketens van andere organisaties op "
+        "dezelfde vragenlijst (minstens 5 organisaties, zonder namen).",
+        "Others: the middle half of other organisations' chains on the same "
+        "questionnaire (at least 5 organisations, no names).",
+    ),
     "report.interval_help": (
         "Onder elke score het 90%-interval: de echte score van de groep ligt met 90% zekerheid "
         "tussen deze twee getallen.",
