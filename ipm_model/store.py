@@ -1696,6 +1696,7 @@ class Store:
         ("chain", ("id",)),
         ("workshop", ("id",)),
         ("workshop_chain", ("workshop_id", "chain_id")),
+        ("leave_out", ("workshop_id",)),
         ("participant", ("id",)),
         ("answer", ("participant_id", "statement_id")),
         ("phase_comment", ("participant_id", "phase_id")),
