@@ -203,7 +203,7 @@ def test_no_person_can_be_worked_out_from_what_a_results_grant_sees(org):
     assert shown.exposed() == []
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(organisations(), st.integers(0, 2**32 - 1))
 def test_leaving_flagged_answers_out_and_not_together_reveals_no_one(org, seed):
     """Everything a results link sees, with the round's flagged answers left out and without
