@@ -28,6 +28,19 @@ Three parts:
    period of rounds) pool only cells that are shown themselves, so they are sums of shown
    rows and reveal nothing new (`ipm_model.results` does the pooling).
 
+4. **Leaving careless answers out** (`leave_out`). A facilitator may leave out a round's
+   flagged participants (same answer everywhere, implausibly fast) — all of them at once,
+   never one by one. The chain's figure then covers the first k of the *not* flagged
+   finishers, k on the same ladder (re-laddered), so it never is "the group minus one".
+   Both figures may be seen over the round's life (the switch is reversible), so every set
+   a chain's figure has covered or could have covered, with and without leaving out, at
+   every moment of the round, is one family; a leave-out set joins it only when no group of
+   1..minimum−1 people follows from the family (the check of part 2). Otherwise the last
+   set that did join is shown (or, before any did, the figure stays with everyone). The
+   family is worked out again from the finish order and the flags, so the rule does not
+   depend on when the switch was used. Breakdowns with leaving out are decided after the
+   breakdowns without it and the whole family (`safe_cells(..., shown=...)`).
+
 What this does not cover (see SECURITY.md): one person joining twice to pad a group, and the
 change of one person's answers after finishing, which shows as a change of a group figure.
 """
@@ -35,6 +48,7 @@ change of one person's answers after finishing, which shows as a change of a gro
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
@@ -115,9 +129,14 @@ def exposed_groups(cells: Sequence[Collection[Hashable]], minimum: int) -> list[
     return found
 
 
-def safe_cells(cells: Sequence[Collection[Hashable]], minimum: int) -> list[bool]:
-    """Which cells may be shown, deciding in the order given (see the module docstring)."""
-    shown: list[Collection[Hashable]] = []
+def safe_cells(
+    cells: Sequence[Collection[Hashable]],
+    minimum: int,
+    shown: Sequence[Collection[Hashable]] = (),
+) -> list[bool]:
+    """Which cells may be shown, deciding in the order given (see the module docstring);
+    `shown`: cells that are (or were) shown anyway, decided before these."""
+    shown = list(shown)
     decided = []
     for cell in cells:
         ok = len(cell) >= minimum and not exposed_groups([*shown, cell], minimum)
@@ -125,3 +144,48 @@ def safe_cells(cells: Sequence[Collection[Hashable]], minimum: int) -> list[bool
             shown.append(cell)
         decided.append(ok)
     return decided
+
+
+@dataclass(frozen=True)
+class LeaveOut:
+    """A chain's figure with its flagged finishers left out (positions: 1 = first finisher).
+
+    counted: the positions the figure covers, or None when leaving out is not (yet) safe
+    and the figure stays with the first disclosed_size finishers; family: every set the
+    chain's figure has covered or could have covered, with and without leaving out.
+    """
+
+    counted: frozenset[int] | None
+    family: tuple[frozenset[int], ...]
+
+
+def leave_out(flagged: Sequence[bool], minimum: int, batch: int = DEFAULT_BATCH) -> LeaveOut:
+    """The people a chain's figure covers when its flagged finishers are left out.
+
+    `flagged`: per finisher in finish order, whether they are flagged. Replays the round
+    finisher by finisher (see part 4 of the module docstring).
+    """
+    family: list[frozenset[int]] = []
+    counted: frozenset[int] | None = None
+    kept: list[int] = []
+    step = ladder_step(minimum, batch)
+    for position, is_flagged in enumerate(flagged, start=1):
+        size = disclosed_size(position, minimum, batch)
+        if size is not None and (everyone := frozenset(range(1, size + 1))) not in family:
+            family.append(everyone)
+        if is_flagged:
+            continue
+        kept.append(position)
+        size = disclosed_size(len(kept), minimum, batch)
+        candidate = frozenset(kept[:size]) if size else None
+        if candidate is None or candidate == counted:
+            continue
+        # The next rung of the figure with everyone will be shown whatever happens; sets
+        # chosen now must stay safe with it (later rungs only add whole steps of people).
+        rung = disclosed_size(position, minimum, batch) or 0
+        following = frozenset(range(1, (rung + step if rung else minimum) + 1))
+        if candidate in family or not exposed_groups([*family, following, candidate], minimum):
+            if candidate not in family:
+                family.append(candidate)
+            counted = candidate
+    return LeaveOut(counted, tuple(family))

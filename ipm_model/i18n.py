@@ -669,6 +669,53 @@ STRINGS: dict[str, tuple[str, str]] = {
         "everywhere, {fast} finished remarkably fast (under 2 seconds per statement). We show "
         "no names.",
     ),
+    "leave_out.title": ("Opvallende antwoorden", "Careless-looking answers"),
+    "leave_out.none": (
+        "Niemand gaf overal hetzelfde antwoord of was opvallend snel klaar.",
+        "Nobody gave the same answer everywhere or finished remarkably fast.",
+    ),
+    "leave_out.counts": (
+        "{flagged} van de {finished} deelnemers die klaar zijn, vallen op: {straight} gaven "
+        "overal hetzelfde antwoord, {fast} waren opvallend snel klaar. Namen tonen we niet.",
+        "{flagged} of the {finished} participants who finished stand out: {straight} gave the "
+        "same answer everywhere, {fast} finished remarkably fast. We show no names.",
+    ),
+    "leave_out.explain": (
+        "U kunt hen samen weglaten uit de uitkomsten van deze ronde. Dat kan altijd terug. "
+        "Het gaat alleen samen, nooit per persoon: zo kan niemand twee uitkomsten van elkaar "
+        "aftrekken en zien wat één persoon antwoordde.",
+        "You can leave them out of this round's results together. You can always undo it. "
+        "It works only for all of them at once, never per person: so nobody can subtract two "
+        "results and see what one person answered.",
+    ),
+    "leave_out.on": ("Laat hen weg uit de uitkomsten", "Leave them out of the results"),
+    "leave_out.off": ("Tel hen weer mee", "Count them again"),
+    "leave_out.state_on": (
+        "Nu weggelaten: {left_out} van {flagged} opvallende deelnemers.",
+        "Left out now: {left_out} of {flagged} participants who stand out.",
+    ),
+    "leave_out.state_off": ("Nu telt iedereen mee.", "Everyone counts now."),
+    "leave_out.not_yet": (
+        "In {chains} keten(s) kan weglaten nog niet veilig: te weinig andere deelnemers. "
+        "Daar telt iedereen mee tot er genoeg zijn.",
+        "In {chains} chain(s) leaving out is not safe yet: too few other participants. "
+        "Everyone counts there until there are enough.",
+    ),
+    "leave_out.done_on": (
+        "Opvallende antwoorden zijn weggelaten.",
+        "Careless-looking answers are left out.",
+    ),
+    "leave_out.done_off": ("Iedereen telt weer mee.", "Everyone counts again."),
+    "leave_out.rounds": (
+        "In {rounds} zijn deelnemers met opvallende antwoorden weggelaten (overal hetzelfde "
+        "antwoord of opvallend snel klaar).",
+        "In {rounds}, participants with careless-looking answers are left out (the same "
+        "answer everywhere or finished remarkably fast).",
+    ),
+    "leave_out.note": (
+        "{n} deelnemer(s) met opvallende antwoorden weggelaten.",
+        "{n} participant(s) with careless-looking answers left out.",
+    ),
     "console.benchmark": (
         "Vergelijken met andere organisaties",
         "Comparing with other organisations",

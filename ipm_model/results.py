@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from ipm_model.benchmark import peer_bands
-from ipm_model.disclosure import disclosed_size, safe_cells
+from ipm_model.disclosure import LeaveOut, disclosed_size, exposed_groups, leave_out, safe_cells
 from ipm_model.quality import misfits, reliability, response_flags
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.scoring import (
     DIST_COLUMNS,
+    SCORE_COLUMNS,
     ambition_id,
     ambition_stats,
     comparable_answers,
@@ -36,6 +37,7 @@ from ipm_model.scoring import (
     statement_stats,
     suppress_small_groups,
 )
+from ipm_model.storage import exclusions
 from ipm_model.uncertainty import INTERVAL_COLUMNS, differences, with_intervals
 
 SHOWN_DECIMALS = 1  # phase means and changes, as every screen and document shows them
@@ -58,7 +60,11 @@ AMBITION_COLUMNS = [
 
 def disclosed_answers(answers: pd.DataFrame, minimum: int | Mapping[int, int]) -> pd.DataFrame:
     """The answers of the people a group figure may cover: per workshop and chain the first
-    `disclosed_size` finishers (needs `finish_order`; `minimum` per workshop id or one)."""
+    `disclosed_size` finishers (needs `finish_order`; `minimum` per workshop id or one).
+
+    With a `left_out` column (load_answers), a chain with people flagged in a round whose
+    flagged answers are left out covers the people disclosure.leave_out allows instead.
+    """
     if answers.empty:
         return answers
     order = answers["finish_order"].astype(int)
@@ -71,7 +77,140 @@ def disclosed_answers(answers: pd.DataFrame, minimum: int | Mapping[int, int]) -
         disclosed_size(int(f), int(m)) or 0
         for f, m in zip(finished.to_numpy(), least.to_numpy(), strict=True)
     ]
-    return answers[order.to_numpy() <= np.array(counted)].reset_index(drop=True)
+    keep = order.to_numpy() <= np.array(counted)
+    for (wid, cid), plan in _leave_out_plans(answers, least).items():
+        if plan.counted is not None:
+            mine = ((answers["workshop_id"] == wid) & (answers["chain_id"] == cid)).to_numpy()
+            keep[mine] = order[mine].isin(plan.counted).to_numpy()
+    return answers[keep].reset_index(drop=True)
+
+
+def _leave_out_plans(answers: pd.DataFrame, least: pd.Series) -> dict[tuple[int, int], LeaveOut]:
+    """disclosure.leave_out per (workshop, chain) with someone left out (`left_out` column);
+    `least`: the minimum group size per answer row."""
+    if "left_out" not in answers.columns or not answers["left_out"].any():
+        return {}
+    keys = ["workshop_id", "chain_id", "finish_order"]
+    people = answers.assign(_least=least).drop_duplicates(keys)
+    plans = {}
+    for (wid, cid), rows in people.groupby(["workshop_id", "chain_id"]):
+        if not rows["left_out"].any():
+            continue
+        flags = np.zeros(int(rows["finish_order"].max()), dtype=bool)
+        flags[rows.loc[rows["left_out"].astype(bool), "finish_order"].astype(int) - 1] = True
+        plans[(int(wid), int(cid))] = leave_out(flags.tolist(), int(rows["_least"].iloc[0]))
+    return plans
+
+
+def left_out_counts(answers: pd.DataFrame, minimum: int) -> tuple[dict[int, int], dict[int, int]]:
+    """One round: per chain (flagged people in a round with leaving out on, of them left
+    out). A chain whose flagged cannot be left out safely yet has 0 left out."""
+    least = pd.Series(int(minimum), index=answers.index)
+    flagged, left = {}, {}
+    for (_, cid), plan in _leave_out_plans(answers, least).items():
+        mine = answers[(answers["chain_id"] == cid) & answers["left_out"].astype(bool)]
+        flagged[cid] = int(mine["finish_order"].nunique())
+        left[cid] = flagged[cid] if plan.counted is not None else 0
+    return flagged, left
+
+
+def _exposed_by_leaving_out(
+    answers: pd.DataFrame,
+    q: Questionnaire,
+    minimum: int | Mapping[int, int],
+    statement_ids: Sequence[str] | None = None,
+) -> set[tuple[int, int, str]]:
+    """(workshop, chain, phase or statement id) whose figure a leave-out would expose.
+
+    Per phase (people with a score) and per statement (people with a 1–5 answer), the sets
+    of the chain's leave-out family (disclosure.leave_out) are cut to the people behind the
+    figure; when they let a small group follow, the figure stays hidden with leaving out.
+    """
+    if "left_out" not in answers.columns or not answers["left_out"].any():
+        return set()
+    if isinstance(minimum, Mapping):
+        least = answers["workshop_id"].map(minimum).astype(int)
+    else:
+        least = pd.Series(int(minimum), index=answers.index)
+    hidden = set()
+    for (wid, cid), plan in _leave_out_plans(answers, least).items():
+        if plan.counted is None:
+            continue
+        mine = answers[(answers["workshop_id"] == wid) & (answers["chain_id"] == cid)]
+        m = int(least[mine.index[0]])
+        position = mine.drop_duplicates("participant").set_index("participant")["finish_order"]
+        scores = participant_phase_scores(mine, q, statement_ids=statement_ids)
+        measures = {
+            str(k): set(position.reindex(rows["participant"]).astype(int))
+            for k, rows in scores.dropna(subset=["score"]).groupby("phase_id")
+        }
+        rated = mine[pd.to_numeric(mine["value"], errors="coerce").notna()]
+        measures |= {
+            str(k): set(rows["finish_order"].astype(int))
+            for k, rows in rated.groupby("statement_id")
+        }
+        for key, people in measures.items():
+            cut = [frozenset(s & people) for s in plan.family if s & people]
+            if exposed_groups(cut, m):
+                hidden.add((int(wid), int(cid), key))
+    return hidden
+
+
+def _hide(stats: pd.DataFrame, hidden: set, wid: int | None, key: str) -> pd.DataFrame:
+    """Hide the scores of the rows named in `hidden` ((workshop, chain, `key` value)); rows
+    carry chain_id, and workshop_id unless `wid` gives it."""
+    if not hidden or stats.empty:
+        return stats
+    workshops = stats["workshop_id"] if wid is None else pd.Series(wid, index=stats.index)
+    mask = np.array(
+        [
+            (int(w), int(c), str(k)) in hidden
+            for w, c, k in zip(workshops, stats["chain_id"], stats[key], strict=True)
+        ],
+        dtype=bool,
+    )
+    out = stats.copy()
+    columns = [c for c in SCORE_COLUMNS if c in out.columns]
+    out.loc[mask, columns] = np.nan
+    out.loc[mask, "scores_hidden"] = True
+    return out
+
+
+def load_answers(store, workshop_ids: Sequence[int]) -> pd.DataFrame:
+    """Store.result_answers plus `left_out`: True for a participant flagged by
+    quality.response_flags in a round whose flagged answers the facilitator left out
+    (storage.exclusions). Every results page, export and report loads answers here."""
+    answers = store.result_answers(list(workshop_ids))
+    rounds = exclusions.rounds_left_out(store, list(workshop_ids))
+    answers["left_out"] = False
+    for wid in rounds:
+        mine = answers["workshop_id"] == wid
+        if not mine.any():
+            continue
+        flags = response_flags(answers.loc[mine], store.answer_seconds(wid))
+        flagged = set(flags.loc[flags["straight"] | flags["fast"], "participant"])
+        answers.loc[mine, "left_out"] = answers.loc[mine, "participant"].isin(flagged)
+    return answers
+
+
+def results_state(store, workshop_ids: Sequence[int]) -> tuple[int, str]:
+    """The version of these rounds' results for caches: Store.results_version with the
+    rounds whose flagged answers are left out (switching changes every figure)."""
+    finished, last = store.results_version(list(workshop_ids))
+    rounds = exclusions.rounds_left_out(store, list(workshop_ids))
+    return finished, f"{last}|{','.join(map(str, rounds))}" if rounds else last
+
+
+def chain_snapshot(
+    answers: pd.DataFrame, q: Questionnaire, chain_id: int, minimum: int
+) -> tuple[int, pd.DataFrame] | None:
+    """The group figures of one chain (projector, participant result) from load_answers'
+    frame: (people counted, group_snapshot), or None when the group is too small."""
+    counted = disclosed_answers(answers[answers["chain_id"] == chain_id], minimum)
+    people = counted["participant"].nunique() if len(counted) else 0
+    if people < minimum:
+        return None
+    return people, group_snapshot(counted, q, minimum)
 
 
 def finished_per_chain(answers: pd.DataFrame) -> dict[int, int]:
@@ -101,6 +240,10 @@ class RoundResults:
     workshop_id: int | None = None
     # per chain x phase: now (shown mean), ambition (mean of the 12-month ambitions), gap
     ambition: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AMBITION_COLUMNS))
+    # With flagged answers left out (load_answers): per chain the flagged people, and of
+    # them the ones left out (0 while leaving them out is not safe yet). Counts only.
+    flagged: Mapping[int, int] = field(default_factory=dict)
+    left_out: Mapping[int, int] = field(default_factory=dict)
 
     def chain(self, chain_id: int) -> pd.DataFrame:
         return self.phases[self.phases["chain_id"] == chain_id].reset_index(drop=True)
@@ -137,13 +280,26 @@ def round_results(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> Roun
     phases = suppress_small_groups(group_phase_stats(basis, q, by=("chain_id",)), minimum)
     statements = suppress_small_groups(statement_stats(basis, q, by=("chain_id",)), minimum)
     workshop_id = int(answers["workshop_id"].iloc[0]) if len(answers) else None
+    exposed = _exposed_by_leaving_out(answers, q, minimum)
+    phases = _hide(phases, exposed, workshop_id, "phase_id")
+    statements = _hide(statements, exposed, workshop_id, "statement_id")
     scores = _shown_scores(counted, q, phases, ["chain_id"]) if len(counted) else _EMPTY_SCORES
     phases = with_intervals(phases, scores, ["chain_id"], context=(workshop_id,))
     overall = _pooled(counted, q, phases, minimum, scores)
     overall = with_intervals(overall, scores, [], context=(workshop_id, "all"))
     ambition = ambition_results(basis, q, phases, minimum)
+    flagged, left_out = left_out_counts(answers, minimum)
     return RoundResults(
-        phases, statements, overall, finished, minimum, scores, workshop_id, ambition
+        phases,
+        statements,
+        overall,
+        finished,
+        minimum,
+        scores,
+        workshop_id,
+        ambition=ambition,
+        flagged=flagged,
+        left_out=left_out,
     )
 
 
@@ -228,9 +384,11 @@ def _pooled(
 
 
 def chain_comments(store, workshop, chain_id: int, results: RoundResults) -> pd.DataFrame:
-    """Comments of the people a shown chain's figures cover (empty when hidden)."""
-    people = results.counted(chain_id)
-    if people < results.minimum:
+    """Comments of the first finishers a shown chain's figures cover without leaving anyone
+    out (empty when hidden): leaving flagged answers out changes figures, not comments, so
+    switching it reveals nothing through the comments."""
+    people = disclosed_size(results.finished.get(chain_id, 0), results.minimum)
+    if not results.counted(chain_id) or people is None:
         return pd.DataFrame(columns=["phase_id", "text"])
     return store.result_comments(workshop.id, chain_id, first=people)
 
@@ -246,9 +404,13 @@ def breakdowns(
 
     The chain's cell comes first, then the roles and then the partners, each largest first;
     a cell is shown only when no small group can be worked out from it with the cells
-    already shown (disclosure.safe_cells), per participant count and per phase.
+    already shown (disclosure.safe_cells), per participant count and per phase. With
+    flagged answers left out, the cells are decided after those without leaving out and
+    every set the chain's figure has covered (disclosure.leave_out's family), so switching
+    it reveals no small group either.
     """
-    counted = disclosed_answers(answers[answers["chain_id"] == chain_id], minimum)
+    mine = answers[answers["chain_id"] == chain_id]
+    counted = disclosed_answers(mine, minimum)
     frames = {
         by: group_phase_stats(counted, q, by=("chain_id", by)).assign(_by=by) for by in BREAKDOWNS
     }
@@ -259,29 +421,18 @@ def breakdowns(
             )
             for by, frame in frames.items()
         }
-    scores = participant_phase_scores(counted, q)
-    people = counted[["participant", *BREAKDOWNS]].drop_duplicates("participant")
-    scores = scores.merge(people, on="participant")
-    order = []  # (by, group value), the order in which cells are decided
-    for by in BREAKDOWNS:
-        sizes = people.groupby(by).size().sort_values(ascending=False, kind="stable")
-        order += [(by, g) for g in sizes.index]
-    members = {(by, g): set(people.loc[people[by] == g, "participant"]) for by, g in order}
-    everyone = set(people["participant"])
-    shown_groups = {
-        key
-        for key, ok in zip(
-            order, safe_cells([everyone, *(members[k] for k in order)], minimum)[1:], strict=True
-        )
-        if ok
-    }
-    shown_scores = set()
-    for phase_id, rows in scores.dropna(subset=["score"]).groupby("phase_id"):
-        scored = set(rows["participant"])
-        cells = [everyone & scored, *(members[k] & scored for k in order)]
-        for key, ok in zip(order, safe_cells(cells, minimum)[1:], strict=True):
-            if ok and key in shown_groups:
-                shown_scores.add((key, phase_id))
+    shown: list[set] = []
+    shown_per_phase: dict[str, list[set]] = {}
+    plan = _leave_out_plans(mine, pd.Series(int(minimum), index=mine.index)).get(
+        (int(mine["workshop_id"].iloc[0]), int(chain_id))
+    )
+    if plan is not None and plan.counted is not None:
+        without = disclosed_answers(mine.drop(columns="left_out"), minimum)
+        _, _, shown, shown_per_phase = _decide(without, q, minimum, [], {})
+        who = mine.drop_duplicates("finish_order").set_index("finish_order")["participant"]
+        shown += [set(who.reindex(sorted(s)).dropna()) for s in plan.family]
+    shown_groups, shown_scores, _, _ = _decide(counted, q, minimum, shown, shown_per_phase)
+    order, members = _groups(counted)
     shown_ambitions = _shown_ambition_cells(counted, q, order, members, shown_groups, minimum)
     return {
         by: _with_ambition(
@@ -292,6 +443,50 @@ def breakdowns(
         )
         for by, frame in frames.items()
     }
+
+
+def _groups(counted: pd.DataFrame) -> tuple[list, dict]:
+    """The breakdown groups of a chain in the order their cells are decided (larger first,
+    per breakdown), and the people in each."""
+    people = counted[["participant", *BREAKDOWNS]].drop_duplicates("participant")
+    order = []  # (by, group value)
+    for by in BREAKDOWNS:
+        sizes = people.groupby(by).size().sort_values(ascending=False, kind="stable")
+        order += [(by, g) for g in sizes.index]
+    members = {(by, g): set(people.loc[people[by] == g, "participant"]) for by, g in order}
+    return order, members
+
+
+def _decide(
+    counted: pd.DataFrame,
+    q: Questionnaire,
+    minimum: int,
+    shown: list[set],
+    shown_per_phase: dict[str, list[set]],
+) -> tuple[set, set, list[set], dict[str, list[set]]]:
+    """Decide a chain's breakdown cells after `shown` (all people) and `shown_per_phase`
+    (cells of people with a score; `shown` cut to them is added). Returns the shown
+    groups, the shown (group, phase) scores, and both lists with the accepted cells added."""
+    scores = participant_phase_scores(counted, q)
+    people = counted[["participant", *BREAKDOWNS]].drop_duplicates("participant")
+    scores = scores.merge(people, on="participant")
+    order, members = _groups(counted)
+    everyone = set(people["participant"])
+    cells = [everyone, *(members[k] for k in order)]
+    decided = safe_cells(cells, minimum, shown)
+    shown_groups = {key for key, ok in zip(order, decided[1:], strict=True) if ok}
+    all_shown = [*shown, *(c for c, ok in zip(cells, decided, strict=True) if ok)]
+    shown_scores, per_phase = set(), {}
+    for phase_id, rows in scores.dropna(subset=["score"]).groupby("phase_id"):
+        scored = set(rows["participant"])
+        before = [*shown_per_phase.get(phase_id, []), *(cell & scored for cell in shown)]
+        cells = [everyone & scored, *(members[k] & scored for k in order)]
+        decided = safe_cells(cells, minimum, before)
+        for key, ok in zip(order, decided[1:], strict=True):
+            if ok and key in shown_groups:
+                shown_scores.add((key, phase_id))
+        per_phase[phase_id] = [*before, *(c for c, ok in zip(cells, decided, strict=True) if ok)]
+    return shown_groups, shown_scores, all_shown, per_phase
 
 
 def _shown_ambition_cells(
@@ -419,6 +614,9 @@ def _trend(
     ]
     if parts:
         stats = pd.concat(parts, ignore_index=True)
+        exposed = _exposed_by_leaving_out(mine, q, minimum, comparable.shared)
+        stats = _hide(stats.assign(chain_id=chain_id), exposed, None, "phase_id")
+        stats = stats.drop(columns="chain_id")
     else:
         stats = stats.assign(suppressed=pd.Series(dtype=bool), scores_hidden=pd.Series(dtype=bool))
     scores = _EMPTY_SCORES.assign(workshop_id=pd.Series(dtype=int))
@@ -540,13 +738,15 @@ def statement_misfits(
 
 def response_quality(answers: pd.DataFrame, seconds: pd.Series) -> dict[str, int]:
     """How many finished participants of a round answered everything the same or finished
-    implausibly fast (counts only; `seconds` per participant from joining to finishing)."""
+    implausibly fast, and either (flagged: what leaving out concerns); counts only, `seconds`
+    per participant from joining to finishing."""
     if answers.empty:
-        return {"straight": 0, "fast": 0, "finished": 0}
+        return {"straight": 0, "fast": 0, "flagged": 0, "finished": 0}
     flags = response_flags(answers, seconds)
     return {
         "straight": int(flags["straight"].sum()),
         "fast": int(flags["fast"].sum()),
+        "flagged": int((flags["straight"] | flags["fast"]).sum()),
         "finished": len(flags),
     }
 

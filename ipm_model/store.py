@@ -33,6 +33,7 @@ from ipm_model.db import StoreError as StoreError
 from ipm_model.db import is_postgres_url as is_postgres_url
 from ipm_model.questionnaire import ANSWER_CODES, Questionnaire
 from ipm_model.storage.audit import m011_audit_log
+from ipm_model.storage.exclusions import m012_exclusions
 from ipm_model.storage.sandbox import m013_sandboxes
 from ipm_model.storage.settings import m010_settings
 from ipm_model.throttle import wait_after
@@ -433,6 +434,7 @@ MIGRATIONS = (
     # The order of registration is what counts (numbers only keep the names apart).
     m010_settings,
     m011_audit_log,
+    m012_exclusions,
     m013_sandboxes,
 )
 
@@ -1697,6 +1699,7 @@ class Store:
         ("chain", ("id",)),
         ("workshop", ("id",)),
         ("workshop_chain", ("workshop_id", "chain_id")),
+        ("leave_out", ("workshop_id",)),
         ("participant", ("id",)),
         ("answer", ("participant_id", "statement_id")),
         ("phase_comment", ("participant_id", "phase_id")),

@@ -18,6 +18,7 @@ from ui.results import (
     chain_filter,
     data_version,
     empty_state,
+    left_out_note,
     open_results_page,
     period_stats,
     questionnaire_of,
@@ -76,6 +77,7 @@ selected = st.multiselect(
     format_func=names.get,
     key="compare-chains",
 )
+left_out_note(store, chosen, lang)
 hidden = sorted(set(names) - set(available))
 if hidden:
     st.caption(t("compare.hidden", lang, chains=", ".join(names[c] for c in hidden), min=minimum))

@@ -16,6 +16,7 @@ from ui.results import (
     change_stats,
     data_version,
     empty_state,
+    left_out_note,
     open_results_page,
     questionnaire_of,
     round_stats,
@@ -34,6 +35,7 @@ if chain_id is None or not rounds:
 
 stats, shared, dropped = trend_stats(store, rounds, chain_id, data_version(store, rounds))
 by_id = {w.id: w for w in rounds}
+left_out_note(store, rounds, lang)
 # Changes are worked out from the figures as shown, so they add up on the screen.
 shown = for_display(stats[~stats["suppressed"]])
 with_data = [w for w in rounds if w.id in set(shown["workshop_id"])]

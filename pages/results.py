@@ -112,8 +112,11 @@ with left:
     st.caption(t("trust.radar_bars", lang))
     if bands is not None:
         st.caption(t("trust.benchmark_caption", lang))
-    if finished > people:
-        st.caption(t("results.not_yet_counted", lang, count=finished - people))
+    left_out = results.left_out.get(chain_id, 0)
+    if left_out:
+        st.caption(t("leave_out.note", lang, n=left_out))
+    if finished > people + left_out:
+        st.caption(t("results.not_yet_counted", lang, count=finished - people - left_out))
 with right:
     st.header(t("results.top_points", lang))
     points = headline(agenda)

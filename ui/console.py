@@ -25,6 +25,7 @@ from ipm_model.share import (
     results_url,
     url_with_host,
 )
+from ipm_model.storage import exclusions
 from ipm_model.store import (
     LINK_EXPIRED,
     LINK_FACILITATOR,
@@ -38,6 +39,7 @@ from ipm_model.store import (
 )
 from ui.access import authorised, link_days, record_audit, refuse_tampered
 from ui.context import address_problem, base_url, run_write
+from ui.leave_out import leave_out_control
 from ui.text import plain
 from ui.transfer import export_buttons, import_form
 
@@ -214,6 +216,13 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
             export_buttons(store, w, lang, raw_answers=grant.admin)
         with st.expander(t("transfer.import", lang)):
             import_form(store, w, lang, _runs(w))
+        with st.expander(t("leave_out.title", lang), expanded=exclusions.is_left_out(store, w.id)):
+            leave_out_control(
+                store,
+                w,
+                lang,
+                lambda action, done: _safe(action, lang, done, _runs(w), f"leave out {w.id}"),
+            )
         if grant.can_manage_organisation(w.organisation_id):
             with st.expander(t("console.edit", lang)):
                 _edit_form(store, w, lang)

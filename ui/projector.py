@@ -11,8 +11,15 @@ from ipm_model.disclosure import disclosed_size, ladder_step
 from ipm_model.i18n import t
 from ipm_model.live import Counts
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.results import group_snapshot, radar_frame
+from ipm_model.results import (
+    chain_snapshot,
+    group_snapshot,
+    load_answers,
+    radar_frame,
+    results_state,
+)
 from ipm_model.share import join_url, qr_img_tag
+from ipm_model.storage import exclusions
 from ipm_model.store import Store, Workshop
 from ui.charts import show_radar
 from ui.console import address_notice
@@ -48,11 +55,23 @@ def _group_snapshot(
     return group_snapshot(answers, _q, minimum)
 
 
+@st.cache_data(ttl=GROUP_SNAPSHOT_TTL_S, show_spinner=False, max_entries=200)
+def _left_out_snapshot(
+    _store: Store, _q: Questionnaire, workshop_id: int, chain_id: int, minimum: int, version
+) -> tuple[int, pd.DataFrame] | None:
+    """The group figures with the round's flagged answers left out (results.chain_snapshot)."""
+    return chain_snapshot(load_answers(_store, [workshop_id]), _q, chain_id, minimum)
+
+
 def _snapshot(
     store: Store, q: Questionnaire, w: Workshop, chain_id: int, counts: Counts
 ) -> tuple[int, pd.DataFrame] | None:
     """The snapshot to show for one chain: the same on every screen, in every app process,
-    and the same people as on the results pages (ipm_model.disclosure.disclosed_size)."""
+    and the same people as on the results pages (ipm_model.disclosure.disclosed_size, or
+    with flagged answers left out, results.chain_snapshot)."""
+    if exclusions.is_left_out(store, w.id):
+        version = results_state(store, [w.id])
+        return _left_out_snapshot(store, q, w.id, chain_id, w.min_group_size, version)
     size = disclosed_size(counts.finished, w.min_group_size)
     if size is None:
         return None

@@ -8,8 +8,16 @@ import streamlit as st
 from ipm_model.disclosure import disclosed_size
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.results import for_display, group_snapshot, radar_frame
+from ipm_model.results import (
+    chain_snapshot,
+    for_display,
+    group_snapshot,
+    load_answers,
+    radar_frame,
+    results_state,
+)
 from ipm_model.scoring import ambition_id, own_phase_scores
+from ipm_model.storage import exclusions
 from ipm_model.store import Store
 from ui.charts import show_radar
 from ui.participant import ScanContext
@@ -36,6 +44,14 @@ def _group_summary(
     """
     answers = _store.group_answers(workshop_id, chain_id, first=size)
     return group_snapshot(answers, _questionnaire, minimum)
+
+
+@st.cache_data(ttl=GROUP_REFRESH_S, show_spinner=False, max_entries=500)
+def _left_out_summary(
+    _store: Store, _questionnaire: Questionnaire, workshop_id: int, chain_id: int, minimum, version
+) -> tuple[int, pd.DataFrame] | None:
+    """The group figures with the round's flagged answers left out (results.chain_snapshot)."""
+    return chain_snapshot(load_answers(_store, [workshop_id]), _questionnaire, chain_id, minimum)
 
 
 def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: str) -> None:
@@ -70,10 +86,16 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
     finished = version[0]
     minimum = w.min_group_size
     size = disclosed_size(finished, minimum)
-    group_ok = size is not None
+    summary = None
+    if exclusions.is_left_out(store, w.id):
+        version = results_state(store, [w.id])
+        found = _left_out_summary(store, q, w.id, ctx.participant.chain_id, minimum, version)
+        size, summary = found if found else (None, None)
+    elif size is not None:
+        summary = _group_summary(store, q, w.id, ctx.participant.chain_id, size, minimum, version)
+    group_ok = summary is not None
     frames = [for_display(pd.DataFrame(rows))]
     if group_ok:
-        summary = _group_summary(store, q, w.id, ctx.participant.chain_id, size, minimum, version)
         frames.append(radar_frame(summary, t("result.series_group", lang)))
     data = pd.concat(frames, ignore_index=True)
     show_radar(

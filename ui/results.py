@@ -24,14 +24,17 @@ from ipm_model.results import (
     breakdowns,
     chain_trend,
     for_display,
+    load_answers,
     peer_benchmark,
     period_differences,
     period_results,
+    results_state,
     round_results,
     trend_changes,
 )
 from ipm_model.results import previous_round as results_previous_round
 from ipm_model.scoring import phase_order_signals
+from ipm_model.storage import exclusions
 from ipm_model.store import Store, Workshop
 from ipm_model.uncertainty import interval_note, interval_text
 from ui import tables
@@ -148,14 +151,24 @@ def chain_filter(
 def answers_for(
     _store: Store, workshop_ids: tuple[int, ...], version: tuple[int, str]
 ) -> pd.DataFrame:
-    """Answers of finished participants in these workshops (`version` only keys the cache)."""
-    return _store.result_answers(list(workshop_ids))
+    """Answers of finished participants in these workshops, with the flagged ones marked
+    where they are left out (results.load_answers; `version` only keys the cache)."""
+    return load_answers(_store, workshop_ids)
 
 
 def data_version(store: Store, workshops: Sequence[Workshop]) -> tuple[int, str]:
     """The version of these workshops' results, read fresh on every run: cached statistics
-    are keyed by it, so they are never stale (also when another app process wrote)."""
-    return store.results_version([w.id for w in workshops])
+    are keyed by it, so they are never stale (also when another app process wrote, or
+    switched leaving flagged answers out)."""
+    return results_state(store, [w.id for w in workshops])
+
+
+def left_out_note(store: Store, workshops: Sequence[Workshop], lang: str) -> None:
+    """A caption naming the rounds whose careless-looking answers are left out (if any)."""
+    rounds = set(exclusions.rounds_left_out(store, [w.id for w in workshops]))
+    if rounds:
+        named = ", ".join(plain(f"{w.title} ({w.date})") for w in workshops if w.id in rounds)
+        st.caption(t("leave_out.rounds", lang, rounds=named))
 
 
 def questionnaire_of(w: Workshop) -> Questionnaire:

@@ -16,6 +16,7 @@ from datetime import date
 import pandas as pd
 
 from ipm_model.agenda import Agenda, build_agenda
+from ipm_model.benchmark import has_bands
 from ipm_model.handvatten import Focus, StatementSteps, focus_phases, phase_steps
 from ipm_model.questionnaire import Questionnaire, questionnaire_for
 from ipm_model.results import (
@@ -23,6 +24,8 @@ from ipm_model.results import (
     chain_comments,
     chain_trend,
     for_display,
+    load_answers,
+    peer_benchmark,
     previous_round,
     round_results,
     trend_changes,
@@ -62,6 +65,15 @@ class ChainReport:
     ambition: pd.DataFrame = field(default_factory=pd.DataFrame)
     # Per focus phase: the next steps of its lowest-scoring statements (handvatten).
     steps: Mapping[str, tuple[StatementSteps, ...]] = field(default_factory=dict)
+    left_out: int = 0  # flagged participants left out of the figures (a count, never who)
+
+    def based_on(self, lang: str) -> str:
+        """ "Result of n participants", with the number left out when any were."""
+        from ipm_model.reports.texts import t
+
+        if self.left_out:
+            return t("report.left_out", lang, count=self.participants, left_out=self.left_out)
+        return t("report.based_on", lang, count=self.participants)
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,8 @@ class ReportData:
     comparison: pd.DataFrame  # phase rows of every chain of the round (chain_id first)
     created: date
     overall: pd.DataFrame  # all shown chains of the round pooled, per phase (results.overall)
+    # Other organisations' percentile bands per phase (benchmark.BAND_COLUMNS), or None.
+    benchmark: pd.DataFrame | None = None
 
     @property
     def round_names(self) -> dict[int, str]:
@@ -151,6 +165,7 @@ def _chain_report(
     # Free text only for a chain large enough to be shown at all (never per person).
     comments = chain_comments(store, workshop, chain.id, results)
     return ChainReport(
+        left_out=results.left_out.get(chain.id, 0),
         chain=chain,
         participants=participants,
         suppressed=suppressed,
@@ -201,7 +216,7 @@ def gather_report(
     everything = store.workshops(workshop.organisation_id)  # oldest first
     rounds = tuple(everything[: [w.id for w in everything].index(workshop.id) + 1])
 
-    answers = store.result_answers([w.id for w in rounds])
+    answers = load_answers(store, [w.id for w in rounds])
     now = answers[answers["workshop_id"] == workshop.id]
     results = round_results(now, q, workshop.min_group_size)
     reports = tuple(_chain_report(store, workshop, c, rounds, answers, results) for c in chains)
@@ -214,7 +229,18 @@ def gather_report(
         comparison=results.phases,
         created=today or date.today(),
         overall=results.overall,
+        benchmark=_benchmark(store, organisation, workshop, q),
     )
+
+
+def _benchmark(store: Store, organisation: dict, workshop: Workshop, q: Questionnaire):
+    """Other organisations' percentile bands (results.peer_benchmark), or None: opted out,
+    or too few other organisations."""
+    if organisation.get("benchmark_opt_out") or "id" not in organisation:
+        return None
+    answers = store.benchmark_answers(workshop.questionnaire_id, workshop.questionnaire_version)
+    bands = peer_benchmark(answers, q, int(organisation["id"]))
+    return bands if has_bands(bands) else None
 
 
 def hidden_chains(data: ReportData) -> list[str]:

@@ -18,7 +18,13 @@ from ipm_model.i18n import normalize_language
 from ipm_model.reports.build import ChainReport, ReportData, hidden_chains, summarise
 from ipm_model.reports.figures import heatmap_for, inline_svg, radar_for, trend_for
 from ipm_model.reports.templating import render, stylesheet
-from ipm_model.reports.texts import change_text, score_text, t
+from ipm_model.reports.texts import (
+    change_text,
+    interval_cell,
+    interval_is_wide,
+    score_text,
+    t,
+)
 
 HTML_PARTS: tuple[str, ...] = ("overview", "results", "agenda", "handvatten", "actions", "comments")
 ACTION_COLUMNS: tuple[str, ...] = (
@@ -64,16 +70,28 @@ def action_rows(data: ReportData, chain: ChainReport, lang: str) -> list[list[st
 def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
     q = data.questionnaire
     changes = chain.changes.set_index("phase_id") if not chain.changes.empty else None
-    head = [("col.phase", ""), ("col.score", "num"), ("col.sd", "num"), ("col.n", "num")]
+    head = [("col.phase", ""), ("col.score", "num"), ("col.interval", "num")]
+    head += [("col.sd", "num"), ("col.n", "num")]
+    peers = data.benchmark.set_index("phase_id") if data.benchmark is not None else None
+    if peers is not None:
+        head.append(("col.peers", "num"))
     head.append(("col.dk", "num"))
     if changes is not None:
         head += [("col.previous", "num"), ("col.change", "num")]
-    rows = []
-    for r in chain.stats.itertuples():
+    rows, wide = [], False
+    stats = chain.stats
+    if "ci_low" not in stats.columns:
+        stats = stats.assign(ci_low=float("nan"), ci_high=float("nan"))
+    for r in stats.itertuples():
+        span, note = interval_cell(r.mean, r.ci_low, r.ci_high, lang)
+        mark = "*" if span and interval_is_wide(r.ci_low, r.ci_high) else ""
+        wide = wide or bool(mark)
         values = [
             formats.number(r.mean, lang) if pd.notna(r.mean) else t("report.not_enough", lang),
+            span + mark if span else note,
             formats.number(r.sd, lang, 2),
             str(int(r.n)),
+            *([_band(peers, r.phase_id, lang)] if peers is not None else []),
             formats.percent(r.dont_know_rate, lang),
         ]
         if changes is not None:
@@ -84,7 +102,18 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
                 formats.change(change, lang),
             ]
         rows.append({"phase": q.phase(r.phase_id).name.get(lang), "values": values})
-    return {"head": [(t(k, lang), cls) for k, cls in head], "rows": rows}
+    notes = [t("report.wide_mark", lang)] if wide else []
+    if peers is not None:
+        notes.append(t("report.peers_note", lang))
+    return {"head": [(t(k, lang), cls) for k, cls in head], "rows": rows, "notes": notes}
+
+
+def _band(peers: pd.DataFrame, phase_id: str, lang: str) -> str:
+    """The middle half of other organisations' chains for one phase ("3,0–3,6"), or "–"."""
+    if phase_id not in peers.index or pd.isna(peers.at[phase_id, "p25"]):
+        return "–"
+    low, high = peers.at[phase_id, "p25"], peers.at[phase_id, "p75"]
+    return f"{formats.number(low, lang)}–{formats.number(high, lang)}"
 
 
 def ambition_rows(data: ReportData, chain: ChainReport, lang: str) -> list[list[str]]:
@@ -246,7 +275,7 @@ def _chain(data: ReportData, chain: ChainReport, index: int, lang: str) -> dict:
         "name": chain.chain.name,
         "suppressed": chain.suppressed,
         "too_few": t("report.too_few", lang, count=chain.participants, min=minimum),
-        "based_on": t("report.based_on", lang, count=chain.participants),
+        "based_on": chain.based_on(lang),
         "previous": previous,
         "compared_with": t("report.compared_with", lang, previous=previous) if previous else "",
         "versions": (

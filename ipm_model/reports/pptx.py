@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from ipm_model import formats
@@ -36,8 +37,9 @@ from ipm_model.reports.html import (
     signal_text,
     stand_text,
 )
-from ipm_model.reports.texts import change_text, score_text, t
+from ipm_model.reports.texts import change_text, interval_cell, interval_is_wide, score_text, t
 from ipm_model.results import for_display
+from ipm_model.uncertainty import INTERVAL_COLUMNS as INTERVALS
 
 EMU_PER_INCH = 914400
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
@@ -395,13 +397,14 @@ class _Deck:
         d, lang = self.data, self.lang
         phases = list(self.names)
         hidden = [c.chain.name for c in d.chains if c.suppressed]
-        note = 0.9 if hidden else 0.0
+        # Under the table: what the intervals mean (and the wide mark), and the hidden chains.
+        note = 0.85 + (0.9 if hidden else 0.0)
         width = (_BODY.width - first) / len(chains)
         header_lines = max(
             wrapped_lines(c.chain.name, MIN_PT, width - 2 * CELL_MARGIN, bold=True) for c in chains
         )
         header = 0.15 + header_lines * MIN_PT * 1.2 / 72
-        row = min(0.75, (_BODY.height - note - header) / len(phases))
+        row = min(0.85, (_BODY.height - note - header) / len(phases))  # a score and its interval
         box = _Box(MARGIN, BODY_TOP, _BODY.width, header + row * len(phases))
         table = slide.shapes.add_table(len(phases) + 1, len(chains) + 1, *box.emu()).table
         table.columns[0].width = Inches(first)
@@ -416,26 +419,33 @@ class _Deck:
             cell.text = text
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             cell.margin_left = cell.margin_right = Inches(CELL_MARGIN)
-            paragraph = cell.text_frame.paragraphs[0]
-            paragraph.alignment = PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER
-            for run in paragraph.runs:
-                run.font.size, run.font.bold = Pt(MIN_PT), bold
-                if fill:
-                    run.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
+            for paragraph in cell.text_frame.paragraphs:  # a score, then its interval
+                paragraph.alignment = PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER
+                for run in paragraph.runs:
+                    run.font.size, run.font.bold = Pt(MIN_PT), bold
+                    if fill:
+                        run.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
             if fill:
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = RGBColor.from_string(fill)
 
         put(0, 0, t("col.phase", lang), bold=True)
+        wide = False
         for j, chain in enumerate(chains, start=1):
             put(0, j, chain.chain.name, bold=True)
-            means = for_display(chain.stats).set_index("phase_id")["mean"]
+            stats = for_display(chain.stats).set_index("phase_id")
             for i, p in enumerate(phases, start=1):
-                value = means.get(p)
+                value = stats["mean"].get(p)
+                low, high = (stats[c].get(p, np.nan) if c in stats else np.nan for c in INTERVALS)
+                span, _ = interval_cell(value, low, high, lang)
+                mark = "*" if span and interval_is_wide(low, high) else ""
+                wide = wide or bool(mark)
+                text = formats.number(value, lang) + (f"\n{span}{mark}" if span else "")
                 fill = next(c for limit, c in SCORE_FILLS if pd.isna(value) or value < limit)
-                put(i, j, formats.number(value, lang), None if pd.isna(value) else fill)
+                put(i, j, text, None if pd.isna(value) else fill)
         for i, p in enumerate(phases, start=1):
             put(i, 0, self.names[p])
+        notes = [t("report.interval_help", lang)] + ([t("report.wide_mark", lang)] if wide else [])
         if hidden:
             text = t(
                 "report.hidden_chains",
@@ -443,8 +453,14 @@ class _Deck:
                 min=d.workshop.min_group_size,
                 chains=", ".join(hidden),
             )
-            top = box.top + box.height + 0.15
-            self._text(slide, _Box(MARGIN, top, _BODY.width, note), [(text, 0, False)])
+            notes.append(text)
+        top = box.top + box.height + 0.1
+        self._text(
+            slide,
+            _Box(MARGIN, top, _BODY.width, _BODY.top + _BODY.height - top),
+            [(n, 0, False) for n in notes],
+            size=MIN_PT,
+        )
 
     def _radar_slide(self, chain: ChainReport) -> None:
         """This round's scores (and the previous round's) as a native radar chart."""
@@ -453,7 +469,7 @@ class _Deck:
 
         d, lang = self.data, self.lang
         slide = self._slide(t("report.deck_radar", lang, chain=chain.chain.name))
-        lines: list[Paragraph] = [(t("report.based_on", lang, count=chain.participants), 0, False)]
+        lines: list[Paragraph] = [(chain.based_on(lang), 0, False)]
         lines.append((t("report.deck_weakest", lang), 0, True))
         lines += [
             (score_text(self.names[i.phase_id], i.mean, lang), 1, False)

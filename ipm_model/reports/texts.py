@@ -10,6 +10,7 @@ from ipm_model import formats
 from ipm_model.agenda import STRINGS as AGENDA_STRINGS
 from ipm_model.agenda import pick
 from ipm_model.handvatten import STRINGS as HANDVATTEN_STRINGS
+from ipm_model.uncertainty import interval_note, is_wide
 
 # (Dutch, English); filled by agenda.pick.
 STRINGS: dict[str, tuple[str, str]] = {
@@ -37,6 +38,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.based_on": (
         "Uitslag van {count} deelnemers.",
         "Result of {count} participants.",
+    ),
+    "report.left_out": (
+        "Uitslag van {count} deelnemers; {left_out} weggelaten met opvallende antwoorden "
+        "(overal hetzelfde antwoord of opvallend snel klaar).",
+        "Result of {count} participants; {left_out} left out with careless-looking answers "
+        "(the same answer everywhere or finished remarkably fast).",
     ),
     "report.too_few": (
         "Nog te weinig deelnemers in deze keten: {count} van minimaal {min}. Zo blijft "
@@ -145,6 +152,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.deck_weakest": ("Zwakste fases", "Weakest phases"),
     "col.phase": ("Fase", "Phase"),
     "col.score": ("Score", "Score"),
+    "col.interval": ("90%-interval", "90% interval"),
+    "col.peers": ("Anderen", "Others"),
+    "report.peers_note": (
+        "Anderen: de middelste helft van de ketens van andere organisaties op "
+        "dezelfde vragenlijst (minstens 5 organisaties, zonder namen).",
+        "Others: the middle half of other organisations' chains on the same "
+        "questionnaire (at least 5 organisations, no names).",
+    ),
+    "report.interval_help": (
+        "Onder elke score het 90%-interval: de echte score van de groep ligt met 90% zekerheid "
+        "tussen deze twee getallen.",
+        "Under each score its 90% interval: the group's real score lies between these two "
+        "numbers with 90% certainty.",
+    ),
+    "report.wide_mark": (
+        "*: weinig deelnemers, breed 90%-interval: voorzichtig lezen.",
+        "*: few participants, wide 90% interval: read with care.",
+    ),
     "col.sd": ("Spreiding", "Spread"),
     "col.n": ("Aantal", "Count"),
     "col.dk": ("Weet ik niet", "Don't know"),
@@ -181,3 +206,25 @@ def change_text(
     n = formats.number
     text = f"{phase} {n(before, lang)} → {n(after, lang)} ({formats.change(change, lang)})"
     return f"{chain}: {text}" if chain else text
+
+
+def interval_cell(mean: float, low: float, high: float, lang: str) -> tuple[str, str]:
+    """A shown mean's 90 % interval as report text ("3,1–3,8", decimal comma in Dutch) and
+    the words to go with it ("weinig deelnemers: voorzichtig lezen", "te weinig gegevens" or
+    ""). Both empty for a hidden mean."""
+    import math
+
+    if mean is None or math.isnan(float(mean)):
+        return "", ""
+    note = interval_note(mean, low, high, lang)
+    if math.isnan(float(low)) or math.isnan(float(high)):
+        return "", note
+    span = f"{formats.number(low, lang)}–{formats.number(high, lang)}"
+    return span, note
+
+
+def interval_is_wide(low: float, high: float) -> bool:
+    """True when a report should mark the interval as wide (uncertainty.is_wide)."""
+    import math
+
+    return not (math.isnan(float(low)) or math.isnan(float(high))) and is_wide(low, high)

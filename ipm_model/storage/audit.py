@@ -41,6 +41,7 @@ ACTIONS = (
     "restore",
     "setup",
     "login.failed",
+    "results.leave_out",
 )
 COLUMNS = ("id", "at", "actor", "action", "target", "detail")
 DETAIL_MAX_CHARS = 300

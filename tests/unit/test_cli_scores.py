@@ -82,6 +82,7 @@ def test_export_scores_one_row_per_chain_and_phase(db, questionnaire):
         "chain": "Groot",
         "phase_id": "inzicht",
         "participants": "3",
+        "left_out": "0",
         "n": "3",
         "mean": "4.000",
         "sd": "1.000",

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipm_model.disclosure import disclosed_size, exposed_groups, safe_cells
+from ipm_model.disclosure import disclosed_size, exposed_groups, leave_out, safe_cells
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.results import (
     breakdowns,
@@ -170,12 +170,89 @@ def _counted(answers: pd.DataFrame, minimum: int) -> pd.DataFrame:
     return answers[keep]
 
 
+def _counted_leaving_out(answers: pd.DataFrame, minimum: int) -> pd.DataFrame:
+    """Our reading of leaving out: per round and chain the finish positions leave_out
+    allows, or the ladder where it allows none (or nobody is flagged)."""
+    parts = []
+    for _, rows in answers.groupby(["workshop_id", "chain_id"]):
+        flags = [False] * int(rows["finish_order"].max())
+        for order in rows.loc[rows["left_out"], "finish_order"]:
+            flags[int(order) - 1] = True
+        plan = leave_out(flags, minimum)
+        if any(flags) and plan.counted is not None:
+            parts.append(rows[rows["finish_order"].isin(plan.counted)])
+        else:
+            parts.append(_counted(rows, minimum))
+    return pd.concat(parts) if parts else answers
+
+
+def _flag(answers: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The answers with a random fifth of the people flagged and left out."""
+    rng = np.random.default_rng(seed)
+    people = sorted(set(answers["participant"]))
+    flagged = {p for p in people if rng.random() < 0.2}
+    return answers.assign(left_out=answers["participant"].isin(flagged))
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(organisations())
 def test_no_person_can_be_worked_out_from_what_a_results_grant_sees(org):
     rounds, answers, minimum = org
-    counted = _counted(answers, minimum)
     shown = Shown(answers)
+    _gather(shown, rounds, answers, _counted(answers, minimum), minimum)
+    assert shown.exposed() == []
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organisations(), st.integers(0, 2**32 - 1))
+def test_leaving_flagged_answers_out_and_not_together_reveals_no_one(org, seed):
+    """Everything a results link sees, with the round's flagged answers left out and without
+    (the facilitator can switch it back and forth), together."""
+    rounds, answers, minimum = org
+    shown = Shown(answers)
+    _gather(shown, rounds, answers, _counted(answers, minimum), minimum)
+    if len(answers):
+        flagged = _flag(answers, seed)
+        _gather(shown, rounds, flagged, _counted_leaving_out(flagged, minimum), minimum)
+    assert shown.exposed() == []
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organisations(), st.integers(0, 2**32 - 1))
+def test_switching_leave_out_during_a_round_reveals_no_one(org, seed):
+    """The chain figures at every moment of a round (after each finisher), with and without
+    leaving out, and the breakdowns at the end: no small group follows from all of them."""
+    rounds, answers, minimum = org
+    if answers.empty:
+        return
+    first = answers[answers["workshop_id"] == answers["workshop_id"].min()]
+    flagged = _flag(first, seed)
+    shown = Shown(first)
+    for chain, rows in flagged.groupby("chain_id"):
+        seen = set()
+        for moment in range(1, int(rows["finish_order"].max()) + 1):
+            now = rows[rows["finish_order"] <= moment]
+            for frame, counted in (
+                (now.drop(columns="left_out"), _counted(now, minimum)),
+                (now, _counted_leaving_out(now, minimum)),
+            ):
+                people = frozenset(counted["participant"])
+                if people in seen:
+                    continue  # the same people as at an earlier moment: the same figures
+                seen.add(people)
+                shown.add_frame(round_results(frame, Q, minimum).chain(chain), set(people))
+        for frame, counted in (
+            (rows.drop(columns="left_out"), _counted(rows, minimum)),
+            (rows, _counted_leaving_out(rows, minimum)),
+        ):
+            for by, parts in breakdowns(frame, Q, chain, minimum).items():
+                for value, cells in parts.groupby(by):
+                    shown.add_frame(cells, set(counted.loc[counted[by] == value, "participant"]))
+    assert shown.exposed() == []
+
+
+def _gather(shown: Shown, rounds, answers: pd.DataFrame, counted: pd.DataFrame, minimum: int):
+    """Add every figure a results link sees to `shown` (`counted`: our model of who counts)."""
     members = lambda frame: set(frame["participant"])  # noqa: E731
     questionnaires = {w.id: Q for w in rounds}
     chains = sorted(set(answers["chain_id"]))
@@ -236,7 +313,6 @@ def test_no_person_can_be_worked_out_from_what_a_results_grant_sees(org):
         for wid, rows in trend.groupby("workshop_id"):
             group = counted[(counted["workshop_id"] == wid) & (counted["chain_id"] == chain)]
             shown.add_frame(rows, members(group))
-    assert shown.exposed() == []
 
 
 # -- the results rules that ride on it -------------------------------------------------------------

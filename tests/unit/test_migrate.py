@@ -24,7 +24,7 @@ from ipm_model.demo import DEMO_CODE, DEMO_ORGANISATION, create_demo
 from ipm_model.exports import DATA_KINDS, export_frame
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.scoring import group_phase_stats, participant_phase_scores
-from ipm_model.storage import audit, sandbox
+from ipm_model.storage import audit, exclusions, sandbox
 from ipm_model.storage.settings import set_retention_months
 from ipm_model.store import NotAllowed, Store
 
@@ -59,6 +59,7 @@ def demo_db(tmp_path_factory) -> str:
     set_retention_months(s, 24)
     audit.record(s, "admin", "export", first.code, "xlsx")
     sandbox.create_sandbox(s, result.organisation_id)  # a demo visitor's copy
+    exclusions.set_left_out(s, last.id, True, "admin", last.code)
     s.close()
     return path
 

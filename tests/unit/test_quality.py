@@ -113,5 +113,6 @@ def test_response_flags_count_straight_and_fast_answers_only():
     seconds = pd.Series({"w1p1": 600.0, "w1p2": 700.0, "w1p3": 30.0, "w1p4": 0.0})
     counts = response_quality(answers, seconds)
     # w1p3: 49 answers in 30 s; w1p4: no real duration (loaded); w1p5, w1p6: unknown.
-    assert counts == {"straight": 1, "fast": 1, "finished": 6}
-    assert response_quality(answers.iloc[:0], seconds) == {"straight": 0, "fast": 0, "finished": 0}
+    assert counts == {"straight": 1, "fast": 1, "flagged": 2, "finished": 6}
+    empty = response_quality(answers.iloc[:0], seconds)
+    assert empty == {"straight": 0, "fast": 0, "flagged": 0, "finished": 0}

@@ -454,3 +454,29 @@ def test_charts_never_fetch_external_data():
     remote = {**SPEC, "data": {"url": "https://example.org/data.csv"}}
     with pytest.raises(Exception, match="not allowed"):
         chart_svg(remote)
+
+
+def test_html_table_has_the_interval_and_the_peer_band_per_phase(chain_html):
+    assert "90%-interval" in chain_html and "Anderen" in chain_html
+    spans = re.findall(r"<td class=\"num\">(\d,\d–\d,\d)\*?</td>", chain_html)
+    assert len(spans) >= 7  # the phases' intervals, then the peers' bands
+
+
+def test_overview_slide_has_intervals_under_the_scores(all_pptx):
+    texts = "\n".join(_slide_texts(s) for s in all_pptx.slides)
+    assert "90% interval" in texts
+    assert re.search(r"\d\.\d\n\d\.\d–\d\.\d", texts)
+
+
+def test_a_report_says_how_many_were_left_out(tmp_path):
+    from ipm_model.storage import exclusions
+    from tests.app.test_leave_out_app import straighten
+
+    store = Store(tmp_path / "left.db")
+    result = create_demo(store, Q, today=TODAY)
+    last = result.history[-1]
+    straighten(store, last)
+    exclusions.set_left_out(store, last.id, True, "cli:test", last.code)
+    html = build_report(store, last.code, last.chains[0].id, "html", today=TODAY).decode()
+    assert "2 weggelaten met opvallende antwoorden" in html
+    store.close()

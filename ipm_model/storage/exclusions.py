@@ -1,0 +1,72 @@
+"""Leaving careless answers out of a round's results: the facilitator's switch per round.
+
+One row per round in `leave_out` (migration m012) means: participants flagged by
+`quality.response_flags` (the same answer to every statement, or implausibly fast) do not
+count in that round's figures. Only the switch is stored, never who is flagged: the flags
+are worked out from the answers each time (`ipm_model.results.load_answers`), and which of
+them may be left out without exposing anyone is decided by `ipm_model.disclosure.leave_out`.
+Every switch is one line in the audit log, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ipm_model.storage import audit
+
+if TYPE_CHECKING:
+    from ipm_model.db import Conn
+    from ipm_model.store import Store
+
+ACTION = "results.leave_out"
+
+
+def m012_exclusions(db: Conn) -> None:
+    """Rounds whose flagged participants are left out of the results (row present: on)."""
+    db.execute(
+        """CREATE TABLE leave_out (
+            workshop_id INTEGER PRIMARY KEY REFERENCES workshop(id),
+            set_at TEXT NOT NULL,
+            set_by TEXT NOT NULL
+        )"""
+    )
+
+
+def rounds_left_out(store: Store, workshop_ids: Sequence[int]) -> tuple[int, ...]:
+    """Of these rounds, the ones whose flagged participants are left out (sorted)."""
+    if not workshop_ids:
+        return ()
+    marks = ", ".join("?" for _ in workshop_ids)
+    with store._db() as db:
+        rows = db.execute(
+            f"SELECT workshop_id FROM leave_out WHERE workshop_id IN ({marks})",
+            [int(w) for w in workshop_ids],
+        ).fetchall()
+    return tuple(sorted(int(r[0]) for r in rows))
+
+
+def is_left_out(store: Store, workshop_id: int) -> bool:
+    return bool(rounds_left_out(store, [workshop_id]))
+
+
+def set_left_out(store: Store, workshop_id: int, on: bool, actor: str, target: str) -> bool:
+    """Switch leaving out on or off; True when it changed. Logged as `results.leave_out`
+    with target (the round's code) and detail "on"/"off"."""
+    from ipm_model.store import now_iso
+
+    with store._write() as db:
+        held = db.execute(
+            "SELECT 1 FROM leave_out WHERE workshop_id = ?", [int(workshop_id)]
+        ).fetchone()
+        if bool(held) == bool(on):
+            return False
+        if on:
+            db.execute(
+                "INSERT INTO leave_out (workshop_id, set_at, set_by) VALUES (?, ?, ?)",
+                [int(workshop_id), now_iso(), actor[:200]],
+            )
+        else:
+            db.execute("DELETE FROM leave_out WHERE workshop_id = ?", [int(workshop_id)])
+        audit.write(db, actor, ACTION, target, "on" if on else "off")
+    return True
