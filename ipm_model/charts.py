@@ -8,6 +8,7 @@ caller, so the same builder serves the Dutch and the English UI. Pages cache the
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache, lru_cache
@@ -550,8 +551,20 @@ def radar_spec(
     return spec
 
 
+# One template build at a time: when a room finishes together, 30 sessions asked for the
+# same missing template at once and each built it (~70 ms of CPU apiece, under one GIL);
+# now one builds it and the others wait for it and take it from the cache.
+_TEMPLATE_LOCK = threading.Lock()
+
+
+def _radar_template(*key: Any) -> dict[str, Any]:
+    """The cached template for `key` (see _build_radar_template), built once per process."""
+    with _TEMPLATE_LOCK:
+        return _build_radar_template(*key)
+
+
 @lru_cache(maxsize=256)
-def _radar_template(
+def _build_radar_template(
     series: tuple[str, ...],
     labels: tuple[tuple[str, str], ...],
     size: int,

@@ -5,37 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ipm_model.disclosure import disclosed_size
 from ipm_model.i18n import t
-from ipm_model.questionnaire import Questionnaire
-from ipm_model.results import for_display, group_snapshot, radar_frame
+from ipm_model.results import for_display
 from ipm_model.scoring import own_phase_scores
 from ipm_model.store import Store
 from ui.charts import show_radar
 from ui.participant import ScanContext
-
-GROUP_REFRESH_S = 15
-
-
-@st.cache_data(ttl=GROUP_REFRESH_S, show_spinner=False, max_entries=500)
-def _group_summary(
-    _store: Store,
-    _questionnaire: Questionnaire,
-    workshop_id: int,
-    chain_id: int,
-    size: int,
-    minimum: int,
-    version: tuple[int, str],
-) -> pd.DataFrame:
-    """The chain's group figures over its first `size` finishers, shared by all sessions.
-
-    The same people as on the projector and the results pages (disclosure.disclosed_size),
-    so the group result never changes because of one person. The data version (finished
-    participants and their last change, see Store.results_version) is in the key, so an
-    edited answer shows, in whichever app process it was stored.
-    """
-    answers = _store.group_answers(workshop_id, chain_id, first=size)
-    return group_snapshot(answers, _questionnaire, minimum)
+from ui.shared_results import chain_group, group_radar
 
 
 def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: str) -> None:
@@ -52,15 +28,15 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
         {"series": me, "phase_id": r.phase_id, "score": r.score, "n": 1, "sd": float("nan")}
         for r in own.itertuples()
     ]
-    version = store.results_version([w.id], ctx.participant.chain_id)
-    finished = version[0]
-    minimum = w.min_group_size
-    size = disclosed_size(finished, minimum)
+    # The same people as on the projector and the results pages (disclosure.disclosed_size),
+    # so the group result never changes because of one person; computed once per change of
+    # that group for every session (ui/shared_results.py).
+    group = chain_group(store, w, ctx.participant.chain_id)
+    finished, size, minimum = group.finished, group.size, w.min_group_size
     group_ok = size is not None
     frames = [for_display(pd.DataFrame(rows))]
     if group_ok:
-        summary = _group_summary(store, q, w.id, ctx.participant.chain_id, size, minimum, version)
-        frames.append(radar_frame(summary, t("result.series_group", lang)))
+        frames.append(group_radar(store, q, w, group, t("result.series_group", lang)))
     data = pd.concat(frames, ignore_index=True)
     show_radar(
         data, q.phase_names(lang), lang, title=t("result.radar_title", lang), key="radar-box"
