@@ -19,16 +19,23 @@ module only decides when to compute them.
 
 from __future__ import annotations
 
+import contextlib
+import math
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from ipm_model.charts import INTERVAL_COLUMNS, RADAR_COLUMNS
 from ipm_model.disclosure import disclosed_size
-from ipm_model.questionnaire import Questionnaire
+from ipm_model.i18n import t
+from ipm_model.phases import LANGUAGES, PHASE_IDS
+from ipm_model.questionnaire import Questionnaire, default_questionnaire
 from ipm_model.results import group_snapshot, radar_frame
 from ipm_model.storage.groups import chain_finishers, counted_answers, group_key, key_ids
 from ipm_model.store import Store, Workshop
+from ui.charts import build_radar_spec, radar_key
 
 GroupKey = tuple[tuple[int, str], ...]
 
@@ -87,3 +94,31 @@ def _group_radar(
     series: str,
 ) -> pd.DataFrame:
     return radar_frame(_group_stats(_store, _q, questionnaire, minimum, key), series)
+
+
+def warm_result_radars() -> None:
+    """Build the result screen's radar templates (ipm_model.charts) for both languages, with
+    and without the group, before anyone finishes: the first template build costs ~70 ms
+    of CPU (more on a busy machine), which would otherwise fall on the first finisher(s) of
+    a room that finishes together. Runs once per process, from app.py's lifespan, in a
+    thread of its own; without a Streamlit session (no st.* calls)."""
+    q = default_questionnaire()
+    for lang in LANGUAGES:
+        me, group = t("result.series_me", lang), t("result.series_group", lang)
+        for series in ([me], [me, group]):
+            rows = [(s, p, 3.0, 1, math.nan, math.nan, math.nan) for s in series for p in PHASE_IDS]
+            data = pd.DataFrame(rows, columns=[*RADAR_COLUMNS, *INTERVAL_COLUMNS])
+            title = t("result.radar_title", lang)
+            build_radar_spec(*radar_key(data, q.phase_names(lang), lang, title))
+
+
+def start_warming() -> threading.Thread:
+    """warm_result_radars in a daemon thread (an error there only costs the warm-up)."""
+
+    def warm() -> None:
+        with contextlib.suppress(Exception):
+            warm_result_radars()
+
+    thread = threading.Thread(target=warm, name="ipm-warm-radars", daemon=True)
+    thread.start()
+    return thread

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from ipm_model import charts
 from ipm_model.questionnaire import default_questionnaire
 from tests.app.conftest import new_app, texts
 from ui import shared_results
+from ui.shared_results import warm_result_radars
 
 Q = default_questionnaire()
 CHAIN = "Van schuld tot rust"
@@ -100,3 +102,22 @@ def test_group_result_is_shared_batched_and_never_stale(app_store, counted_compu
     group, page = _result(late[0])
     assert group == 2.5 and "De groep is 6 deelnemers" in page
     assert len(counted_computations) == 3
+
+
+def test_warm_up_builds_the_radar_templates_the_result_screens_use(app_store):
+    """app.py's lifespan warms the templates; a finisher then builds none (Dutch with the
+    group, English without)."""
+    charts._build_radar_template.cache_clear()
+    warm_result_radars()
+    built = charts._build_radar_template.cache_info().misses
+    assert built == 4  # two languages, with and without the group
+    alone = _finished(app_store, "3")
+    at = new_app(p=alone.token, lang="en")
+    at.switch_page("pages/scan.py").run()
+    assert not at.exception
+    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
+    assert "Groep" not in at.dataframe[0].value.columns
+    others = [_finished(app_store, "4") for _ in range(2)]
+    group, _ = _result(others[0])
+    assert group == pytest.approx((3 + 4 + 4) / 3, abs=0.05)
+    assert charts._build_radar_template.cache_info().misses == built
