@@ -2,6 +2,8 @@
 
     python bench/profile_server.py --participants 30 [--rate 200] [--stacks /tmp/app.stacks]
     python bench/profile_server.py --summarize /tmp/app.stacks      # an earlier recording
+    python bench/profile_server.py --summarize /tmp/app.stacks --kind result \
+        --focus _build_radar_template radar_spec own_phase_scores      # CPU inside these
 
 Starts the app (``app.py``, the project's config) on a fresh demo database, attaches
 py-spy (``pip install py-spy``; sampling, no changes to the server) and runs the workshop
@@ -115,6 +117,29 @@ def summarize(stacks: Path, rate: float, top: int = 18) -> str:
     return "\n".join(out)
 
 
+def focus(stacks: Path, rate: float, kind: str, names: list[str]) -> str:
+    """CPU of one kind of work spent inside each named function (name prefix), inclusive."""
+    total, inside = 0, Counter()
+    for line in stacks.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = stack.split(";")
+        if kind_of(frames) != kind:
+            continue
+        n = int(count)
+        total += n
+        called = [function_name(f) for f in frames]
+        for name in names:
+            if any(f.startswith(name) for f in called):
+                inside[name] += n
+    out = [f"{kind}: {total / rate:.2f} s CPU"]
+    for name in names:
+        share = 100 * inside[name] / total if total else 0.0
+        out.append(f"   {share:5.1f} %  {inside[name] / rate:6.2f} s  {name}")
+    return "\n".join(out)
+
+
 def record(participants: int, rate: float, stacks: Path) -> None:
     from bench.server import StreamlitServer
     from bench.workshop_sim import (
@@ -155,10 +180,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stacks", type=Path, default=Path(tempfile.gettempdir()) / "app.stacks")
     parser.add_argument("--summarize", type=Path, help="only summarize this recording")
     parser.add_argument("--top", type=int, default=18)
+    parser.add_argument("--kind", default="result", help="with --focus: which kind of work")
+    parser.add_argument("--focus", nargs="+", help="print only the CPU inside these functions")
     args = parser.parse_args(argv)
     if args.summarize is None:
         record(args.participants, args.rate, args.stacks)
-    print(summarize(args.summarize or args.stacks, args.rate, args.top))
+    stacks = args.summarize or args.stacks
+    if args.focus:
+        print(focus(stacks, args.rate, args.kind, args.focus))
+    else:
+        print(summarize(stacks, args.rate, args.top))
     print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
