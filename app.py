@@ -27,6 +27,7 @@ from ui.ready import process_store, ready
 from ui.router import forget_unknown_page, navigation_only
 from ui.session import NEEDS_LOGIN_KEY, follow_up
 from ui.session_routes import session_routes
+from ui.shared_results import start_warming
 from ui.style import document_language, inject_css
 from ui.tcp import enable_tcp_nodelay
 
@@ -127,6 +128,8 @@ else:  # `streamlit run app.py` imports this file to serve the App below
             # The port is bound, no browser connected yet: sockets accepted from now on
             # inherit TCP_NODELAY (no 40 ms delayed-ACK stall per rerun; no-op off Linux).
             enable_tcp_nodelay()
+            # The result screen's radar templates, built before a room finishes together.
+            start_warming()
             # An empty installation: print the one-time set-up link on the server's console.
             with contextlib.suppress(StoreError):
                 announce(process_store())

@@ -10,6 +10,7 @@ cache the result (`st.cache_data`) keyed by the data; nothing here imports Strea
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache, lru_cache
@@ -501,12 +502,13 @@ def radar_table(
     series_order: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The radar's numbers: a row per phase (model order, index = label), a column per series."""
-    frame, series, phase_labels = _radar_frame(data, labels, series_order)
-    table = frame.pivot(index="phase", columns="series", values="score")
-    table = table.reindex(index=phase_labels, columns=series).round(1)
-    table.index.name = None
-    table.columns.name = None
-    return table
+    rows, series = _radar_rows(data, labels, series_order)
+    scores = {name: [math.nan] * len(PHASE_IDS) for name in series}
+    for r in rows:
+        if r["score"] is not None:
+            scores[r["series"]][r["phase_index"]] = r["score"]
+    index = [labels[p] for p in PHASE_IDS]
+    return pd.DataFrame(scores, index=index, columns=series, dtype=float).round(1)
 
 
 def radar_spec(
@@ -530,15 +532,17 @@ def radar_spec(
     once per such "template" and only its data sets (polygons, points, interval bars,
     benchmark) and its description are filled in per call (well under a millisecond).
     """
-    frame, series, _ = _radar_frame(data, labels, series_order)
-    scored = _radar_points(frame, lang)
-    if scored.empty:
+    rows, series = _radar_rows(data, labels, series_order, lang)
+    scored = [r for r in rows if r["score"] is not None]
+    if not scored:
         return radar_chart(
             data, labels, series_order=series_order, size=size, title=title,
             tooltip_titles=tooltip_titles, label_size=label_size, legend=legend, pad=pad,
             benchmark=benchmark, lang=lang,
         ).to_dict()  # fmt: skip
-    with_bars = _with_bars(frame, series)
+    with_bars = len(series) <= MAX_BAR_SERIES and any(
+        r["ci_low"] is not None and r["ci_high"] is not None for r in rows
+    )
     template = _radar_template(
         tuple(series),
         tuple((p, labels[p]) for p in PHASE_IDS),
@@ -553,23 +557,141 @@ def radar_spec(
     )
     spec = dict(template)
     spec["datasets"] = dict(template["datasets"])
-    bands, ticks = _benchmark_rows(benchmark, lang)
     fills = {
-        "series_area": _records(_radar_polygons(scored)),
-        "series_points": _records(scored[list(POINT_COLUMNS)]),
-        "series_ci": _records(_radar_intervals(scored, len(series))) if with_bars else [],
-        "benchmark_band": _records(bands),
-        "benchmark_median": _records(ticks),
+        "series_area": _polygon_records(scored),
+        "series_points": [{c: r[c] for c in POINT_COLUMNS} for r in scored],
+        "series_ci": _interval_records(scored, len(series)) if with_bars else [],
     }
+    if benchmark is not None:
+        bands, ticks = _benchmark_rows(benchmark, lang)
+        fills |= {"benchmark_band": _records(bands), "benchmark_median": _records(ticks)}
     for layer in spec["layer"]:
         if layer.get("name") in fills:
             spec["datasets"][layer["data"]["name"]] = fills[layer["name"]]
-    spec["description"] = _radar_description(frame, title, lang)
+    spec["description"] = _rows_description(rows, title, lang)
     return spec
 
 
+# radar_spec's fill in plain Python: the same rows, values and texts as radar_chart's
+# pandas path (tests compare the two), at a fraction of the cost, since a participant's
+# result screen fills one radar of its own.
+
+
+def _number(value: Any) -> Any:
+    """A JSON-safe cell: numpy scalars as Python numbers, NaN and None as None."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _score(value: Any) -> float | None:
+    value = _number(value)
+    return None if value is None else float(value)
+
+
+def _radar_rows(
+    data: pd.DataFrame,
+    labels: Mapping[str, str],
+    series_order: Sequence[str] | None,
+    lang: str = "en",
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """_radar_frame and _radar_points as plain rows (scores None when missing): validated,
+    in (series, model) order, with phase label, x, y, interval text and screen-reader text."""
+    _require_columns(data, RADAR_COLUMNS)
+    phase_labels = _phase_labels(data, labels)
+    series = _ordered(data["series"], series_order, "series")
+    if len(series) > MAX_SERIES:
+        raise ValueError(f"at most {MAX_SERIES} series fit one radar, got {len(series)}: {series}")
+    names, phases = data["series"].tolist(), data["phase_id"].tolist()
+    if len(set(zip(names, phases, strict=True))) != len(names):
+        raise ValueError("data has more than one row for a (series, phase_id) pair")
+    none = [None] * len(names)
+    columns = {
+        c: (data[c].tolist() if c in data.columns else none)
+        for c in ("score", "n", "sd", *INTERVAL_COLUMNS)
+    }
+    rows = []
+    for i, (name, phase_id) in enumerate(zip(names, phases, strict=True)):
+        score = _score(columns["score"][i])
+        if score is not None and not SCALE_MIN <= score <= SCALE_MAX:
+            raise ValueError(f"scores must lie in {SCALE_MIN}..{SCALE_MAX} (or be NaN)")
+        index = PHASE_IDS.index(phase_id)
+        low, high = _score(columns["ci_low"][i]), _score(columns["ci_high"][i])
+        row = {
+            "series": name,
+            "phase_id": phase_id,
+            "phase": phase_labels[index],
+            "score": score,
+            "n": _number(columns["n"][i]),
+            "sd": _score(columns["sd"][i]),
+            "ci": f"{_fmt(low, lang)}–{_fmt(high, lang)}"
+            if low is not None and high is not None
+            else MISSING,
+            "ci_low": low,
+            "ci_high": high,
+            "phase_index": index,
+            "series_index": series.index(name),
+        }
+        if score is not None:
+            row["x"], row["y"] = _xy(score, index)
+            row["aria"] = f"{name}, {row['phase']}: {_fmt(score, lang)}"
+        rows.append(row)
+    rows.sort(key=lambda r: (r["series_index"], r["phase_index"]))
+    return rows, series
+
+
+def _polygon_records(scored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """_radar_polygons as records: each series with 3 or more scored phases, closed."""
+    out: list[dict[str, Any]] = []
+    for index in sorted({r["series_index"] for r in scored}):
+        group = [r for r in scored if r["series_index"] == index]
+        if len(group) >= 3:
+            for vertex, r in enumerate([*group, group[0]]):
+                out.append({"series": r["series"], "x": r["x"], "y": r["y"], "vertex": vertex})
+    return out
+
+
+def _interval_records(scored: list[dict[str, Any]], n_series: int) -> list[dict[str, Any]]:
+    """_radar_intervals as records."""
+    out = []
+    for r in scored:
+        if r["ci_low"] is None or r["ci_high"] is None:
+            continue
+        offset = (r["series_index"] - (n_series - 1) / 2) * BAND_OFFSET
+        bar = _along_spoke(r["phase_index"], r["ci_low"], r["ci_high"], offset)
+        out.append({"series": r["series"], **bar})
+    return out
+
+
+def _rows_description(rows: list[dict[str, Any]], title: str | None, lang: str) -> str:
+    """_radar_description over plain rows."""
+    parts = [title] if title else []
+    for index in sorted({r["series_index"] for r in rows}):
+        group = [r for r in rows if r["series_index"] == index]
+        scores = ", ".join(f"{r['phase']} {_fmt(r['score'], lang)}" for r in group)
+        parts.append(f"{group[0]['series']}: {scores}")
+    parts.append(f"({SCALE_MIN}–{SCALE_MAX})")
+    return ". ".join(parts)
+
+
+# One template build at a time: when a room finishes together, 30 sessions asked for the
+# same missing template at once and each built it (~70 ms of CPU apiece, under one GIL);
+# now one builds it and the others wait for it and take it from the cache.
+_TEMPLATE_LOCK = threading.Lock()
+
+
+def _radar_template(*key: Any) -> dict[str, Any]:
+    """The cached template for `key` (see _build_radar_template), built once per process."""
+    with _TEMPLATE_LOCK:
+        return _build_radar_template(*key)
+
+
 @lru_cache(maxsize=256)
-def _radar_template(
+def _build_radar_template(
     series: tuple[str, ...],
     labels: tuple[tuple[str, str], ...],
     size: int,

@@ -5,7 +5,7 @@ import streamlit as st
 from ipm_model.i18n import t
 from ui.context import current_language, get_store
 from ui.participant import load_scan_context
-from ui.scan import scan_body
+from ui.scan import resume_box, scan_body
 
 lang = current_language()
 store = get_store()
@@ -16,3 +16,4 @@ if ctx is not None:
         t("scan.header", lang, workshop=ctx.workshop.title, chain=chain.name if chain else "")
     )
     scan_body(store, ctx, lang)
+    resume_box(ctx, lang)

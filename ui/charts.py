@@ -36,6 +36,19 @@ def _radar_spec(
     benchmark: tuple[tuple, ...] | None = None,
     lang: str = "nl",
 ) -> dict:
+    return build_radar_spec(rows, labels, title, tips, stage, benchmark, lang)
+
+
+def build_radar_spec(
+    rows: tuple[tuple, ...],
+    labels: tuple[tuple[str, str], ...],
+    title: str,
+    tips: tuple,
+    stage: bool = False,
+    benchmark: tuple[tuple, ...] | None = None,
+    lang: str = "nl",
+) -> dict:
+    """show_radar's spec, uncached (ipm_model.charts keeps the template per process)."""
     data = pd.DataFrame(list(rows), columns=list(_RADAR_ROW))
     bench = None
     if benchmark is not None:
@@ -49,6 +62,19 @@ def _radar_spec(
         benchmark=bench,
         lang=lang,
         **look,
+    )
+
+
+def radar_key(
+    data: pd.DataFrame, labels: Mapping[str, str], lang: str, title: str
+) -> tuple[tuple[tuple, ...], tuple[tuple[str, str], ...], str, tuple]:
+    """The first arguments of _radar_spec / build_radar_spec for this data (rows, labels,
+    title, tooltip titles); `data` has the interval columns."""
+    return (
+        _rows(data, _RADAR_ROW),
+        tuple(labels.items()),
+        title,
+        tuple(_tooltip_titles(lang).items()),
     )
 
 
@@ -82,10 +108,8 @@ def show_radar(
     look (STAGE_LOOK); the page's CSS scales it to its cell.
     """
     data = data.assign(**{c: data.get(c, float("nan")) for c in charts.INTERVAL_COLUMNS})
-    rows = _rows(data, _RADAR_ROW)
-    tips = _tooltip_titles(lang)
     bench = None if benchmark is None else _rows(benchmark, charts.BENCHMARK_COLUMNS)
-    spec = _radar_spec(rows, tuple(labels.items()), title, tuple(tips.items()), stage, bench, lang)
+    spec = _radar_spec(*radar_key(data, labels, lang, title), stage, bench, lang)
     with st.container(key=key):  # a key only where one radar stands alone (tests find it)
         st.vega_lite_chart(spec, theme=None, width="content")
     if table:

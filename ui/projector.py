@@ -7,27 +7,20 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ipm_model.disclosure import disclosed_size, ladder_step
+from ipm_model.disclosure import ladder_step
 from ipm_model.i18n import t
-from ipm_model.live import Counts
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.results import (
-    chain_snapshot,
-    group_snapshot,
-    load_answers,
-    radar_frame,
-    results_state,
-)
+from ipm_model.results import chain_snapshot, load_answers, radar_frame, results_state
 from ipm_model.share import join_url, qr_img_tag
 from ipm_model.storage import exclusions
 from ipm_model.store import Store, Workshop
 from ui.charts import show_radar
 from ui.console import address_notice
 from ui.context import base_url
+from ui.shared_results import chain_group, group_stats
 from ui.text import plain_table
 
 LIVE_STATE_TTL_S = 1
-GROUP_SNAPSHOT_TTL_S = 60
 
 
 @st.cache_data(ttl=LIVE_STATE_TTL_S, show_spinner=False)
@@ -40,19 +33,7 @@ def _live_state(_store: Store, workshop_id: int) -> tuple[Workshop | None, pd.Da
     return _store.workshop(workshop_id), _store.participation(workshop_id)
 
 
-@st.cache_data(ttl=GROUP_SNAPSHOT_TTL_S, show_spinner=False, max_entries=200)
-def _group_snapshot(
-    _store: Store,
-    _q: Questionnaire,
-    workshop_id: int,
-    chain_id: int,
-    size: int,
-    minimum: int,
-    version: tuple[int, str],
-) -> pd.DataFrame:
-    """The group figures of the first `size` finished participants (`version` keys edits)."""
-    answers = _store.group_answers(workshop_id, chain_id, first=size)
-    return group_snapshot(answers, _q, minimum)
+GROUP_SNAPSHOT_TTL_S = 60  # the left-out figure's cache: its key is read fresh every run
 
 
 @st.cache_data(ttl=GROUP_SNAPSHOT_TTL_S, show_spinner=False, max_entries=200)
@@ -64,19 +45,20 @@ def _left_out_snapshot(
 
 
 def _snapshot(
-    store: Store, q: Questionnaire, w: Workshop, chain_id: int, counts: Counts
+    store: Store, q: Questionnaire, w: Workshop, chain_id: int
 ) -> tuple[int, pd.DataFrame] | None:
     """The snapshot to show for one chain: the same on every screen, in every app process,
-    and the same people as on the results pages (ipm_model.disclosure.disclosed_size, or
-    with flagged answers left out, results.chain_snapshot)."""
+    and the same people as on the results pages and the participants' results
+    (ipm_model.disclosure.disclosed_size, or with flagged answers left out,
+    results.chain_snapshot); computed once per change of that group for all of them
+    (ui/shared_results.py)."""
     if exclusions.is_left_out(store, w.id):
         version = results_state(store, [w.id])
         return _left_out_snapshot(store, q, w.id, chain_id, w.min_group_size, version)
-    size = disclosed_size(counts.finished, w.min_group_size)
-    if size is None:
+    group = chain_group(store, w, chain_id)
+    if group.size is None:
         return None
-    version = store.results_version([w.id], chain_id)
-    return size, _group_snapshot(store, q, w.id, chain_id, size, w.min_group_size, version)
+    return group.size, group_stats(store, q, w, group)
 
 
 # The stage: everything on one screen, sized in vh so it fits 1920x1080 and 1280x720 alike.
@@ -231,8 +213,7 @@ def stage(store: Store, q: Questionnaire, workshop_id: int, lang: str) -> None:
         cells = [c for _ in range(grid_rows) for c in st.columns(columns, gap="small")]
         for index, row in enumerate(rows):
             chain_id = int(row.chain_id)
-            counts = Counts(joined=int(row.joined), finished=int(row.finished))
-            snap = _snapshot(store, q, w, chain_id, counts)
+            snap = _snapshot(store, q, w, chain_id)
             name = html.escape(names.get(chain_id, "?"))
             with cells[index], st.container(key=f"stage-radar-{index}"):
                 if snap is None:

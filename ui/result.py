@@ -5,45 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ipm_model.disclosure import disclosed_size
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.results import (
-    chain_snapshot,
-    for_display,
-    group_snapshot,
-    load_answers,
-    radar_frame,
-    results_state,
-)
+from ipm_model.results import chain_snapshot, for_display, load_answers, radar_frame, results_state
 from ipm_model.scoring import ambition_id, own_phase_scores
 from ipm_model.storage import exclusions
 from ipm_model.store import Store
 from ui.charts import show_radar
 from ui.participant import ScanContext
+from ui.shared_results import chain_group, group_radar
 
-GROUP_REFRESH_S = 15
-
-
-@st.cache_data(ttl=GROUP_REFRESH_S, show_spinner=False, max_entries=500)
-def _group_summary(
-    _store: Store,
-    _questionnaire: Questionnaire,
-    workshop_id: int,
-    chain_id: int,
-    size: int,
-    minimum: int,
-    version: tuple[int, str],
-) -> pd.DataFrame:
-    """The chain's group figures over its first `size` finishers, shared by all sessions.
-
-    The same people as on the projector and the results pages (disclosure.disclosed_size),
-    so the group result never changes because of one person. The data version (finished
-    participants and their last change, see Store.results_version) is in the key, so an
-    edited answer shows, in whichever app process it was stored.
-    """
-    answers = _store.group_answers(workshop_id, chain_id, first=size)
-    return group_snapshot(answers, _questionnaire, minimum)
+GROUP_REFRESH_S = 15  # the left-out figure's cache: its key is read fresh on every run
 
 
 @st.cache_data(ttl=GROUP_REFRESH_S, show_spinner=False, max_entries=500)
@@ -82,21 +54,25 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
             }
             for pid, v in aims.items()
         ]
-    version = store.results_version([w.id], ctx.participant.chain_id)
-    finished = version[0]
+    frames = [for_display(pd.DataFrame(rows))]
     minimum = w.min_group_size
-    size = disclosed_size(finished, minimum)
-    summary = None
     if exclusions.is_left_out(store, w.id):
+        # Flagged answers left out: the group re-laddered without them (results.chain_snapshot).
         version = results_state(store, [w.id])
+        finished = store.results_version([w.id], ctx.participant.chain_id)[0]
         found = _left_out_summary(store, q, w.id, ctx.participant.chain_id, minimum, version)
         size, summary = found if found else (None, None)
-    elif size is not None:
-        summary = _group_summary(store, q, w.id, ctx.participant.chain_id, size, minimum, version)
-    group_ok = summary is not None
-    frames = [for_display(pd.DataFrame(rows))]
-    if group_ok:
-        frames.append(radar_frame(summary, t("result.series_group", lang)))
+        if summary is not None:
+            frames.append(radar_frame(summary, t("result.series_group", lang)))
+    else:
+        # The same people as on the projector and the results pages (disclosure.disclosed_size),
+        # so the group result never changes because of one person; computed once per change of
+        # that group for every session (ui/shared_results.py).
+        group = chain_group(store, w, ctx.participant.chain_id)
+        finished, size = group.finished, group.size
+        if size is not None:
+            frames.append(group_radar(store, q, w, group, t("result.series_group", lang)))
+    group_ok = size is not None
     data = pd.concat(frames, ignore_index=True)
     show_radar(
         data, q.phase_names(lang), lang, title=t("result.radar_title", lang), key="radar-box"

@@ -39,8 +39,11 @@ _SCROLL_TOP = """<script>
 </script>"""
 
 
+ANSWER_KEY_PREFIX = "scan-a-"
+
+
 def _answer_key(statement_id: str) -> str:
-    return f"scan-a-{statement_id}"
+    return f"{ANSWER_KEY_PREFIX}{statement_id}"
 
 
 def _comment_key(phase_id: str) -> str:
@@ -137,6 +140,10 @@ def _on_comment(store: Store, participant_id: int, phase_id: str, lang: str) -> 
 def _go(store: Store, participant_id: int, step: int) -> None:
     st.session_state[STEP] = step
     st.session_state[SCROLL] = True
+    # The answer widgets of the screen being left: the next screen sets its own from the
+    # stored answers. Fewer keys make every tap cheaper (each radio reads the whole state).
+    for key in [k for k in st.session_state if str(k).startswith(ANSWER_KEY_PREFIX)]:
+        del st.session_state[key]
     # The screen position is a convenience; the answers are what must be kept.
     with contextlib.suppress(StoreError):
         store.set_step(participant_id, step)
@@ -189,7 +196,6 @@ def _scan_screen(store: Store, ctx: ScanContext, lang: str) -> None:
             args=(store, pid, 0),
             disabled=closed,
         )
-    _resume_box(ctx, lang)
 
 
 @st.cache_data(ttl=5, show_spinner=False, max_entries=1000)
@@ -412,7 +418,9 @@ def _review_screen(
         )
 
 
-def _resume_box(ctx: ScanContext, lang: str) -> None:
+def resume_box(ctx: ScanContext, lang: str) -> None:
+    """How to come back later: the resume code and link. Drawn below the scan's fragment,
+    so a tap does not redraw it."""
     st.divider()
     code = format_resume_code(ctx.participant.resume_code)
     st.caption(t("scan.resume_info", lang, code=code))

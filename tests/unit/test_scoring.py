@@ -41,6 +41,22 @@ def test_own_score_is_mean_of_answered_values_without_dk_and_na(questionnaire):
     assert (row["answered"], row["dont_know"], row["not_applicable"]) == (5, 1, 1)
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_own_scores_equal_the_group_path_for_one_person(questionnaire, seed):
+    """own_phase_scores counts in plain Python; it must give participant_phase_scores' rows."""
+    import random
+
+    rng = random.Random(seed)
+    codes = ["1", "2", "3", "4", "5", "dk", "na", None]
+    answers = {s.id: rng.choice(codes) for s in questionnaire.statements}
+    answers = {k: v for k, v in answers.items() if v is not None} | {"made-up": "3"}
+    frame = pd.DataFrame(
+        [("me", k, v) for k, v in answers.items()], columns=["participant", "statement_id", "value"]
+    )
+    group_path = participant_phase_scores(frame, questionnaire).drop(columns="participant")
+    pd.testing.assert_frame_equal(own_phase_scores(answers, questionnaire), group_path)
+
+
 def test_too_few_answers_gives_no_score_not_zero(questionnaire):
     ids = _ids(questionnaire, "doen")
     # 4 of 7 answered with a value: 57% < 60%

@@ -1,0 +1,198 @@
+"""Where a real server spends its CPU during a simulated workshop: py-spy over `streamlit run`.
+
+    python bench/profile_server.py --participants 30 [--rate 200] [--stacks /tmp/app.stacks]
+    python bench/profile_server.py --summarize /tmp/app.stacks      # an earlier recording
+    python bench/profile_server.py --summarize /tmp/app.stacks --kind result \
+        --focus _build_radar_template radar_spec own_phase_scores      # CPU inside these
+
+Starts the app (``app.py``, the project's config) on a fresh demo database, attaches
+py-spy (``pip install py-spy``; sampling, no changes to the server) and runs the workshop
+of ``bench/workshop_sim.py`` against it: everyone joins, answers every statement and
+finishes together (``--think 0``). Then it sorts every sample by what the server was doing
+(the frames in its stack) and prints, per kind of work, the CPU time and the functions
+inside it that took the most (inclusive) and the most themselves (self):
+
+- result: the finish screen's rerun (``ui.result.show_result`` and what the fragment does
+  around it), the step the issue's "server CPU per finish" is about;
+- answer tap: a rerun of the phase screen (``_phase_screen``, the answer callback);
+- start page: opening ``/?code=...`` and joining (``pages/start.py``);
+- page frame: ``app.py``'s own part of a full run (config, language switch, navigation);
+- script runner: Streamlit's rerun machinery around the scripts (in the script thread);
+- server: everything outside a script thread (tornado, websocket, protobuf, asyncio).
+
+Samples are taken of the thread holding the GIL only (``--gil``: one Streamlit process runs
+Python on one core at a time), so milliseconds = samples / rate.
+Compare shares, not absolute times (py-spy itself takes some CPU on a 2-core machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+# (kind, frames that mark it); the first kind whose marker is in a stack wins.
+KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("result", ("show_result (ui/result.py", "_finish (ui/scan.py")),
+    ("answer tap", ("_phase_screen (ui/scan.py", "_on_answer (ui/scan.py")),
+    ("review / next", ("_review_screen (ui/scan.py", "_go (ui/scan.py")),
+    ("scan other", ("_scan_screen (ui/scan.py", "pages/scan.py")),
+    ("start page", ("pages/start.py",)),
+    ("page frame", ("main (app.py", "<module> (app.py")),
+    ("script runner", ("_run_script (streamlit/runtime/scriptrunner/script_runner.py",)),
+)
+OTHER = "server"
+GENERIC = (
+    "<module>",
+    "_run_script",
+    "exec_func_with_error_handling",
+    "code_to_exec",
+    "wrapped_fragment",
+    "run",
+    "_bootstrap",
+    "_bootstrap_inner",
+    "_run_script_thread",
+    "wrapper",
+    "wrap",
+)
+
+
+def kind_of(frames: list[str]) -> str:
+    for kind, markers in KINDS:
+        if any(m in f for f in frames for m in markers):
+            return kind
+    return OTHER
+
+
+def function_name(frame: str) -> str:
+    """'show_result (ui/result.py:41)' -> 'show_result (ui/result.py)'."""
+    name, _, rest = frame.partition(" (")
+    path = rest.rsplit(":", 1)[0]
+    for marker in ("site-packages/", "/work/"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+    return f"{name} ({path})"
+
+
+def summarize(stacks: Path, rate: float, top: int = 18) -> str:
+    """A text report of a py-spy raw (collapsed) recording."""
+    per_kind: Counter[str] = Counter()
+    inclusive: dict[str, Counter[str]] = {}
+    own: dict[str, Counter[str]] = {}
+    for line in stacks.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = stack.split(";")
+        n = int(count)
+        kind = kind_of(frames)
+        per_kind[kind] += n
+        names = [function_name(f) for f in frames]
+        for name in set(names):
+            if name.split(" (")[0] not in GENERIC:
+                inclusive.setdefault(kind, Counter())[name] += n
+        own.setdefault(kind, Counter())[names[-1]] += n
+    total = sum(per_kind.values()) or 1
+    out = [f"{total} samples at {rate:g}/s = {total / rate:.1f} s of CPU (py-spy, server process)"]
+    for kind, n in per_kind.most_common():
+        out.append("")
+        out.append(f"== {kind}: {n / rate:.2f} s CPU ({100 * n / total:.0f} %)")
+        out.append("   inclusive (the function and what it calls):")
+        for name, m in inclusive.get(kind, Counter()).most_common(top):
+            out.append(f"   {100 * m / n:5.1f} %  {name}")
+        out.append("   self:")
+        for name, m in own.get(kind, Counter()).most_common(top // 2):
+            out.append(f"   {100 * m / n:5.1f} %  {name}")
+    return "\n".join(out)
+
+
+def focus(stacks: Path, rate: float, kind: str, names: list[str]) -> str:
+    """CPU of one kind of work spent inside each named function (name prefix), inclusive."""
+    total, inside = 0, Counter()
+    for line in stacks.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = stack.split(";")
+        if kind_of(frames) != kind:
+            continue
+        n = int(count)
+        total += n
+        called = [function_name(f) for f in frames]
+        for name in names:
+            if any(f.startswith(name) for f in called):
+                inside[name] += n
+    out = [f"{kind}: {total / rate:.2f} s CPU"]
+    for name in names:
+        share = 100 * inside[name] / total if total else 0.0
+        out.append(f"   {share:5.1f} %  {inside[name] / rate:6.2f} s  {name}")
+    return "\n".join(out)
+
+
+def record(participants: int, rate: float, stacks: Path) -> None:
+    from bench.server import StreamlitServer
+    from bench.workshop_sim import (
+        APP_SCRIPT,
+        SimConfig,
+        app_env,
+        demo_database,
+        simulate_urls_async,
+        warm_up_app,
+    )
+    from ipm_model.questionnaire import default_questionnaire
+
+    spy = shutil.which("py-spy")
+    if spy is None:
+        raise SystemExit("py-spy is not installed: pip install py-spy")
+    with tempfile.TemporaryDirectory(prefix="ipm-profile-") as tmp:
+        db = demo_database(Path(tmp))
+        with StreamlitServer(APP_SCRIPT, env=app_env(db)) as server:
+            asyncio.run(warm_up_app(server, default_questionnaire()))
+            command = [spy, "record", "--pid", str(server.pid), "--rate", str(rate)]
+            command += ["--format", "raw", "--output", str(stacks), "--nonblocking", "--gil"]
+            spying = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+            try:
+                cfg = SimConfig(participants=participants)
+                report = asyncio.run(simulate_urls_async(cfg, [server.base_url], str(db)))
+            finally:
+                spying.send_signal(signal.SIGINT)
+                spying.wait(timeout=60)
+        for name, stage in report.app.stages.items():
+            print(f"stage {name}: {stage}")
+        print(f"database check: {report.db}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=30)
+    parser.add_argument("--rate", type=float, default=200, help="samples per second")
+    parser.add_argument("--stacks", type=Path, default=Path(tempfile.gettempdir()) / "app.stacks")
+    parser.add_argument("--summarize", type=Path, help="only summarize this recording")
+    parser.add_argument("--top", type=int, default=18)
+    parser.add_argument("--kind", default="result", help="with --focus: which kind of work")
+    parser.add_argument("--focus", nargs="+", help="print only the CPU inside these functions")
+    args = parser.parse_args(argv)
+    if args.summarize is None:
+        record(args.participants, args.rate, args.stacks)
+    stacks = args.summarize or args.stacks
+    if args.focus:
+        print(focus(stacks, args.rate, args.kind, args.focus))
+    else:
+        print(summarize(stacks, args.rate, args.top))
+    print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,123 @@
+"""AppTest: the group figure every participant's result shows is computed once per change of
+that group and shared (ui/shared_results.py), yet a reader never sees a stale one: new
+finishers show in the ladder's batches, an edit by a counted person shows at once, also
+when another process stored it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ipm_model import charts
+from ipm_model.questionnaire import default_questionnaire
+from tests.app.conftest import new_app, texts
+from ui import shared_results
+from ui.shared_results import warm_result_radars
+
+Q = default_questionnaire()
+CHAIN = "Van schuld tot rust"
+ROOT = Path(__file__).resolve().parents[2]
+FIRST_PHASE = Q.phases[0]
+
+
+def _finished(store, value: str):
+    """A participant of CHAIN who answered every statement with `value` and finished."""
+    w = store.workshop_by_code("DEMO")
+    chain_id = next(c.id for c in w.chains if c.name == CHAIN)
+    p = store.create_participant(w, chain_id=chain_id, role="ketenteam")
+    for s in Q.statements:
+        store.save_answer(p.id, s.id, value)
+    store.finish(p.id)
+    return p
+
+
+def _result(participant):
+    """A new session opening this finished participant's result: (group column of the
+    first phase, the page's texts)."""
+    at = new_app(p=participant.token)
+    at.switch_page("pages/scan.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    group = table["Groep"].iloc[0] if "Groep" in table.columns else None
+    return group, texts(at).replace("\\", "")
+
+
+def _edit_in_another_process(target: str, participant_id: int, value: str) -> None:
+    """Change one counted person's first-phase answers through a second Python process
+    (another app process or replica writing to the same database)."""
+    ids = [s.id for s in FIRST_PHASE.statements]
+    script = (
+        "import sys; from ipm_model.store import Store\n"
+        "s = Store(sys.argv[1])\n"
+        f"for sid in {ids!r}: s.save_answer({participant_id}, sid, {value!r})\n"
+        "s.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", script, target], cwd=ROOT, check=True, timeout=120)
+
+
+@pytest.fixture
+def counted_computations(monkeypatch):
+    """How often the group figure was computed (not taken from the shared cache)."""
+    calls = []
+    real = shared_results.group_snapshot
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(shared_results, "group_snapshot", counting)
+    return calls
+
+
+def test_group_result_is_shared_batched_and_never_stale(app_store, counted_computations):
+    target = os.environ["IPM_DB"]  # the app's database (the fixture sets it)
+    first = [_finished(app_store, "4") for _ in range(3)]
+
+    group, page = _result(first[0])
+    assert group == 4.0 and "De groep is 3 deelnemers" in page
+    assert len(counted_computations) == 1
+    # A second participant's result: the same figure, from the shared cache.
+    group, _ = _result(first[1])
+    assert group == 4.0 and len(counted_computations) == 1
+
+    # Two more finish (answering 2): not counted until the ladder's next rung (3 + 3).
+    late = [_finished(app_store, "2") for _ in range(2)]
+    group, page = _result(late[1])
+    assert group == 4.0 and "De groep is 3 deelnemers" in page
+    assert len(counted_computations) == 1  # nothing recomputed for an uncounted finisher
+
+    # The sixth finisher: the next reader sees six people (3 x 4 and 3 x 2 = 3.0).
+    late.append(_finished(app_store, "2"))
+    group, page = _result(first[2])
+    assert group == 3.0 and "De groep is 6 deelnemers" in page
+    assert len(counted_computations) == 2
+
+    # A counted person changes the first phase to 1 in another process: the next reader in
+    # this process sees it at once (4 + 1 + 4 + 2 + 2 + 2 = 15 / 6 = 2.5), not the cached 3.0.
+    _edit_in_another_process(target, first[1].id, "1")
+    group, page = _result(late[0])
+    assert group == 2.5 and "De groep is 6 deelnemers" in page
+    assert len(counted_computations) == 3
+
+
+def test_warm_up_builds_the_radar_templates_the_result_screens_use(app_store):
+    """app.py's lifespan warms the templates; a finisher then builds none (Dutch with the
+    group, English without)."""
+    charts._build_radar_template.cache_clear()
+    warm_result_radars()
+    built = charts._build_radar_template.cache_info().misses
+    assert built == 4  # two languages, with and without the group
+    alone = _finished(app_store, "3")
+    at = new_app(p=alone.token, lang="en")
+    at.switch_page("pages/scan.py").run()
+    assert not at.exception
+    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
+    assert "Groep" not in at.dataframe[0].value.columns
+    others = [_finished(app_store, "4") for _ in range(2)]
+    group, _ = _result(others[0])
+    assert group == pytest.approx((3 + 4 + 4) / 3, abs=0.05)
+    assert charts._build_radar_template.cache_info().misses == built

@@ -1,0 +1,125 @@
+"""Results that many sessions show, computed once per data change and shared by all of them.
+
+When a room finishes together, every participant's result screen (and the projector) shows
+the same group figure of their chain. It is computed here once per *version of that
+figure* and kept in Streamlit's process-wide cache, so the next 29 readers take it from
+the cache instead of each reading and aggregating the chain's answers again:
+
+- the version is read fresh from the database on every run (ipm_model.storage.groups:
+  which people the figure covers, and their last change after finishing), so a figure is
+  never stale, also when another app process or replica stored the change;
+- the people a figure covers follow the disclosure ladder (`disclosed_size`), so a finisher
+  who is not counted yet does not make anybody recompute anything, and the figure changes
+  in batches exactly as before;
+- the figure is computed from the answers of exactly the people in its key.
+
+The figures themselves come from ipm_model.results (group_snapshot, radar_frame): this
+module only decides when to compute them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from ipm_model.charts import INTERVAL_COLUMNS, RADAR_COLUMNS
+from ipm_model.disclosure import disclosed_size
+from ipm_model.i18n import t
+from ipm_model.phases import LANGUAGES, PHASE_IDS
+from ipm_model.questionnaire import Questionnaire, default_questionnaire
+from ipm_model.results import group_snapshot, radar_frame
+from ipm_model.storage.groups import chain_finishers, counted_answers, group_key, key_ids
+from ipm_model.store import Store, Workshop
+from ui.charts import build_radar_spec, radar_key
+
+GroupKey = tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class ChainGroup:
+    """One chain's group figure as it may be shown now."""
+
+    finished: int  # finished participants of the chain (counted or not)
+    size: int | None  # the people the figure covers; None: too few finished to show one
+    key: GroupKey | None  # the figure's exact version (None when there is none)
+
+
+def chain_group(store: Store, workshop: Workshop, chain_id: int) -> ChainGroup:
+    """Who the chain's group figure covers now: one small query, on every run."""
+    finishers = chain_finishers(store, workshop.id, chain_id)
+    size = disclosed_size(len(finishers), workshop.min_group_size)
+    if size is None:
+        return ChainGroup(len(finishers), None, None)
+    return ChainGroup(len(finishers), size, group_key(finishers, size))
+
+
+def group_stats(
+    store: Store, q: Questionnaire, workshop: Workshop, group: ChainGroup
+) -> pd.DataFrame:
+    """The group's phase figures (results.group_snapshot), shared by all sessions."""
+    if group.key is None:
+        raise ValueError("this chain has no group figure yet")
+    return _group_stats(store, q, (q.id, q.version), workshop.min_group_size, group.key)
+
+
+def group_radar(
+    store: Store, q: Questionnaire, workshop: Workshop, group: ChainGroup, series: str
+) -> pd.DataFrame:
+    """The group's radar series (results.radar_frame, rounded), shared by all sessions."""
+    if group.key is None:
+        raise ValueError("this chain has no group figure yet")
+    return _group_radar(store, q, (q.id, q.version), workshop.min_group_size, group.key, series)
+
+
+# No time limit: the key is exact. max_entries bounds memory (a 7-row frame per entry).
+@st.cache_data(show_spinner=False, max_entries=1000)
+def _group_stats(
+    _store: Store, _q: Questionnaire, questionnaire: tuple[str, int], minimum: int, key: GroupKey
+) -> pd.DataFrame:
+    return group_snapshot(counted_answers(_store, key_ids(key)), _q, minimum)
+
+
+@st.cache_data(show_spinner=False, max_entries=1000)
+def _group_radar(
+    _store: Store,
+    _q: Questionnaire,
+    questionnaire: tuple[str, int],
+    minimum: int,
+    key: GroupKey,
+    series: str,
+) -> pd.DataFrame:
+    return radar_frame(_group_stats(_store, _q, questionnaire, minimum, key), series)
+
+
+def warm_result_radars() -> None:
+    """Build the result screen's radar templates (ipm_model.charts) for both languages, with
+    and without the group, before anyone finishes: the first template build costs ~70 ms
+    of CPU (more on a busy machine), which would otherwise fall on the first finisher(s) of
+    a room that finishes together. Runs once per process, from app.py's lifespan, in a
+    thread of its own; without a Streamlit session (no st.* calls)."""
+    q = default_questionnaire()
+    for lang in LANGUAGES:
+        me, group = t("result.series_me", lang), t("result.series_group", lang)
+        mine = t("result.series_my_ambition", lang)
+        for series in ([me], [me, group], [me, mine], [me, mine, group]):
+            rows = [(s, p, 3.0, 1, math.nan, math.nan, math.nan) for s in series for p in PHASE_IDS]
+            data = pd.DataFrame(rows, columns=[*RADAR_COLUMNS, *INTERVAL_COLUMNS])
+            title = t("result.radar_title", lang)
+            build_radar_spec(*radar_key(data, q.phase_names(lang), lang, title), lang=lang)
+
+
+def start_warming() -> threading.Thread:
+    """warm_result_radars in a daemon thread (an error there only costs the warm-up)."""
+
+    def warm() -> None:
+        with contextlib.suppress(Exception):
+            warm_result_radars()
+
+    thread = threading.Thread(target=warm, name="ipm-warm-radars", daemon=True)
+    thread.start()
+    return thread
