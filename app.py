@@ -15,8 +15,8 @@ import streamlit as st
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from ipm_model.db import StoreError
 from ipm_model.i18n import t
-from ipm_model.store import StoreError
 from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_message, resolve_grant
 from ui.context import database_guard, ensure_questionnaires_valid, get_store, language_switch
 from ui.demo import DEMO_ORG_KEY

@@ -42,7 +42,7 @@ def _navigation_mode() -> None:
 
 def _ensure_history(db: Path) -> tuple[str, str, str]:
     """Build the history when missing; return (results token, facilitator token, code)."""
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     store = Store(db)
     org_id = store.organisation_id("Benchmark Rivierstad")

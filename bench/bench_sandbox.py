@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ipm_model.demo import DEMO_SIMULATED, create_demo  # noqa: E402
 from ipm_model.questionnaire import default_questionnaire  # noqa: E402
 from ipm_model.storage import sandbox  # noqa: E402
-from ipm_model.store import Store  # noqa: E402
+from ipm_model.storage.store import Store  # noqa: E402
 
 MB = 1024 * 1024
 

@@ -36,7 +36,7 @@ from ipm_model.demo import (  # noqa: E402
 )
 from ipm_model.phases import PHASE_IDS  # noqa: E402
 from ipm_model.questionnaire import default_questionnaire  # noqa: E402
-from ipm_model.store import Store  # noqa: E402
+from ipm_model.storage.store import Store  # noqa: E402
 
 BENCH_ORGANISATION = "Benchmark Rivierstad"
 BENCH_SEED = 7

@@ -21,7 +21,8 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from deploy.pgserver import PgServer  # noqa: E402
-from ipm_model.store import Store, StoreError  # noqa: E402
+from ipm_model.db import StoreError  # noqa: E402
+from ipm_model.storage.store import Store  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

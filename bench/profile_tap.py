@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from ipm_model.demo import create_demo
     from ipm_model.questionnaire import default_questionnaire
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     original = PagesManager.__init__
 

@@ -89,8 +89,9 @@ from bench.stclient import (  # noqa: E402
 )
 from ipm_model.demo import DEMO_CODE, DEMO_PARTNERS, create_demo  # noqa: E402
 from ipm_model.i18n import t  # noqa: E402
+from ipm_model.model import DEFAULT_ROLES, Role  # noqa: E402
 from ipm_model.questionnaire import Questionnaire, default_questionnaire, role_kind  # noqa: E402
-from ipm_model.store import DEFAULT_ROLES, Role, Store  # noqa: E402
+from ipm_model.storage.store import Store  # noqa: E402
 
 APP_SCRIPT = PROJECT_ROOT / "app.py"
 BARE_SCRIPT = Path(__file__).resolve().parent / "bare_app.py"

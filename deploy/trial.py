@@ -168,7 +168,7 @@ def ensure_demo(db: str) -> None:
     same lock the replicas use (ui/access.py), so /?code=DEMO works at once."""
     from ipm_model.demo import DEMO_ORGANISATION, create_demo
     from ipm_model.questionnaire import default_questionnaire
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     store = Store(db)
     try:

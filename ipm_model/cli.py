@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from ipm_model.store import CopyReport, Store, Workshop
+    from ipm_model.model import Workshop
+    from ipm_model.storage.copy import CopyReport
+    from ipm_model.storage.store import Store
 
 # Only the standard library here: `--help`, `list` and `check` must start fast (see
 # bench/bench_cli.py). Each command imports what it needs (pandas, openpyxl, sqlite-utils,
@@ -453,7 +455,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
 def _report(args: argparse.Namespace, out: TextIO) -> int:
     from ipm_model.reports import build_report  # loads the chart renderer only when needed
     from ipm_model.storage import audit
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     store = Store.from_env(args.db)
     try:
@@ -486,7 +488,7 @@ def _check(file: str, out: TextIO) -> int:
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from ipm_model.demo import DEMO_CODE, DemoExists, create_demo
     from ipm_model.questionnaire import default_questionnaire
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     store = Store.from_env(args.db)
     try:
@@ -545,7 +547,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     )
     from ipm_model.questionnaire import default_questionnaire
     from ipm_model.storage import audit
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     if args.what == "all" and args.format != "xlsx":
         print("error: export all makes one workbook: use --format xlsx --out FILE", file=sys.stderr)
@@ -582,6 +584,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:
+    from ipm_model.db import NotAllowed
     from ipm_model.exports import workshop_questionnaire
     from ipm_model.importer import (
         ALL_OR_NOTHING,
@@ -593,7 +596,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         validate,
     )
     from ipm_model.storage import audit
-    from ipm_model.store import NotAllowed, Store
+    from ipm_model.storage.store import Store
 
     store = Store.from_env(args.db)
     workshop = _workshop(store, args.workshop)
@@ -645,9 +648,10 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
 
 def _links(args: argparse.Namespace, out: TextIO) -> int:
     from ipm_model.access import link_expiry_days
+    from ipm_model.model import LINK_FACILITATOR, LINK_RESULTS
     from ipm_model.share import facilitator_url, results_url
     from ipm_model.storage import audit
-    from ipm_model.store import LINK_FACILITATOR, LINK_RESULTS, Store
+    from ipm_model.storage.store import Store
 
     store = Store.from_env(args.db)
     days = link_expiry_days(os.environ.get("IPM_LINK_DAYS"))
@@ -688,7 +692,9 @@ def _links(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _migrate(args: argparse.Namespace, out: TextIO) -> int:
-    from ipm_model.store import DEFAULT_DB_PATH, NotAllowed, Store, StoreError, is_postgres_url
+    from ipm_model.db import NotAllowed, StoreError, is_postgres_url
+    from ipm_model.storage.base import DEFAULT_DB_PATH
+    from ipm_model.storage.store import Store
 
     source_name = (args.db or os.environ.get("IPM_DB") or str(DEFAULT_DB_PATH)).strip()
     if not is_postgres_url(source_name) and not Path(source_name).is_file():
@@ -825,7 +831,7 @@ def _organisation_id(store: Store, given: str | None) -> int | None:
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     from ipm_model.storage import overview
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     store = Store.from_env(args.db)
     try:
@@ -864,7 +870,7 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 def _backup(args: argparse.Namespace, out: TextIO) -> int:
     from ipm_model.storage import audit
     from ipm_model.storage.backup import BackupError, backup
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     store = Store.from_env(args.db)
     try:
@@ -883,7 +889,7 @@ def _backup(args: argparse.Namespace, out: TextIO) -> int:
 def _restore(args: argparse.Namespace, out: TextIO) -> int:
     from ipm_model.storage import audit
     from ipm_model.storage.backup import BackupError, read_backup, restore
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     try:
         read_backup(args.file)  # a broken file is refused before the database is opened
@@ -921,7 +927,7 @@ def _confirm(question: str, yes: bool) -> bool:
 
 def _delete(args: argparse.Namespace, out: TextIO) -> int:
     from ipm_model.storage import audit, erasure
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     store = Store.from_env(args.db)
     actor = audit.cli_actor()
@@ -959,7 +965,7 @@ def _delete(args: argparse.Namespace, out: TextIO) -> int:
 
 def _retention(args: argparse.Namespace, out: TextIO) -> int:
     from ipm_model.storage import audit, erasure, settings
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     store = Store.from_env(args.db)
     actor = audit.cli_actor()
@@ -1012,7 +1018,7 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     from dataclasses import asdict
 
     from ipm_model.storage import audit
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     store = Store.from_env(args.db)
     if args.action and args.action not in audit.ACTIONS:

@@ -30,10 +30,11 @@ from typing import Any
 
 import numpy as np
 
+from ipm_model.model import DEFAULT_ROLES, WORKSHOP_CLOSED, Workshop
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import Questionnaire, questionnaire_for, role_kind
 from ipm_model.scoring import ambition_id
-from ipm_model.store import DEFAULT_ROLES, WORKSHOP_CLOSED, Store, Workshop
+from ipm_model.storage.store import Store
 
 DEMO_ORGANISATION = "Gemeente Lindewaard (demo)"
 DEMO_CODE = "DEMO"

@@ -116,6 +116,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ipm_model.disclosure import disclosed_size
+from ipm_model.model import Workshop
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import (
     Questionnaire,
@@ -125,7 +126,7 @@ from ipm_model.questionnaire import (
 )
 from ipm_model.results import for_display, load_answers, round_results
 from ipm_model.scoring import ambition_id
-from ipm_model.store import Store, Workshop
+from ipm_model.storage.store import Store
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -77,6 +77,7 @@ import numpy as np
 import pandas as pd
 
 from ipm_model.exports import neutral
+from ipm_model.model import Workshop, now_iso
 from ipm_model.questionnaire import (
     ANSWER_CODES,
     Questionnaire,
@@ -86,7 +87,7 @@ from ipm_model.questionnaire import (
     role_kind,
 )
 from ipm_model.scoring import ambition_id
-from ipm_model.store import Store, Workshop, now_iso
+from ipm_model.storage.store import Store
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_LISTED_ISSUES = 1000

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from ipm_model import formats
+from ipm_model.db import NotAllowed, StoreError
 from ipm_model.i18n import t
-from ipm_model.store import NotAllowed, StoreError
 from ui import demo, firstrun
 from ui.access import demo_mode
 from ui.context import current_language, get_store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ipm_model.questionnaire import Questionnaire, default_questionnaire, questionnaire_for
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 
 @pytest.fixture

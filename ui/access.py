@@ -17,7 +17,8 @@ from ipm_model.access import (
     password_matches,
 )
 from ipm_model.i18n import t
-from ipm_model.store import LINK_FACILITATOR, LINK_RESULTS, Store
+from ipm_model.model import LINK_FACILITATOR, LINK_RESULTS
+from ipm_model.storage.store import Store
 from ui import session
 
 GRANT_KEY = "access-grant"
@@ -296,8 +297,8 @@ def audit_actor(store: Store) -> str:
 
 def record_audit(store: Store, action: str, target: str = "", detail: str = "") -> None:
     """Write one audit line for this session; a database failure is logged, never shown."""
+    from ipm_model.db import StoreError
     from ipm_model.storage import audit
-    from ipm_model.store import StoreError
 
     try:
         audit.record(store, audit_actor(store), action, target, detail)
@@ -327,8 +328,8 @@ def audited(store: Store, action: str, target: str, detail: str, build: Callable
 
 def stored_admin_password(store: Store) -> bool:
     """An admin password was set through the first-run link (hashed in the database)."""
+    from ipm_model.db import StoreError
     from ipm_model.storage.settings import admin_password_set
-    from ipm_model.store import StoreError
 
     try:
         return admin_password_set(store)

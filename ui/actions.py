@@ -10,8 +10,9 @@ import streamlit as st
 from ipm_model.access import Grant
 from ipm_model.edits import RowEdit, checked_edits
 from ipm_model.i18n import t
+from ipm_model.model import ACTION_STATUSES, Action, Workshop
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.store import ACTION_STATUSES, Action, Store, Workshop
+from ipm_model.storage.store import Store
 from ui.access import authorised, refuse_tampered
 from ui.context import run_write
 

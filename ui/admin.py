@@ -17,9 +17,10 @@ import streamlit as st
 
 from ipm_model import formats
 from ipm_model.access import Grant
+from ipm_model.db import StoreError
 from ipm_model.i18n import t
 from ipm_model.storage import audit, erasure, settings
-from ipm_model.store import Store, StoreError
+from ipm_model.storage.store import Store
 from ui.access import audit_actor, audited, authorised, record_audit
 from ui.console import running_first
 from ui.pending import later

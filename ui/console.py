@@ -10,9 +10,17 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model import formats
-from ipm_model.access import Grant
+from ipm_model.access import LINK_EXPIRED, LINK_REVOKED, Grant
 from ipm_model.edits import checked_edits
 from ipm_model.i18n import t
+from ipm_model.model import (
+    LINK_FACILITATOR,
+    LINK_RESULTS,
+    WORKSHOP_CLOSED,
+    WORKSHOP_OPEN,
+    Role,
+    Workshop,
+)
 from ipm_model.questionnaire import available_questionnaires
 from ipm_model.share import (
     facilitator_url,
@@ -26,17 +34,7 @@ from ipm_model.share import (
     url_with_host,
 )
 from ipm_model.storage import exclusions
-from ipm_model.store import (
-    LINK_EXPIRED,
-    LINK_FACILITATOR,
-    LINK_RESULTS,
-    LINK_REVOKED,
-    WORKSHOP_CLOSED,
-    WORKSHOP_OPEN,
-    Role,
-    Store,
-    Workshop,
-)
+from ipm_model.storage.store import Store
 from ui.access import authorised, link_days, record_audit, refuse_tampered
 from ui.context import address_problem, base_url, run_write
 from ui.leave_out import leave_out_control

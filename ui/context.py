@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from ipm_model.db import NotAllowed, StoreError
 from ipm_model.i18n import normalize_language, t
 from ipm_model.phases import DEFAULT_LANGUAGE, LANGUAGES
 from ipm_model.questionnaire import (
@@ -18,7 +19,7 @@ from ipm_model.questionnaire import (
     validate_all,
 )
 from ipm_model.share import PublicUrlError, parse_public_url
-from ipm_model.store import NotAllowed, Store, StoreError
+from ipm_model.storage.store import Store
 from ui.access import _secret
 
 LANG_KEY = "lang"

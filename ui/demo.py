@@ -17,9 +17,11 @@ import os
 
 import streamlit as st
 
+from ipm_model.db import StoreError
 from ipm_model.i18n import t
+from ipm_model.model import Workshop
 from ipm_model.storage import sandbox
-from ipm_model.store import Store, StoreError, Workshop
+from ipm_model.storage.store import Store
 from ui import session
 from ui.access import _secret, current_grant, demo_mode
 

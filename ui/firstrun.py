@@ -12,9 +12,10 @@ import os
 
 import streamlit as st
 
+from ipm_model.db import NotAllowed, StoreError
 from ipm_model.i18n import t
 from ipm_model.storage import settings
-from ipm_model.store import NotAllowed, Store, StoreError
+from ipm_model.storage.store import Store
 from ui.access import admin_password, oidc_configured, record_audit
 
 SETUP_PARAM = "setup"

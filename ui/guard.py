@@ -22,7 +22,8 @@ import hashlib
 
 import streamlit as st
 
-from ipm_model.store import StoreError, normalize_code
+from ipm_model.db import StoreError
+from ipm_model.model import normalize_code
 from ipm_model.throttle import Throttle, ThrottleGroup
 from ui.context import get_store
 

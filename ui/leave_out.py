@@ -13,9 +13,10 @@ import streamlit as st
 
 from ipm_model.access import Grant
 from ipm_model.i18n import t
+from ipm_model.model import Workshop
 from ipm_model.results import response_quality
 from ipm_model.storage import exclusions
-from ipm_model.store import Store, Workshop
+from ipm_model.storage.store import Store
 from ui.access import audit_actor
 from ui.results import CACHE_TTL_S, answers_for, data_version, round_stats
 

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ipm_model.db import StoreError
 from ipm_model.i18n import t
+from ipm_model.model import Participant, Workshop
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.store import Participant, Store, StoreError, Workshop
+from ipm_model.storage.store import Store
 from ui.context import get_questionnaire
 
 TOKEN_KEY = "participant-token"

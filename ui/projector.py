@@ -9,11 +9,12 @@ import streamlit as st
 
 from ipm_model.disclosure import ladder_step
 from ipm_model.i18n import t
+from ipm_model.model import Workshop
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import chain_snapshot, load_answers, radar_frame, results_state
 from ipm_model.share import join_url, qr_img_tag
 from ipm_model.storage import exclusions
-from ipm_model.store import Store, Workshop
+from ipm_model.storage.store import Store
 from ui.charts import show_radar
 from ui.console import address_notice
 from ui.context import base_url

@@ -13,10 +13,11 @@ import streamlit as st
 
 from ipm_model.access import Grant
 from ipm_model.i18n import t
+from ipm_model.model import Workshop
 from ipm_model.quality import MIN_RELIABILITY_N
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import response_quality, round_quality, statement_misfits
-from ipm_model.store import Store, Workshop
+from ipm_model.storage.store import Store
 from ui import tables
 from ui.results import CACHE_TTL_S, answers_for, data_version, questionnaire_of
 from ui.text import plain

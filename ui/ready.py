@@ -14,7 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from ipm_model.store import Store, StoreError
+from ipm_model.db import StoreError
+from ipm_model.storage.store import Store
 
 log = logging.getLogger("ipm.ready")
 _lock = threading.Lock()

@@ -10,7 +10,7 @@ from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import chain_snapshot, for_display, load_answers, radar_frame, results_state
 from ipm_model.scoring import ambition_id, own_phase_scores
 from ipm_model.storage import exclusions
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from ui.charts import show_radar
 from ui.participant import ScanContext
 from ui.shared_results import chain_group, group_radar

@@ -18,6 +18,7 @@ from ipm_model import formats
 from ipm_model.access import Grant
 from ipm_model.benchmark import has_bands
 from ipm_model.i18n import t
+from ipm_model.model import Workshop
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import (
     RoundResults,
@@ -35,7 +36,7 @@ from ipm_model.results import (
 from ipm_model.results import previous_round as results_previous_round
 from ipm_model.scoring import phase_order_signals
 from ipm_model.storage import exclusions
-from ipm_model.store import Store, Workshop
+from ipm_model.storage.store import Store
 from ipm_model.uncertainty import interval_note, interval_text
 from ui import tables
 from ui.access import current_grant, require

@@ -6,10 +6,12 @@ import contextlib
 
 import streamlit as st
 
+from ipm_model.db import NotAllowed, StoreError
 from ipm_model.i18n import t
+from ipm_model.model import COMMENT_MAX_CHARS, format_resume_code
 from ipm_model.questionnaire import ANSWER_CODES, SCALE_VALUES, Questionnaire, role_kind
 from ipm_model.scoring import ambition_id, answered_count, open_statements
-from ipm_model.store import COMMENT_MAX_CHARS, NotAllowed, Store, StoreError, format_resume_code
+from ipm_model.storage.store import Store
 from ui.context import base_url, database_guard, relabelled
 from ui.participant import ScanContext
 from ui.result import show_result

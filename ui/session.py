@@ -24,6 +24,7 @@ import streamlit as st
 
 from ipm_model.access import LINK_OK, Grant
 from ipm_model.i18n import t
+from ipm_model.model import LINK_FACILITATOR, LINK_RESULTS
 from ipm_model.session import (
     COOKIE_NAME,
     DEFAULT_SESSION_HOURS,
@@ -38,7 +39,7 @@ from ipm_model.session import (
     read_cookie,
     token_digest,
 )
-from ipm_model.store import LINK_FACILITATOR, LINK_RESULTS, Store
+from ipm_model.storage.store import Store
 
 SESSION_ROUTE = "/_ipm/session"
 LOGOUT_ROUTE = "/_ipm/logout"

@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from ipm_model.db import StoreError
 from ipm_model.session import COOKIE_NAME, local_path
-from ipm_model.store import StoreError
 
 _LOG = logging.getLogger(__name__)
 

@@ -30,11 +30,12 @@ import streamlit as st
 from ipm_model.charts import INTERVAL_COLUMNS, RADAR_COLUMNS
 from ipm_model.disclosure import disclosed_size
 from ipm_model.i18n import t
+from ipm_model.model import Workshop
 from ipm_model.phases import LANGUAGES, PHASE_IDS
 from ipm_model.questionnaire import Questionnaire, default_questionnaire
 from ipm_model.results import group_snapshot, radar_frame
 from ipm_model.storage.groups import chain_finishers, counted_answers, group_key, key_ids
-from ipm_model.store import Store, Workshop
+from ipm_model.storage.store import Store
 from ui.charts import build_radar_spec, radar_key
 
 GroupKey = tuple[tuple[int, str], ...]

@@ -10,8 +10,10 @@ import streamlit as st
 
 from ipm_model import exports, importer
 from ipm_model.access import Grant
+from ipm_model.db import StoreError
 from ipm_model.i18n import t
-from ipm_model.store import Store, StoreError, Workshop
+from ipm_model.model import Workshop
+from ipm_model.storage.store import Store
 from ui.access import audited, authorised, record_audit
 from ui.context import relabelled
 from ui.results import questionnaire_of

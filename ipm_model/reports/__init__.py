@@ -18,7 +18,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
 REPORT_FORMATS: tuple[str, ...] = ("html", "pptx")
 

@@ -18,6 +18,7 @@ import pandas as pd
 from ipm_model.agenda import Agenda, build_agenda
 from ipm_model.benchmark import has_bands
 from ipm_model.handvatten import Focus, StatementSteps, focus_phases, phase_steps
+from ipm_model.model import Action, Chain, Workshop
 from ipm_model.questionnaire import Questionnaire, questionnaire_for
 from ipm_model.results import (
     RoundResults,
@@ -31,7 +32,7 @@ from ipm_model.results import (
     trend_changes,
 )
 from ipm_model.scoring import PhaseOrderSignal, phase_order_signals, score_changes
-from ipm_model.store import Action, Chain, Store, Workshop
+from ipm_model.storage.store import Store
 
 # Earlier actions that are still running are carried into a round's report, to be reviewed.
 OPEN_STATUSES: tuple[str, ...] = ("open", "busy")

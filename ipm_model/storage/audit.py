@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ipm_model.db import Conn
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
 ACTIONS = (
     "workshop.create",
@@ -85,7 +85,7 @@ def cli_actor() -> str:
 
 def write(db: Conn, actor: str, action: str, target: str = "", detail: str = "") -> None:
     """Record one entry inside the caller's transaction (so it commits with the change)."""
-    from ipm_model.store import now_iso
+    from ipm_model.model import now_iso
 
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from ipm_model.storage import audit, catalog
 
 if TYPE_CHECKING:
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
 FORMAT = "ipm-ketenscan-backup"
 FORMAT_VERSION = 1
@@ -251,7 +251,7 @@ def read_backup(path: str | Path) -> Backup:
 
 
 def _check_header(path: Path, item: Any) -> dict[str, Any]:
-    from ipm_model.store import MIGRATIONS
+    from ipm_model.storage.schema import MIGRATIONS
 
     if not isinstance(item, dict) or item.get("format") != FORMAT:
         raise BackupError(f"{path} is not an iPM Ketenscan backup")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ipm_model.storage import audit, catalog
 
 if TYPE_CHECKING:
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
 
 UNKNOWN = "unknown"  # no such workshop or organisation (mistyped, or deleted meanwhile)
@@ -53,7 +53,7 @@ class Erasure:
 
 def workshop_plan(store: Store, code: str) -> tuple[int, str]:
     """(id, code) of the workshop to delete; refuses an unknown code or an open workshop."""
-    from ipm_model.store import normalize_code
+    from ipm_model.model import normalize_code
 
     rows = store._query(
         "SELECT id, code, status FROM workshop WHERE code = ?", [normalize_code(code)]

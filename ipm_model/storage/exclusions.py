@@ -17,7 +17,7 @@ from ipm_model.storage import audit
 
 if TYPE_CHECKING:
     from ipm_model.db import Conn
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
 ACTION = "results.leave_out"
 
@@ -53,7 +53,7 @@ def is_left_out(store: Store, workshop_id: int) -> bool:
 def set_left_out(store: Store, workshop_id: int, on: bool, actor: str, target: str) -> bool:
     """Switch leaving out on or off; True when it changed. Logged as `results.leave_out`
     with target (the round's code) and detail "on"/"off"."""
-    from ipm_model.store import now_iso
+    from ipm_model.model import now_iso
 
     with store._write() as db:
         held = db.execute(

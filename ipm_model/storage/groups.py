@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
 ORGANISATION_COLUMNS = ("id", "name", "demo", "workshops", "open", "participants", "created")
 WORKSHOP_COLUMNS = (

@@ -36,7 +36,7 @@ from ipm_model.storage import catalog
 
 if TYPE_CHECKING:
     from ipm_model.db import Conn
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
 SANDBOX_HOURS = 24
 MAX_SANDBOXES_DEFAULT = 200
@@ -132,7 +132,7 @@ def simulated_counts(store: Store, workshop_id: int) -> dict[int, int]:
 
 
 def _fresh_code(db: Conn, length: int) -> str:
-    from ipm_model.store import new_code
+    from ipm_model.model import new_code
 
     for _ in range(50):
         code = new_code(length)
@@ -143,7 +143,7 @@ def _fresh_code(db: Conn, length: int) -> str:
 
 def _fresh_values(db: Conn, table: str, name: str, stamp: str) -> dict[str, Any]:
     """Columns of a copied row that must be new: unique, secret or about the copy itself."""
-    from ipm_model.store import RESUME_CODE_LENGTH, new_code, new_token
+    from ipm_model.model import RESUME_CODE_LENGTH, new_code, new_token
 
     if table == "organisation":
         return {

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ipm_model.db import Conn
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
 ADMIN_PASSWORD_HASH = "admin_password_hash"
 RETENTION_MONTHS = "retention_months"
@@ -47,7 +47,7 @@ def get(store: Store, key: str) -> str | None:
 
 def put(db: Conn, key: str, value: str | None) -> None:
     """Set (or with None remove) a setting, inside the caller's transaction."""
-    from ipm_model.store import now_iso
+    from ipm_model.model import now_iso
 
     if value is None:
         db.execute("DELETE FROM setting WHERE key = ?", [key])
@@ -147,7 +147,8 @@ def complete_setup(
     The token is checked and spent in one transaction, so two people cannot both use it.
     Raises NotAllowed when the token is unknown, used or expired, or the name is empty.
     """
-    from ipm_model.store import NAME_MAX_CHARS, NotAllowed, clean_text
+    from ipm_model.db import NotAllowed
+    from ipm_model.model import NAME_MAX_CHARS, clean_text
 
     if not isinstance(token, str) or not token or len(token) > 64:
         raise NotAllowed("this set-up link is not valid (used, expired or mistyped)")

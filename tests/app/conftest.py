@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from ipm_model.demo import create_demo
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.conftest import BACKENDS
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from ipm_model.model import WORKSHOP_CLOSED
 from ipm_model.storage import audit, settings
-from ipm_model.store import WORKSHOP_CLOSED
 from tests.app.conftest import menu_titles, new_app, texts
 
 PASSWORD = "pw-admin-123"

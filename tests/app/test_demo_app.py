@@ -13,7 +13,7 @@ import streamlit as st
 from ipm_model.demo import DEMO_SIMULATED, create_demo
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.storage import sandbox
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.app.conftest import _target, new_app, texts
 from tests.app.test_session_app import cookie_route
 from tests.conftest import BACKENDS

@@ -7,7 +7,7 @@ import threading
 import streamlit as st
 
 from ipm_model.demo import DEMO_ORGANISATION
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from ui import access
 
 

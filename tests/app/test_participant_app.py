@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from ipm_model.model import COMMENT_MAX_CHARS
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.store import COMMENT_MAX_CHARS
 from tests.app.conftest import new_app, texts
 
 Q = default_questionnaire()

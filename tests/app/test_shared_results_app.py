@@ -51,7 +51,7 @@ def _edit_in_another_process(target: str, participant_id: int, value: str) -> No
     (another app process or replica writing to the same database)."""
     ids = [s.id for s in FIRST_PHASE.statements]
     script = (
-        "import sys; from ipm_model.store import Store\n"
+        "import sys; from ipm_model.storage.store import Store\n"
         "s = Store(sys.argv[1])\n"
         f"for sid in {ids!r}: s.save_answer({participant_id}, sid, {value!r})\n"
         "s.close()\n"

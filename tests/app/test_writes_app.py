@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from ipm_model.store import LINK_FACILITATOR, LINK_RESULTS
+from ipm_model.model import LINK_FACILITATOR, LINK_RESULTS
 from tests.app.conftest import menu_titles, new_app, texts
 
 
@@ -45,7 +45,7 @@ def test_an_expired_results_link_says_so(app_store, monkeypatch):
     def later(**kw):
         return real(**{**kw, "now": datetime.now(UTC) + timedelta(days=91)})
 
-    monkeypatch.setattr("ipm_model.store.link_status", later)
+    monkeypatch.setattr("ipm_model.model.link_status", later)
     monkeypatch.setenv("IPM_LINK_DAYS", "90")
     at = new_app(r=org["results_token"]).run()
     assert not at.exception
@@ -125,7 +125,7 @@ def test_console_rotates_the_results_link(app_store, monkeypatch):
 def test_demo_visitors_cannot_write_to_another_organisation(app_store, monkeypatch):
     """The grant is checked at the write: a demo visitor's rename of a chain of another
     organisation (an id that never came from the page) changes nothing."""
-    from ipm_model.store import NotAllowed
+    from ipm_model.db import NotAllowed
 
     other = app_store.create_organisation("Andere gemeente")
     chain = app_store.add_chain(other, "Hun keten")

@@ -9,7 +9,7 @@ import pytest
 
 from ipm_model.demo import create_demo
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.browser.browser_helpers import act, assert_no_exception, goto
 from tests.browser.conftest import ADMIN_PASSWORD, serve_app
 

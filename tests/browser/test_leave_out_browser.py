@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.app.test_leave_out_app import straighten
 from tests.browser.browser_helpers import act, assert_no_exception, goto, wait_idle
 from tests.browser.conftest import ROOT, serve_app

@@ -15,8 +15,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from ipm_model.model import DEFAULT_ROLES, NAME_MAX_CHARS, Role, clean_text, now_iso
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.store import DEFAULT_ROLES, NAME_MAX_CHARS, Role, Store, clean_text, now_iso
+from ipm_model.storage.store import Store
 from tests.browser.browser_helpers import TILE, act, assert_no_exception, goto, wait_idle
 from tests.browser.conftest import serve_app
 

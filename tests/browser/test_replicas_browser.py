@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from deploy.cluster import ROUTE_COOKIE, running_cluster
 from ipm_model.demo import create_demo
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.browser.browser_helpers import (
     DEFAULT_TIMEOUT_MS,
     answer,

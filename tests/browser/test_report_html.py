@@ -21,7 +21,7 @@ from ipm_model.demo import create_demo
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.reports import build_report
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 pytestmark = pytest.mark.browser
 

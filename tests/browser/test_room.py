@@ -14,7 +14,7 @@ import pytest
 
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.share import qr_img_tag
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.browser.browser_helpers import (
     ANSWER_GROUP,
     SHOWN,

@@ -21,7 +21,7 @@ import streamlit
 from deploy.cluster import TEMPLATE, running_cluster
 from ipm_model.demo import create_demo
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.browser.browser_helpers import DEFAULT_TIMEOUT_MS, answer, goto, join, wait_idle
 from tests.browser.conftest import PORTRAIT, serve_app
 from ui.headers import SECURITY_HEADERS, STREAMLIT_INLINE_SCRIPT

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from ipm_model.session import COOKIE_NAME, Claim, make_cookie, password_fingerprint
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.browser.browser_helpers import act, assert_no_exception, goto, wait_idle
 from tests.browser.conftest import ADMIN_PASSWORD
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.browser.browser_helpers import act, goto, wait_idle
 
 pytestmark = pytest.mark.browser

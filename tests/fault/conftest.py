@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.app.conftest import navigation_mode  # noqa: F401 - autouse fixture, reused
 from tests.fault.helpers import LiveServer, create_demo_db
 

@@ -23,7 +23,7 @@ from websockets.exceptions import ConnectionClosed
 from bench.server import StreamlitServer, health_ok
 from bench.stclient import RerunResult, StreamlitClientError, StreamlitSession, Widget
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.app.conftest import new_app, texts
 
 ROOT = Path(__file__).resolve().parents[2]

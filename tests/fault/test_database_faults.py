@@ -15,7 +15,7 @@ import weakref
 import pytest
 
 import ipm_model.db as db_module
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.app.conftest import new_app, texts
 from tests.fault.helpers import (
     DATABASE_MESSAGE,

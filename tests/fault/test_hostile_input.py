@@ -26,16 +26,16 @@ import pytest
 
 import ui.guard
 from bench.stclient import WidgetState
-from ipm_model.questionnaire import DEFAULT_QUESTIONNAIRE
-from ipm_model.store import (
+from ipm_model.model import (
     COMMENT_MAX_CHARS,
     DEFAULT_ROLES,
     NAME_MAX_CHARS,
     Role,
-    Store,
     clean_text,
     now_iso,
 )
+from ipm_model.questionnaire import DEFAULT_QUESTIONNAIRE
+from ipm_model.storage.store import Store
 from tests.app.conftest import menu_paths, new_app, texts
 from tests.fault.helpers import (
     CHAIN,

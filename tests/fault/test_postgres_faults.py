@@ -12,7 +12,7 @@ import pytest
 
 from deploy.pgserver import PgServer, require_postgres
 from ipm_model.demo import create_demo
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.app.conftest import new_app, texts
 from tests.fault.helpers import (
     DATABASE_MESSAGE,

@@ -50,7 +50,7 @@ def test_ready_checks_the_database_and_first_run_prints_a_link(tmp_path):
         link = re.search(r"http://localhost:\d+/\?setup=(\S+)", log.read_text())
         assert link, log.read_text()
         from ipm_model.storage.settings import setup_token_valid
-        from ipm_model.store import Store
+        from ipm_model.storage.store import Store
 
         assert setup_token_valid(Store(tmp_path / "app.db"), link.group(1))
     finally:

@@ -24,8 +24,9 @@ from bench.workshop_sim import AppRun, SimConfig, Target, check_database, run_wo
 from deploy.cluster import ROUTE_COOKIE, Cluster, log_tail, running_cluster
 from ipm_model.demo import create_demo
 from ipm_model.live import REFRESH_SECONDS
+from ipm_model.model import Workshop
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.store import Store, Workshop
+from ipm_model.storage.store import Store
 from tests.fault.helpers import Tablet
 
 pytestmark = [pytest.mark.replicas, pytest.mark.timeout(180)]

@@ -20,7 +20,7 @@ from ipm_model.demo import create_demo
 from ipm_model.i18n import escape_markdown
 from ipm_model.phases import PHASE_IDS
 from ipm_model.scoring import group_phase_stats, statement_stats, suppress_small_groups
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 NAN = math.nan
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from ipm_model.model import WORKSHOP_CLOSED
 from ipm_model.storage import audit, erasure
-from ipm_model.store import WORKSHOP_CLOSED
 from tests.unit.test_backup import fill
 
 

@@ -18,7 +18,7 @@ from ipm_model.questionnaire import default_questionnaire
 from ipm_model.storage import audit, catalog
 from ipm_model.storage.backup import BackupError, backup, read_backup, restore
 from ipm_model.storage.settings import set_retention_months
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 
 def fill(store: Store) -> None:

@@ -15,7 +15,7 @@ from ipm_model.demo import DEMO_ORGANISATION, DEMO_PEERS, create_demo
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.results import benchmark_means, peer_benchmark
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 Q = default_questionnaire()
 

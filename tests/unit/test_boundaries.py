@@ -30,7 +30,7 @@ def test_ipm_model_does_not_import_streamlit(path):
 
 def test_importing_ipm_model_loads_no_streamlit():
     code = (
-        "import sys, ipm_model.cli, ipm_model.store, ipm_model.scoring, ipm_model.charts; "
+        "import sys, ipm_model.cli, ipm_model.storage.store, ipm_model.scoring, ipm_model.charts; "
         "print('streamlit' in sys.modules)"
     )
     out = subprocess.run(

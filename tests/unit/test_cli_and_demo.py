@@ -20,7 +20,7 @@ from ipm_model.demo import (
     create_demo,
 )
 from ipm_model.questionnaire import DEFAULT_QUESTIONNAIRE
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,9 +15,10 @@ from ipm_model.cli import main
 from ipm_model.demo import DEMO_PARTNERS, create_demo
 from ipm_model.exports import DATA_KINDS, KINDS, SCORE_COLUMNS
 from ipm_model.importer import MAX_IMPORT_BYTES
+from ipm_model.model import DEFAULT_ROLES
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.scoring import group_phase_stats
-from ipm_model.store import DEFAULT_ROLES, Store
+from ipm_model.storage.store import Store
 
 FINISHED = "2026-03-01T10:00:00+00:00"
 

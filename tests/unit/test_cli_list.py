@@ -9,7 +9,7 @@ import sys
 
 from ipm_model.cli import EXPORT_CHOICES, main
 from ipm_model.exports import KINDS
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.unit.test_backup import fill
 
 

@@ -9,7 +9,7 @@ from pptx import Presentation
 from ipm_model.cli import main
 from ipm_model.demo import create_demo
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 
 def test_report_command_writes_html_and_pptx(tmp_path, db_target):

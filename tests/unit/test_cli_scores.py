@@ -8,7 +8,7 @@ import io
 import pytest
 
 from ipm_model.cli import SCORE_COLUMNS, main
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 FINISHED = "2026-03-01T10:00:00+00:00"
 

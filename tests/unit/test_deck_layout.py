@@ -35,7 +35,7 @@ from ipm_model.reports.pptx import (
     widest_word,
     wrapped_lines,
 )
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 TODAY = date(2025, 6, 2)
 BODY_W = SLIDE_W - 2 * MARGIN

@@ -23,7 +23,7 @@ from ipm_model.demo import (
 )
 from ipm_model.questionnaire import default_questionnaire, questionnaire_for, role_kind
 from ipm_model.scoring import participant_phase_scores
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 3, 15)

@@ -21,7 +21,7 @@ from ipm_model.results import (
     round_results,
 )
 from ipm_model.scoring import participant_phase_scores
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 Q = default_questionnaire()
 PHASES = [p.id for p in Q.phases]

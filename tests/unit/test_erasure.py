@@ -9,10 +9,11 @@ import pytest
 
 from ipm_model.cli import main
 from ipm_model.demo import create_demo
+from ipm_model.model import WORKSHOP_CLOSED
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.storage import audit, erasure
 from ipm_model.storage.settings import retention_months, set_retention_months
-from ipm_model.store import WORKSHOP_CLOSED, Store
+from ipm_model.storage.store import Store
 from tests.unit.test_backup import fill, snapshot
 
 

@@ -28,7 +28,7 @@ from ipm_model.exports import (
 )
 from ipm_model.phases import PHASE_IDS
 from ipm_model.scoring import group_phase_stats, suppress_small_groups
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 FINISHED = "2026-03-01T10:00:00+00:00"
 HOSTILE_PARTNER = '=HYPERLINK("http://evil")'

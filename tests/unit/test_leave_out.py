@@ -117,7 +117,7 @@ def slow(monkeypatch):
         people = store.result_answers([workshop_id])["participant"].unique()
         return pd.Series(600.0, index=people)
 
-    monkeypatch.setattr("ipm_model.store.Store.answer_seconds", seconds)
+    monkeypatch.setattr("ipm_model.storage.store.Store.answer_seconds", seconds)
 
 
 def test_the_switch_is_stored_reversible_and_logged(store, questionnaire):

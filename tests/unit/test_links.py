@@ -15,7 +15,7 @@ from ipm_model.access import (
     link_status,
 )
 from ipm_model.cli import main
-from ipm_model.store import LINK_FACILITATOR, LINK_RESULTS
+from ipm_model.model import LINK_FACILITATOR, LINK_RESULTS
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -111,7 +111,7 @@ def _token(store, workshop, kind):
 
 @pytest.mark.parametrize("kind", [LINK_FACILITATOR, LINK_RESULTS])
 def test_revoke_or_rotate_of_an_unknown_owner_is_refused(store, kind):
-    from ipm_model.store import NotAllowed
+    from ipm_model.db import NotAllowed
 
     with pytest.raises(NotAllowed):
         store.revoke_link(kind, 999)
@@ -120,7 +120,7 @@ def test_revoke_or_rotate_of_an_unknown_owner_is_refused(store, kind):
 
 
 def test_links_cli_list_revoke_rotate(db_target, questionnaire, capsys):
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
     s = Store(db_target)
     org = s.create_organisation("Org")

@@ -20,13 +20,14 @@ import psycopg
 import pytest
 
 from ipm_model.cli import main
+from ipm_model.db import NotAllowed
 from ipm_model.demo import DEMO_CODE, DEMO_ORGANISATION, create_demo
 from ipm_model.exports import DATA_KINDS, export_frame
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.scoring import group_phase_stats, participant_phase_scores
 from ipm_model.storage import audit, exclusions, sandbox
 from ipm_model.storage.settings import set_retention_months
-from ipm_model.store import NotAllowed, Store
+from ipm_model.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = [table for table, _ in Store.COPY_TABLES]

@@ -22,7 +22,7 @@ from ipm_model.reports import (
     render_html,
     render_pptx,
 )
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 from tests.unit.test_number_rule import assert_adds_up
 
 TODAY = date(2025, 6, 2)

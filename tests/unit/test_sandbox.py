@@ -9,10 +9,11 @@ import pytest
 
 from ipm_model.access import Grant
 from ipm_model.demo import DEMO_CODE, create_demo
+from ipm_model.model import WORKSHOP_CLOSED
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.session import Claim, SessionRefused, make_cookie, read_cookie
 from ipm_model.storage import sandbox
-from ipm_model.store import WORKSHOP_CLOSED, Store
+from ipm_model.storage.store import Store
 
 TODAY = date(2026, 5, 4)
 

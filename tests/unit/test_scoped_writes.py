@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ipm_model.store import NotAllowed
+from ipm_model.db import NotAllowed
 
 
 def _organisation(store, questionnaire, name: str):

@@ -10,16 +10,10 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from ipm_model import db as db_module
-from ipm_model import store as store_module
-from ipm_model.store import (
-    COMMENT_MAX_CHARS,
-    NotAllowed,
-    Role,
-    Store,
-    StoreError,
-    format_resume_code,
-    normalize_code,
-)
+from ipm_model.db import NotAllowed, StoreError
+from ipm_model.model import COMMENT_MAX_CHARS, Role, format_resume_code, normalize_code
+from ipm_model.storage import schema as store_module
+from ipm_model.storage.store import Store
 
 ALL_MIGRATIONS = [m.name for m in store_module.migrations.pending(Database(memory=True))]
 

@@ -12,9 +12,9 @@ import time
 import pytest
 
 from deploy.pgserver import PgServer, require_postgres
-from ipm_model import store as store_module
-from ipm_model.db import _lock_key, safe_label, to_pg, to_pg_ddl
-from ipm_model.store import NotAllowed, Store, StoreError
+from ipm_model.db import NotAllowed, StoreError, _lock_key, safe_label, to_pg, to_pg_ddl
+from ipm_model.storage import schema as store_module
+from ipm_model.storage.store import Store
 
 
 def _run_threads(target, n: int) -> list[BaseException]:
@@ -81,7 +81,9 @@ def test_a_new_migration_applies_once_to_an_existing_database(pg_url, monkeypatc
     def m999_example(db):
         db.execute("ALTER TABLE chain ADD COLUMN colour TEXT")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, m999_example))
+    monkeypatch.setattr(
+        "ipm_model.storage.base.MIGRATIONS", (*store_module.MIGRATIONS, m999_example)
+    )
     errors = _run_threads(lambda: Store(pg_url).close(), 3)
     assert errors == []
     assert _applied(pg_url)[-1] == "m999_example"

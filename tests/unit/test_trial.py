@@ -8,7 +8,7 @@ import io
 
 from deploy import trial
 from deploy.cluster import render_nginx_conf
-from ipm_model.store import Store
+from ipm_model.storage.store import Store
 
 
 def test_print_config_creates_the_prefix_folders(tmp_path):
