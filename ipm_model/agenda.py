@@ -24,14 +24,13 @@ statistics are refused, so a page cannot show numbers the anonymity rule would h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ipm_model import formats
-from ipm_model.i18n import escape_markdown
+from ipm_model.i18n import escape_markdown, phrase
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import for_display
@@ -302,113 +301,6 @@ def headline(agenda: Agenda, top: int = 3) -> tuple[AgendaItem, ...]:
 
 # -- texts ---------------------------------------------------------------------------------------
 
-# (Dutch, English). Kept here rather than in i18n.STRINGS so that reports and pages word the
-# agenda the same way; fields are filled by pick().
-STRINGS: dict[str, tuple[str, str]] = {
-    "agenda.title": ("Agenda voor het ketengesprek", "Agenda for the chain meeting"),
-    "agenda.title_for": (
-        "Agenda voor het ketengesprek: {name}",
-        "Agenda for the chain meeting: {name}",
-    ),
-    "agenda.based_on": (
-        "Gemaakt uit de antwoorden van {count} deelnemers.",
-        "Made from the answers of {count} participants.",
-    ),
-    "agenda.suppressed": (
-        "Nog te weinig deelnemers voor een agenda: {count} van minimaal {min}. Zo blijft "
-        "iedereen anoniem.",
-        "Too few participants for an agenda: {count} of at least {min}. That keeps everyone "
-        "anonymous.",
-    ),
-    "agenda.suppressed_short": (
-        "Nog te weinig deelnemers voor een agenda. Zo blijft iedereen anoniem.",
-        "Too few participants for an agenda. That keeps everyone anonymous.",
-    ),
-    "section.weakest_phases": ("Zwakste fases", "Weakest phases"),
-    "section.weakest_phases.help": (
-        "De fases met de laagste gemiddelde score. Begin hier het gesprek.",
-        "The phases with the lowest average score. Start the conversation here.",
-    ),
-    "section.weakest_phases.empty": (
-        "Geen enkele fase heeft genoeg antwoorden voor een score.",
-        "No phase has enough answers for a score.",
-    ),
-    "section.gaps": ("Grootste afstand tot de ambitie", "Largest gap to the ambition"),
-    "section.gaps.help": (
-        "Fases waar de ambitie voor over 12 maanden het verst boven de score van nu ligt. "
-        "Vraag: wat is de eerste stap?",
-        "Phases where the ambition for 12 months from now lies furthest above today's score. "
-        "Ask: what is the first step?",
-    ),
-    "section.gaps.empty": (
-        "De ambitie ligt overal dicht bij de score van nu.",
-        "The ambition is close to today's score everywhere.",
-    ),
-    "section.drops": ("Grootste dalingen", "Largest drops"),
-    "section.drops.help": (
-        "Fases die lager scoren dan in de vorige ronde. Wat is er veranderd?",
-        "Phases that score lower than in the previous round. What has changed?",
-    ),
-    "section.drops.empty": (
-        "Geen fase scoort lager dan in de vorige ronde.",
-        "No phase scores lower than in the previous round.",
-    ),
-    "section.drops.no_previous": (
-        "Er is nog geen vorige ronde om mee te vergelijken.",
-        "There is no previous round to compare with yet.",
-    ),
-    "section.disagreement": ("Meeste verschil van mening", "Most disagreement"),
-    "section.disagreement.help": (
-        "Uitspraken waarop de antwoorden ver uit elkaar liggen. Vraag: hoe kijken jullie "
-        "hier zo verschillend naar?",
-        "Statements where the answers lie far apart. Ask: why do you see this so differently?",
-    ),
-    "section.disagreement.empty": (
-        "De groep is het over alle uitspraken redelijk eens.",
-        "The group agrees fairly well on every statement.",
-    ),
-    "section.dont_know": ("Vaak 'weet ik niet'", "Often 'don't know'"),
-    "section.dont_know.help": (
-        "Hier ontbreekt kennis of informatie in de keten. Wie kan dit uitleggen?",
-        "Here the chain lacks knowledge or information. Who can explain this?",
-    ),
-    "section.dont_know.empty": (
-        "Weinig mensen kozen 'weet ik niet'.",
-        "Few people chose 'don't know'.",
-    ),
-    "item.weakest_phase": (
-        "gemiddeld {mean} (n = {n}, spreiding {sd})",
-        "average {mean} (n = {n}, spread {sd})",
-    ),
-    "item.gap": (
-        "nu {now}, ambitie {ambition} (afstand {gap}; n = {n})",
-        "now {now}, ambition {ambition} (gap {gap}; n = {n})",
-    ),
-    "item.drop": (
-        "van {before} naar {after} ({change}; n = {n_before} en {n})",
-        "from {before} to {after} ({change}; n = {n_before} and {n})",
-    ),
-    "item.disagreement": (
-        "spreiding {sd} (n = {n}): {disagree} oneens, {neutral} neutraal, {agree} eens",
-        "spread {sd} (n = {n}): {disagree} disagree, {neutral} neutral, {agree} agree",
-    ),
-    "item.dont_know": (
-        "{rate} weet het niet ({count} van {n})",
-        "{rate} don't know ({count} of {n})",
-    ),
-    "item.question": ("Vraag: {question}", "Question: {question}"),
-    "item.drop.down": ("echte daling", "a real drop"),
-    "item.drop.noise": ("binnen de ruis", "within the noise"),
-    "item.drop.unknown": ("te weinig gegevens", "not enough data"),
-}
-
-
-def pick(strings: Mapping[str, tuple[str, str]], key: str, lang: str, /, **fields: object) -> str:
-    """The text `key` of `strings` in `lang` (Dutch unless "en"), with {fields} filled in."""
-    nl, en = strings[key]
-    text = en if lang == "en" else nl
-    return text.format(**fields) if fields else text
-
 
 def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tuple[str, str]:
     """(what, numbers): the phase or statement it is about, and the numbers, as plain text."""
@@ -419,8 +311,7 @@ def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tup
         what = f"{what}: {texts.get(item.statement_id, item.statement_id)}"
     key = f"item.{item.kind}"
     if item.kind == KINDS["weakest_phases"]:
-        numbers = pick(
-            STRINGS,
+        numbers = phrase(
             key,
             lang,
             mean=formats.number(item.mean, lang),
@@ -428,8 +319,7 @@ def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tup
             sd=formats.number(item.sd, lang, 2),
         )
     elif item.kind == KINDS["gaps"]:
-        numbers = pick(
-            STRINGS,
+        numbers = phrase(
             key,
             lang,
             now=formats.number(item.mean, lang),
@@ -438,8 +328,7 @@ def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tup
             n=item.n,
         )
     elif item.kind == KINDS["drops"]:
-        numbers = pick(
-            STRINGS,
+        numbers = phrase(
             key,
             lang,
             before=formats.number(item.mean_before, lang),
@@ -449,11 +338,10 @@ def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tup
             n=item.n,
         )
         if item.verdict in (DOWN, NOISE, UNKNOWN):
-            numbers = f"{numbers} · {pick(STRINGS, f'item.drop.{item.verdict}', lang)}"
+            numbers = f"{numbers} · {phrase(f'item.drop.{item.verdict}', lang)}"
     elif item.kind == KINDS["disagreement"]:
         d = item.distribution or (0,) * 5
-        numbers = pick(
-            STRINGS,
+        numbers = phrase(
             key,
             lang,
             sd=formats.number(item.sd, lang, 2),
@@ -463,8 +351,7 @@ def item_texts(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> tup
             agree=d[3] + d[4],
         )
     else:
-        numbers = pick(
-            STRINGS,
+        numbers = phrase(
             key,
             lang,
             rate=formats.percent(item.value, lang),
@@ -484,8 +371,8 @@ def item_question(item: AgendaItem, questionnaire: Questionnaire, lang: str) -> 
 def empty_text(agenda: Agenda, section: str, lang: str) -> str:
     """What to say when a section has no items."""
     if section == "drops" and not agenda.compared:
-        return pick(STRINGS, "section.drops.no_previous", lang)
-    return pick(STRINGS, f"section.{section}.empty", lang)
+        return phrase("section.drops.no_previous", lang)
+    return phrase(f"section.{section}.empty", lang)
 
 
 def agenda_markdown(
@@ -498,18 +385,17 @@ def agenda_markdown(
 ) -> str:
     """The agenda as Markdown for a page or a download; `title` (e.g. a chain name) escaped."""
     heading = (
-        pick(STRINGS, "agenda.title_for", lang, name=escape_markdown(title))
+        phrase("agenda.title_for", lang, name=escape_markdown(title))
         if title
-        else pick(STRINGS, "agenda.title", lang)
+        else phrase("agenda.title", lang)
     )
     lines = [f"## {heading}", ""]
     if agenda.suppressed:
         if min_group_size is None:
-            lines.append(pick(STRINGS, "agenda.suppressed_short", lang))
+            lines.append(phrase("agenda.suppressed_short", lang))
         else:
             lines.append(
-                pick(
-                    STRINGS,
+                phrase(
                     "agenda.suppressed",
                     lang,
                     count=agenda.participants,
@@ -517,10 +403,10 @@ def agenda_markdown(
                 )
             )
         return "\n".join(lines) + "\n"
-    lines += [pick(STRINGS, "agenda.based_on", lang, count=agenda.participants), ""]
+    lines += [phrase("agenda.based_on", lang, count=agenda.participants), ""]
     for number, (section, items) in enumerate(agenda.sections(), start=1):
-        lines.append(f"### {number}. {pick(STRINGS, f'section.{section}', lang)}")
-        lines.append(f"_{escape_markdown(pick(STRINGS, f'section.{section}.help', lang))}_")
+        lines.append(f"### {number}. {phrase(f'section.{section}', lang)}")
+        lines.append(f"_{escape_markdown(phrase(f'section.{section}.help', lang))}_")
         lines.append("")
         if not items:
             lines.append(escape_markdown(empty_text(agenda, section, lang)))
@@ -533,7 +419,7 @@ def agenda_markdown(
                 lines.append(f"  - {escape_markdown(numbers)}")
             question = item_question(item, questionnaire, lang)
             if question:
-                asked = pick(STRINGS, "item.question", lang, question=question)
+                asked = phrase("item.question", lang, question=question)
                 lines.append(f"  - {escape_markdown(asked)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

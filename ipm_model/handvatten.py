@@ -23,8 +23,8 @@ from types import MappingProxyType
 import pandas as pd
 
 from ipm_model import formats
-from ipm_model.agenda import pick, weakest_phase_items
-from ipm_model.i18n import escape_markdown
+from ipm_model.agenda import weakest_phase_items
+from ipm_model.i18n import escape_markdown, phrase
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import (
     NextStep,
@@ -167,7 +167,7 @@ def _steps_lines(items: Iterable[StatementSteps], questionnaire: Questionnaire, 
         mean = formats.number(item.mean, lang)
         lines.append(f"**{escape_markdown(text)}** ({escape_markdown(mean)})")
         for step in item.steps:
-            role = pick(STRINGS, f"handvatten.role.{step.role}", lang)
+            role = phrase(f"handvatten.role.{step.role}", lang)
             lines.append(f"- _{escape_markdown(role)}:_ {escape_markdown(step.text.get(lang))}")
         lines.append("")
     return lines
@@ -177,39 +177,12 @@ def statement_steps_markdown(
     items: tuple[StatementSteps, ...], questionnaire: Questionnaire, lang: str
 ) -> str:
     """The steps of the lowest-scoring statements as Markdown, each step for a named role."""
-    lines = [f"_{escape_markdown(pick(STRINGS, 'handvatten.statements_intro', lang))}_", ""]
+    lines = [f"_{escape_markdown(phrase('handvatten.statements_intro', lang))}_", ""]
     lines += _steps_lines(items, questionnaire, lang)
     return "\n".join(lines).rstrip() + "\n"
 
 
 # -- texts ---------------------------------------------------------------------------------------
-
-# (Dutch, English), filled by agenda.pick; shared by the results pages and the reports.
-STRINGS: dict[str, tuple[str, str]] = {
-    "handvatten.title": ("Handvatten: wat kun je nu doen?", "Next steps: what can you do now?"),
-    "handvatten.intro": (
-        "Praktische stappen voor de fases die nu de meeste aandacht vragen. Begin het gesprek "
-        "met de openingsvraag.",
-        "Practical steps for the phases that need the most attention now. Start the "
-        "conversation with the opening question.",
-    ),
-    "handvatten.none": (
-        "Nog geen handvatten: daarvoor zijn scores nodig.",
-        "No next steps yet: they need scores.",
-    ),
-    "handvatten.why_weakest": ("een van de zwakste fases", "one of the weakest phases"),
-    "handvatten.why_foundation": ("de basis onder {phases}", "the foundation for {phases}"),
-    "handvatten.opening_question": ("Openingsvraag", "Opening question"),
-    "handvatten.statements_intro": (
-        "Begin bij de uitspraken die het laagst scoren. Per uitspraak staat wie de stap zet.",
-        "Start with the statements that score lowest. Each step says who takes it.",
-    ),
-    "handvatten.role.mt": ("MT", "Management team"),
-    "handvatten.role.keteneigenaar": ("Keteneigenaar", "Chain owner"),
-    "handvatten.role.ketenteam": ("Ketenteam", "Chain team"),
-    "handvatten.role.medewerker": ("Medewerkers", "Staff"),
-    "handvatten.role.partner": ("Partners", "Partners"),
-}
 
 
 def _join(names: list[str], lang: str) -> str:
@@ -221,10 +194,10 @@ def _join(names: list[str], lang: str) -> str:
 def focus_reason(focus: Focus, questionnaire: Questionnaire, lang: str) -> str:
     """Why a phase's steps are shown, e.g. 'een van de zwakste fases; de basis onder Doen'."""
     names = questionnaire.phase_names(lang)
-    reasons = [pick(STRINGS, "handvatten.why_weakest", lang)] if focus.weakest else []
+    reasons = [phrase("handvatten.why_weakest", lang)] if focus.weakest else []
     if focus.foundation_for:
         later = _join([names[p] for p in focus.foundation_for], lang)
-        reasons.append(pick(STRINGS, "handvatten.why_foundation", lang, phases=later))
+        reasons.append(phrase("handvatten.why_foundation", lang, phases=later))
     return "; ".join(reasons)
 
 
@@ -239,9 +212,9 @@ def handvatten_markdown(
     question, and the steps of its lowest-scoring statements (`steps`, from phase_steps).
     A phase without steps still gets its opening question."""
     if not focus:
-        return escape_markdown(pick(STRINGS, "handvatten.none", lang)) + "\n"
-    opening = pick(STRINGS, "handvatten.opening_question", lang)
-    lines = [f"_{escape_markdown(pick(STRINGS, 'handvatten.intro', lang))}_", ""]
+        return escape_markdown(phrase("handvatten.none", lang)) + "\n"
+    opening = phrase("handvatten.opening_question", lang)
+    lines = [f"_{escape_markdown(phrase('handvatten.intro', lang))}_", ""]
     for f in focus:
         phase = questionnaire.phase(f.phase_id)
         name, why = phase.name.get(lang), focus_reason(f, questionnaire, lang)

@@ -18,6 +18,7 @@ import pandas as pd
 from ipm_model.agenda import Agenda, build_agenda
 from ipm_model.benchmark import has_bands
 from ipm_model.handvatten import Focus, StatementSteps, focus_phases, phase_steps
+from ipm_model.i18n import phrase
 from ipm_model.model import Action, Chain, Workshop
 from ipm_model.questionnaire import Questionnaire, questionnaire_for
 from ipm_model.results import (
@@ -70,11 +71,10 @@ class ChainReport:
 
     def based_on(self, lang: str) -> str:
         """ "Result of n participants", with the number left out when any were."""
-        from ipm_model.reports.texts import t
 
         if self.left_out:
-            return t("report.left_out", lang, count=self.participants, left_out=self.left_out)
-        return t("report.based_on", lang, count=self.participants)
+            return phrase("report.left_out", lang, count=self.participants, left_out=self.left_out)
+        return phrase("report.based_on", lang, count=self.participants)
 
 
 @dataclass(frozen=True)

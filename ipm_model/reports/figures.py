@@ -17,8 +17,8 @@ from markupsafe import Markup, escape
 
 from ipm_model import formats
 from ipm_model.charts import _ipm_theme, heatmap_chart, radar_spec, trend_chart
+from ipm_model.i18n import phrase
 from ipm_model.reports.build import ChainReport, ReportData
-from ipm_model.reports.texts import t
 
 PNG_SCALE = 2
 # Seven colours that stay apart on paper, on a projector and for most colour-blind readers
@@ -46,7 +46,7 @@ def chart_png(spec: Mapping[str, Any], scale: float = PNG_SCALE) -> bytes:
 
 def _tooltip_titles(lang: str) -> dict[str, str]:
     keys = ("series", "phase", "score", "n", "sd", "chain", "round")
-    return {k: t(f"chart.{k}", lang) for k in keys}
+    return {k: phrase(f"chart.{k}", lang) for k in keys}
 
 
 def radar_for(data: ReportData, chain: ChainReport, lang: str, size: int = 360) -> dict | None:

@@ -14,7 +14,7 @@ import pandas as pd
 from ipm_model import formats
 from ipm_model.agenda import empty_text, item_question, item_texts
 from ipm_model.handvatten import focus_reason
-from ipm_model.i18n import normalize_language
+from ipm_model.i18n import normalize_language, phrase
 from ipm_model.reports.build import ChainReport, ReportData, hidden_chains, summarise
 from ipm_model.reports.figures import heatmap_for, inline_svg, radar_for, trend_for
 from ipm_model.reports.templating import render, stylesheet
@@ -23,7 +23,6 @@ from ipm_model.reports.texts import (
     interval_cell,
     interval_is_wide,
     score_text,
-    t,
 )
 
 HTML_PARTS: tuple[str, ...] = ("overview", "results", "agenda", "handvatten", "actions", "comments")
@@ -40,7 +39,7 @@ ACTION_COLUMNS: tuple[str, ...] = (
 def signal_text(signal, q, lang: str) -> str:
     """A phase order signal in words."""
     names = q.phase_names(lang)
-    return t(
+    return phrase(
         "report.order_signal",
         lang,
         later=names[signal.later_phase],
@@ -60,7 +59,7 @@ def action_rows(data: ReportData, chain: ChainReport, lang: str) -> list[list[st
             a.description,
             a.owner or "–",
             formats.day(a.due_date, lang) if a.due_date else "–",
-            t(f"status.{a.status}", lang),
+            phrase(f"status.{a.status}", lang),
             rounds.get(a.workshop_id, ""),
         ]
         for a in chain.actions
@@ -87,7 +86,7 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
         mark = "*" if span and interval_is_wide(r.ci_low, r.ci_high) else ""
         wide = wide or bool(mark)
         values = [
-            formats.number(r.mean, lang) if pd.notna(r.mean) else t("report.not_enough", lang),
+            formats.number(r.mean, lang) if pd.notna(r.mean) else phrase("report.not_enough", lang),
             span + mark if span else note,
             formats.number(r.sd, lang, 2),
             str(int(r.n)),
@@ -102,10 +101,10 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
                 formats.change(change, lang),
             ]
         rows.append({"phase": q.phase(r.phase_id).name.get(lang), "values": values})
-    notes = [t("report.wide_mark", lang)] if wide else []
+    notes = [phrase("report.wide_mark", lang)] if wide else []
     if peers is not None:
-        notes.append(t("report.peers_note", lang))
-    return {"head": [(t(k, lang), cls) for k, cls in head], "rows": rows, "notes": notes}
+        notes.append(phrase("report.peers_note", lang))
+    return {"head": [(phrase(k, lang), cls) for k, cls in head], "rows": rows, "notes": notes}
 
 
 def _band(peers: pd.DataFrame, phase_id: str, lang: str) -> str:
@@ -137,9 +136,9 @@ def _ambition(data: ReportData, chain: ChainReport, lang: str) -> dict | None:
         return None
     keys = ("col.phase", "report.now", "report.ambition", "report.gap", "col.n")
     return {
-        "head": [(t(k, lang), "" if i == 0 else "num") for i, k in enumerate(keys)],
+        "head": [(phrase(k, lang), "" if i == 0 else "num") for i, k in enumerate(keys)],
         "rows": [{"phase": r[0], "values": r[1:]} for r in ambition_rows(data, chain, lang)],
-        "help": t("report.ambition_help", lang, min=data.workshop.min_group_size),
+        "help": phrase("report.ambition_help", lang, min=data.workshop.min_group_size),
     }
 
 
@@ -156,13 +155,15 @@ def _agenda(data: ReportData, chain: ChainReport, lang: str) -> list[dict]:
                     "what": what,
                     "numbers": numbers,
                     "statement": item.statement_id is not None,
-                    "question": t("item.question", lang, question=question) if question else "",
+                    "question": phrase("item.question", lang, question=question)
+                    if question
+                    else "",
                 }
             )
         sections.append(
             {
-                "title": t(f"section.{section}", lang),
-                "help": t(f"section.{section}.help", lang),
+                "title": phrase(f"section.{section}", lang),
+                "help": phrase(f"section.{section}.help", lang),
                 "empty": "" if items else empty_text(agenda, section, lang),
                 "items": shown,
             }
@@ -188,7 +189,7 @@ def _handvatten(data: ReportData, lang: str) -> list[dict]:
                 items.setdefault(f.phase_id, {}).setdefault(
                     item.statement_id,
                     [
-                        (t(f"handvatten.role.{step.role}", lang), step.text.get(lang))
+                        (phrase(f"handvatten.role.{step.role}", lang), step.text.get(lang))
                         for step in item.steps
                     ],
                 )
@@ -210,8 +211,8 @@ def _handvatten(data: ReportData, lang: str) -> list[dict]:
 def stand_text(summary, several: bool, lang: str) -> str:
     """The summary's first sentence: how many took part (and how many chains are shown)."""
     if not several:
-        return t("summary.stand_chain", lang, participants=summary.participants)
-    return t(
+        return phrase("summary.stand_chain", lang, participants=summary.participants)
+    return phrase(
         "summary.stand",
         lang,
         participants=summary.participants,
@@ -228,7 +229,7 @@ def _summary(data: ReportData, lang: str) -> dict:
     stand = stand_text(summary, several, lang)
     strong_weak = ""
     if summary.strongest and summary.weakest:
-        strong_weak = t(
+        strong_weak = phrase(
             "summary.strong_weak",
             lang,
             strong=names[summary.strongest.phase_id],
@@ -274,12 +275,14 @@ def _chain(data: ReportData, chain: ChainReport, index: int, lang: str) -> dict:
         "index": index,
         "name": chain.chain.name,
         "suppressed": chain.suppressed,
-        "too_few": t("report.too_few", lang, count=chain.participants, min=minimum),
+        "too_few": phrase("report.too_few", lang, count=chain.participants, min=minimum),
         "based_on": chain.based_on(lang),
         "previous": previous,
-        "compared_with": t("report.compared_with", lang, previous=previous) if previous else "",
+        "compared_with": phrase("report.compared_with", lang, previous=previous)
+        if previous
+        else "",
         "versions": (
-            t("report.versions", lang, dropped=chain.dropped_statements)
+            phrase("report.versions", lang, dropped=chain.dropped_statements)
             if previous and chain.dropped_statements
             else ""
         ),
@@ -290,7 +293,7 @@ def _chain(data: ReportData, chain: ChainReport, index: int, lang: str) -> dict:
         "signals": [signal_text(s, q, lang) for s in chain.signals],
         "ambition": _ambition(data, chain, lang),
         "agenda_suppressed": chain.agenda.suppressed,
-        "agenda_based_on": t("agenda.based_on", lang, count=chain.participants),
+        "agenda_based_on": phrase("agenda.based_on", lang, count=chain.participants),
         "agenda": _agenda(data, chain, lang),
         "trend": (
             None
@@ -313,12 +316,12 @@ def render_html(data: ReportData, lang: str = "nl", *, parts: Iterable[str] = HT
     if unknown:
         raise ValueError(f"unknown report parts {sorted(unknown)}; choose from {HTML_PARTS}")
     w = data.workshop
-    title = t("report.title", lang)
+    title = phrase("report.title", lang)
     several = "overview" in parts and len(data.chains) > 1  # the heatmap of all chains
     hidden = hidden_chains(data)
     return render(
         "report.html.j2",
-        t=lambda key, **fields: t(key, lang, **fields),
+        t=lambda key, **fields: phrase(key, lang, **fields),
         lang=lang,
         css=stylesheet("report.css"),
         parts=parts,
@@ -326,20 +329,20 @@ def render_html(data: ReportData, lang: str = "nl", *, parts: Iterable[str] = HT
         page_title=f"{title}: {data.organisation}, {data.round_names[w.id]}",
         organisation=data.organisation,
         subtitle=data.round_names[w.id],
-        held_on=t("report.held_on", lang, date=formats.day(w.date, lang)),
-        page_word=t("report.page", lang),
-        intro=t("report.intro", lang, min=w.min_group_size),
-        created=t("report.created", lang, date=formats.day(data.created, lang)),
+        held_on=phrase("report.held_on", lang, date=formats.day(w.date, lang)),
+        page_word=phrase("report.page", lang),
+        intro=phrase("report.intro", lang, min=w.min_group_size),
+        created=phrase("report.created", lang, date=formats.day(data.created, lang)),
         overview=inline_svg(heatmap_for(data, lang), "overview", lang) if several else None,
         summary=_summary(data, lang) if "overview" in parts else None,
         handvatten=_handvatten(data, lang) if "handvatten" in parts else [],
         any_shown=any(not c.suppressed for c in data.chains),
         several=several,
         hidden=(
-            t("report.hidden_chains", lang, min=w.min_group_size, chains=", ".join(hidden))
+            phrase("report.hidden_chains", lang, min=w.min_group_size, chains=", ".join(hidden))
             if hidden
             else ""
         ),
-        action_columns=[t(k, lang) for k in ACTION_COLUMNS],
+        action_columns=[phrase(k, lang) for k in ACTION_COLUMNS],
         chains=[_chain(data, c, i, lang) for i, c in enumerate(data.chains, start=1)],
     )

@@ -27,7 +27,7 @@ import pandas as pd
 from ipm_model import formats
 from ipm_model.agenda import AgendaItem, empty_text, item_texts
 from ipm_model.handvatten import focus_reason
-from ipm_model.i18n import normalize_language
+from ipm_model.i18n import normalize_language, phrase
 from ipm_model.reports.build import ChainReport, ReportData, summarise
 from ipm_model.reports.figures import TREND_COLOURS
 from ipm_model.reports.html import (
@@ -37,7 +37,7 @@ from ipm_model.reports.html import (
     signal_text,
     stand_text,
 )
-from ipm_model.reports.texts import change_text, interval_cell, interval_is_wide, score_text, t
+from ipm_model.reports.texts import change_text, interval_cell, interval_is_wide, score_text
 from ipm_model.results import for_display
 from ipm_model.uncertainty import INTERVAL_COLUMNS as INTERVALS
 
@@ -161,7 +161,7 @@ class _Deck:
         self.prs.slide_width = int(SLIDE_W * EMU_PER_INCH)
         self.prs.slide_height = int(SLIDE_H * EMU_PER_INCH)
         w = data.workshop
-        self.footer = t(
+        self.footer = phrase(
             "report.footer",
             lang,
             organisation=data.organisation,
@@ -278,25 +278,27 @@ class _Deck:
         title.left, title.top, title.width, title.height = _Box(MARGIN, 1.8, _BODY.width, 1.5).emu()
         box = _Box(MARGIN, 3.5, _BODY.width, 2.5)
         subtitle.left, subtitle.top, subtitle.width, subtitle.height = box.emu()
-        title.text = t("report.title", lang)
+        title.text = phrase("report.title", lang)
         subtitle.text_frame.text = d.organisation
         for line in (
             d.round_names[w.id],
-            t("report.held_on", lang, date=formats.day(w.date, lang)),
-            t("report.deck_subtitle", lang),
+            phrase("report.held_on", lang, date=formats.day(w.date, lang)),
+            phrase("report.deck_subtitle", lang),
         ):
             subtitle.text_frame.add_paragraph().text = line
-        slide.notes_slide.notes_text_frame.text = t("report.intro", lang, min=w.min_group_size)
+        slide.notes_slide.notes_text_frame.text = phrase("report.intro", lang, min=w.min_group_size)
 
     def _summary_slide(self) -> None:
         d, lang = self.data, self.lang
         summary = summarise(d)
-        slide = self._slide(t("summary.title", lang))
+        slide = self._slide(phrase("summary.title", lang))
         minimum = d.workshop.min_group_size
         if summary.chains_shown == 0:
-            lines: list[Paragraph] = [(t("summary.none", lang), 0, False)]
+            lines: list[Paragraph] = [(phrase("summary.none", lang), 0, False)]
             if len(d.chains) == 1:
-                too_few = t("report.too_few", lang, count=d.chains[0].participants, min=minimum)
+                too_few = phrase(
+                    "report.too_few", lang, count=d.chains[0].participants, min=minimum
+                )
                 lines = [(too_few, 0, False)]
             self._text(slide, _BODY, lines, size=24)
             return
@@ -306,7 +308,7 @@ class _Deck:
         if summary.strongest and summary.weakest:
             lines.append(
                 (
-                    t(
+                    phrase(
                         "summary.strong_weak",
                         lang,
                         strong=self.names[summary.strongest.phase_id],
@@ -320,16 +322,18 @@ class _Deck:
             )
         if summary.hidden:
             hidden = ", ".join(summary.hidden)
-            lines.append((t("report.hidden_chains", lang, min=minimum, chains=hidden), 0, False))
+            lines.append(
+                (phrase("report.hidden_chains", lang, min=minimum, chains=hidden), 0, False)
+            )
         blocks = [lines]
         chain = (lambda p: p.chain) if several else (lambda p: "")
-        lines = [(t("summary.gaps", lang), 0, True)]
+        lines = [(phrase("summary.gaps", lang), 0, True)]
         lines += [
             (score_text(self.names[p.phase_id], p.score, lang, chain(p)), 1, False)
             for p in summary.gaps
         ]
         blocks.append(lines)
-        lines = [(t("summary.changes", lang), 0, True)]
+        lines = [(phrase("summary.changes", lang), 0, True)]
         lines += [
             (
                 change_text(self.names[p.phase_id], p.before, p.score, p.change, lang, chain(p)),
@@ -337,10 +341,10 @@ class _Deck:
                 False,
             )
             for p in summary.changes
-        ] or [(t("summary.no_changes", lang), 1, False)]
+        ] or [(phrase("summary.no_changes", lang), 1, False)]
         blocks.append(lines)
         if summary.agenda:
-            lines = [(t("summary.agenda", lang), 0, True)]
+            lines = [(phrase("summary.agenda", lang), 0, True)]
             for name, focus in summary.agenda:
                 phase = self.names[focus.phase_id]
                 reason = focus_reason(focus, self.q, lang)
@@ -382,9 +386,9 @@ class _Deck:
         fits = max(1, min(MAX_TABLE_CHAINS, int((_BODY.width - first) // word)))
         per_slide = -(-len(shown) // -(-len(shown) // fits))  # the same number on each slide
         for start in range(0, len(shown), per_slide):
-            title = t("report.overview", lang)
+            title = phrase("report.overview", lang)
             self._comparison_table(
-                self._slide(title + (f" {t('report.deck_more', lang)}" if start else "")),
+                self._slide(title + (f" {phrase('report.deck_more', lang)}" if start else "")),
                 shown[start : start + per_slide],
                 first,
             )
@@ -429,7 +433,7 @@ class _Deck:
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = RGBColor.from_string(fill)
 
-        put(0, 0, t("col.phase", lang), bold=True)
+        put(0, 0, phrase("col.phase", lang), bold=True)
         wide = False
         for j, chain in enumerate(chains, start=1):
             put(0, j, chain.chain.name, bold=True)
@@ -445,9 +449,11 @@ class _Deck:
                 put(i, j, text, None if pd.isna(value) else fill)
         for i, p in enumerate(phases, start=1):
             put(i, 0, self.names[p])
-        notes = [t("report.interval_help", lang)] + ([t("report.wide_mark", lang)] if wide else [])
+        notes = [phrase("report.interval_help", lang)] + (
+            [phrase("report.wide_mark", lang)] if wide else []
+        )
         if hidden:
-            text = t(
+            text = phrase(
                 "report.hidden_chains",
                 lang,
                 min=d.workshop.min_group_size,
@@ -468,9 +474,9 @@ class _Deck:
         from pptx.enum.chart import XL_CHART_TYPE, XL_TICK_LABEL_POSITION
 
         d, lang = self.data, self.lang
-        slide = self._slide(t("report.deck_radar", lang, chain=chain.chain.name))
+        slide = self._slide(phrase("report.deck_radar", lang, chain=chain.chain.name))
         lines: list[Paragraph] = [(chain.based_on(lang), 0, False)]
-        lines.append((t("report.deck_weakest", lang), 0, True))
+        lines.append((phrase("report.deck_weakest", lang), 0, True))
         lines += [
             (score_text(self.names[i.phase_id], i.mean, lang), 1, False)
             for i in chain.agenda.weakest_phases
@@ -479,7 +485,7 @@ class _Deck:
         changes = changes[changes["change"] != 0]
         if chain.previous is not None and not changes.empty:
             previous = d.round_names[chain.previous.id]
-            lines.append((t("report.deck_since", lang, previous=previous), 0, True))
+            lines.append((phrase("report.deck_since", lang, previous=previous), 0, True))
             largest = changes.loc[changes["change"].abs().sort_values(ascending=False).index]
             lines += [
                 (
@@ -531,7 +537,7 @@ class _Deck:
         rounds = [w for w in d.rounds if w.id in set(chain.trend["workshop_id"])]
         if len(rounds) < 2:
             return
-        slide = self._slide(t("report.deck_progress", lang, chain=chain.chain.name))
+        slide = self._slide(phrase("report.deck_progress", lang, chain=chain.chain.name))
         trend = for_display(chain.trend)
         data = CategoryChartData(number_format="0.0")
         data.categories = [d.round_names[w.id] for w in rounds]
@@ -559,13 +565,13 @@ class _Deck:
         if chain.ambition.empty:
             return
         lang = self.lang
-        slide = self._slide(t("report.ambition_slide", lang, name=chain.chain.name))
+        slide = self._slide(phrase("report.ambition_slide", lang, name=chain.chain.name))
         left, right = _columns(0.6)
         rows = chain.ambition
         data = CategoryChartData(number_format="0.0")
         data.categories = [self.names[p] for p in rows["phase_id"]]
         for column, key in (("now", "report.now"), ("ambition", "report.ambition")):
-            data.add_series(t(key, lang), [_value(v) for v in rows[column]])
+            data.add_series(phrase(key, lang), [_value(v) for v in rows[column]])
         chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *left.emu(), data).chart
         self._chart_fonts(chart, legend=True)
         chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 1.0, 5.0
@@ -574,7 +580,7 @@ class _Deck:
         for series, colour in zip(chart.plots[0].series, ROUND_COLOURS[::-1], strict=False):
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = RGBColor.from_string(colour)
-        head = " · ".join(t(k, lang) for k in ("report.now", "report.ambition", "report.gap"))
+        head = " · ".join(phrase(k, lang) for k in ("report.now", "report.ambition", "report.gap"))
         lines: list[Paragraph] = [(head, 0, True)]
         lines += [
             (f"{phase}: {now} · {aim} · {gap}", 1, False)
@@ -586,14 +592,14 @@ class _Deck:
         """The agenda's four sections as four cards filling the slide, each with as many of
         its items as fit (the HTML report has them all)."""
         lang, agenda = self.lang, chain.agenda
-        slide = self._slide(t("report.deck_agenda", lang, chain=chain.chain.name))
+        slide = self._slide(phrase("report.deck_agenda", lang, chain=chain.chain.name))
         gap = 0.25
         width, height = (_BODY.width - gap) / 2, (_BODY.height - gap) / 2
         for number, (section, items) in enumerate(agenda.sections(), start=1):
             row, column = divmod(number - 1, 2)
             box = _Box(_BODY.left + column * (width + gap), BODY_TOP + row * (height + gap),
                        width, height)  # fmt: skip
-            lines: list[Paragraph] = [(f"{number}. {t(f'section.{section}', lang)}", 0, True)]
+            lines: list[Paragraph] = [(f"{number}. {phrase(f'section.{section}', lang)}", 0, True)]
             if not items:
                 lines.append((empty_text(agenda, section, lang), 1, False))
             for item in items[:AGENDA_ITEMS]:
@@ -611,17 +617,17 @@ class _Deck:
             phase = self.q.phase(f.phase_id)
             lines.append(f"{phase.name.get(lang)} ({focus_reason(f, self.q, lang)})")
             lines.append(
-                f"{t('handvatten.opening_question', lang)}: {phase.key_question.get(lang)}"
+                f"{phrase('handvatten.opening_question', lang)}: {phase.key_question.get(lang)}"
             )
             for item in chain.steps.get(f.phase_id, ()):
                 lines.append(self.q.statement(item.statement_id).text.get(lang))
                 lines += [
-                    f"- {t(f'handvatten.role.{step.role}', lang)}: {step.text.get(lang)}"
+                    f"- {phrase(f'handvatten.role.{step.role}', lang)}: {step.text.get(lang)}"
                     for step in item.steps
                 ]
             lines.append("")
         if lines:
-            text = "\n".join([t("handvatten.title", lang), "", *lines]).rstrip()
+            text = "\n".join([phrase("handvatten.title", lang), "", *lines]).rstrip()
             slide.notes_slide.notes_text_frame.text = text
 
     def _actions_slides(self) -> None:
@@ -636,12 +642,12 @@ class _Deck:
         ]
         if not rows:
             return
-        title = t("report.deck_actions_all", lang)
-        header = [t("report.action_chain", lang), *(t(k, lang) for k in ACTION_COLUMNS)]
+        title = phrase("report.deck_actions_all", lang)
+        header = [phrase("report.action_chain", lang), *(phrase(k, lang) for k in ACTION_COLUMNS)]
         widths = _column_widths(header, rows, wide=2)
         heights = [_row_height(row, widths) for row in [header, *rows]]
         for number, indices in enumerate(_pages(heights[1:], _BODY.height - heights[0])):
-            slide = self._slide(title + (f" {t('report.deck_more', lang)}" if number else ""))
+            slide = self._slide(title + (f" {phrase('report.deck_more', lang)}" if number else ""))
             chunk = [rows[i] for i in indices]
             chunk_heights = [heights[0], *(heights[1 + i] for i in indices)]
             box = _Box(MARGIN, BODY_TOP, sum(widths), sum(chunk_heights))
@@ -661,8 +667,10 @@ class _Deck:
     def build(self) -> bytes:
         d, lang = self.data, self.lang
         props = self.prs.core_properties
-        props.title = f"{t('report.title', lang)}: {d.organisation}, {d.round_names[d.workshop.id]}"
-        props.subject = t("report.deck_subtitle", lang)
+        props.title = (
+            f"{phrase('report.title', lang)}: {d.organisation}, {d.round_names[d.workshop.id]}"
+        )
+        props.subject = phrase("report.deck_subtitle", lang)
         props.author = "iPM Ketenscan"
         props.language = formats.LOCALES[lang].replace("_", "-")
         props.keywords = "iPM; ketenscan"
