@@ -1,8 +1,9 @@
 """Connections for the store: SQLite through sqlite-utils (default) or PostgreSQL (psycopg 3).
 
-Only `ipm_model.storage.store` uses this module. It hides what differs between the two back-ends:
-opening and pooling connections, transactions, parameter style, schema DDL, migrations with
-a lock, a lock across processes, and turning driver errors into messages. The SQL in the
+Only the storage package (`ipm_model.storage`) opens connections here; other modules take only
+its errors (StoreError, NotAllowed, Conflict). It hides what differs between the two
+back-ends: opening and pooling connections, transactions, parameter style, schema DDL,
+migrations with a lock, a lock across processes, and turning driver errors into messages. The SQL in the
 store is written once, with `?` parameters, in the part of SQL both back-ends share.
 """
 

@@ -15,6 +15,8 @@ PHASE_IDS: tuple[str, ...] = (
     "borgen",
 )
 
+PHASE_COUNT = len(PHASE_IDS)
+
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 

@@ -10,7 +10,7 @@ import streamlit as st
 from ipm_model.access import Grant
 from ipm_model.edits import RowEdit, checked_edits
 from ipm_model.i18n import t
-from ipm_model.model import ACTION_STATUSES, Action, Workshop
+from ipm_model.model import ACTION_STATUSES, ACTION_TEXT_MAX_CHARS, NAME_MAX_CHARS, Action, Workshop
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.storage.store import Store
 from ui.access import authorised, refuse_tampered
@@ -60,8 +60,10 @@ def actions_section(
             index=phases.index(suggested_phase) if suggested_phase in phases else 0,
             format_func=names.get,
         )
-        description = st.text_area(t("actions.description", lang), max_chars=500, height=80)
-        owner = st.text_input(t("actions.owner", lang), max_chars=120)
+        description = st.text_area(
+            t("actions.description", lang), max_chars=ACTION_TEXT_MAX_CHARS, height=80
+        )
+        owner = st.text_input(t("actions.owner", lang), max_chars=NAME_MAX_CHARS)
         due = st.date_input(t("actions.due", lang), value=None, min_value=date(2000, 1, 1))
         add = st.form_submit_button(t("actions.add", lang))
     if add:
@@ -129,9 +131,11 @@ def _editor(
                 t("result.phase", lang), options=list(names), format_func=names.get
             ),
             "description": st.column_config.TextColumn(
-                t("actions.description", lang), max_chars=500, required=True
+                t("actions.description", lang), max_chars=ACTION_TEXT_MAX_CHARS, required=True
             ),
-            "owner": st.column_config.TextColumn(t("actions.owner", lang), max_chars=120),
+            "owner": st.column_config.TextColumn(
+                t("actions.owner", lang), max_chars=NAME_MAX_CHARS
+            ),
             "due": st.column_config.DateColumn(t("actions.due", lang)),
             "status": st.column_config.SelectboxColumn(
                 t("actions.status", lang),

@@ -16,6 +16,7 @@ from ipm_model.i18n import t
 from ipm_model.model import (
     LINK_FACILITATOR,
     LINK_RESULTS,
+    NAME_MAX_CHARS,
     WORKSHOP_CLOSED,
     WORKSHOP_OPEN,
     Role,
@@ -354,7 +355,7 @@ def _edit_form(store: Store, w: Workshop, lang: str) -> None:
     chains = store.chains(w.organisation_id)
     options = {c.id: c.name for c in chains} | {c.id: c.name for c in w.chains}
     with st.form(f"edit-{w.id}"):
-        title = st.text_input(t("console.title", lang), value=w.title, max_chars=120)
+        title = st.text_input(t("console.title", lang), value=w.title, max_chars=NAME_MAX_CHARS)
         day = st.date_input(t("console.date", lang), value=date.fromisoformat(w.date))
         picked = st.multiselect(
             t("console.chains", lang),
@@ -401,7 +402,7 @@ def new_workshop_form(store: Store, organisation: dict, lang: str) -> None:
         return
     versions = sorted(available_questionnaires(), key=lambda k: (k[0], -k[1]))
     with st.form("new-workshop", clear_on_submit=False):
-        title = st.text_input(t("console.title", lang), max_chars=120)
+        title = st.text_input(t("console.title", lang), max_chars=NAME_MAX_CHARS)
         day = st.date_input(t("console.date", lang), value=date.today())
         picked = st.multiselect(
             t("console.chains", lang),
@@ -472,7 +473,7 @@ def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
                 t("console.chain_name", lang),
                 value=chain.name,
                 key=f"chain-name-{chain.id}",
-                max_chars=120,
+                max_chars=NAME_MAX_CHARS,
             )
             _action_button(
                 t("console.rename", lang),
@@ -502,7 +503,7 @@ def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
                 f"remove chain {chain.id}",
             )
     with st.form("add-chain", clear_on_submit=True):
-        name = st.text_input(t("console.new_chain", lang), max_chars=120)
+        name = st.text_input(t("console.new_chain", lang), max_chars=NAME_MAX_CHARS)
         if st.form_submit_button(t("console.add", lang)):
             if not name.strip():
                 st.error(t("console.need_name", lang))
@@ -591,7 +592,7 @@ def organisation_settings(store: Store, organisation: dict, lang: str) -> None:
 def new_organisation_form(store: Store, lang: str) -> None:
     made: list[int] = []
     with st.form("new-org", clear_on_submit=True):
-        name = st.text_input(t("console.org_name", lang), max_chars=120)
+        name = st.text_input(t("console.org_name", lang), max_chars=NAME_MAX_CHARS)
         if st.form_submit_button(t("console.create_org", lang)):
             if not name.strip():
                 st.error(t("console.need_name", lang))

@@ -14,6 +14,7 @@ import streamlit as st
 
 from ipm_model.db import NotAllowed, StoreError
 from ipm_model.i18n import t
+from ipm_model.model import NAME_MAX_CHARS
 from ipm_model.storage import settings
 from ipm_model.storage.store import Store
 from ui.access import admin_password, oidc_configured, record_audit
@@ -71,7 +72,7 @@ def show(store: Store, lang: str) -> bool:
     st.subheader(t("setup.title", lang), anchor=False)
     st.write(t("setup.intro", lang))
     with st.form("setup-form"):
-        name = st.text_input(t("setup.organisation", lang), max_chars=120)
+        name = st.text_input(t("setup.organisation", lang), max_chars=NAME_MAX_CHARS)
         password = st.text_input(t("setup.password", lang), type="password", max_chars=200)
         again = st.text_input(t("setup.password_again", lang), type="password", max_chars=200)
         go = st.form_submit_button(t("setup.button", lang), type="primary")

@@ -9,6 +9,7 @@ import streamlit as st
 from ipm_model.db import NotAllowed, StoreError
 from ipm_model.i18n import t
 from ipm_model.model import COMMENT_MAX_CHARS, format_resume_code
+from ipm_model.phases import PHASE_COUNT
 from ipm_model.questionnaire import ANSWER_CODES, SCALE_VALUES, Questionnaire, role_kind
 from ipm_model.scoring import ambition_id, answered_count, open_statements
 from ipm_model.storage.store import Store
@@ -24,7 +25,6 @@ PENDING_COMMENTS = "scan-pending-comments"
 FLASH = "scan-flash"
 SCROLL = "scan-scroll"
 
-PHASE_COUNT = 7
 AMBITION_STEP = PHASE_COUNT  # after the seven phases: where should the chain be in 12 months?
 REVIEW_STEP = PHASE_COUNT + 1  # then the finish screen
 RESULT_STEP = PHASE_COUNT + 2
