@@ -3,8 +3,9 @@
 Only the storage package (`ipm_model.storage`) opens connections here; other modules take only
 its errors (StoreError, NotAllowed, Conflict). It hides what differs between the two
 back-ends: opening and pooling connections, transactions, parameter style, schema DDL,
-migrations with a lock, a lock across processes, and turning driver errors into messages. The SQL in the
-store is written once, with `?` parameters, in the part of SQL both back-ends share.
+migrations with a lock, a lock across processes, and turning driver errors into messages.
+The SQL in the store is written once, with `?` parameters, in the part of SQL both back-ends
+share.
 """
 
 from __future__ import annotations
