@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ipm_model.i18n import STRINGS, escape_markdown, normalize_language, t
+from ipm_model.i18n import escape_markdown, normalize_language, t
 from ipm_model.throttle import FREE_TRIES, Throttle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,14 +37,6 @@ def test_importing_ipm_model_loads_no_streamlit():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert out.stdout.strip() == "False"
-
-
-@pytest.mark.parametrize("key", sorted(STRINGS))
-def test_every_text_has_dutch_and_english_with_the_same_fields(key):
-    nl, en = STRINGS[key]
-    assert nl.strip() and en.strip()
-    fields = lambda s: sorted(f for f in __import__("re").findall(r"{(\w+)}", s))  # noqa: E731
-    assert fields(nl) == fields(en)
 
 
 def test_markdown_in_user_text_is_shown_as_typed():
