@@ -191,18 +191,6 @@ class SqliteBackend:
             }
         return [m.__name__ for m in migrations if m.__name__ not in done]
 
-    def applied_migrations(self) -> list[str]:
-        """The names of the migrations this database records, in the order applied."""
-        with self.connection() as conn:
-            return [
-                row[0]
-                for row in conn.execute(
-                    f"SELECT name FROM {SQLITE_MIGRATIONS_TABLE} WHERE migration_set = ? "
-                    "ORDER BY rowid",
-                    [MIGRATION_SET],
-                ).fetchall()
-            ]
-
     @property
     def label(self) -> str:
         return self.path

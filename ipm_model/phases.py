@@ -19,8 +19,3 @@ PHASE_COUNT = len(PHASE_IDS)
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
-
-
-def phase_number(phase_id: str) -> int:
-    """1-based position of a phase in the model."""
-    return PHASE_IDS.index(phase_id) + 1

@@ -338,23 +338,6 @@ def own_phase_scores(
     )
 
 
-def group_phase_summary(participant_scores: pd.DataFrame) -> pd.DataFrame:
-    """Per phase: n (participants with a score), mean and sd of their phase scores.
-
-    Keeps the phase order of the input. sd is the sample standard deviation (NaN for n < 2).
-    """
-    grouped = participant_scores.groupby("phase_id", sort=False)["score"]
-    summary = pd.DataFrame(
-        {
-            "n": grouped.count().astype(int),
-            "mean": grouped.mean(),
-            "sd": grouped.std(ddof=1),
-            "participants": grouped.size().astype(int),
-        }
-    ).reset_index()
-    return summary
-
-
 # -- per group ---------------------------------------------------------------------------------
 
 

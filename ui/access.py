@@ -264,12 +264,6 @@ def _rebuild_demo(store: Store) -> int:
     ).organisation_id
 
 
-def reset_demo(store: Store) -> int:
-    """Rebuild the demo organisation to its starting state; return its new id."""
-    with store.exclusive("demo"):
-        return _rebuild_demo(store)
-
-
 # -- audit: who this session is, for the audit log (ipm_model/storage/audit.py) --------------
 # Kept apart from the grant logic above: it only reads what the session has proven.
 

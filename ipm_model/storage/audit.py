@@ -12,7 +12,6 @@ formats). Details are never typed text of participants.
 from __future__ import annotations
 
 import getpass
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -201,10 +200,6 @@ def to_csv(rows: Sequence[Entry]) -> str:
     for row in rows:
         writer.writerow([_neutral(v) for v in asdict(row).values()])
     return out.getvalue()
-
-
-def to_json(rows: Sequence[Entry]) -> str:
-    return json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1)
 
 
 def _neutral(value: object) -> object:

@@ -216,34 +216,6 @@ def test_radar_table_has_seven_rows_in_model_order() -> None:
     assert table.loc["Insight", "Own organisation"] == 1.0
 
 
-def distribution_data() -> pd.DataFrame:
-    """Counts for two statements across all seven answer values."""
-    values = [1, 2, 3, 4, 5, "dk", "na"]
-    return pd.DataFrame(
-        [
-            {"statement": s, "value": v, "count": i + 1}
-            for s in ("We share data", "We plan together")
-            for i, v in enumerate(values)
-        ]
-    )
-
-
-def test_distribution_chart_stacks_answers_and_keeps_dk_na_apart() -> None:
-    value_labels = {"1": "Helemaal oneens", "5": "Helemaal eens", "dk": "Weet niet"}
-    spec = charts.distribution_chart(distribution_data(), value_labels).to_dict()
-    likert, other = spec["hconcat"]
-    for view in (likert, other):
-        assert view["mark"]["type"] == "bar"
-        assert view["encoding"]["x"]["aggregate"] == "sum"
-        assert view["encoding"]["y"]["field"] == "statement"
-    assert {r["value"] for r in rows_of(spec, likert)} == {"1", "2", "3", "4", "5"}
-    assert {r["value"] for r in rows_of(spec, other)} == {"dk", "na"}
-    domain = likert["encoding"]["color"]["scale"]["domain"]
-    assert domain == ["Helemaal oneens", "2", "3", "4", "Helemaal eens"]
-    assert other["encoding"]["color"]["scale"]["domain"] == ["Weet niet", "na"]
-    json.dumps(spec, allow_nan=False)
-
-
 def test_heatmap_chart_prints_values_in_cells() -> None:
     data = pd.DataFrame(
         [
@@ -459,13 +431,11 @@ def test_every_chart_carries_the_number_locale_of_its_language(lang, decimal, th
     """Axes and tooltips are formatted by Vega (d3-format): the locale decides "3,4"."""
     heat = pd.DataFrame([{"chain": "Zorg", "phase_id": p, "score": 3.4, "n": 4} for p in PHASE_IDS])
     trend = heat.rename(columns={"chain": "round"})
-    answers = pd.DataFrame([{"statement": "S", "value": "3", "count": 2}])
     specs = [
         charts.radar_spec(radar_data(), NL, lang=lang),
         charts.radar_chart(radar_data(), NL, lang=lang).to_dict(),
         charts.heatmap_chart(heat, NL, lang=lang).to_dict(),
         charts.trend_chart(trend, NL, lang=lang).to_dict(),
-        charts.distribution_chart(answers, lang=lang).to_dict(),
     ]
     for spec in specs:
         number = spec["config"]["locale"]["number"]

@@ -16,7 +16,6 @@ from ipm_model.scoring import (
     comparable_answers,
     dont_know_hotspots,
     group_phase_stats,
-    group_phase_summary,
     most_disagreement,
     open_statements,
     own_phase_scores,
@@ -31,6 +30,24 @@ from ipm_model.scoring import (
 
 def _ids(questionnaire, phase_id):
     return [s.id for s in questionnaire.phase(phase_id).statements]
+
+
+def group_phase_summary(participant_scores: pd.DataFrame) -> pd.DataFrame:
+    """The oracle: per phase n (participants with a score), mean and sd of their phase
+    scores, straight from pandas.
+
+    Keeps the phase order of the input. sd is the sample standard deviation (NaN for n < 2).
+    """
+    grouped = participant_scores.groupby("phase_id", sort=False)["score"]
+    summary = pd.DataFrame(
+        {
+            "n": grouped.count().astype(int),
+            "mean": grouped.mean(),
+            "sd": grouped.std(ddof=1),
+            "participants": grouped.size().astype(int),
+        }
+    ).reset_index()
+    return summary
 
 
 def test_own_score_is_mean_of_answered_values_without_dk_and_na(questionnaire):
