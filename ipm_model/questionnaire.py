@@ -62,6 +62,10 @@ class AnswerOption:
     code: str
     label: Text
 
+    @property
+    def is_scale(self) -> bool:
+        return self.code not in SPECIAL_CODES
+
 
 @dataclass(frozen=True)
 class NextStep:
