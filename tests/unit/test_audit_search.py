@@ -80,3 +80,13 @@ def test_csv_guards_formulas(store):
     rows = list(csv.reader(io.StringIO(audit.to_csv(audit.entries(store)))))
     assert rows[0] == list(audit.COLUMNS)
     assert rows[1][4] == "'=HYPERLINK(1)"
+
+
+def test_every_audited_action_has_a_label_in_both_languages():
+    """Beheer names each action in words: an action without a label would break its filter."""
+    from ipm_model.i18n import t
+
+    for action in audit.ACTIONS:
+        for lang in ("nl", "en"):
+            label = t(f"admin.act.{action}", lang)
+            assert label.strip(), (action, lang)  # t() raises KeyError for a missing one
