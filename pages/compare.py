@@ -174,10 +174,5 @@ else:
         ).pivot(index="phase", columns="group", values="gap")
         table = table.reindex([labels[p] for p in labels if labels[p] in table.index])
         table.index.name = t("result.phase", lang)
-        st.dataframe(
-            table,
-            width="stretch",
-            column_config={
-                c: st.column_config.NumberColumn(c, format="%+.1f") for c in table.columns
-            },
-        )
+        table = table.apply(lambda column: tables.changes(column, lang))
+        st.dataframe(table, width="stretch", column_config=tables.right_aligned(*table.columns))

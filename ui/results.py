@@ -394,10 +394,17 @@ def ambition_section(results: RoundResults, chain_id: int, q: Questionnaire, lan
     table = pd.DataFrame(
         {
             t("result.phase", lang): rows["phase_id"].map(names),
-            t("results.now", lang): rows["now"],
-            t("results.ambition_series", lang): rows["ambition"],
-            t("results.gap", lang): rows["gap"],
+            t("results.now", lang): tables.numbers(rows["now"], lang),
+            t("results.ambition_series", lang): tables.numbers(rows["ambition"], lang),
+            t("results.gap", lang): tables.changes(rows["gap"], lang),
             t("result.n", lang): rows["n"],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config=tables.right_aligned(
+            t("results.now", lang), t("results.ambition_series", lang), t("results.gap", lang)
+        ),
+    )
