@@ -400,15 +400,47 @@ class _Deck:
 
         d, lang = self.data, self.lang
         phases = list(self.names)
+        # Each cell: the score, and under it its 90% interval (* when wide).
+        cells: dict[tuple[int, int], tuple[str, float]] = {}
+        wide = False
+        for j, chain in enumerate(chains, start=1):
+            stats = for_display(chain.stats).set_index("phase_id")
+            for i, p in enumerate(phases, start=1):
+                value = stats["mean"].get(p)
+                low, high = (stats[c].get(p, np.nan) if c in stats else np.nan for c in INTERVALS)
+                span, _ = interval_cell(value, low, high, lang)
+                mark = "*" if span and interval_is_wide(low, high) else ""
+                wide = wide or bool(mark)
+                cells[i, j] = (
+                    formats.number(value, lang) + (f"\n{span}{mark}" if span else ""),
+                    value,
+                )
+        # Under the table: what the numbers under the scores are (the full explanation is in
+        # the speaker notes), and the chains too small to show.
+        notes: list[Paragraph] = [
+            (
+                phrase("report.deck_interval_note", lang)
+                + (" " + phrase("report.wide_mark", lang) if wide else ""),
+                0,
+                False,
+            )
+        ]
         hidden = [c.chain.name for c in d.chains if c.suppressed]
-        # Under the table: what the intervals mean (and the wide mark), and the hidden chains.
-        note = 0.85 + (0.9 if hidden else 0.0)
+        if hidden:
+            text = phrase(
+                "report.hidden_chains",
+                lang,
+                min=d.workshop.min_group_size,
+                chains=", ".join(hidden),
+            )
+            notes.append((text, 0, False))
+        note = text_height(notes, _BODY.width, MIN_PT)
         width = (_BODY.width - first) / len(chains)
         header_lines = max(
             wrapped_lines(c.chain.name, MIN_PT, width - 2 * CELL_MARGIN, bold=True) for c in chains
         )
         header = 0.15 + header_lines * MIN_PT * 1.2 / 72
-        row = min(0.85, (_BODY.height - note - header) / len(phases))  # a score and its interval
+        row = min(0.85, (_BODY.height - 0.1 - note - header) / len(phases))
         box = _Box(MARGIN, BODY_TOP, _BODY.width, header + row * len(phases))
         table = slide.shapes.add_table(len(phases) + 1, len(chains) + 1, *box.emu()).table
         table.columns[0].width = Inches(first)
@@ -434,39 +466,21 @@ class _Deck:
                 cell.fill.fore_color.rgb = RGBColor.from_string(fill)
 
         put(0, 0, phrase("col.phase", lang), bold=True)
-        wide = False
         for j, chain in enumerate(chains, start=1):
             put(0, j, chain.chain.name, bold=True)
-            stats = for_display(chain.stats).set_index("phase_id")
-            for i, p in enumerate(phases, start=1):
-                value = stats["mean"].get(p)
-                low, high = (stats[c].get(p, np.nan) if c in stats else np.nan for c in INTERVALS)
-                span, _ = interval_cell(value, low, high, lang)
-                mark = "*" if span and interval_is_wide(low, high) else ""
-                wide = wide or bool(mark)
-                text = formats.number(value, lang) + (f"\n{span}{mark}" if span else "")
-                fill = next(c for limit, c in SCORE_FILLS if pd.isna(value) or value < limit)
-                put(i, j, text, None if pd.isna(value) else fill)
+        for (i, j), (text, value) in cells.items():
+            fill = next(c for limit, c in SCORE_FILLS if pd.isna(value) or value < limit)
+            put(i, j, text, None if pd.isna(value) else fill)
         for i, p in enumerate(phases, start=1):
             put(i, 0, self.names[p])
-        notes = [phrase("report.interval_help", lang)] + (
-            [phrase("report.wide_mark", lang)] if wide else []
-        )
-        if hidden:
-            text = phrase(
-                "report.hidden_chains",
-                lang,
-                min=d.workshop.min_group_size,
-                chains=", ".join(hidden),
-            )
-            notes.append(text)
         top = box.top + box.height + 0.1
         self._text(
             slide,
             _Box(MARGIN, top, _BODY.width, _BODY.top + _BODY.height - top),
-            [(n, 0, False) for n in notes],
+            notes,
             size=MIN_PT,
         )
+        slide.notes_slide.notes_text_frame.text = phrase("report.interval_help", lang)
 
     def _radar_slide(self, chain: ChainReport) -> None:
         """This round's scores (and the previous round's) as a native radar chart."""
@@ -589,14 +603,19 @@ class _Deck:
         self._text(slide, right, lines, size=MIN_PT)
 
     def _agenda_slide(self, chain: ChainReport) -> None:
-        """The agenda's four sections as four cards filling the slide, each with as many of
-        its items as fit (the HTML report has them all)."""
+        """The agenda's sections as cards filling the slide (two columns for up to four
+        sections, three for more), each with as many of its items as fit (the HTML report
+        has them all)."""
         lang, agenda = self.lang, chain.agenda
         slide = self._slide(phrase("report.deck_agenda", lang, chain=chain.chain.name))
+        sections = list(agenda.sections())
+        columns = 2 if len(sections) <= 4 else 3
+        rows = -(-len(sections) // columns)
         gap = 0.25
-        width, height = (_BODY.width - gap) / 2, (_BODY.height - gap) / 2
-        for number, (section, items) in enumerate(agenda.sections(), start=1):
-            row, column = divmod(number - 1, 2)
+        width = (_BODY.width - gap * (columns - 1)) / columns
+        height = (_BODY.height - gap * (rows - 1)) / rows
+        for number, (section, items) in enumerate(sections, start=1):
+            row, column = divmod(number - 1, columns)
             box = _Box(_BODY.left + column * (width + gap), BODY_TOP + row * (height + gap),
                        width, height)  # fmt: skip
             lines: list[Paragraph] = [(f"{number}. {phrase(f'section.{section}', lang)}", 0, True)]
