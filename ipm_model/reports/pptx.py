@@ -382,7 +382,15 @@ class _Deck:
         if not shown:
             return
         first = 2.4  # inches: the phase names, one line each at 18 pt bold
-        word = widest_word([c.chain.name for c in shown], MIN_PT, bold=True) + 2 * CELL_MARGIN
+        cells = [text for c in shown for text, _, _ in self._score_cells(c).values()]
+        # A cell ("3,6 (3,2–4,0)*") stays on one line: measured as one word.
+        word = (
+            max(
+                widest_word([c.chain.name for c in shown], MIN_PT, bold=True),
+                widest_word([text.replace(" ", "x") for text in cells], MIN_PT),
+            )
+            + 2 * CELL_MARGIN
+        )
         fits = max(1, min(MAX_TABLE_CHAINS, int((_BODY.width - first) // word)))
         per_slide = -(-len(shown) // -(-len(shown) // fits))  # the same number on each slide
         for start in range(0, len(shown), per_slide):
@@ -393,6 +401,20 @@ class _Deck:
                 first,
             )
 
+    def _score_cells(self, chain: ChainReport) -> dict[str, tuple[str, float, bool]]:
+        """Per phase (model order) the cell text of a score with its 90% interval
+        ("3,6 (3,2–4,0)", * when the interval is wide), the shown score, and the mark."""
+        stats = for_display(chain.stats).set_index("phase_id")
+        out = {}
+        for p in self.names:
+            value = stats["mean"].get(p)
+            low, high = (stats[c].get(p, np.nan) if c in stats else np.nan for c in INTERVALS)
+            span, _ = interval_cell(value, low, high, self.lang)
+            wide = bool(span) and interval_is_wide(low, high)
+            text = formats.number(value, self.lang) + (f" ({span})" if span else "")
+            out[p] = (text + ("*" if wide else ""), value, wide)
+        return out
+
     def _comparison_table(self, slide, chains: Sequence[ChainReport], first: float) -> None:
         from pptx.dml.color import RGBColor
         from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -400,22 +422,13 @@ class _Deck:
 
         d, lang = self.data, self.lang
         phases = list(self.names)
-        # Each cell: the score, and under it its 90% interval (* when wide).
-        cells: dict[tuple[int, int], tuple[str, float]] = {}
-        wide = False
-        for j, chain in enumerate(chains, start=1):
-            stats = for_display(chain.stats).set_index("phase_id")
-            for i, p in enumerate(phases, start=1):
-                value = stats["mean"].get(p)
-                low, high = (stats[c].get(p, np.nan) if c in stats else np.nan for c in INTERVALS)
-                span, _ = interval_cell(value, low, high, lang)
-                mark = "*" if span and interval_is_wide(low, high) else ""
-                wide = wide or bool(mark)
-                cells[i, j] = (
-                    formats.number(value, lang) + (f"\n{span}{mark}" if span else ""),
-                    value,
-                )
-        # Under the table: what the numbers under the scores are (the full explanation is in
+        cells = {
+            (i, j): (text, value)
+            for j, chain in enumerate(chains, start=1)
+            for i, (text, value, _) in enumerate(self._score_cells(chain).values(), start=1)
+        }
+        wide = any(mark for c in chains for _, _, mark in self._score_cells(c).values())
+        # Under the table: what the numbers beside the scores are (the full explanation is in
         # the speaker notes), and the chains too small to show.
         notes: list[Paragraph] = [
             (
@@ -440,7 +453,7 @@ class _Deck:
             wrapped_lines(c.chain.name, MIN_PT, width - 2 * CELL_MARGIN, bold=True) for c in chains
         )
         header = 0.15 + header_lines * MIN_PT * 1.2 / 72
-        row = min(0.85, (_BODY.height - 0.1 - note - header) / len(phases))
+        row = min(0.75, (_BODY.height - 0.1 - note - header) / len(phases))
         box = _Box(MARGIN, BODY_TOP, _BODY.width, header + row * len(phases))
         table = slide.shapes.add_table(len(phases) + 1, len(chains) + 1, *box.emu()).table
         table.columns[0].width = Inches(first)
@@ -455,7 +468,7 @@ class _Deck:
             cell.text = text
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             cell.margin_left = cell.margin_right = Inches(CELL_MARGIN)
-            for paragraph in cell.text_frame.paragraphs:  # a score, then its interval
+            for paragraph in cell.text_frame.paragraphs:
                 paragraph.alignment = PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER
                 for run in paragraph.runs:
                     run.font.size, run.font.bold = Pt(MIN_PT), bold

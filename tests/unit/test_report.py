@@ -462,10 +462,10 @@ def test_html_table_has_the_interval_and_the_peer_band_per_phase(chain_html):
     assert len(spans) >= 7  # the phases' intervals, then the peers' bands
 
 
-def test_overview_slide_has_intervals_under_the_scores(all_pptx):
+def test_overview_slide_has_intervals_beside_the_scores(all_pptx):
     texts = "\n".join(_slide_texts(s) for s in all_pptx.slides)
     assert "90% interval" in texts
-    assert re.search(r"\d\.\d\n\d\.\d–\d\.\d", texts)
+    assert re.search(r"\d\.\d \(\d\.\d–\d\.\d\)", texts)  # "3.6 (3.2–4.0)": one line
 
 
 def test_a_report_says_how_many_were_left_out(tmp_path):
