@@ -23,17 +23,9 @@ from ipm_model.results import (
     trend_changes,
 )
 from ipm_model.scoring import ambition_id, dont_know_hotspots, most_disagreement
+from ipm_model.storage.store import Store
 
-COLUMNS = [
-    "workshop_id",
-    "chain_id",
-    "participant",
-    "role",
-    "partner",
-    "statement_id",
-    "value",
-    "finish_order",
-]
+COLUMNS = list(Store.RESULT_ANSWER_COLUMNS)
 
 
 def _answers(q, workshop_id: int, people: int, seed: int, *, shift: float = 0.0) -> pd.DataFrame:
@@ -72,7 +64,15 @@ def two_rounds():
     now = round_results(answers[answers["workshop_id"] == 2], q, 3)
     before = round_results(answers[answers["workshop_id"] == 1], q, 3)
     return SimpleNamespace(
-        q=q, rounds=rounds, answers=answers, versions=versions, trend=trend, now=now, before=before
+        q=q,
+        rounds=rounds,
+        answers=answers,
+        trend=trend,
+        now=now,
+        before=before,
+        prev_shared=trend[trend["workshop_id"] == 1],
+        now_shared=trend[trend["workshop_id"] == 2],
+        noise=trend_changes(answers, rounds, 1, versions, 1, 2),
     )
 
 
@@ -80,26 +80,13 @@ def test_findings_are_the_agenda_handvatten_and_lists_of_the_chain(two_rounds):
     r, q = two_rounds, two_rounds.q
     assert previous_round(r.trend, r.rounds, r.rounds[1]) is r.rounds[0]
     stats, statements = r.now.chain(1), r.now.chain_statements(1)
-    prev = r.trend[r.trend["workshop_id"] == 1]
-    now_shared = r.trend[r.trend["workshop_id"] == 2]
-    noise = trend_changes(r.answers, r.rounds, 1, r.versions, 1, 2)
-    found = chain_findings(
-        stats,
-        statements,
-        q,
-        prev,
-        stats_now_shared=now_shared,
-        changes=noise,
-        ambition=r.now.chain_ambition(1),
-    )
-    assert found.agenda == build_agenda(
-        stats,
-        statements,
-        prev,
-        stats_now_shared=now_shared,
-        changes=noise,
-        ambition=r.now.chain_ambition(1),
-    )
+    since = {
+        "stats_now_shared": r.now_shared,
+        "changes": r.noise,
+        "ambition": r.now.chain_ambition(1),
+    }
+    found = chain_findings(stats, statements, q, r.prev_shared, **since)
+    assert found.agenda == build_agenda(stats, statements, r.prev_shared, **since)
     assert found.agenda.gaps, "the ambition reaches the agenda"
     assert found.focus == focus_phases(stats) and found.focus
     assert found.lowest == statement_steps(statements, q) and found.lowest
@@ -139,10 +126,7 @@ def test_a_hidden_chain_has_no_findings_to_show(questionnaire_v2):
 
 
 def test_shown_changes_add_up_on_the_screen(two_rounds):
-    r = two_rounds
-    before = r.trend[r.trend["workshop_id"] == 1]
-    after = r.trend[r.trend["workshop_id"] == 2]
-    changes = shown_changes(before, after)
+    changes = shown_changes(two_rounds.prev_shared, two_rounds.now_shared)
     assert sorted(changes["phase_id"]) == sorted(PHASE_IDS)
     for row in changes.itertuples():
         assert row.mean_before == round(row.mean_before, 1)
@@ -152,10 +136,8 @@ def test_shown_changes_add_up_on_the_screen(two_rounds):
 
 def test_progress_changes_carry_the_verdict_and_the_earlier_ambition(two_rounds):
     r = two_rounds
-    before = r.trend[r.trend["workshop_id"] == 1]
-    after = r.trend[r.trend["workshop_id"] == 2]
-    noise = trend_changes(r.answers, r.rounds, 1, r.versions, 1, 2)
-    changes = progress_changes(before, after, noise, r.before, 1)
+    before, after = r.prev_shared, r.now_shared
+    changes = progress_changes(before, after, r.noise, r.before, 1)
     pd.testing.assert_frame_equal(
         changes[["phase_id", "mean_before", "mean_after", "change"]],
         shown_changes(before, after)[["phase_id", "mean_before", "mean_after", "change"]],
