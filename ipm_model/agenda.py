@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 
 from ipm_model import formats
+from ipm_model.formats import for_display
 from ipm_model.i18n import escape_markdown, phrase
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import Questionnaire
-from ipm_model.results import for_display
 from ipm_model.scoring import DIST_COLUMNS, dont_know_hotspots, most_disagreement, score_changes
 from ipm_model.uncertainty import DOWN, NOISE, UNKNOWN
 

@@ -852,7 +852,7 @@ def trend_chart(
 
 
 @alt.theme.register(THEME_NAME, enable=False)
-def _ipm_theme() -> alt.theme.ThemeConfig:
+def ipm_theme() -> alt.theme.ThemeConfig:
     """Fonts and colours shared by every chart of the app."""
     return {
         "config": {

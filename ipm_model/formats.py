@@ -4,25 +4,33 @@ Dutch: "3,4", "+0,3", "17%", "2 november 2026". English: "3.4", "+0.3", "17%",
 "2 November 2026" (British order, as in most of Europe). Every page and document formats
 through these functions; none replaces a point by a comma itself.
 
-Values are rounded here exactly as `results.for_display` rounds them (numpy's round half to
-even on the float), so a formatted figure is the figure the data carry. A change is shown
-as the difference of the shown values (`results.for_display` recomputes it), never rounded
-on its own.
+Values are rounded here exactly as `for_display` (below) rounds a frame's figures (numpy's
+round half to even on the float), so a formatted figure is the figure the data carry. A
+change is shown as the difference of the shown values (`for_display` recomputes it), never
+rounded on its own. `for_display` lives here, below agenda and results, so both can use it
+without an import circle; `results.for_display` is the same function.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 LOCALES: dict[str, str] = {"nl": "nl_NL", "en": "en_GB"}
 DASH = "–"  # shown for a missing value
 MINUS = "−"  # a true minus sign, not a hyphen
+SHOWN_DECIMALS = 1  # phase means and changes, as every screen and document shows them
+SD_DECIMALS = 2
+RATE_DECIMALS = 2  # shares (0..1): whole per cents
 
 
 @cache
@@ -108,3 +116,34 @@ def parse_number(text: str, lang: str) -> float:
     digits = text.lstrip("+" + MINUS)
     decimal = locale(lang).number_symbols["latn"]["decimal"]
     return sign * float(digits.replace(decimal, "."))
+
+
+def for_display(stats: pd.DataFrame) -> pd.DataFrame:
+    """Round figures to what is shown, so no more precision reaches a browser or a file.
+
+    The one number rule: a change (score_changes' `change`) becomes the difference of the
+    shown `mean_before` and `mean_after`, so "3,0 → 3,4 (+0,4)" always adds up.
+    """
+    out = stats.copy()
+    for column, decimals in (
+        ("mean", SHOWN_DECIMALS),
+        ("now", SHOWN_DECIMALS),
+        ("ambition", SHOWN_DECIMALS),
+        ("gap", SHOWN_DECIMALS),
+        ("score", SHOWN_DECIMALS),
+        ("mean_before", SHOWN_DECIMALS),
+        ("mean_after", SHOWN_DECIMALS),
+        ("ci_low", SHOWN_DECIMALS),
+        ("ci_high", SHOWN_DECIMALS),
+        ("change_low", SHOWN_DECIMALS),
+        ("change_high", SHOWN_DECIMALS),
+        ("sd", SD_DECIMALS),
+        ("dont_know_rate", RATE_DECIMALS),
+        ("not_applicable_rate", RATE_DECIMALS),
+    ):
+        if column in out.columns:
+            out[column] = out[column].astype(float).round(decimals)
+    if {"mean_before", "mean_after", "change"} <= set(out.columns):
+        # Rounded again: the difference of two one-decimal floats carries float noise.
+        out["change"] = (out["mean_after"] - out["mean_before"]).round(SHOWN_DECIMALS) + 0.0
+    return out

@@ -22,27 +22,32 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ipm_model.agenda import Agenda, build_agenda
 from ipm_model.benchmark import peer_bands
 from ipm_model.disclosure import LeaveOut, disclosed_size, exposed_groups, leave_out, safe_cells
+from ipm_model.formats import SHOWN_DECIMALS, for_display
+from ipm_model.handvatten import Focus, StatementSteps, focus_phases, phase_steps, statement_steps
 from ipm_model.quality import misfits, reliability, response_flags
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.scoring import (
     DIST_COLUMNS,
     SCORE_COLUMNS,
+    PhaseOrderSignal,
     ambition_id,
     ambition_stats,
     comparable_answers,
+    dont_know_hotspots,
     group_phase_stats,
+    most_disagreement,
     participant_phase_scores,
+    phase_order_signals,
+    score_changes,
     statement_stats,
     suppress_small_groups,
 )
 from ipm_model.storage import exclusions
 from ipm_model.uncertainty import INTERVAL_COLUMNS, differences, with_intervals
 
-SHOWN_DECIMALS = 1  # phase means and changes, as every screen and document shows them
-SD_DECIMALS = 2
-RATE_DECIMALS = 2  # shares (0..1): whole per cents
 BREAKDOWNS: tuple[str, ...] = ("role", "partner")
 AMBITION_COLUMNS = [
     "chain_id",
@@ -780,35 +785,87 @@ def peer_benchmark(answers: pd.DataFrame, q: Questionnaire, own_organisation: in
 # -- what a screen receives ---------------------------------------------------------------------
 
 
-def for_display(stats: pd.DataFrame) -> pd.DataFrame:
-    """Round figures to what is shown, so no more precision reaches a browser or a file.
+@dataclass(frozen=True)
+class ChainFindings:
+    """What a results page and a report show of one chain beside its scores.
 
-    The one number rule: a change (score_changes' `change`) becomes the difference of the
-    shown `mean_before` and `mean_after`, so "3,0 → 3,4 (+0,4)" always adds up.
+    `agenda`: the points for the chain conversation. `focus`: the phases whose handvatten are
+    shown; `steps`: per focus phase the next steps of its lowest statements (the report);
+    `lowest`: the chain's lowest statements with next steps, and `focus_steps`: per focus
+    phase those of its own low statements not already in `lowest` (the results page shows
+    `lowest` first, then the focus phases). `signals`: later phases scoring clearly above a
+    phase they build on. `disagreement`, `dont_know`: the statements with the most spread and
+    the most "weet ik niet". `weakest`: the lowest-scoring shown phase (None: none shown).
     """
-    out = stats.copy()
-    for column, decimals in (
-        ("mean", SHOWN_DECIMALS),
-        ("now", SHOWN_DECIMALS),
-        ("ambition", SHOWN_DECIMALS),
-        ("gap", SHOWN_DECIMALS),
-        ("score", SHOWN_DECIMALS),
-        ("mean_before", SHOWN_DECIMALS),
-        ("mean_after", SHOWN_DECIMALS),
-        ("ci_low", SHOWN_DECIMALS),
-        ("ci_high", SHOWN_DECIMALS),
-        ("change_low", SHOWN_DECIMALS),
-        ("change_high", SHOWN_DECIMALS),
-        ("sd", SD_DECIMALS),
-        ("dont_know_rate", RATE_DECIMALS),
-        ("not_applicable_rate", RATE_DECIMALS),
-    ):
-        if column in out.columns:
-            out[column] = out[column].astype(float).round(decimals)
-    if {"mean_before", "mean_after", "change"} <= set(out.columns):
-        # Rounded again: the difference of two one-decimal floats carries float noise.
-        out["change"] = (out["mean_after"] - out["mean_before"]).round(SHOWN_DECIMALS) + 0.0
-    return out
+
+    agenda: Agenda
+    focus: tuple[Focus, ...]
+    steps: Mapping[str, tuple[StatementSteps, ...]]
+    lowest: tuple[StatementSteps, ...]
+    focus_steps: Mapping[str, tuple[StatementSteps, ...]]
+    signals: tuple[PhaseOrderSignal, ...]
+    disagreement: pd.DataFrame
+    dont_know: pd.DataFrame
+    weakest: str | None
+
+
+def chain_findings(
+    stats: pd.DataFrame,
+    statements: pd.DataFrame,
+    q: Questionnaire,
+    stats_prev: pd.DataFrame | None = None,
+    *,
+    stats_now_shared: pd.DataFrame | None = None,
+    changes: pd.DataFrame | None = None,
+    ambition: pd.DataFrame | None = None,
+) -> ChainFindings:
+    """The findings of one shown chain (ChainFindings) from its shown phase and statement
+    figures (RoundResults.chain, chain_statements). With a previous round (`previous_round`):
+    its figures and this round's on the statements both share, and the real-change verdicts
+    (`trend_changes`); `ambition`: RoundResults.chain_ambition (the agenda's gaps)."""
+    focus = focus_phases(stats)
+    lowest = statement_steps(statements, q)
+    scored = stats.dropna(subset=["mean"])
+    return ChainFindings(
+        agenda=build_agenda(
+            stats,
+            statements,
+            stats_prev,
+            stats_now_shared=stats_now_shared,
+            changes=changes,
+            ambition=ambition,
+        ),
+        focus=focus,
+        steps=phase_steps(focus, statements, q),
+        lowest=lowest,
+        focus_steps=phase_steps(focus, statements, q, skip={item.statement_id for item in lowest}),
+        signals=tuple(phase_order_signals(stats[["phase_id", "mean"]])),
+        disagreement=most_disagreement(statements),
+        dont_know=dont_know_hotspots(statements),
+        weakest=str(scored.loc[scored["mean"].idxmin(), "phase_id"]) if not scored.empty else None,
+    )
+
+
+def shown_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Per phase the change between two rounds' shown figures (scoring.score_changes), rounded
+    as shown: the change is the difference of the shown values, so the columns add up."""
+    return for_display(score_changes(before, after))
+
+
+def progress_changes(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    noise: pd.DataFrame,
+    previous: RoundResults,
+    chain_id: int,
+) -> pd.DataFrame:
+    """The progress page's changes of one chain between two rounds: `shown_changes` of their
+    shown figures, the 90 % interval and verdict of each change (`noise`: trend_changes) and
+    the ambition the earlier round (`previous`) gave for now (ambition_then: aimed, to_go)."""
+    changes = shown_changes(before, after)
+    changes = changes.merge(for_display(noise), on="phase_id", how="left")
+    then = ambition_then(previous, chain_id, changes.rename(columns={"mean_after": "mean"}))
+    return changes.merge(then, on="phase_id", how="left")
 
 
 def radar_frame(stats: pd.DataFrame, series: str, *, intervals: bool = True) -> pd.DataFrame:

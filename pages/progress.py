@@ -4,8 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from ipm_model.i18n import t
-from ipm_model.results import ambition_then, for_display, radar_frame
-from ipm_model.scoring import score_changes
+from ipm_model.results import for_display, radar_frame
 from ipm_model.uncertainty import interval_text, verdict_text
 from ui import tables
 from ui.actions import previous_actions_by_phase
@@ -13,13 +12,12 @@ from ui.charts import show_radar, show_trend
 from ui.results import (
     MAX_OVERLAY,
     chain_filter,
-    change_stats,
     data_version,
     empty_state,
     left_out_note,
     open_results_page,
     questionnaire_of,
-    round_stats,
+    round_changes,
     trend_stats,
 )
 
@@ -66,19 +64,9 @@ with line:
 if len(with_data) >= 2:
     before, after = with_data[-2], with_data[-1]
     st.header(t("progress.changes", lang, before=round_label(before), after=round_label(after)))
-    # Shown values and their difference (results.for_display): the columns always add up.
-    changes = for_display(
-        score_changes(
-            shown[shown["workshop_id"] == before.id], shown[shown["workshop_id"] == after.id]
-        )
-    )
-    # Real change or noise: the interval of the difference, on the same statements and people.
-    noise = change_stats(store, rounds, chain_id, before.id, after.id, data_version(store, rounds))
-    changes = changes.merge(for_display(noise), on="phase_id", how="left")
-    # Where the previous round wanted to be by now (its ambition, under the same rules).
-    previous = round_stats(store, before, data_version(store, (before,)))
-    then = ambition_then(previous, chain_id, changes.rename(columns={"mean_after": "mean"}))
-    changes = changes.merge(then, on="phase_id", how="left")
+    # Shown values and their difference, whether it is real, and the earlier round's
+    # ambition for now (results.progress_changes): the columns always add up.
+    changes = round_changes(store, rounds, chain_id, shown, before, after)
     earlier_actions = previous_actions_by_phase(store, chain_id, before.id, lang)
     table = pd.DataFrame(
         {

@@ -5,17 +5,10 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ipm_model.agenda import agenda_markdown, build_agenda, headline, item_texts
-from ipm_model.handvatten import (
-    focus_phases,
-    handvatten_markdown,
-    phase_steps,
-    statement_steps,
-    statement_steps_markdown,
-)
+from ipm_model.agenda import agenda_markdown, headline, item_texts
+from ipm_model.handvatten import handvatten_markdown, statement_steps_markdown
 from ipm_model.i18n import t
 from ipm_model.results import chain_comments, radar_frame
-from ipm_model.scoring import dont_know_hotspots, most_disagreement
 from ui.access import audited
 from ui.actions import actions_section
 from ui.charts import show_radar
@@ -26,19 +19,17 @@ from ui.results import (
     ambition_section,
     benchmark_bands,
     chain_filter,
-    change_stats,
     data_version,
     empty_state,
+    findings,
     open_results_page,
     order_signals,
     phase_table,
-    previous_round,
     questionnaire_of,
     report_bytes,
     round_filter,
     round_stats,
     statement_list,
-    trend_stats,
 )
 from ui.text import plain
 
@@ -70,28 +61,10 @@ if bool(mine["suppressed"].iloc[0]):
     st.stop()
 
 # The agenda for the next chain conversation: its top points lead the page.
-chain_statements = results.chain_statements(chain_id)
-earlier = previous_round(store, workshops, workshop, chain_id)
-stats_prev = stats_now_shared = changes = None
-if earlier is not None:
-    pair = (earlier, workshop)
-    trend, _, _ = trend_stats(store, pair, chain_id, data_version(store, pair))
-    stats_prev = trend[trend["workshop_id"] == earlier.id]
-    stats_now_shared = trend[trend["workshop_id"] == workshop.id]
-    # Real change or noise, on the same statements and people (90 % interval).
-    changes = change_stats(
-        store, pair, chain_id, earlier.id, workshop.id, data_version(store, pair)
-    )
-agenda = build_agenda(
-    mine,
-    chain_statements,
-    stats_prev,
-    stats_now_shared=stats_now_shared,
-    changes=changes,
-    ambition=results.chain_ambition(chain_id),
-)
-scored = mine.dropna(subset=["mean"])
-weakest = q.phase(scored.loc[scored["mean"].idxmin(), "phase_id"]) if not scored.empty else None
+# Compared with the last earlier round in which this chain's group was shown.
+found = findings(store, tuple(workshops), workshop, chain_id, data_version(store, workshops))
+agenda = found.agenda
+weakest = q.phase(found.weakest) if found.weakest is not None else None
 
 # First screen: the radar, the three biggest points and the downloads.
 left, right = st.columns([5, 4], gap="large")
@@ -134,7 +107,7 @@ with right:
                 question=weakest.key_question.get(lang),
             )
         )
-    order_signals(mine, q, lang)
+    order_signals(found.signals, q, lang)
     st.header(t("results.downloads", lang))
     # Reports hold earlier rounds and the actions too: keyed by all of them.
     version = (*data_version(store, workshops), *store.actions_version(chain_id))
@@ -190,30 +163,25 @@ with tab_agenda:
     agenda_column, steps_column = st.columns(2, gap="large")
     with agenda_column:
         st.markdown(agenda_markdown(agenda, q, lang, min_group_size=workshop.min_group_size))
-    focus = focus_phases(mine)
-    lowest = statement_steps(chain_statements, q)
-    if focus or lowest:
+    if found.focus or found.lowest:
         with steps_column:
             st.header(t("results.handvatten", lang))
-            if lowest:  # the steps of the lowest-scoring statements first, each for a role
-                st.markdown(statement_steps_markdown(lowest, q, lang))
-            if focus:  # then per focus phase its opening question and its own low statements
-                shown = {item.statement_id for item in lowest}
-                steps = phase_steps(focus, chain_statements, q, skip=shown)
-                st.markdown(handvatten_markdown(focus, q, lang, steps=steps))
+            if found.lowest:  # the steps of the lowest-scoring statements first, each for a role
+                st.markdown(statement_steps_markdown(found.lowest, q, lang))
+            if found.focus:  # then per focus phase its opening question and its own low ones
+                st.markdown(handvatten_markdown(found.focus, q, lang, steps=found.focus_steps))
 with tab_statements:
     spread, unknown = st.columns(2, gap="large")
     with spread:
         st.header(t("results.disagreement", lang))
         st.caption(t("results.disagreement_help", lang))
-        statement_list(most_disagreement(chain_statements), q, lang, "sd")
+        statement_list(found.disagreement, q, lang, "sd")
     with unknown:
         st.header(t("results.dont_know", lang))
         st.caption(t("results.dont_know_help", lang))
-        hot = dont_know_hotspots(chain_statements)
-        if hot.empty:
+        if found.dont_know.empty:
             st.write(t("results.no_dont_know", lang))
-        statement_list(hot, q, lang, "dont_know_rate")
+        statement_list(found.dont_know, q, lang, "dont_know_rate")
 with tab_comments:
     comments = chain_comments(store, workshop, chain_id, results)
     if comments.empty:

@@ -30,22 +30,14 @@ LINK_ERROR_KEY = "access-link-error"
 log = logging.getLogger("ipm.access")
 
 
-def _secret(name: str) -> str | None:
-    try:
-        value = st.secrets.get(name)
-    except Exception:  # noqa: BLE001 - no secrets.toml at all is normal
-        value = None
-    return str(value) if value else None
-
-
 def admin_password() -> str | None:
     """The configured admin password (Streamlit secret `admin_password` or IPM_ADMIN_PASSWORD)."""
-    return _secret("admin_password") or os.environ.get("IPM_ADMIN_PASSWORD") or None
+    return session.secret("admin_password") or os.environ.get("IPM_ADMIN_PASSWORD") or None
 
 
 def demo_mode() -> bool:
     """Demo mode: IPM_DEMO=1 in the environment, or `demo = true` in the secrets."""
-    flag = os.environ.get("IPM_DEMO", "") or (_secret("demo") or "")
+    flag = os.environ.get("IPM_DEMO", "") or (session.secret("demo") or "")
     return flag.strip().lower() in ("1", "true", "yes", "on")
 
 
@@ -58,7 +50,7 @@ def oidc_configured() -> bool:
 
 
 def oidc_admin_emails() -> set[str]:
-    raw = _secret("admin_emails") or os.environ.get("IPM_ADMIN_EMAILS", "")
+    raw = session.secret("admin_emails") or os.environ.get("IPM_ADMIN_EMAILS", "")
     return {e.strip().lower() for e in raw.replace(";", ",").split(",") if e.strip()}
 
 
@@ -72,7 +64,7 @@ def _set_grant(grant: Grant) -> None:
 
 def link_days() -> int:
     """Days a link keeps working after its round closes (IPM_LINK_DAYS or `link_days`)."""
-    return link_expiry_days(os.environ.get("IPM_LINK_DAYS") or _secret("link_days"))
+    return link_expiry_days(os.environ.get("IPM_LINK_DAYS") or session.secret("link_days"))
 
 
 def resolve_grant(store: Store, demo_organisation_id: int | None) -> Grant:
@@ -201,7 +193,7 @@ DEMO_RESET_HOURS_DEFAULT = 24
 
 
 def demo_reset_hours() -> int:
-    raw = os.environ.get("IPM_DEMO_RESET_HOURS") or _secret("demo_reset_hours") or ""
+    raw = os.environ.get("IPM_DEMO_RESET_HOURS") or session.secret("demo_reset_hours") or ""
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEMO_RESET_HOURS_DEFAULT
 
 

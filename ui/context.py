@@ -20,7 +20,7 @@ from ipm_model.questionnaire import (
 )
 from ipm_model.share import PublicUrlError, parse_public_url
 from ipm_model.storage.store import Store
-from ui.access import _secret
+from ui.session import secret
 
 LANG_KEY = "lang"
 
@@ -154,7 +154,7 @@ def language_switch() -> str:
 
 def public_url_setting() -> str:
     """The configured public address (secret `public_url` or IPM_PUBLIC_URL), "" when unset."""
-    return (_secret("public_url") or os.environ.get("IPM_PUBLIC_URL") or "").strip()
+    return (secret("public_url") or os.environ.get("IPM_PUBLIC_URL") or "").strip()
 
 
 def public_url() -> str | None:

@@ -23,7 +23,8 @@ from ipm_model.model import Workshop
 from ipm_model.storage import sandbox
 from ipm_model.storage.store import Store
 from ui import session
-from ui.access import _secret, current_grant, demo_mode
+from ui.access import current_grant, demo_mode
+from ui.session import secret
 
 DEMO_ORG_KEY = "demo-organisation"  # the shared demo's id, set by app.py in demo mode
 PREFILL_KEY = "demo-prefill"  # the participant way in: chain and role to fill in
@@ -33,7 +34,7 @@ log = logging.getLogger("ipm.demo")
 
 def sandbox_limit() -> int:
     """At most this many sandboxes (IPM_DEMO_SANDBOXES or secret `demo_sandboxes`; 200)."""
-    return sandbox.max_sandboxes(os.environ.get("IPM_DEMO_SANDBOXES") or _secret("demo_sandboxes"))
+    return sandbox.max_sandboxes(os.environ.get("IPM_DEMO_SANDBOXES") or secret("demo_sandboxes"))
 
 
 def shared_demo_id() -> int | None:

@@ -21,20 +21,23 @@ from ipm_model.i18n import t
 from ipm_model.model import Workshop
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import (
+    ChainFindings,
     RoundResults,
     breakdowns,
+    chain_findings,
     chain_trend,
     for_display,
     load_answers,
     peer_benchmark,
     period_differences,
     period_results,
+    progress_changes,
     results_state,
     round_results,
     trend_changes,
 )
 from ipm_model.results import previous_round as results_previous_round
-from ipm_model.scoring import phase_order_signals
+from ipm_model.scoring import PhaseOrderSignal
 from ipm_model.storage import exclusions
 from ipm_model.storage.store import Store
 from ipm_model.uncertainty import interval_note, interval_text
@@ -298,10 +301,10 @@ def phase_table(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
     st.caption(t("trust.interval_help", lang))
 
 
-def order_signals(stats: pd.DataFrame, q: Questionnaire, lang: str) -> None:
-    """Warn when a later phase scores clearly above a phase it builds on."""
+def order_signals(signals: Sequence[PhaseOrderSignal], q: Questionnaire, lang: str) -> None:
+    """Warn when a later phase scores clearly above a phase it builds on (ChainFindings)."""
     names = q.phase_names(lang)
-    for s in phase_order_signals(stats[["phase_id", "mean"]]):
+    for s in signals:
         st.warning(
             t(
                 "results.order_signal",
@@ -341,6 +344,63 @@ def previous_round(
         return None
     trend, _, _ = trend_stats(store, rounds, chain_id, data_version(store, rounds))
     return results_previous_round(trend, rounds, workshop)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def findings(
+    _store: Store,
+    workshops: tuple[Workshop, ...],
+    workshop: Workshop,
+    chain_id: int,
+    version: tuple[int, str],
+) -> ChainFindings:
+    """One shown chain's agenda, handvatten and statement lists (results.chain_findings),
+    compared with the last earlier round in which its group was shown. `version`: the
+    data_version of `workshops` (every round the comparison may use)."""
+    results = round_stats(_store, workshop, data_version(_store, [workshop]))
+    earlier = previous_round(_store, workshops, workshop, chain_id)
+    stats_prev = stats_now_shared = changes = None
+    if earlier is not None:
+        pair = (earlier, workshop)
+        trend, _, _ = trend_stats(_store, pair, chain_id, data_version(_store, pair))
+        stats_prev = trend[trend["workshop_id"] == earlier.id]
+        stats_now_shared = trend[trend["workshop_id"] == workshop.id]
+        # Real change or noise, on the same statements and people (90 % interval).
+        changes = change_stats(
+            _store, pair, chain_id, earlier.id, workshop.id, data_version(_store, pair)
+        )
+    return chain_findings(
+        results.chain(chain_id),
+        results.chain_statements(chain_id),
+        questionnaire_of(workshop),
+        stats_prev,
+        stats_now_shared=stats_now_shared,
+        changes=changes,
+        ambition=results.chain_ambition(chain_id),
+    )
+
+
+def round_changes(
+    store: Store,
+    rounds: tuple[Workshop, ...],
+    chain_id: int,
+    shown: pd.DataFrame,
+    before: Workshop,
+    after: Workshop,
+) -> pd.DataFrame:
+    """One chain's changes from `before` to `after` as the progress page shows them
+    (results.progress_changes): `shown` holds the shown trend figures of `rounds`."""
+    # Real change or noise: the interval of the difference, on the same statements and people.
+    noise = change_stats(store, rounds, chain_id, before.id, after.id, data_version(store, rounds))
+    # Where the previous round wanted to be by now (its ambition, under the same rules).
+    previous = round_stats(store, before, data_version(store, (before,)))
+    return progress_changes(
+        shown[shown["workshop_id"] == before.id],
+        shown[shown["workshop_id"] == after.id],
+        noise,
+        previous,
+        chain_id,
+    )
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)

@@ -57,7 +57,7 @@ def session_hours() -> float:
     """How long a login lasts: IPM_SESSION_HOURS or secret `session_hours`; default 12.
 
     In demo mode at least as long as a visitor's sandbox lives (24 hours)."""
-    raw = os.environ.get("IPM_SESSION_HOURS") or _secret("session_hours") or ""
+    raw = os.environ.get("IPM_SESSION_HOURS") or secret("session_hours") or ""
     try:
         hours = float(raw)
     except ValueError:
@@ -73,7 +73,9 @@ def session_hours() -> float:
     return hours
 
 
-def _secret(name: str) -> str | None:
+def secret(name: str) -> str | None:
+    """A setting from Streamlit's secrets.toml as text, or None (not set, or no file): the
+    one reader every ui module uses."""
     try:
         value = st.secrets.get(name)
     except Exception:  # noqa: BLE001 - no secrets.toml at all is normal
@@ -84,7 +86,7 @@ def _secret(name: str) -> str | None:
 def signing_key(store: Store) -> bytes:
     """Secret `session_secret` (or IPM_SESSION_SECRET); else a key kept in the database, so
     that every replica signs and checks with the same one."""
-    configured = _secret("session_secret") or os.environ.get("IPM_SESSION_SECRET")
+    configured = secret("session_secret") or os.environ.get("IPM_SESSION_SECRET")
     if configured:
         return configured.encode("utf-8")
     return _stored_key(store, store.label).encode("ascii")

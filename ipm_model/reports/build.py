@@ -15,24 +15,26 @@ from datetime import date
 
 import pandas as pd
 
-from ipm_model.agenda import Agenda, build_agenda
+from ipm_model.agenda import Agenda
 from ipm_model.benchmark import has_bands
-from ipm_model.handvatten import Focus, StatementSteps, focus_phases, phase_steps
+from ipm_model.handvatten import Focus, StatementSteps
 from ipm_model.i18n import phrase
 from ipm_model.model import Action, Chain, Workshop
 from ipm_model.questionnaire import Questionnaire, questionnaire_for
 from ipm_model.results import (
     RoundResults,
     chain_comments,
+    chain_findings,
     chain_trend,
     for_display,
     load_answers,
     peer_benchmark,
     previous_round,
     round_results,
+    shown_changes,
     trend_changes,
 )
-from ipm_model.scoring import PhaseOrderSignal, phase_order_signals, score_changes
+from ipm_model.scoring import PhaseOrderSignal
 from ipm_model.storage.store import Store
 
 # Earlier actions that are still running are carried into a round's report, to be reviewed.
@@ -55,7 +57,7 @@ class ChainReport:
     stats: pd.DataFrame  # this round's phase rows, model order
     previous: Workshop | None  # the last earlier round with results shown for this chain
     trend: pd.DataFrame  # shown phase rows per round (workshop_id), on the shared statements
-    changes: pd.DataFrame  # shown score_changes(previous, this round) (for_display); may be empty
+    changes: pd.DataFrame  # results.shown_changes(previous, this round); may be empty
     dropped_statements: int  # statements left out of the comparison (questionnaire changed)
     signals: tuple[PhaseOrderSignal, ...]
     agenda: Agenda
@@ -126,7 +128,7 @@ def _chain_report(
     now_shared = trend[trend["workshop_id"] == workshop.id]
     prev_shared = trend[trend["workshop_id"] == previous.id] if previous else None
     changes = (
-        for_display(score_changes(prev_shared, now_shared))
+        shown_changes(prev_shared, now_shared)
         if prev_shared is not None
         else pd.DataFrame(columns=["phase_id", "mean_before", "mean_after", "change"])
     )
@@ -135,7 +137,7 @@ def _chain_report(
         agenda = Agenda(participants=participants, suppressed=True)
         signals: tuple[PhaseOrderSignal, ...] = ()
         focus: tuple[Focus, ...] = ()
-        steps: dict[str, tuple[StatementSteps, ...]] = {}
+        steps: Mapping[str, tuple[StatementSteps, ...]] = {}
     else:
         before = prev_shared.drop(columns="workshop_id") if prev_shared is not None else None
         after = now_shared.drop(columns="workshop_id")
@@ -144,17 +146,17 @@ def _chain_report(
             if previous is not None
             else None
         )  # marks each drop as real or "binnen de ruis"
-        agenda = build_agenda(
+        # The same findings as the results page (results.chain_findings).
+        found = chain_findings(
             stats,
             statements,
+            versions[workshop.id],
             before,
             stats_now_shared=after,
             changes=noise,
             ambition=results.chain_ambition(chain.id),
         )
-        signals = tuple(phase_order_signals(stats[["phase_id", "mean"]]))
-        focus = focus_phases(stats)
-        steps = phase_steps(focus, statements, versions[workshop.id])
+        agenda, signals, focus, steps = found.agenda, found.signals, found.focus, found.steps
 
     ids = {w.id for w in chain_rounds}
     keep = {workshop.id} | ({previous.id} if previous else set())

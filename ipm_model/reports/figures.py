@@ -16,7 +16,7 @@ import vl_convert as vlc
 from markupsafe import Markup, escape
 
 from ipm_model import formats
-from ipm_model.charts import _ipm_theme, heatmap_chart, radar_spec, trend_chart
+from ipm_model.charts import heatmap_chart, ipm_theme, radar_spec, trend_chart
 from ipm_model.i18n import phrase
 from ipm_model.reports.build import ChainReport, ReportData
 
@@ -24,7 +24,7 @@ PNG_SCALE = 2
 # Seven colours that stay apart on paper, on a projector and for most colour-blind readers
 # (the deck's line chart uses the same, in the same order).
 TREND_COLOURS = ("#4E79A7", "#F28E2B", "#59A14F", "#E15759", "#B07AA1", "#9C755F", "#EDC948")
-_THEME_CONFIG: dict[str, Any] = _ipm_theme()["config"]
+_THEME_CONFIG: dict[str, Any] = ipm_theme()["config"]
 
 
 def chart_svg(spec: Mapping[str, Any], lang: str = "en") -> str:

@@ -134,7 +134,7 @@ def _erase(store: Store, table: str, row_id: int, what: str, actor: str, dry_run
                 organisation = row_id
             names = catalog.tables(db, store.kind)
             keys = catalog.foreign_keys(db, store.kind, names)
-            _delete(db, keys, table, "id = ?", [row_id], result.counts, depth=0)
+            delete_rows(db, keys, table, "id = ?", [row_id], result.counts, depth=0)
             if dry_run:
                 raise _DryRun
             action = "delete.workshop" if table == "workshop" else "delete.organisation"
@@ -152,7 +152,7 @@ def _summary(result: Erasure) -> str:
     return ", ".join(f"{t}={n}" for t, n in sorted(result.counts.items()) if n)
 
 
-def _delete(
+def delete_rows(
     db: Any,
     keys: list[catalog.ForeignKey],
     table: str,
@@ -168,7 +168,7 @@ def _delete(
         if key.parent != table or key.child == table:
             continue
         child_where = f"{key.column} IN (SELECT {key.parent_column} FROM {table} WHERE {where})"
-        _delete(db, keys, key.child, child_where, params, counts, depth + 1)
+        delete_rows(db, keys, key.child, child_where, params, counts, depth + 1)
     cur = db.execute(f"DELETE FROM {table} WHERE {where}", params)
     counts[table] = counts.get(table, 0) + max(cur.rowcount, 0)
 

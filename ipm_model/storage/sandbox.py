@@ -395,7 +395,7 @@ def remove(store: Store, organisation_id: int) -> dict[str, int]:
 
     Only sandboxes: any other organisation id raises SandboxError and deletes nothing.
     """
-    from ipm_model.storage.erasure import _delete
+    from ipm_model.storage.erasure import delete_rows
 
     counts: dict[str, int] = {}
     with store._write(lock=True) as db:
@@ -405,7 +405,7 @@ def remove(store: Store, organisation_id: int) -> dict[str, int]:
             raise SandboxError(f"organisation {organisation_id} is not a sandbox")
         names = catalog.tables(db, store.kind)
         keys = catalog.foreign_keys(db, store.kind, names)
-        _delete(db, keys, "organisation", "id = ?", [int(organisation_id)], counts, depth=0)
+        delete_rows(db, keys, "organisation", "id = ?", [int(organisation_id)], counts, depth=0)
         db.execute("DELETE FROM sandbox WHERE organisation_id = ?", [int(organisation_id)])
     return {t: n for t, n in counts.items() if n}
 
