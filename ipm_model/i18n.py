@@ -241,6 +241,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Demo: {n} deelnemers zijn gesimuleerd. Hun antwoorden zijn verzonnen.",
         "Demo: {n} participants are simulated. Their answers are made up.",
     ),
+    "session.refused.demo_unknown": (
+        "We kennen je eigen kopie van de demo niet (meer). Misschien is die verlopen: een "
+        "kopie blijft 24 uur. Je ziet de gedeelde demo. Maak gerust een nieuwe kopie.",
+        "We do not know your own copy of the demo (any more). It may have expired: a copy "
+        "lasts 24 hours. You see the shared demo. Feel free to make a new copy.",
+    ),
     "session.refused.sandbox_gone": (
         "Je eigen kopie van de demo bestaat niet meer. Een kopie blijft 24 uur; bij veel "
         "bezoekers ruimen we de oudste eerder op. Je ziet weer de gedeelde demo.",
