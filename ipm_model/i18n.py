@@ -1001,6 +1001,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "An empty cell: too few answers for a score.",
     ),
     "result.phase": ("Fase", "Phase"),
+    "radar.who": ("Wie", "Who"),
+    "radar.what": ("Wat", "What"),
     "result.score": ("Score", "Score"),
     "result.n": ("Aantal", "Count"),
     "result.sd": ("Spreiding (sd)", "Spread (sd)"),

@@ -7,8 +7,9 @@ file to fill in; `read_upload` reads a file without reading past the size limit.
 
 Layouts, told apart by the header (column names are case-insensitive)
 - wide, one row per participant: `chain, role, partner, <statement_id>...`, a column per
-  statement id (the template has them in questionnaire order, then the ambition columns; any order and any subset are
-  read). An optional `participant` column holds your own label, e.g. the form number.
+  statement id (the template has them in questionnaire order, then the ambition columns;
+  any order and any subset are read). An optional `participant` column holds your own
+  label, e.g. the form number.
 - long, one row per answer: `participant, chain, role, partner, statement_id, value`; the
   rows with the same participant label are one person. The other columns of the answers
   export (workshop_code, workshop_date, phase_id, answered_at) are ignored, so the answers

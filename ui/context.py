@@ -9,9 +9,9 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from ipm_model import questionnaire as questionnaires
 from ipm_model.i18n import normalize_language, t
 from ipm_model.phases import DEFAULT_LANGUAGE, LANGUAGES
-from ipm_model import questionnaire as questionnaires
 from ipm_model.questionnaire import (
     Questionnaire,
     QuestionnaireError,

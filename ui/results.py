@@ -397,7 +397,14 @@ def ambition_section(results: RoundResults, chain_id: int, q: Questionnaire, lan
                 }
             )
         )
-    show_radar(pd.concat(series), names, lang, title=t("results.ambition", lang), table=False)
+    show_radar(
+        pd.concat(series),
+        names,
+        lang,
+        title=t("results.ambition", lang),
+        table=False,
+        series_title=t("radar.what", lang),
+    )
     table = pd.DataFrame(
         {
             t("result.phase", lang): rows["phase_id"].map(names),
