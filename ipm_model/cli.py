@@ -413,6 +413,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     """Run the command line; return the exit status."""
     out = stdout or sys.stdout
     args = _parser().parse_args(argv)
+    if args.command == "check":  # no database: the database layer stays unloaded
+        return _check(args.file, out)
     from ipm_model.db import StoreError
     from ipm_model.questionnaire import QuestionnaireError
 
@@ -427,8 +429,6 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     try:
         if args.command in commands:
             return commands[args.command](args, out)
-        if args.command == "check":
-            return _check(args.file, out)
         if args.command == "demo":
             return _demo(args, out)
         if args.command == "export":

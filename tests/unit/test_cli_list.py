@@ -107,6 +107,18 @@ def test_help_list_and_check_import_nothing_heavy(tmp_path):
             [sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True
         )
         assert done.stdout.strip() == "", (argv, done.stdout)
+    # Narrower still: check never opens the database layer, list never parses TOML.
+    for argv, absent in (
+        (["check", "questionnaires/ipm-ketenscan.toml"], ("ipm_model.db", "sqlite3")),
+        (["--db", str(db), "list", "workshops"], ("tomllib",)),
+    ):
+        loaded = probe.replace(
+            "('pandas', 'sqlite_utils', 'numpy', 'openpyxl', 'altair')", repr(absent)
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", loaded, *argv], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "", (argv, done.stdout)
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "ipm_model", "--help"],
         capture_output=True,
