@@ -67,34 +67,35 @@ else:
     roles = {r.id: plain(r.label(lang)) for r in workshop.roles}
     # Chain, role and partner commit on each tap, outside the form: a language switch (or
     # any rerun) before "Start" keeps them; their labels follow the language (relabelled).
-    chain_id = st.radio(
-        t("start.chain_label", lang),
-        list(chains),
-        format_func=chains.get,
-        index=None,
-        key=relabelled("join-chain"),
-    )
-    role = st.radio(
-        t("start.role_label", lang),
-        list(roles),
-        format_func=roles.get,
-        index=None,
-        key=relabelled("join-role"),
-    )
-    partner = ""
-    if workshop.partners:
-        own = t("start.partner_own", lang)
-        options = ["", *workshop.partners]
-        if st.session_state.get("join-partner") not in options:
-            st.session_state["join-partner"] = ""  # the own organisation until chosen
-        partner = st.selectbox(
-            t("start.partner_label", lang),
-            options,
-            format_func=lambda p: p or own,
-            key=relabelled("join-partner"),
+    with st.container(border=True, key="join-box"):  # one box, as the form had
+        chain_id = st.radio(
+            t("start.chain_label", lang),
+            list(chains),
+            format_func=chains.get,
+            index=None,
+            key=relabelled("join-chain"),
         )
-    with st.form("join-form", border=False):
-        begin = st.form_submit_button(t("start.begin", lang), type="primary")
+        role = st.radio(
+            t("start.role_label", lang),
+            list(roles),
+            format_func=roles.get,
+            index=None,
+            key=relabelled("join-role"),
+        )
+        partner = ""
+        if workshop.partners:
+            own = t("start.partner_own", lang)
+            options = ["", *workshop.partners]
+            if st.session_state.get("join-partner") not in options:
+                st.session_state["join-partner"] = ""  # the own organisation until chosen
+            partner = st.selectbox(
+                t("start.partner_label", lang),
+                options,
+                format_func=lambda p: p or own,
+                key=relabelled("join-partner"),
+            )
+        with st.form("join-form", border=False):
+            begin = st.form_submit_button(t("start.begin", lang), type="primary")
     if begin:
         if chain_id is None or role is None:
             st.error(t("start.need_choice", lang))
