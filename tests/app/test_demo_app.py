@@ -220,6 +220,22 @@ def test_a_forged_cookie_and_a_removed_sandbox_get_a_clear_message(demo_store, m
     assert "sandbox-make-console" in [b.key for b in again.button]
 
 
+@pytest.mark.parametrize(("reason", "demo_text"), [("expired", True), ("revoked", False)])
+def test_on_the_demo_an_expired_cookie_reads_as_an_unknown_copy(
+    demo_store, monkeypatch, reason, demo_text
+):
+    from ipm_model.session import SessionRefused
+
+    def refuse(*args, **kwargs):
+        raise SessionRefused(reason)
+
+    monkeypatch.setattr("ui.session.read_cookie", refuse)
+    shown = texts(reload_with(monkeypatch, "v1.anything"))
+    assert ("We kennen je eigen kopie van de demo niet" in shown) is demo_text
+    if not demo_text:  # "Overal uitloggen" keeps its own words
+        assert "Overal uitloggen" in shown
+
+
 def test_the_projector_of_the_sandbox_reveals_the_simulated_group(demo_store, monkeypatch):
     first = lead(monkeypatch, demo_store)
     cookie = taken_cookie(first, demo_store)
