@@ -18,7 +18,13 @@ from starlette.routing import Route
 from ipm_model.db import StoreError
 from ipm_model.i18n import t
 from ui.access import demo_mode, demo_reset_hours, ensure_demo, link_error_message, resolve_grant
-from ui.context import database_guard, ensure_questionnaires_valid, get_store, language_switch
+from ui.context import (
+    check_questionnaires_at_start,
+    database_guard,
+    ensure_questionnaires_valid,
+    get_store,
+    language_switch,
+)
 from ui.demo import DEMO_ORG_KEY
 from ui.firstrun import announce
 from ui.headers import SecurityHeaders
@@ -125,6 +131,8 @@ else:  # `streamlit run app.py` imports this file to serve the App below
     async def lifespan(app: st.App):
         # Before the first request: Streamlit's old pages/ folder mode off (ui/router.py).
         async with navigation_only(app):
+            # An invalid questionnaire file: said on the console now, on every page later.
+            check_questionnaires_at_start()
             # The port is bound, no browser connected yet: sockets accepted from now on
             # inherit TCP_NODELAY (no 40 ms delayed-ACK stall per rerun; no-op off Linux).
             enable_tcp_nodelay()

@@ -77,6 +77,9 @@ class TooltipTitles:
     """Field titles for tooltips and legends; English defaults, pages pass the UI language."""
 
     series: str = "Series"
+    # The legend's title over the series: None repeats `series`, "" leaves it out (a legend
+    # of "Me" and "Group" needs no heading; a tooltip without a title shows the raw field).
+    legend: str | None = None
     phase: str = "Phase"
     score: str = "Score"
     n: str = "Respondents"
@@ -429,12 +432,13 @@ def radar_chart(
     # grid alone, without empty mark groups that screen readers would announce.
     if series and not scored.empty:
         domain = list(series)
+        legend_title = (titles.series if titles.legend is None else titles.legend) or None
         colours = alt.Scale(domain=domain, range=list(SERIES_COLOURS[: len(series)]))
         color = alt.Color(
             "series:N",
             scale=colours,
             # Two per row: a single row of four long names runs off a narrow column.
-            legend=alt.Legend(title=titles.series, orient="bottom", columns=min(len(series), 2))
+            legend=alt.Legend(title=legend_title, orient="bottom", columns=min(len(series), 2))
             if legend
             else None,
         )
@@ -463,7 +467,7 @@ def radar_chart(
                 shape=alt.Shape(
                     "series:N",
                     scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[: len(series)])),
-                    legend=alt.Legend(title=titles.series) if legend else None,
+                    legend=alt.Legend(title=legend_title) if legend else None,
                 ),
                 tooltip=[
                     alt.Tooltip("series:N", title=titles.series),

@@ -116,7 +116,56 @@ def _export_epilog() -> str:
     return _paragraphs(SCORE_RULES, EXPORT_NOTES) + "\n\nColumns\n\n" + columns_help()
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Skipped:
+    """Stands in for the parser of a command this run does not use: every call is a no-op."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self._absorb
+
+    def _absorb(self, *args: Any, **kwargs: Any) -> _Skipped:
+        return self
+
+
+class _OneCommand:
+    """The commands' subparsers, built for `only` alone when a run names its command (an
+    argparse parser costs about a millisecond each; --help and errors get them all)."""
+
+    def __init__(self, sub: Any, only: str | None):
+        self._sub, self._only = sub, only
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if self._only is None or name == self._only:
+            return self._sub.add_parser(name, **kwargs)
+        return _Skipped()
+
+
+COMMANDS = (
+    "demo",
+    "check",
+    "export",
+    "import",
+    "report",
+    "migrate",
+    "links",
+    "list",
+    "backup",
+    "restore",
+    "delete",
+    "retention",
+    "audit",
+)
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command `argv` names after the global --db option, or None when unclear."""
+    rest = list(argv)
+    while rest and rest[0].startswith("--db"):
+        rest = rest[1:] if "=" in rest[0] else rest[2:]
+    return rest[0] if rest and rest[0] in COMMANDS else None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; `only`: build just that command's parser (see _OneCommand)."""
     parser = _Parser(
         prog="python -m ipm_model",
         description="iPM Ketenscan administration: lists, demo data, questionnaire checks, "
@@ -127,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
         help="SQLite database file or postgresql://user:password@host:port/database URL "
         "(default: the IPM_DB environment variable, else data/ipm-ketenscan.db)",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = _OneCommand(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"), only)
 
     demo = sub.add_parser(
         "demo",
@@ -414,7 +463,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
     """Run the command line; return the exit status."""
     out = stdout or sys.stdout
-    args = _parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = _parser(_command_in(words)).parse_args(argv)
+    if args.command == "check":  # no database: the database layer stays unloaded
+        return _check(args.file, out)
     from ipm_model.db import StoreError
     from ipm_model.questionnaire import QuestionnaireError
 
@@ -429,8 +481,6 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     try:
         if args.command in commands:
             return commands[args.command](args, out)
-        if args.command == "check":
-            return _check(args.file, out)
         if args.command == "demo":
             return _demo(args, out)
         if args.command == "export":

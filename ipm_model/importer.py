@@ -7,8 +7,9 @@ file to fill in; `read_upload` reads a file without reading past the size limit.
 
 Layouts, told apart by the header (column names are case-insensitive)
 - wide, one row per participant: `chain, role, partner, <statement_id>...`, a column per
-  statement id (the template has them in questionnaire order; any order and any subset are
-  read). An optional `participant` column holds your own label, e.g. the form number.
+  statement id (the template has them in questionnaire order, then the ambition columns;
+  any order and any subset are read). An optional `participant` column holds your own
+  label, e.g. the form number.
 - long, one row per answer: `participant, chain, role, partner, statement_id, value`; the
   rows with the same participant label are one person. The other columns of the answers
   export (workshop_code, workshop_date, phase_id, answered_at) are ignored, so the answers
@@ -922,6 +923,9 @@ _TEMPLATE_TEXT = {
         "roles": "# Rollen (id of naam): {}",
         "partners": "# Partnerorganisaties (leeg = eigen organisatie): {}",
         "values": "# Antwoorden: {}; leeg = geen antwoord",
+        "ambition": "Ambitie over 12 maanden: {}",
+        "ambitions": "# Ambitie-kolommen (ambition-...): 1 tot 5 voor waar de fase over 12 "
+        "maanden moet staan; leeg = geen ambitie",
         "how": "# Eén regel per deelnemer. Regels die met # beginnen worden overgeslagen.",
     },
     "en": {
@@ -930,6 +934,9 @@ _TEMPLATE_TEXT = {
         "roles": "# Roles (id or name): {}",
         "partners": "# Partner organisations (empty = own organisation): {}",
         "values": "# Answers: {}; empty = no answer",
+        "ambition": "Ambition in 12 months: {}",
+        "ambitions": "# Ambition columns (ambition-...): 1 to 5 for where the phase should be "
+        "in 12 months; empty = no ambition",
         "how": "# One row per participant. Rows starting with # are skipped.",
     },
 }
@@ -941,13 +948,21 @@ def template_csv(workshop: Workshop, questionnaire: Questionnaire, lang: str = "
     text = _TEMPLATE_TEXT[lang]
     roles = " | ".join(f"{r.id} = {r.label(lang)}" for r in workshop.roles)
     values = ", ".join(f"{o.code} = {o.label.get(lang)}" for o in questionnaire.options)
+    ambitions = [text["ambition"].format(p.name.get(lang)) for p in questionnaire.phases]
     lines = [
-        [*PERSON_COLUMNS[1:], *questionnaire.statement_ids],
-        [text["statements"], "", "", *(s.text.get(lang) for s in questionnaire.statements)],
+        [*PERSON_COLUMNS[1:], *answer_ids(questionnaire)],
+        [
+            text["statements"],
+            "",
+            "",
+            *(s.text.get(lang) for s in questionnaire.statements),
+            *ambitions,
+        ],
         [text["chains"].format(" | ".join(c.name for c in workshop.chains))],
         [text["roles"].format(roles)],
         [text["partners"].format(" | ".join(workshop.partners) or "-")],
         [text["values"].format(values)],
+        [text["ambitions"]],
         [text["how"]],
     ]
     buffer = io.StringIO()

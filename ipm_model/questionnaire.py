@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -527,6 +526,8 @@ def read_toml_text(path: str | Path, name: str) -> tuple[dict[str, Any], str]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise QuestionnaireError(f"{name}: line {line}: the file is not UTF-8 text") from None
+    import tomllib  # here: `list` and the web app's store import this module, rarely parse
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

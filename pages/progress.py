@@ -53,7 +53,14 @@ recent = with_data[-MAX_OVERLAY:]
 frames = [radar_frame(shown[shown["workshop_id"] == w.id], round_label(w)) for w in recent]
 radar, line = st.columns(2, gap="large")
 with radar:
-    show_radar(pd.concat(frames), labels, lang, title=chains[chain_id], table=False)
+    show_radar(
+        pd.concat(frames),
+        labels,
+        lang,
+        title=chains[chain_id],
+        table=False,
+        series_title=t("results.round", lang),
+    )
 with line:
     st.header(t("progress.trend", lang))
     trend = shown.assign(

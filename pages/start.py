@@ -7,7 +7,7 @@ from ipm_model.db import NotAllowed, StoreError
 from ipm_model.i18n import t
 from ui import demo, firstrun
 from ui.access import demo_mode
-from ui.context import current_language, get_store
+from ui.context import current_language, get_store, relabelled
 from ui.guard import code_guard
 from ui.participant import remember_participant
 from ui.text import plain
@@ -65,30 +65,37 @@ else:
     # Radio options are drawn as Markdown: names typed by a facilitator are escaped.
     chains = {c.id: plain(c.name) for c in workshop.chains}
     roles = {r.id: plain(r.label(lang)) for r in workshop.roles}
-    with st.form("join-form"):
+    # Chain, role and partner commit on each tap, outside the form: a language switch (or
+    # any rerun) before "Start" keeps them; their labels follow the language (relabelled).
+    with st.container(border=True, key="join-box"):  # one box, as the form had
         chain_id = st.radio(
             t("start.chain_label", lang),
             list(chains),
             format_func=chains.get,
             index=None,
-            key="join-chain",
+            key=relabelled("join-chain"),
         )
         role = st.radio(
             t("start.role_label", lang),
             list(roles),
             format_func=roles.get,
             index=None,
-            key="join-role",
+            key=relabelled("join-role"),
         )
         partner = ""
         if workshop.partners:
             own = t("start.partner_own", lang)
+            options = ["", *workshop.partners]
+            if st.session_state.get("join-partner") not in options:
+                st.session_state["join-partner"] = ""  # the own organisation until chosen
             partner = st.selectbox(
                 t("start.partner_label", lang),
-                ["", *workshop.partners],
+                options,
                 format_func=lambda p: p or own,
+                key=relabelled("join-partner"),
             )
-        begin = st.form_submit_button(t("start.begin", lang), type="primary")
+        with st.form("join-form", border=False):
+            begin = st.form_submit_button(t("start.begin", lang), type="primary")
     if begin:
         if chain_id is None or role is None:
             st.error(t("start.need_choice", lang))

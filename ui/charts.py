@@ -66,7 +66,11 @@ def build_radar_spec(
 
 
 def radar_key(
-    data: pd.DataFrame, labels: Mapping[str, str], lang: str, title: str
+    data: pd.DataFrame,
+    labels: Mapping[str, str],
+    lang: str,
+    title: str,
+    series_title: str | None = None,
 ) -> tuple[tuple[tuple, ...], tuple[tuple[str, str], ...], str, tuple]:
     """The first arguments of _radar_spec / build_radar_spec for this data (rows, labels,
     title, tooltip titles); `data` has the interval columns."""
@@ -74,13 +78,16 @@ def radar_key(
         _rows(data, _RADAR_ROW),
         tuple(labels.items()),
         title,
-        tuple(_tooltip_titles(lang).items()),
+        tuple(_tooltip_titles(lang, series_title).items()),
     )
 
 
-def _tooltip_titles(lang: str) -> dict[str, str]:
+def _tooltip_titles(lang: str, series: str | None = None) -> dict[str, str]:
+    """Titles in the interface language; the series' title in the tooltip only, the legend
+    has none (its entries say enough: "Ik", "Groep", a chain)."""
     return {
-        "series": "",
+        "series": series or t("radar.who", lang),
+        "legend": "",
         "phase": t("result.phase", lang),
         "score": t("result.score", lang),
         "n": t("result.n", lang),
@@ -100,8 +107,12 @@ def show_radar(
     key: str | None = None,
     stage: bool = False,
     benchmark: pd.DataFrame | None = None,
+    series_title: str | None = None,
 ) -> None:
     """A radar of the seven phases plus (unless table=False) the same numbers as a table.
+
+    `series_title` names the series in the tooltip (default "Wie"/"Who"; e.g. "Ronde" when
+    the series are rounds).
 
     Rows with ci_low/ci_high get their 90 % interval as a bar; `benchmark` (p25, p50, p75
     per phase) adds other organisations' middle half in grey. `stage=True`: the projector's
@@ -109,7 +120,7 @@ def show_radar(
     """
     data = data.assign(**{c: data.get(c, float("nan")) for c in charts.INTERVAL_COLUMNS})
     bench = None if benchmark is None else _rows(benchmark, charts.BENCHMARK_COLUMNS)
-    spec = _radar_spec(*radar_key(data, labels, lang, title), stage, bench, lang)
+    spec = _radar_spec(*radar_key(data, labels, lang, title, series_title), stage, bench, lang)
     with st.container(key=key):  # a key only where one radar stands alone (tests find it)
         st.vega_lite_chart(spec, theme=None, width="content")
     if table:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 
+from ipm_model import questionnaire as questionnaires
 from ipm_model.db import NotAllowed, StoreError
 from ipm_model.i18n import normalize_language, t
 from ipm_model.phases import DEFAULT_LANGUAGE, LANGUAGES
@@ -80,6 +82,28 @@ def ensure_questionnaires_valid() -> None:
         st.error(t("error.questionnaire", lang))
         st.caption(t("error.detail", lang, detail=str(exc)))
         st.stop()
+
+
+def check_questionnaires_at_start() -> str | None:
+    """At server start: validate every questionnaire file; print why one is refused.
+
+    The server still starts, so visitors get the page message of ensure_questionnaires_valid
+    (never a traceback) instead of a connection error; whoever started it reads on the
+    console which file, which line and why. Returns that reason, or None when all are valid.
+    """
+    try:
+        validate_all()
+    except QuestionnaireError as exc:
+        folder = questionnaires.QUESTIONNAIRE_DIR
+        print(
+            "\n  iPM Ketenscan: a questionnaire file is invalid, so no page can be used until it\n"
+            f"  is fixed (in {folder}) and the server is restarted:\n\n    {exc}\n\n"
+            "  python -m ipm_model check FILE checks a file without starting the server.\n",
+            file=sys.stderr,
+            flush=True,
+        )
+        return str(exc)
+    return None
 
 
 def get_questionnaire(qid: str | None = None, version: int | None = None) -> Questionnaire:

@@ -19,7 +19,7 @@ import streamlit as st
 
 from ipm_model.db import StoreError
 from ipm_model.i18n import t
-from ipm_model.model import Workshop
+from ipm_model.model import WORKSHOP_CLOSED, Workshop
 from ipm_model.storage import sandbox
 from ipm_model.storage.store import Store
 from ui import session
@@ -176,9 +176,24 @@ def start_page(store: Store, lang: str) -> None:
         st.query_params["code"] = DEMO_CODE
         st.rerun()
     elif chosen == "results":
+        open_history(store)
         st.switch_page("pages/results.py")
     elif chosen == "lead" and start_sandbox(store, lang):
         st.switch_page("pages/console.py")
+
+
+def open_history(store: Store) -> None:
+    """The results pages open on the shared demo's latest closed round: its radar, agenda
+    and the trend of 18 months at once (not the open round, which is filling up today)."""
+    from ui.results import OPEN_ON_KEY
+
+    demo_org = shared_demo_id()
+    if demo_org is None:
+        return
+    closed = [w for w in store.workshops(demo_org) if w.status == WORKSHOP_CLOSED]
+    st.session_state["filter-org"] = demo_org  # not the visitor's own copy, if they have one
+    if closed:
+        st.session_state[OPEN_ON_KEY] = closed[-1].id  # workshops come oldest first
 
 
 def prefill_join(workshop: Workshop) -> None:

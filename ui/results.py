@@ -105,6 +105,10 @@ def open_results_page(title_key: str) -> ResultsPage:
     return ResultsPage(lang, store, grant, org, store.workshops(org["id"]))
 
 
+# A round the next round filter opens on, once (then the filter keeps the visitor's choice).
+OPEN_ON_KEY = "results-open-on"
+
+
 def round_filter(store: Store, workshops: Sequence[Workshop], lang: str) -> Workshop | None:
     """Pick a round (newest first); the default is the newest round with a shown group."""
     if not workshops:
@@ -115,7 +119,11 @@ def round_filter(store: Store, workshops: Sequence[Workshop], lang: str) -> Work
     with_results = [
         i for i in ids if (store.participation(i)["finished"] >= by_id[i].min_group_size).any()
     ]
-    default = ids.index(with_results[0]) if with_results else 0
+    default: int | None = ids.index(with_results[0]) if with_results else 0
+    wanted = st.session_state.pop(OPEN_ON_KEY, None)
+    if wanted in by_id:  # asked for once (the demo's "18 months" way in): that round
+        st.session_state["filter-round"] = wanted
+        default = None  # the value comes from the session state set just now
     chosen = st.selectbox(
         t("results.round", lang),
         ids,
@@ -450,7 +458,14 @@ def ambition_section(results: RoundResults, chain_id: int, q: Questionnaire, lan
                 }
             )
         )
-    show_radar(pd.concat(series), names, lang, title=t("results.ambition", lang), table=False)
+    show_radar(
+        pd.concat(series),
+        names,
+        lang,
+        title=t("results.ambition", lang),
+        table=False,
+        series_title=t("radar.what", lang),
+    )
     table = pd.DataFrame(
         {
             t("result.phase", lang): rows["phase_id"].map(names),

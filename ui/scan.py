@@ -273,9 +273,12 @@ def _phase_screen(
                 disabled=closed,
             )
             if statement.help is not None:
+                # Opens in place, under its statement: it pushes the next statement down
+                # instead of covering it (a popover hid it on a phone), and stays open
+                # while the participant answers.
                 with (
                     st.container(key=f"scan-help-{statement.id}"),
-                    st.popover(t("scan.help_button", lang), icon=":material/help:"),
+                    st.expander(t("scan.help_button", lang), icon=":material/help:"),
                 ):
                     st.markdown(statement.help.get(lang))
     st.text_area(

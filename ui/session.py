@@ -28,6 +28,8 @@ from ipm_model.model import LINK_FACILITATOR, LINK_RESULTS
 from ipm_model.session import (
     COOKIE_NAME,
     DEFAULT_SESSION_HOURS,
+    EXPIRED,
+    FORGED,
     LINK_GONE,
     PASSWORD_CHANGED,
     REVOKED,
@@ -282,8 +284,17 @@ def log_out_everywhere(store: Store, grant: Grant) -> None:
     store.raise_session_epochs(sorted(subjects))
 
 
+# On the hosted demo, a cookie refused for these reasons is told as "your copy is unknown".
+DEMO_UNKNOWN_REASONS = frozenset({FORGED, EXPIRED})
+
+
 def refusal_message(lang: str) -> None:
     """Explain once why this browser is no longer logged in (on the login page)."""
     reason = st.session_state.pop(REFUSED_KEY, None)
+    if reason in DEMO_UNKNOWN_REASONS:
+        from ui.access import demo_mode  # ui.access imports this module
+
+        if demo_mode():  # a demo visitor has no login to redo: their copy is unreachable
+            reason = "demo_unknown"
     if reason:
         st.warning(t(f"session.refused.{reason}", lang, hours=f"{session_hours():g}"))

@@ -46,7 +46,11 @@ CSS = f"""
 .stButton button, .stFormSubmitButton button, .stPageLink a {{ min-height: 48px; min-width: 48px; }}
 .st-key-lang-switch button {{ min-height: 48px; min-width: 48px; }}
 [data-testid="stPopover"] button {{ min-height: 48px; min-width: 48px; }}
+/* A statement's help: a quiet line under it that opens in place (no box until opened). */
 [class*="st-key-scan-help-"] {{ margin: -0.6rem 0 0.5rem; }}
+[class*="st-key-scan-help-"] details {{ border-color: transparent; }}
+[class*="st-key-scan-help-"] details[open] {{ border-color: #d5dae0; background: #f7f9fb; }}
+[class*="st-key-scan-help-"] summary {{ min-height: 48px; padding-left: 0.5rem; }}
 /* The n.v.t. rule: one quiet line with a bar, not a box that pushes the statements down. */
 .st-key-scan-rule {{ border-left: 4px solid #1f5f8b; padding-left: 0.75rem; margin-bottom: 0.5rem }}
 .st-key-scan-rule p {{ margin: 0; }}

@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from ipm_model import formats
 from ipm_model.agenda import Agenda
 from ipm_model.benchmark import has_bands
 from ipm_model.handvatten import Focus, StatementSteps
@@ -94,12 +95,14 @@ class ReportData:
     # Other organisations' percentile bands per phase (benchmark.BAND_COLUMNS), or None.
     benchmark: pd.DataFrame | None = None
 
-    @property
-    def round_names(self) -> dict[int, str]:
-        """A display name per round: its title, with the date when two titles are equal."""
+    def round_names(self, lang: str) -> dict[int, str]:
+        """A display name per round: its title, with the date (in `lang`'s words, as the
+        report writes dates) when two titles are equal."""
         titles = [w.title for w in self.rounds]
         return {
-            w.id: w.title if titles.count(w.title) == 1 else f"{w.title} ({w.date})"
+            w.id: w.title
+            if titles.count(w.title) == 1
+            else f"{w.title} ({formats.day(w.date, lang)})"
             for w in self.rounds
         }
 

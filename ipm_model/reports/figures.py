@@ -56,7 +56,7 @@ def radar_for(data: ReportData, chain: ChainReport, lang: str, size: int = 360) 
     """
     if chain.suppressed:
         return None
-    names = data.round_names
+    names = data.round_names(lang)
     rounds = [data.workshop.id] + ([chain.previous.id] if chain.previous else [])
     if chain.previous:
         rows = chain.trend[chain.trend["workshop_id"].isin(rounds)]
@@ -114,7 +114,7 @@ def trend_for(data: ReportData, chain: ChainReport, lang: str) -> dict | None:
     """A line per phase over the rounds with shown results; None with fewer than two."""
     if chain.trend["workshop_id"].nunique() < 2:
         return None
-    names = data.round_names
+    names = data.round_names(lang)
     order = [names[w.id] for w in data.rounds if w.id in set(chain.trend["workshop_id"])]
     frame = pd.DataFrame(
         {

@@ -52,7 +52,7 @@ def signal_text(signal, q, lang: str) -> str:
 def action_rows(data: ReportData, chain: ChainReport, lang: str) -> list[list[str]]:
     """Actions as table rows (phase, description, owner, due, status, round), plain text."""
     names = data.questionnaire.phase_names(lang)
-    rounds = data.round_names
+    rounds = data.round_names(lang)
     return [
         [
             names.get(a.phase_id, a.phase_id),
@@ -269,7 +269,7 @@ def _comments(data: ReportData, chain: ChainReport) -> list[tuple[str, list[str]
 
 def _chain(data: ReportData, chain: ChainReport, index: int, lang: str) -> dict:
     q, minimum = data.questionnaire, data.workshop.min_group_size
-    previous = data.round_names[chain.previous.id] if chain.previous is not None else None
+    previous = data.round_names(lang)[chain.previous.id] if chain.previous is not None else None
     names = q.phase_names(lang)
     return {
         "index": index,
@@ -326,9 +326,9 @@ def render_html(data: ReportData, lang: str = "nl", *, parts: Iterable[str] = HT
         css=stylesheet("report.css"),
         parts=parts,
         title=title,
-        page_title=f"{title}: {data.organisation}, {data.round_names[w.id]}",
+        page_title=f"{title}: {data.organisation}, {data.round_names(lang)[w.id]}",
         organisation=data.organisation,
-        subtitle=data.round_names[w.id],
+        subtitle=data.round_names(lang)[w.id],
         held_on=phrase("report.held_on", lang, date=formats.day(w.date, lang)),
         page_word=phrase("report.page", lang),
         intro=phrase("report.intro", lang, min=w.min_group_size),

@@ -165,7 +165,7 @@ class _Deck:
             "report.footer",
             lang,
             organisation=data.organisation,
-            round=data.round_names[w.id],
+            round=data.round_names(lang)[w.id],
             date=formats.day(w.date, lang),
         )
 
@@ -281,7 +281,7 @@ class _Deck:
         title.text = phrase("report.title", lang)
         subtitle.text_frame.text = d.organisation
         for line in (
-            d.round_names[w.id],
+            d.round_names(lang)[w.id],
             phrase("report.held_on", lang, date=formats.day(w.date, lang)),
             phrase("report.deck_subtitle", lang),
         ):
@@ -511,7 +511,7 @@ class _Deck:
         changes = chain.changes.dropna(subset=["change"])
         changes = changes[changes["change"] != 0]
         if chain.previous is not None and not changes.empty:
-            previous = d.round_names[chain.previous.id]
+            previous = d.round_names(lang)[chain.previous.id]
             lines.append((phrase("report.deck_since", lang, previous=previous), 0, True))
             largest = changes.loc[changes["change"].abs().sort_values(ascending=False).index]
             lines += [
@@ -537,12 +537,15 @@ class _Deck:
         data.categories = [
             f"{self.names[p]} {formats.number(now.get(p), lang)}" for p in self.names
         ]
-        data.add_series(d.round_names[d.workshop.id], [_value(now.get(p)) for p in self.names])
+        data.add_series(
+            d.round_names(lang)[d.workshop.id], [_value(now.get(p)) for p in self.names]
+        )
         if chain.previous is not None:
             trend = chain.trend[chain.trend["workshop_id"] == chain.previous.id]
             before = for_display(trend).set_index("phase_id")["mean"]
             data.add_series(
-                d.round_names[chain.previous.id], [_value(before.get(p)) for p in self.names]
+                d.round_names(lang)[chain.previous.id],
+                [_value(before.get(p)) for p in self.names],
             )
         frame = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, *left.emu(), data)
         chart = frame.chart
@@ -567,7 +570,7 @@ class _Deck:
         slide = self._slide(phrase("report.deck_progress", lang, chain=chain.chain.name))
         trend = for_display(chain.trend)
         data = CategoryChartData(number_format="0.0")
-        data.categories = [d.round_names[w.id] for w in rounds]
+        data.categories = [d.round_names(lang)[w.id] for w in rounds]
         for p in self.names:
             rows = trend[trend["phase_id"] == p].set_index("workshop_id")["mean"]
             data.add_series(self.names[p], [_value(rows.get(w.id)) for w in rounds])
@@ -699,9 +702,8 @@ class _Deck:
     def build(self) -> bytes:
         d, lang = self.data, self.lang
         props = self.prs.core_properties
-        props.title = (
-            f"{phrase('report.title', lang)}: {d.organisation}, {d.round_names[d.workshop.id]}"
-        )
+        name = d.round_names(lang)[d.workshop.id]
+        props.title = f"{phrase('report.title', lang)}: {d.organisation}, {name}"
         props.subject = phrase("report.deck_subtitle", lang)
         props.author = "iPM Ketenscan"
         props.language = formats.LOCALES[lang].replace("_", "-")

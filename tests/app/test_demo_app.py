@@ -132,6 +132,27 @@ def test_the_results_way_in_is_read_only_and_offers_the_own_copy(demo_store, mon
     assert "sandbox-make-actions" not in [b.key for b in at.button]
 
 
+def test_the_results_way_in_opens_on_the_latest_closed_round(demo_store, monkeypatch):
+    """18 months at once: the last history round, not the open round filling up today."""
+    demo_org = demo_store.workshop_by_code("DEMO").organisation_id
+    rounds = demo_store.workshops(demo_org)
+    closed = [w for w in rounds if w.status == "closed"]
+    assert len(closed) >= 2 and rounds[-1].is_open  # the open round is the newest
+    at = new_app().run()
+    at.button(key="demo-go-results").click().run()
+    assert not at.exception
+    assert at.selectbox(key="filter-round").value == closed[-1].id
+    assert closed[-1].title in at.selectbox(key="filter-round").format_func(closed[-1].id)
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert at.selectbox(key="filter-round").value == closed[-1].id
+    # The visitor's own choice then stays: the open round, after a rerun too.
+    at.switch_page("pages/results.py").run()
+    at.selectbox(key="filter-round").set_value(rounds[-1].id).run()
+    at.run()
+    assert at.selectbox(key="filter-round").value == rounds[-1].id
+
+
 def test_leading_makes_a_sandbox_that_survives_a_reload(demo_store, monkeypatch):
     demo_org = demo_store.workshop_by_code("DEMO").organisation_id
     at = lead(monkeypatch, demo_store)
@@ -181,7 +202,13 @@ def test_two_visitors_close_rounds_in_their_own_sandbox_only(demo_store, monkeyp
 def test_a_forged_cookie_and_a_removed_sandbox_get_a_clear_message(demo_store, monkeypatch):
     at = reload_with(monkeypatch, "v1.e30.forged")
     assert not at.exception
-    assert "niet geldig" in texts(at)
+    shown = texts(at)
+    # A demo visitor has no login to redo: their own copy is unknown, the shared demo shown.
+    assert "Log opnieuw in" not in shown
+    assert "We kennen je eigen kopie van de demo niet" in shown
+    assert "Je ziet de gedeelde demo" in shown
+    en = reload_with(monkeypatch, "v1.e30.forged", lang="en")
+    assert "We do not know your own copy of the demo" in texts(en)
     first = lead(monkeypatch, demo_store)
     cookie = taken_cookie(first, demo_store)
     (own,) = sandbox.sandbox_ids(demo_store)
@@ -191,6 +218,22 @@ def test_a_forged_cookie_and_a_removed_sandbox_get_a_clear_message(demo_store, m
     assert "Je eigen kopie van de demo bestaat niet meer" in texts(again)
     again.switch_page("pages/console.py").run()
     assert "sandbox-make-console" in [b.key for b in again.button]
+
+
+@pytest.mark.parametrize(("reason", "demo_text"), [("expired", True), ("revoked", False)])
+def test_on_the_demo_an_expired_cookie_reads_as_an_unknown_copy(
+    demo_store, monkeypatch, reason, demo_text
+):
+    from ipm_model.session import SessionRefused
+
+    def refuse(*args, **kwargs):
+        raise SessionRefused(reason)
+
+    monkeypatch.setattr("ui.session.read_cookie", refuse)
+    shown = texts(reload_with(monkeypatch, "v1.anything"))
+    assert ("We kennen je eigen kopie van de demo niet" in shown) is demo_text
+    if not demo_text:  # "Overal uitloggen" keeps its own words
+        assert "Overal uitloggen" in shown
 
 
 def test_the_projector_of_the_sandbox_reveals_the_simulated_group(demo_store, monkeypatch):

@@ -249,6 +249,34 @@ def test_language_switch_via_url_and_widget(app_store):
     # Keeping ?lang= in the URL is the browser's part of the binding: see tests/browser.
 
 
+def test_a_language_switch_keeps_the_chain_role_and_partner_chosen_before_start(app_store):
+    """The choices on the join screen are not lost when a participant switches language
+    before tapping Start (they used to wait for the form's submit)."""
+    ws = app_store.workshop_by_code("DEMO")
+    chain_id = next(c.id for c in ws.chains if c.name == CHAIN)
+    at = new_app(code="DEMO").run()
+    at.radio(key="join-chain").set_value(chain_id).run()
+    at.radio(key="join-role").set_value("ketenteam").run()
+    partners = at.selectbox(key="join-partner") if ws.partners else None
+    if partners is not None:
+        partners.set_value(ws.partners[0]).run()
+    at.segmented_control(key="lang").set_value("en").run()
+    assert not at.exception
+    assert "Which chain do you work in?" in [r.label for r in at.radio]
+    assert at.radio(key="join-chain").value == chain_id
+    assert at.radio(key="join-role").value == "ketenteam"
+    if partners is not None:
+        assert at.selectbox(key="join-partner").value == ws.partners[0]
+    at.segmented_control(key="lang").set_value("nl").run()
+    assert at.radio(key="join-role").value == "ketenteam"
+    at.button(key="FormSubmitter:join-form-Start de scan").click().run()
+    assert not at.exception
+    p = participant_from(app_store, at)
+    assert (p.chain_id, p.role) == (chain_id, "ketenteam")
+    if partners is not None:
+        assert p.partner == ws.partners[0]
+
+
 @pytest.mark.parametrize(
     "params",
     [

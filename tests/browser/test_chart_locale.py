@@ -3,7 +3,9 @@ English, in what Vega draws (tooltips, screen-reader labels) and in the heatmap'
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,7 @@ CASES = [
     ("nl", "Resultaten", "Inzicht", "Score", DUTCH, ENGLISH),
     ("en", "Results", "Insight", "Score", ENGLISH, DUTCH),
 ]
+WHO = {"nl": "Wie", "en": "Who"}  # the series' title in the tooltip (no raw field name)
 
 
 @pytest.mark.parametrize(
@@ -43,6 +46,7 @@ def test_radar_tooltip_and_labels_follow_the_language(
         tooltip.wait_for(state="visible")
         text = tooltip.inner_text()
         assert score in text and phase in text
+        assert WHO[lang] in text and "series" not in text, text
         numbers = re.findall(r"\d[.,]\d", text)
         assert len(numbers) >= 2, text  # score and spread (and the interval)
         assert all(wanted.fullmatch(n) for n in numbers), text
@@ -50,7 +54,8 @@ def test_radar_tooltip_and_labels_follow_the_language(
             chart.locator("svg [aria-label]").evaluate_all("els => els.map(e => e.ariaLabel)")
         )
         assert_no_exception(page)
-        page.screenshot(path=str(tmp_path / f"tooltip-{lang}.png"))
+        shots = Path(os.environ.get("IPM_SHOTS") or tmp_path)
+        page.screenshot(path=str(shots / f"tooltip-{lang}.png"))
     finally:
         context.close()
 

@@ -322,6 +322,28 @@ def test_language_switch_to_english_sticks(tablet):
     expect(page.locator(NEXT)).to_have_text("Next →")
 
 
+@pytest.mark.parametrize("size", [(820, 1180), (390, 844)], ids=["tablet", "phone"])
+def test_choices_on_the_join_screen_survive_a_language_switch(new_tablet, size, tmp_path):
+    """Chain and role tapped, then EN before Start: both stay chosen, in English labels."""
+    import os
+
+    page = new_tablet({"width": size[0], "height": size[1]})
+    goto(page, "/?code=DEMO", "Start de scan")
+    page.locator(f".st-key-join-chain {TILE}", has_text=CHAIN_SIZES).tap()
+    page.locator(f".st-key-join-role {TILE}", has_text="Lid van het ketenteam").tap()
+    wait_idle(page)
+    en = page.locator(".st-key-lang-switch").get_by_role("radio", name="EN")
+    act(page, en.tap, "Start the scan")
+    chosen = page.locator(f".st-key-join-chain {TILE}:has(input:checked)")
+    expect(chosen).to_have_text(re.compile(CHAIN_SIZES))
+    role = page.locator(f".st-key-join-role {TILE}:has(input:checked)")
+    expect(role).to_have_text("Chain team member")
+    shots = Path(os.environ.get("IPM_SHOTS") or tmp_path)
+    page.screenshot(path=str(shots / f"join-after-switch-{size[0]}x{size[1]}.png"))
+    act(page, page.get_by_role("button", name="Start the scan").tap, "Phase 1 of 7")
+    assert_no_exception(page)
+
+
 # -- group result --------------------------------------------------------------------------------
 
 

@@ -43,6 +43,7 @@ def shots(tmp_path: Path) -> Path:
 
 
 def _shot(page, folder: Path, name: str) -> None:
+    page.wait_for_timeout(600)  # let an opening help finish its animation (looks only)
     page.screenshot(path=str(folder / name), full_page=True)
 
 
@@ -68,13 +69,13 @@ def test_partner_answers_the_whole_scan_on_a_tablet_and_gets_seven_scores(tablet
             _shot(page, shots, "tablet-partner-phase1.png")
         helped = [s for s in shown if s.help]
         if helped and number in (2, 5):
-            button = page.locator(f".st-key-scan-help-{helped[0].id} button").first
+            button = page.locator(f".st-key-scan-help-{helped[0].id} summary").first
             box = button.bounding_box()
             assert box and box["height"] >= 44 and box["width"] >= 44, box
             button.tap()
             page.get_by_text(helped[0].help.nl[:30]).first.wait_for(state="visible")
             _shot(page, shots, f"tablet-partner-help-phase{number}.png")
-            page.keyboard.press("Escape")
+            button.tap()
         following = _progress(number + 1, answered) if number < 7 else "Jullie ambitie"
         act(page, page.locator(NEXT).tap, following)
 
@@ -112,13 +113,25 @@ def test_a_phone_shows_the_help_button_and_the_rule(new_tablet, shots):
     wait_idle(page, "Fase 4 van 7")
     _shot(page, shots, "phone-partner-structuur.png")
     helped = next(s for s in Q.phase_statements("structuur", "partner") if s.help)
-    button = page.locator(f".st-key-scan-help-{helped.id} button").first
+    button = page.locator(f".st-key-scan-help-{helped.id} summary").first
     box = button.bounding_box()
     assert box and box["height"] >= 44, box
     button.tap()
     page.get_by_text(helped.help.nl[:30]).first.wait_for(state="visible")
     _shot(page, shots, "phone-partner-help.png")
-    page.keyboard.press("Escape")
+    # The help opens in place: it covers neither its own answers nor the next statement.
+    shown = Q.phase_statements("structuur", "partner")
+    index = shown.index(helped)
+    groups = page.locator(ANSWER_GROUP)
+    help_box = page.locator(f".st-key-scan-help-{helped.id}").bounding_box()
+    above = groups.nth(index).bounding_box()
+    below = groups.nth(index + 1).bounding_box()
+    assert above["y"] + above["height"] <= help_box["y"], (above, help_box)
+    assert help_box["y"] + help_box["height"] <= below["y"], (help_box, below)
+    groups.nth(index + 1).locator(TILE).first.tap()  # still answerable with the help open
+    wait_idle(page)
+    button.tap()  # and it closes again
+    expect(page.get_by_text(helped.help.nl[:30]).first).to_be_hidden()
     for _ in range(4):  # to the ambition screen: one question per phase, fits a phone
         act(page, page.locator(NEXT).tap)
     wait_idle(page, "Jullie ambitie")

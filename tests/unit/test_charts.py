@@ -484,3 +484,19 @@ def test_a_dutch_chart_renders_decimal_commas():
         allowed_base_urls=[],
     )
     assert ">2.4<" in english and ">2,4<" not in english
+
+
+def test_the_series_has_a_tooltip_title_while_the_legend_has_none() -> None:
+    """A tooltip without a title shows the raw field name ("series"): the legend's title is
+    set apart, so a page can leave it out and still name the series in the tooltip."""
+    titles = {"series": "Wie", "legend": ""}
+    spec = charts.radar_spec(radar_data(2), NL, tooltip_titles=titles)
+    encoding = layer(spec, "series_points")[0]["encoding"]
+    (series_tip,) = [t for t in encoding["tooltip"] if t["field"] == "series"]
+    assert series_tip["title"] == "Wie"
+    assert encoding["color"]["legend"]["title"] is None
+    assert encoding["shape"]["legend"]["title"] is None
+    # Without `legend`, the legend repeats the series title (the report's "Ronde").
+    spec = charts.radar_spec(radar_data(2), NL, tooltip_titles={"series": "Ronde"})
+    encoding = layer(spec, "series_points")[0]["encoding"]
+    assert encoding["color"]["legend"]["title"] == "Ronde"

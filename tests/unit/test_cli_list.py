@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import io
 import json
 import subprocess
 import sys
 
-from ipm_model.cli import EXPORT_CHOICES, main
+import pytest
+
+from ipm_model.cli import COMMANDS, EXPORT_CHOICES, _command_in, _parser, main
 from ipm_model.exports import KINDS
 from ipm_model.storage.store import Store
 from tests.unit.test_backup import fill
@@ -107,6 +111,18 @@ def test_help_list_and_check_import_nothing_heavy(tmp_path):
             [sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True
         )
         assert done.stdout.strip() == "", (argv, done.stdout)
+    # Narrower still: check never opens the database layer, list never parses TOML.
+    for argv, absent in (
+        (["check", "questionnaires/ipm-ketenscan.toml"], ("ipm_model.db", "sqlite3")),
+        (["--db", str(db), "list", "workshops"], ("tomllib",)),
+    ):
+        loaded = probe.replace(
+            "('pandas', 'sqlite_utils', 'numpy', 'openpyxl', 'altair')", repr(absent)
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", loaded, *argv], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "", (argv, done.stdout)
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "ipm_model", "--help"],
         capture_output=True,
@@ -114,3 +130,33 @@ def test_help_list_and_check_import_nothing_heavy(tmp_path):
     )
     assert done.returncode == 0
     assert not any(m in done.stderr for m in ("pandas", "sqlite_utils", "numpy"))
+
+
+def _help_of(parser, argv) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        parser.parse_args(argv)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_run_builds_only_its_commands_parser_with_the_same_result(command):
+    """`main` builds just the named command's parser (start-up time): the same help, the
+    same parse, and the command list is complete."""
+    full = _parser()
+    names = next(a for a in full._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(names.choices) == set(COMMANDS)
+    assert _command_in([command, "x"]) == command
+    assert _command_in(["--db", "list", command]) == command  # a file named like a command
+    assert _command_in(["--db=x.db", command]) == command
+    assert _command_in(["--help"]) is None and _command_in(["lst"]) is None
+    only = _parser(command)
+    assert _help_of(only, [command, "--help"]) == _help_of(full, [command, "--help"])
+    samples = {
+        "check": ["check", "f.toml"],
+        "list": ["list", "workshops", "--format", "csv"],
+        "demo": ["demo", "--reset", "--simulated", "5"],
+    }
+    if command in samples:
+        argv = ["--db", "x.db", *samples[command]]
+        assert vars(only.parse_args(argv)) == vars(full.parse_args(argv))

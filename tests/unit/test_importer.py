@@ -429,16 +429,23 @@ def test_template_explains_itself_and_reads_back(workshop, questionnaire, lang, 
     data = template_csv(workshop, questionnaire, lang)
     assert data.startswith(codecs.BOM_UTF8)
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].split(delimiter) == ["chain", "role", "partner", *questionnaire.statement_ids]
+    ambitions = [f"ambition-{p.id}" for p in questionnaire.phases]
+    header = ["chain", "role", "partner", *questionnaire.statement_ids, *ambitions]
+    assert lines[0].split(delimiter) == header
     assert all(line.lstrip('"').startswith("#") for line in lines[1:])
     first = questionnaire.statements[0].text.get(lang)
     assert first in lines[1] and "Groot | Klein" in data.decode("utf-8-sig")
+    last_phase = questionnaire.phases[-1].name.get(lang)
+    assert lines[1].rstrip('"').endswith(last_phase)
+    assert "ambition-" in lines[-2] and "1" in lines[-2] and "5" in lines[-2]
     report = validate(data, workshop, questionnaire)
     assert report.fatal and "no rows of answers" in report.issues[0].reason
-    values = ["4"] * len(questionnaire.statement_ids)
+    values = ["4"] * len(questionnaire.statement_ids) + ["5"] * len(ambitions)
     filled = data + delimiter.join(["Klein", "mt", "", *values]).encode() + b"\r\n"
     report = validate(filled, workshop, questionnaire)
     assert report.ok and report.delimiter == delimiter and len(report.participants) == 1
+    answers = report.participants[0].answers
+    assert all(answers[a] == "5" for a in ambitions)
 
 
 # -- routing by questionnaire version and role kind ------------------------------------------------

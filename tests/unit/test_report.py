@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from datetime import date
@@ -11,6 +12,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from ipm_model import formats
 from ipm_model.demo import DEMO_CODE, create_demo
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import default_questionnaire
@@ -176,6 +178,19 @@ def test_a_report_of_an_older_round_ignores_later_rounds(demo):
     data = gather_report(store, result.history[1].code, chain.id)
     assert data.rounds == result.history[:2]
     assert set(data.chains[0].trend["workshop_id"]) == {w.id for w in result.history[:2]}
+
+
+def test_round_names_add_the_date_in_words_when_two_titles_are_equal(demo):
+    store, result, chain, _ = demo
+    data = gather_report(store, result.history[1].code, chain.id)
+    a, b = data.rounds
+    assert data.round_names("nl") == {a.id: a.title, b.id: b.title}
+    same = dataclasses.replace(data, rounds=(a, dataclasses.replace(b, title=a.title)))
+    for lang in ("nl", "en"):
+        names = same.round_names(lang)
+        assert names == {w.id: f"{a.title} ({formats.day(w.date, lang)})" for w in (a, b)}
+        assert a.date not in names[a.id]  # words, not the ISO date
+    assert same.round_names("nl")[a.id] != same.round_names("en")[a.id]
 
 
 def test_the_first_round_has_nothing_to_compare_with(demo):
