@@ -13,13 +13,12 @@ from ui.charts import show_radar, show_trend
 from ui.results import (
     MAX_OVERLAY,
     chain_filter,
+    chain_round_stats,
     change_stats,
-    data_version,
     empty_state,
     left_out_note,
     open_results_page,
     questionnaire_of,
-    round_stats,
     trend_stats,
 )
 
@@ -33,7 +32,7 @@ if chain_id is None or not rounds:
     empty_state(lang)
     st.stop()
 
-stats, shared, dropped = trend_stats(store, rounds, chain_id, data_version(store, rounds))
+stats, shared, dropped = trend_stats(store, rounds, chain_id)
 by_id = {w.id: w for w in rounds}
 left_out_note(store, rounds, lang)
 # Changes are worked out from the figures as shown, so they add up on the screen.
@@ -73,10 +72,10 @@ if len(with_data) >= 2:
         )
     )
     # Real change or noise: the interval of the difference, on the same statements and people.
-    noise = change_stats(store, rounds, chain_id, before.id, after.id, data_version(store, rounds))
+    noise = change_stats(store, rounds, chain_id, before.id, after.id)
     changes = changes.merge(for_display(noise), on="phase_id", how="left")
     # Where the previous round wanted to be by now (its ambition, under the same rules).
-    previous = round_stats(store, before, data_version(store, (before,)))
+    previous = chain_round_stats(store, before, chain_id)
     then = ambition_then(previous, chain_id, changes.rename(columns={"mean_after": "mean"}))
     changes = changes.merge(then, on="phase_id", how="left")
     earlier_actions = previous_actions_by_phase(store, chain_id, before.id, lang)

@@ -75,13 +75,11 @@ earlier = previous_round(store, workshops, workshop, chain_id)
 stats_prev = stats_now_shared = changes = None
 if earlier is not None:
     pair = (earlier, workshop)
-    trend, _, _ = trend_stats(store, pair, chain_id, data_version(store, pair))
+    trend, _, _ = trend_stats(store, pair, chain_id)
     stats_prev = trend[trend["workshop_id"] == earlier.id]
     stats_now_shared = trend[trend["workshop_id"] == workshop.id]
     # Real change or noise, on the same statements and people (90 % interval).
-    changes = change_stats(
-        store, pair, chain_id, earlier.id, workshop.id, data_version(store, pair)
-    )
+    changes = change_stats(store, pair, chain_id, earlier.id, workshop.id)
 agenda = build_agenda(
     mine,
     chain_statements,

@@ -20,9 +20,12 @@ from ipm_model.benchmark import has_bands
 from ipm_model.i18n import t
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import (
+    ChainTrend,
     RoundResults,
+    TrendBasis,
     breakdowns,
-    chain_trend,
+    chain_round_states,
+    combine_trend,
     for_display,
     load_answers,
     peer_benchmark,
@@ -30,7 +33,9 @@ from ipm_model.results import (
     period_results,
     results_state,
     round_results,
-    trend_changes,
+    trend_basis,
+    trend_difference,
+    trend_round,
 )
 from ipm_model.results import previous_round as results_previous_round
 from ipm_model.scoring import phase_order_signals
@@ -44,6 +49,9 @@ from ui.context import current_language, get_questionnaire, get_store
 from ui.text import plain
 
 CACHE_TTL_S = 30
+# Caches keyed by one round's own version are exact (a change in that round moves the key);
+# their time to live only bounds memory, so a closed round is not recomputed every 30 s.
+ROUND_TTL_S = 3600
 MAX_OVERLAY = 2  # more series than this on one radar are unreadable: small multiples
 
 
@@ -182,6 +190,22 @@ def round_stats(_store: Store, workshop: Workshop, version: tuple[int, str]) -> 
     return round_results(answers, questionnaire_of(workshop), workshop.min_group_size)
 
 
+def chain_round_stats(store: Store, workshop: Workshop, chain_id: int) -> RoundResults:
+    """One round's figures of one chain only (round_results on that chain's rows), cached
+    per that round's own version of the chain: for pages that need one chain of an earlier
+    round (its ambition), without computing every chain of it."""
+    version = chain_versions(store, (workshop,), chain_id)[0]
+    return _chain_round_stats(store, workshop, chain_id, version)
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=256)
+def _chain_round_stats(
+    _store: Store, workshop: Workshop, chain_id: int, version: tuple[int, str, str]
+) -> RoundResults:
+    answers = chain_round_answers(_store, workshop.id, chain_id, version)
+    return round_results(answers, questionnaire_of(workshop), workshop.min_group_size)
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def breakdown_stats(
     _store: Store, workshop: Workshop, chain_id: int, by: str, version: tuple[int, str]
@@ -191,30 +215,72 @@ def breakdown_stats(
     return breakdowns(answers, questionnaire_of(workshop), chain_id, workshop.min_group_size)[by]
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=1024)
+def chain_round_answers(
+    _store: Store, workshop_id: int, chain_id: int, version: tuple[int, str, str]
+) -> pd.DataFrame:
+    """One chain's answers in one round (results.load_answers for that chain), cached per
+    that round's own version: a closed round's rows are read once, however often the
+    chain's other rounds change."""
+    return load_answers(_store, (workshop_id,), chain_id)
+
+
+def chain_versions(
+    store: Store, workshops: Sequence[Workshop], chain_id: int
+) -> tuple[tuple[int, str, str], ...]:
+    """Each round's own version of one chain's results (results.chain_round_states), in
+    the order of `workshops`; read fresh on every run, so nothing cached by it is stale."""
+    states = chain_round_states(store, [w.id for w in workshops], chain_id)
+    return tuple(states[w.id] for w in workshops)
+
+
 def trend_stats(
-    _store: Store, workshops: tuple[Workshop, ...], chain_id: int, version: tuple[int, str]
+    store: Store, workshops: Sequence[Workshop], chain_id: int
 ) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
-    """Phase figures of one chain per round, on the statements all rounds' versions share."""
-    answers = answers_for(_store, tuple(w.id for w in workshops), version)
-    versions = {w.id: questionnaire_of(w) for w in workshops}
-    return chain_trend(answers, workshops, chain_id, versions)
+    """Phase figures of one chain per round, on the statements all rounds' versions share.
+
+    Reads only this chain's rows, each round's from a cache keyed by that round's own
+    version (a change in one round re-reads that round only)."""
+    trend = _trend(store, tuple(workshops), chain_id)
+    return trend.stats, trend.shared, trend.dropped
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def change_stats(
-    _store: Store,
-    workshops: tuple[Workshop, ...],
-    chain_id: int,
-    before_id: int,
-    after_id: int,
-    version: tuple[int, str],
+    store: Store, workshops: Sequence[Workshop], chain_id: int, before_id: int, after_id: int
 ) -> pd.DataFrame:
     """Per phase the 90 % interval of one chain's change between two rounds and its verdict,
-    on the statements all `workshops` share (as trend_stats)."""
-    answers = answers_for(_store, tuple(w.id for w in workshops), version)
-    versions = {w.id: questionnaire_of(w) for w in workshops}
-    return trend_changes(answers, workshops, chain_id, versions, before_id, after_id)
+    on the statements all `workshops` share (from the same computation as trend_stats)."""
+    return trend_difference(_trend(store, tuple(workshops), chain_id), before_id, after_id)
+
+
+def _trend(store: Store, workshops: tuple[Workshop, ...], chain_id: int) -> ChainTrend:
+    """One chain's trend over these rounds, put together from each round's part
+    (results.trend_round), cached per that round's own version: after a change in one
+    round only that round's part is computed again."""
+    versions = chain_versions(store, workshops, chain_id)
+    basis = trend_basis(workshops, {w.id: questionnaire_of(w) for w in workshops})
+    last = workshops[-1]
+    key = (last.questionnaire_id, last.questionnaire_version, basis.shared)
+    pieces = [
+        _trend_round(store, w, chain_id, v, key, basis)
+        for w, v in zip(workshops, versions, strict=True)
+    ]
+    return combine_trend(chain_id, pieces, basis)
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=1024)
+def _trend_round(
+    _store: Store,
+    workshop: Workshop,
+    chain_id: int,
+    version: tuple[int, str, str],
+    basis_key: tuple,
+    _basis: TrendBasis,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One round's part of a chain's trend; `basis_key` names `_basis` (the newest round's
+    questionnaire and the shared statements)."""
+    answers = chain_round_answers(_store, workshop.id, chain_id, version)
+    return trend_round(answers, workshop, chain_id, _basis)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
@@ -338,7 +404,7 @@ def previous_round(
     rounds = tuple(w for w in rounds if (w.date, w.id) <= (workshop.date, workshop.id))
     if len(rounds) < 2:
         return None
-    trend, _, _ = trend_stats(store, rounds, chain_id, data_version(store, rounds))
+    trend, _, _ = trend_stats(store, rounds, chain_id)
     return results_previous_round(trend, rounds, workshop)
 
 
