@@ -30,7 +30,7 @@ def _finished(store, workshop, questionnaire, values, chain_index=0):
     p = store.create_participant(
         workshop, chain_id=workshop.chains[chain_index].id, role="ketenteam"
     )
-    for s, v in zip(questionnaire.statements, values * len(questionnaire.statements)):
+    for s, v in zip(questionnaire.statements, values * len(questionnaire.statements), strict=False):
         store.save_answer(p.id, s.id, v)
     store.finish(p.id)
     return p
