@@ -257,12 +257,23 @@ def _trend(store: Store, workshops: tuple[Workshop, ...], chain_id: int) -> Chai
     """One chain's trend over these rounds, put together from each round's part
     (results.trend_round), cached per that round's own version: after a change in one
     round only that round's part is computed again."""
-    versions = chain_versions(store, workshops, chain_id)
+    return _combined_trend(store, workshops, chain_id, chain_versions(store, workshops, chain_id))
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=256)
+def _combined_trend(
+    _store: Store,
+    workshops: tuple[Workshop, ...],
+    chain_id: int,
+    versions: tuple[tuple[int, str, str], ...],
+) -> ChainTrend:
+    """The rounds' parts put together, cached per all their versions (a rerun with nothing
+    changed reads one entry instead of one per round)."""
     basis = trend_basis(workshops, {w.id: questionnaire_of(w) for w in workshops})
     last = workshops[-1]
     key = (last.questionnaire_id, last.questionnaire_version, basis.shared)
     pieces = [
-        _trend_round(store, w, chain_id, v, key, basis)
+        _trend_round(_store, w, chain_id, v, key, basis)
         for w, v in zip(workshops, versions, strict=True)
     ]
     return combine_trend(chain_id, pieces, basis)
