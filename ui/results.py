@@ -250,31 +250,58 @@ def change_stats(
 ) -> pd.DataFrame:
     """Per phase the 90 % interval of one chain's change between two rounds and its verdict,
     on the statements all `workshops` share (from the same computation as trend_stats)."""
-    return trend_difference(_trend(store, tuple(workshops), chain_id), before_id, after_id)
+    workshops = tuple(workshops)
+    versions = chain_versions(store, workshops, chain_id)
+    key = _rounds_key(workshops)
+    return _change(store, workshops, key, chain_id, before_id, after_id, versions)
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=256)
+def _change(
+    _store: Store,
+    _workshops: tuple[Workshop, ...],
+    rounds_key: tuple,
+    chain_id: int,
+    before_id: int,
+    after_id: int,
+    versions: tuple[tuple[int, str, str], ...],
+) -> pd.DataFrame:
+    trend = _combined_trend(_store, _workshops, rounds_key, chain_id, versions)
+    return trend_difference(trend, before_id, after_id)
+
+
+def _rounds_key(workshops: Sequence[Workshop]) -> tuple:
+    """What of each round a chain's trend depends on, in order (a cheap cache key: a
+    Workshop with its chains is slow to hash)."""
+    return tuple(
+        (w.id, w.min_group_size, w.questionnaire_id, w.questionnaire_version) for w in workshops
+    )
 
 
 def _trend(store: Store, workshops: tuple[Workshop, ...], chain_id: int) -> ChainTrend:
     """One chain's trend over these rounds, put together from each round's part
     (results.trend_round), cached per that round's own version: after a change in one
     round only that round's part is computed again."""
-    return _combined_trend(store, workshops, chain_id, chain_versions(store, workshops, chain_id))
+    versions = chain_versions(store, workshops, chain_id)
+    return _combined_trend(store, workshops, _rounds_key(workshops), chain_id, versions)
 
 
 @st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=256)
 def _combined_trend(
     _store: Store,
-    workshops: tuple[Workshop, ...],
+    _workshops: tuple[Workshop, ...],
+    rounds_key: tuple,
     chain_id: int,
     versions: tuple[tuple[int, str, str], ...],
 ) -> ChainTrend:
     """The rounds' parts put together, cached per all their versions (a rerun with nothing
     changed reads one entry instead of one per round)."""
-    basis = trend_basis(workshops, {w.id: questionnaire_of(w) for w in workshops})
-    last = workshops[-1]
+    basis = trend_basis(_workshops, {w.id: questionnaire_of(w) for w in _workshops})
+    last = _workshops[-1]
     key = (last.questionnaire_id, last.questionnaire_version, basis.shared)
     pieces = [
-        _trend_round(_store, w, chain_id, v, key, basis)
-        for w, v in zip(workshops, versions, strict=True)
+        _trend_round(_store, w, (w.id, w.min_group_size), chain_id, v, key, basis)
+        for w, v in zip(_workshops, versions, strict=True)
     ]
     return combine_trend(chain_id, pieces, basis)
 
@@ -282,16 +309,17 @@ def _combined_trend(
 @st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=1024)
 def _trend_round(
     _store: Store,
-    workshop: Workshop,
+    _workshop: Workshop,
+    round_key: tuple[int, int],
     chain_id: int,
     version: tuple[int, str, str],
     basis_key: tuple,
     _basis: TrendBasis,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One round's part of a chain's trend; `basis_key` names `_basis` (the newest round's
-    questionnaire and the shared statements)."""
-    answers = chain_round_answers(_store, workshop.id, chain_id, version)
-    return trend_round(answers, workshop, chain_id, _basis)
+    """One round's part of a chain's trend; `round_key` (id, minimum) names `_workshop`,
+    `basis_key` names `_basis` (the newest round's questionnaire, the shared statements)."""
+    answers = chain_round_answers(_store, _workshop.id, chain_id, version)
+    return trend_round(answers, _workshop, chain_id, _basis)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
