@@ -45,7 +45,7 @@ from ipm_model.scoring import (
     statement_stats,
     suppress_small_groups,
 )
-from ipm_model.storage import exclusions
+from ipm_model.storage import chain_rows, exclusions
 from ipm_model.uncertainty import INTERVAL_COLUMNS, differences, with_intervals
 
 BREAKDOWNS: tuple[str, ...] = ("role", "partner")
@@ -181,11 +181,17 @@ def _hide(stats: pd.DataFrame, hidden: set, wid: int | None, key: str) -> pd.Dat
     return out
 
 
-def load_answers(store, workshop_ids: Sequence[int]) -> pd.DataFrame:
+def load_answers(store, workshop_ids: Sequence[int], chain_id: int | None = None) -> pd.DataFrame:
     """Store.result_answers plus `left_out`: True for a participant flagged by
     quality.response_flags in a round whose flagged answers the facilitator left out
-    (storage.exclusions). Every results page, export and report loads answers here."""
-    answers = store.result_answers(list(workshop_ids))
+    (storage.exclusions). Every results page, export and report loads answers here.
+
+    `chain_id`: only that chain's rows (storage.chain_rows), the same rows and flags as the
+    chain's part of the full frame (flags and finish order are per person and chain)."""
+    if chain_id is None:
+        answers = store.result_answers(list(workshop_ids))
+    else:
+        answers = chain_rows.chain_answers(store, list(workshop_ids), chain_id)
     rounds = exclusions.rounds_left_out(store, list(workshop_ids))
     answers["left_out"] = False
     for wid in rounds:
@@ -204,6 +210,21 @@ def results_state(store, workshop_ids: Sequence[int]) -> tuple[int, str]:
     finished, last = store.results_version(list(workshop_ids))
     rounds = exclusions.rounds_left_out(store, list(workshop_ids))
     return finished, f"{last}|{','.join(map(str, rounds))}" if rounds else last
+
+
+def chain_round_states(
+    store, workshop_ids: Sequence[int], chain_id: int
+) -> dict[int, tuple[int, str, str]]:
+    """Per round: the exact version of one chain's results in that round alone
+    (storage.chain_rows.round_versions, marked when the round's flagged answers are left
+    out), read in two small queries. A cache keyed per round by it is invalidated by a
+    change in that round and chain, and by nothing else."""
+    versions = chain_rows.round_versions(store, list(workshop_ids), chain_id)
+    left = set(exclusions.rounds_left_out(store, list(workshop_ids)))
+    return {
+        wid: (finished, f"{last}|{wid}" if wid in left else last, digest)
+        for wid, (finished, last, digest) in versions.items()
+    }
 
 
 def chain_snapshot(
@@ -588,12 +609,41 @@ def trend_changes(
     """Per phase: the 90 % interval of the change from round `before_id` to `after_id` of one
     chain (on the statements all `rounds` share, as chain_trend) and its verdict: up, down,
     noise ("binnen de ruis") or unknown (a phase hidden or too few scores in either round)."""
-    _, scores, _, _ = _trend(answers, rounds, chain_id, questionnaires)
+    return trend_difference(
+        chain_trend_parts(answers, rounds, chain_id, questionnaires), before_id, after_id
+    )
+
+
+@dataclass(frozen=True)
+class ChainTrend:
+    """chain_trend's figures and the shown cells' participant scores behind them, so a
+    page computes a chain's trend once and takes both the figures and a change from it."""
+
+    chain_id: int
+    stats: pd.DataFrame
+    scores: pd.DataFrame  # never shown: for intervals of changes only
+    shared: tuple[str, ...]
+    dropped: tuple[str, ...]
+
+
+def chain_trend_parts(
+    answers: pd.DataFrame,
+    rounds: Sequence,
+    chain_id: int,
+    questionnaires: Mapping[int, Questionnaire],
+) -> ChainTrend:
+    """chain_trend and what trend_changes needs, from one computation."""
+    return ChainTrend(chain_id, *_trend(answers, rounds, chain_id, questionnaires))
+
+
+def trend_difference(trend: ChainTrend, before_id: int, after_id: int) -> pd.DataFrame:
+    """trend_changes from a ChainTrend (the same figures, without computing the trend again)."""
+    scores = trend.scores
     return differences(
         scores[scores["workshop_id"] == before_id],
         scores[scores["workshop_id"] == after_id],
-        (before_id, chain_id),
-        (after_id, chain_id),
+        (before_id, trend.chain_id),
+        (after_id, trend.chain_id),
     )
 
 
@@ -604,36 +654,79 @@ def _trend(
     questionnaires: Mapping[int, Questionnaire],
 ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
     """chain_trend's stats, the shown cells' participant scores, shared and dropped ids."""
-    minimum = {w.id: w.min_group_size for w in rounds}
-    mine = answers[(answers["chain_id"] == chain_id) & answers["workshop_id"].isin(minimum)]
-    counted = disclosed_answers(mine, minimum)
-    versions = {w.id: questionnaires[w.id] for w in rounds}
-    comparable = comparable_answers(counted, versions)
-    q = versions[rounds[-1].id]
-    stats = group_phase_stats(
-        comparable.answers, q, by=("workshop_id",), statement_ids=comparable.shared
-    )
-    parts = [
-        suppress_small_groups(stats[stats["workshop_id"] == wid], minimum[wid])
-        for wid in stats["workshop_id"].unique()
+    basis = trend_basis(rounds, questionnaires)
+    pieces = [
+        trend_round(answers[answers["workshop_id"] == w.id], w, chain_id, basis) for w in rounds
     ]
-    if parts:
-        stats = pd.concat(parts, ignore_index=True)
-        exposed = _exposed_by_leaving_out(mine, q, minimum, comparable.shared)
+    trend = combine_trend(chain_id, pieces, basis)
+    return trend.stats, trend.scores, trend.shared, trend.dropped
+
+
+@dataclass(frozen=True)
+class TrendBasis:
+    """What a chain's trend over a set of rounds compares on: the newest round's
+    questionnaire (phases) and the statements all rounds' versions share."""
+
+    questionnaire: Questionnaire
+    shared: tuple[str, ...]
+    dropped: tuple[str, ...]
+
+
+def trend_basis(rounds: Sequence, questionnaires: Mapping[int, Questionnaire]) -> TrendBasis:
+    """The TrendBasis of these rounds (oldest first), by scoring.comparable_answers' rule."""
+    versions = {w.id: questionnaires[w.id] for w in rounds}
+    comparable = comparable_answers(pd.DataFrame({"workshop_id": [], "statement_id": []}), versions)
+    return TrendBasis(versions[rounds[-1].id], tuple(comparable.shared), tuple(comparable.dropped))
+
+
+def trend_round(
+    answers: pd.DataFrame, workshop, chain_id: int, basis: TrendBasis
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One round's part of a chain's trend (its stats rows and the shown cells' scores).
+
+    Every figure of a round in the trend depends only on that round's answers of the chain,
+    its minimum and the TrendBasis (each interval's seed is the round and chain), so a
+    round's part can be computed once per that round's data version and combined
+    (combine_trend) with the other rounds' parts, cached or not: the result is the same.
+    """
+    minimum = {workshop.id: workshop.min_group_size}
+    mine = answers[(answers["chain_id"] == chain_id) & (answers["workshop_id"] == workshop.id)]
+    counted = disclosed_answers(mine, minimum)
+    shared = list(basis.shared)
+    comparable = counted[counted["statement_id"].isin(set(shared))].reset_index(drop=True)
+    q = basis.questionnaire
+    stats = group_phase_stats(comparable, q, by=("workshop_id",), statement_ids=shared)
+    if len(stats):
+        stats = suppress_small_groups(stats, workshop.min_group_size)
+        exposed = _exposed_by_leaving_out(mine, q, minimum, shared)
         stats = _hide(stats.assign(chain_id=chain_id), exposed, None, "phase_id")
-        stats = stats.drop(columns="chain_id")
+        stats = stats.drop(columns="chain_id").reset_index(drop=True)
     else:
         stats = stats.assign(suppressed=pd.Series(dtype=bool), scores_hidden=pd.Series(dtype=bool))
     scores = _EMPTY_SCORES.assign(workshop_id=pd.Series(dtype=int))
-    if len(comparable.answers):
-        people = comparable.answers[["workshop_id", "participant"]].drop_duplicates()
-        scores = participant_phase_scores(
-            comparable.answers, q, statement_ids=comparable.shared
-        ).merge(people, on="participant")
+    if len(comparable):
+        people = comparable[["workshop_id", "participant"]].drop_duplicates()
+        scores = participant_phase_scores(comparable, q, statement_ids=shared).merge(
+            people, on="participant"
+        )
         cells = stats.loc[~stats["scores_hidden"].astype(bool), ["workshop_id", "phase_id"]]
         scores = scores.merge(cells, on=["workshop_id", "phase_id"]).assign(chain_id=chain_id)
     stats = with_intervals(stats, scores, ["workshop_id"], seed_columns=["workshop_id", "chain_id"])
-    return stats, scores, tuple(comparable.shared), tuple(comparable.dropped)
+    return stats, scores
+
+
+def combine_trend(
+    chain_id: int, pieces: Sequence[tuple[pd.DataFrame, pd.DataFrame]], basis: TrendBasis
+) -> ChainTrend:
+    """A chain's trend from its rounds' trend_round parts (oldest round first)."""
+    filled = [p for p in pieces if len(p[0])]
+    if not filled:
+        stats, scores = pieces[0] if pieces else (pd.DataFrame(), _EMPTY_SCORES)
+    else:
+        stats = pd.concat([p[0] for p in filled], ignore_index=True)
+        with_scores = [p[1] for p in filled if len(p[1])]
+        scores = pd.concat(with_scores, ignore_index=True) if with_scores else filled[0][1]
+    return ChainTrend(chain_id, stats, scores, basis.shared, basis.dropped)
 
 
 def previous_round(trend: pd.DataFrame, rounds: Sequence, workshop) -> object | None:

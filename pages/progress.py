@@ -31,7 +31,7 @@ if chain_id is None or not rounds:
     empty_state(lang)
     st.stop()
 
-stats, shared, dropped = trend_stats(store, rounds, chain_id, data_version(store, rounds))
+stats, shared, dropped = trend_stats(store, rounds, chain_id)
 by_id = {w.id: w for w in rounds}
 left_out_note(store, rounds, lang)
 # Changes are worked out from the figures as shown, so they add up on the screen.

@@ -22,10 +22,13 @@ from ipm_model.model import Workshop
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import (
     ChainFindings,
+    ChainTrend,
     RoundResults,
+    TrendBasis,
     breakdowns,
     chain_findings,
-    chain_trend,
+    chain_round_states,
+    combine_trend,
     for_display,
     load_answers,
     peer_benchmark,
@@ -34,7 +37,9 @@ from ipm_model.results import (
     progress_changes,
     results_state,
     round_results,
-    trend_changes,
+    trend_basis,
+    trend_difference,
+    trend_round,
 )
 from ipm_model.results import previous_round as results_previous_round
 from ipm_model.scoring import PhaseOrderSignal
@@ -48,6 +53,9 @@ from ui.context import current_language, get_questionnaire, get_store
 from ui.text import plain
 
 CACHE_TTL_S = 30
+# Caches keyed by one round's own version are exact (a change in that round moves the key);
+# their time to live only bounds memory, so a closed round is not recomputed every 30 s.
+ROUND_TTL_S = 3600
 MAX_OVERLAY = 2  # more series than this on one radar are unreadable: small multiples
 
 
@@ -194,6 +202,22 @@ def round_stats(_store: Store, workshop: Workshop, version: tuple[int, str]) -> 
     return round_results(answers, questionnaire_of(workshop), workshop.min_group_size)
 
 
+def chain_round_stats(store: Store, workshop: Workshop, chain_id: int) -> RoundResults:
+    """One round's figures of one chain only (round_results on that chain's rows), cached
+    per that round's own version of the chain: for pages that need one chain of an earlier
+    round (its ambition), without computing every chain of it."""
+    version = chain_versions(store, (workshop,), chain_id)[0]
+    return _chain_round_stats(store, workshop, chain_id, version)
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=256)
+def _chain_round_stats(
+    _store: Store, workshop: Workshop, chain_id: int, version: tuple[int, str, str]
+) -> RoundResults:
+    answers = chain_round_answers(_store, workshop.id, chain_id, version)
+    return round_results(answers, questionnaire_of(workshop), workshop.min_group_size)
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def breakdown_stats(
     _store: Store, workshop: Workshop, chain_id: int, by: str, version: tuple[int, str]
@@ -203,30 +227,111 @@ def breakdown_stats(
     return breakdowns(answers, questionnaire_of(workshop), chain_id, workshop.min_group_size)[by]
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=1024)
+def chain_round_answers(
+    _store: Store, workshop_id: int, chain_id: int, version: tuple[int, str, str]
+) -> pd.DataFrame:
+    """One chain's answers in one round (results.load_answers for that chain), cached per
+    that round's own version: a closed round's rows are read once, however often the
+    chain's other rounds change."""
+    return load_answers(_store, (workshop_id,), chain_id)
+
+
+def chain_versions(
+    store: Store, workshops: Sequence[Workshop], chain_id: int
+) -> tuple[tuple[int, str, str], ...]:
+    """Each round's own version of one chain's results (results.chain_round_states), in
+    the order of `workshops`; read fresh on every run, so nothing cached by it is stale."""
+    states = chain_round_states(store, [w.id for w in workshops], chain_id)
+    return tuple(states[w.id] for w in workshops)
+
+
 def trend_stats(
-    _store: Store, workshops: tuple[Workshop, ...], chain_id: int, version: tuple[int, str]
+    store: Store, workshops: Sequence[Workshop], chain_id: int
 ) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
-    """Phase figures of one chain per round, on the statements all rounds' versions share."""
-    answers = answers_for(_store, tuple(w.id for w in workshops), version)
-    versions = {w.id: questionnaire_of(w) for w in workshops}
-    return chain_trend(answers, workshops, chain_id, versions)
+    """Phase figures of one chain per round, on the statements all rounds' versions share.
+
+    Reads only this chain's rows, each round's from a cache keyed by that round's own
+    version (a change in one round re-reads that round only)."""
+    trend = _trend(store, tuple(workshops), chain_id)
+    return trend.stats, trend.shared, trend.dropped
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
 def change_stats(
+    store: Store, workshops: Sequence[Workshop], chain_id: int, before_id: int, after_id: int
+) -> pd.DataFrame:
+    """Per phase the 90 % interval of one chain's change between two rounds and its verdict,
+    on the statements all `workshops` share (from the same computation as trend_stats)."""
+    workshops = tuple(workshops)
+    versions = chain_versions(store, workshops, chain_id)
+    key = _rounds_key(workshops)
+    return _change(store, workshops, key, chain_id, before_id, after_id, versions)
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=256)
+def _change(
     _store: Store,
-    workshops: tuple[Workshop, ...],
+    _workshops: tuple[Workshop, ...],
+    rounds_key: tuple,
     chain_id: int,
     before_id: int,
     after_id: int,
-    version: tuple[int, str],
+    versions: tuple[tuple[int, str, str], ...],
 ) -> pd.DataFrame:
-    """Per phase the 90 % interval of one chain's change between two rounds and its verdict,
-    on the statements all `workshops` share (as trend_stats)."""
-    answers = answers_for(_store, tuple(w.id for w in workshops), version)
-    versions = {w.id: questionnaire_of(w) for w in workshops}
-    return trend_changes(answers, workshops, chain_id, versions, before_id, after_id)
+    trend = _combined_trend(_store, _workshops, rounds_key, chain_id, versions)
+    return trend_difference(trend, before_id, after_id)
+
+
+def _rounds_key(workshops: Sequence[Workshop]) -> tuple:
+    """What of each round a chain's trend depends on, in order (a cheap cache key: a
+    Workshop with its chains is slow to hash)."""
+    return tuple(
+        (w.id, w.min_group_size, w.questionnaire_id, w.questionnaire_version) for w in workshops
+    )
+
+
+def _trend(store: Store, workshops: tuple[Workshop, ...], chain_id: int) -> ChainTrend:
+    """One chain's trend over these rounds, put together from each round's part
+    (results.trend_round), cached per that round's own version: after a change in one
+    round only that round's part is computed again."""
+    versions = chain_versions(store, workshops, chain_id)
+    return _combined_trend(store, workshops, _rounds_key(workshops), chain_id, versions)
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=256)
+def _combined_trend(
+    _store: Store,
+    _workshops: tuple[Workshop, ...],
+    rounds_key: tuple,
+    chain_id: int,
+    versions: tuple[tuple[int, str, str], ...],
+) -> ChainTrend:
+    """The rounds' parts put together, cached per all their versions (a rerun with nothing
+    changed reads one entry instead of one per round)."""
+    basis = trend_basis(_workshops, {w.id: questionnaire_of(w) for w in _workshops})
+    last = _workshops[-1]
+    key = (last.questionnaire_id, last.questionnaire_version, basis.shared)
+    pieces = [
+        _trend_round(_store, w, (w.id, w.min_group_size), chain_id, v, key, basis)
+        for w, v in zip(_workshops, versions, strict=True)
+    ]
+    return combine_trend(chain_id, pieces, basis)
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=1024)
+def _trend_round(
+    _store: Store,
+    _workshop: Workshop,
+    round_key: tuple[int, int],
+    chain_id: int,
+    version: tuple[int, str, str],
+    basis_key: tuple,
+    _basis: TrendBasis,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One round's part of a chain's trend; `round_key` (id, minimum) names `_workshop`,
+    `basis_key` names `_basis` (the newest round's questionnaire, the shared statements)."""
+    answers = chain_round_answers(_store, _workshop.id, chain_id, version)
+    return trend_round(answers, _workshop, chain_id, _basis)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
@@ -350,7 +455,7 @@ def previous_round(
     rounds = tuple(w for w in rounds if (w.date, w.id) <= (workshop.date, workshop.id))
     if len(rounds) < 2:
         return None
-    trend, _, _ = trend_stats(store, rounds, chain_id, data_version(store, rounds))
+    trend, _, _ = trend_stats(store, rounds, chain_id)
     return results_previous_round(trend, rounds, workshop)
 
 
@@ -370,13 +475,11 @@ def findings(
     stats_prev = stats_now_shared = changes = None
     if earlier is not None:
         pair = (earlier, workshop)
-        trend, _, _ = trend_stats(_store, pair, chain_id, data_version(_store, pair))
+        trend, _, _ = trend_stats(_store, pair, chain_id)
         stats_prev = trend[trend["workshop_id"] == earlier.id]
         stats_now_shared = trend[trend["workshop_id"] == workshop.id]
         # Real change or noise, on the same statements and people (90 % interval).
-        changes = change_stats(
-            _store, pair, chain_id, earlier.id, workshop.id, data_version(_store, pair)
-        )
+        changes = change_stats(_store, pair, chain_id, earlier.id, workshop.id)
     return chain_findings(
         results.chain(chain_id),
         results.chain_statements(chain_id),
@@ -399,9 +502,9 @@ def round_changes(
     """One chain's changes from `before` to `after` as the progress page shows them
     (results.progress_changes): `shown` holds the shown trend figures of `rounds`."""
     # Real change or noise: the interval of the difference, on the same statements and people.
-    noise = change_stats(store, rounds, chain_id, before.id, after.id, data_version(store, rounds))
+    noise = change_stats(store, rounds, chain_id, before.id, after.id)
     # Where the previous round wanted to be by now (its ambition, under the same rules).
-    previous = round_stats(store, before, data_version(store, (before,)))
+    previous = chain_round_stats(store, before, chain_id)
     return progress_changes(
         shown[shown["workshop_id"] == before.id],
         shown[shown["workshop_id"] == after.id],

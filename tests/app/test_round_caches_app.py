@@ -1,0 +1,147 @@
+"""The results pages' per-round caches (ui.results): a chain's trend is put together from
+each round's part, cached per that round's own version. A change in one round shows at the
+next reader, and recomputes that round's part only; nothing stale is ever shown."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import ui.results as ui_results
+from ipm_model.results import chain_trend, load_answers, trend_changes
+from ipm_model.storage import exclusions
+
+
+@pytest.fixture
+def counted_parts(monkeypatch):
+    """The rounds whose trend part was computed (not read from the cache), in order."""
+    computed: list[int] = []
+    real = ui_results.trend_round
+
+    def counting(answers, workshop, chain_id, basis):
+        computed.append(workshop.id)
+        return real(answers, workshop, chain_id, basis)
+
+    monkeypatch.setattr(ui_results, "trend_round", counting)
+    return computed
+
+
+def _history(store):
+    """The demo organisation's rounds of a chain with results in two rounds or more, all
+    opened again (a closed round takes no answers), the chain, and its rounds with results."""
+    org_id = store.workshop_by_code("DEMO").organisation_id
+    for w in store.workshops(org_id):
+        store.set_workshop_status(w.id, "open")
+    workshops = store.workshops(org_id)
+    chain_id = next(
+        c.id
+        for c in workshops[0].chains
+        if sum(c.id in {x.id for x in w.chains} for w in workshops) >= 2
+    )
+    rounds = tuple(w for w in workshops if chain_id in {c.id for c in w.chains})
+    with_answers = [w for w in rounds if store.finished_count(w.id, chain_id) >= w.min_group_size]
+    return rounds, chain_id, with_answers
+
+
+def _fresh(store, rounds, chain_id):
+    """The trend as computed from scratch on every round's full answer frame."""
+    answers = load_answers(store, [w.id for w in rounds])
+    questionnaires = {w.id: ui_results.questionnaire_of(w) for w in rounds}
+    return chain_trend(answers, rounds, chain_id, questionnaires)[0], answers, questionnaires
+
+
+def _first_counted(store, workshop, chain_id) -> int:
+    rows = store._query(
+        """SELECT id FROM participant WHERE workshop_id = ? AND chain_id = ?
+           AND finished_at IS NOT NULL ORDER BY finished_at, id LIMIT 1""",
+        [workshop.id, chain_id],
+    )
+    return int(rows[0]["id"])
+
+
+def test_a_change_in_one_round_shows_at_once_and_recomputes_that_round_only(
+    app_store, counted_parts
+):
+    store = app_store
+    rounds, chain_id, with_answers = _history(store)
+    assert len(with_answers) >= 2, "the demo history has a chain with results in two rounds"
+    stats, _, _ = ui_results.trend_stats(store, rounds, chain_id)
+    pd.testing.assert_frame_equal(stats, _fresh(store, rounds, chain_id)[0])
+    assert sorted(counted_parts) == sorted(w.id for w in rounds)  # cold: every round once
+
+    counted_parts.clear()
+    again, _, _ = ui_results.trend_stats(store, rounds, chain_id)
+    pd.testing.assert_frame_equal(again, stats)
+    assert counted_parts == []  # nothing changed: nothing computed
+
+    # A counted participant of the newest round with results changes answers after
+    # finishing: the next reader sees it; only that round is computed again.
+    last = with_answers[-1]
+    person = _first_counted(store, last, chain_id)
+    q = ui_results.questionnaire_of(last)
+    for s in q.statements:
+        store.save_answer(person, s.id, "1")
+    counted_parts.clear()
+    edited, _, _ = ui_results.trend_stats(store, rounds, chain_id)
+    fresh, answers, questionnaires = _fresh(store, rounds, chain_id)
+    pd.testing.assert_frame_equal(edited, fresh)
+    assert not edited.equals(stats)
+    assert counted_parts == [last.id]
+
+    # The change between the two rounds is the one computed from scratch, from the same
+    # per-round parts (no recomputation).
+    before = with_answers[-2]
+    counted_parts.clear()
+    change = ui_results.change_stats(store, rounds, chain_id, before.id, last.id)
+    expected = trend_changes(answers, rounds, chain_id, questionnaires, before.id, last.id)
+    pd.testing.assert_frame_equal(change, expected)
+    assert counted_parts == []
+
+    # A new finisher in an earlier round: that round only.
+    first = with_answers[0]
+    late = store.create_participant(first, chain_id=chain_id, role="ketenteam")
+    for s in ui_results.questionnaire_of(first).statements:
+        store.save_answer(late.id, s.id, "5")
+    store.finish(late.id)
+    counted_parts.clear()
+    stats, _, _ = ui_results.trend_stats(store, rounds, chain_id)
+    pd.testing.assert_frame_equal(stats, _fresh(store, rounds, chain_id)[0])
+    assert counted_parts == [first.id]
+
+
+def test_leaving_flagged_answers_out_moves_that_rounds_part(app_store, counted_parts):
+    store = app_store
+    rounds, chain_id, with_answers = _history(store)
+    ui_results.trend_stats(store, rounds, chain_id)
+    target = with_answers[-1]
+    exclusions.set_left_out(store, target.id, True, "test", "test")
+    counted_parts.clear()
+    stats, _, _ = ui_results.trend_stats(store, rounds, chain_id)
+    pd.testing.assert_frame_equal(stats, _fresh(store, rounds, chain_id)[0])
+    assert counted_parts == [target.id]
+
+
+def test_another_chain_does_not_move_this_chains_parts(app_store, counted_parts):
+    store = app_store
+    rounds, chain_id, with_answers = _history(store)
+    ui_results.trend_stats(store, rounds, chain_id)
+    last = with_answers[-1]
+    other = next(c.id for c in last.chains if c.id != chain_id)
+    p = store.create_participant(last, chain_id=other, role="ketenteam")
+    store.save_answer(p.id, ui_results.questionnaire_of(last).statements[0].id, "3")
+    store.finish(p.id)
+    counted_parts.clear()
+    ui_results.trend_stats(store, rounds, chain_id)
+    assert counted_parts == []
+
+
+def test_an_earlier_rounds_ambition_comes_from_that_chains_rows(app_store):
+    """chain_round_stats (the progress page's 'aimed' column) equals the chain's part of
+    the whole round's results."""
+    store = app_store
+    rounds, chain_id, with_answers = _history(store)
+    w = with_answers[0]
+    whole = ui_results.round_stats(store, w, ui_results.data_version(store, [w]))
+    mine = ui_results.chain_round_stats(store, w, chain_id)
+    pd.testing.assert_frame_equal(mine.chain_ambition(chain_id), whole.chain_ambition(chain_id))
+    pd.testing.assert_frame_equal(mine.chain(chain_id), whole.chain(chain_id))
