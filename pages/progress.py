@@ -12,7 +12,6 @@ from ui.charts import show_radar, show_trend
 from ui.results import (
     MAX_OVERLAY,
     chain_filter,
-    data_version,
     empty_state,
     left_out_note,
     open_results_page,
