@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipm_model.disclosure import disclosed_size, exposed_groups, leave_out, safe_cells
+from ipm_model.disclosure import (
+    disclosed_size,
+    exposed_groups,
+    ladder_rungs,
+    leave_out,
+    nested_shown,
+    safe_cells,
+)
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.results import (
     breakdowns,
@@ -483,3 +490,14 @@ def test_a_breakdown_over_time_never_differs_by_one_person():
     steady = [("a", ""), ("a", ""), ("b", ""), ("a", ""), ("b", ""), ("b", "")]
     steady += [("a", ""), ("a", ""), ("a", "")]
     assert _roles_shown(_people(steady)) == {"a": 6, "b": 3}
+
+
+def test_ladder_rungs_and_nested_cells():
+    assert ladder_rungs(2, 3) == [] and ladder_rungs(11, 3) == [3, 6, 9]
+    assert ladder_rungs(14, 5) == [5, 10]
+    # Growing cells: shown while each step adds 0 or at least the minimum people.
+    cells = [set(range(3)), set(range(3)), set(range(5)), set(range(6)), set(range(7))]
+    assert nested_shown(cells, 3) == [True, True, False, True, False]
+    # Not nested (an answer changed): the general check decides.
+    assert nested_shown([{0, 1, 2}, {1, 2, 3}], 3) == [True, True]  # only a difference
+    assert nested_shown([{0, 1, 2}, set(range(6)), {3, 4, 5, 6}], 3) == [True, True, False]
