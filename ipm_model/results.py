@@ -235,8 +235,14 @@ def load_answers(store, workshop_ids: Sequence[int]) -> pd.DataFrame:
     """Store.result_answers plus `left_out`: True for a participant flagged by
     quality.response_flags in a round whose flagged answers the facilitator left out
     (storage.exclusions). Every results page, export and report loads answers here."""
-    answers = store.result_answers(list(workshop_ids))
-    rounds = exclusions.rounds_left_out(store, list(workshop_ids))
+    return with_left_out(store, store.result_answers(list(workshop_ids)))
+
+
+def with_left_out(store, answers: pd.DataFrame) -> pd.DataFrame:
+    """`answers` (workshop_id, participant, value, …) with load_answers' `left_out` column."""
+    workshop_ids = sorted({int(w) for w in answers["workshop_id"]}) if len(answers) else []
+    rounds = exclusions.rounds_left_out(store, workshop_ids)
+    answers = answers.copy()
     answers["left_out"] = False
     for wid in rounds:
         mine = answers["workshop_id"] == wid
@@ -932,6 +938,27 @@ def benchmark_means(answers: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
     shown = stats[(stats["participants"] >= least) & (stats["n"] >= least)]
     owners = counted.drop_duplicates("workshop_id").set_index("workshop_id")["organisation_id"]
     return shown.assign(organisation_id=shown["workshop_id"].map(owners))[columns]
+
+
+def benchmark_answers(store, questionnaire_id: str, version: int) -> pd.DataFrame:
+    """The benchmark pool (Store.benchmark_answers) with `left_out` (with_left_out): a round
+    whose facilitator left its flagged answers out counts in the pool with the figure its
+    own organisation sees, so careless answers leave the benchmark the way they leave the
+    round (and switching back adds them again)."""
+    return with_left_out(store, store.benchmark_answers(questionnaire_id, version))
+
+
+def benchmark_state(store, questionnaire_id: str, version: int) -> tuple:
+    """Store.benchmark_version plus the pool's rounds with flagged answers left out (a
+    cache keyed by it is never stale)."""
+    state = store.benchmark_version(questionnaire_id, version)
+    closed = [
+        w.id
+        for w in store.workshops()
+        if w.status == "closed"
+        and (w.questionnaire_id, w.questionnaire_version) == (questionnaire_id, int(version))
+    ]
+    return (*state, exclusions.rounds_left_out(store, closed))
 
 
 def peer_benchmark(answers: pd.DataFrame, q: Questionnaire, own_organisation: int) -> pd.DataFrame:
