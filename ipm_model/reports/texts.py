@@ -60,6 +60,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Only where at least {min} people gave an ambition.",
     ),
     "report.ambition_slide": ("{name}: nu en ambitie", "{name}: now and ambition"),
+    "report.peers_slide": (
+        "{name}: naast andere organisaties",
+        "{name}: next to other organisations",
+    ),
+    "report.peers_median": ("Anderen (midden)", "Others (median)"),
     "report.now": ("Nu", "Now"),
     "report.ambition": ("Ambitie", "Ambition"),
     "report.gap": ("Afstand", "Gap"),
