@@ -561,10 +561,14 @@ class _Seen:
     people: list = field(default_factory=list)
     phases: dict = field(default_factory=dict)
     ambitions: dict = field(default_factory=dict)
+    # Sets of people whose figure per phase covers them cut to the people with a score
+    # (the leave-out family's sets): cut per phase and ambition when deciding.
+    cut: list = field(default_factory=list)
 
     def merged(self, other: _Seen) -> _Seen:
-        out = _Seen(list(self.people), dict(self.phases), dict(self.ambitions))
+        out = _Seen(list(self.people), dict(self.phases), dict(self.ambitions), list(self.cut))
         _extend(out.people, other.people)
+        _extend(out.cut, other.cut)
         for name in ("phases", "ambitions"):
             mine, theirs = getattr(out, name), getattr(other, name)
             for key, cells in theirs.items():
@@ -591,6 +595,7 @@ def _replay(
     finished = int(mine["finish_order"].max())
     rungs = ladder_rungs(finished, minimum)
     chain_phases = _chain_phases(chain, rungs, minimum)
+    chain_aims = _chain_phases(chain, rungs, minimum, chain.gave)
     events = [(rung, 0, rung) for rung in rungs]
     plan = None
     if "left_out" in mine.columns and mine["left_out"].any():
@@ -604,23 +609,31 @@ def _replay(
     left = None
     for _, kind, what in sorted(events, key=lambda e: (e[0], e[1])):
         if kind == 0:
-            decision = _decide(chain, chain.first(what), minimum, without, chain_phases[what])
+            decision = _decide(
+                chain, chain.first(what), minimum, without, chain_phases[what], chain_aims[what]
+            )
             continue
         kept, size = what
         seen = without.merged(with_out)
-        _extend(seen.people, (chain.at(s) for s in plan.family[:size]))
+        family = [chain.at(s) for s in plan.family[:size]]
+        _extend(seen.people, family)
+        _extend(seen.cut, family)
         included = chain.at(kept)
         phases = {k for k, v in chain.scored.items() if len(v & included) >= minimum}
-        left = _decide(chain, included, minimum, seen, phases)
+        aims = {k for k, v in chain.gave.items() if len(v & included) >= minimum}
+        left = _decide(chain, included, minimum, seen, phases, aims)
         with_out = seen
     return left if left is not None else decision
 
 
-def _chain_phases(chain: _Chain, rungs: Sequence[int], minimum: int) -> dict[int, set]:
-    """Per rung, the phases whose chain figure is shown (disclosure.nested_shown over the
-    rungs, the rule round_results applies to the chain's figure)."""
+def _chain_phases(
+    chain: _Chain, rungs: Sequence[int], minimum: int, givers: Mapping | None = None
+) -> dict[int, set]:
+    """Per rung, the phases whose chain figure (or with `givers` = chain.gave, its mean
+    ambition) is shown: disclosure.nested_shown over the rungs, the rule round_results
+    applies to the chain's figures."""
     shown: dict[int, set] = {rung: set() for rung in rungs}
-    for phase, scored in chain.scored.items():
+    for phase, scored in (chain.scored if givers is None else givers).items():
         cells = [scored & chain.first(rung) for rung in rungs]
         for rung, ok in zip(rungs, nested_shown(cells, minimum), strict=True):
             if ok:
@@ -640,7 +653,12 @@ def _groups(people: pd.DataFrame) -> tuple[list, dict]:
 
 
 def _decide(
-    chain: _Chain, included: frozenset, minimum: int, seen: _Seen, chain_phases: set
+    chain: _Chain,
+    included: frozenset,
+    minimum: int,
+    seen: _Seen,
+    chain_phases: set,
+    chain_aims: set,
 ) -> tuple[set, set, set]:
     """Decide the breakdown cells of the chain's figure over `included` after the cells in
     `seen` (which gains the cells shown now). The chain's own cells are shown anyway: all
@@ -648,24 +666,22 @@ def _decide(
     shown groups, the shown (group, phase) scores and the shown (group, phase) ambitions."""
     people = chain.people[chain.people["participant"].isin(included)]
     order, members = _groups(people)
-    before = list(seen.people)
-    base = _extend(list(before), [included])
+    base = _extend(list(seen.people), [included])
     cells = [members[k] for k in order]
     decided = safe_cells(cells, minimum, base)
     shown_groups = {key for key, ok in zip(order, decided, strict=True) if ok}
     seen.people = _extend(base, (c for c, ok in zip(cells, decided, strict=True) if ok))
     shown_scores, shown_ambitions = set(), set()
-    for measure, givers, out in (
-        (seen.phases, chain.scored, shown_scores),
-        (seen.ambitions, chain.gave, shown_ambitions),
+    for measure, givers, out, forced in (
+        (seen.phases, chain.scored, shown_scores, chain_phases),
+        (seen.ambitions, chain.gave, shown_ambitions, chain_aims),
     ):
         for phase, everyone in givers.items():
             mine = everyone & included
             if not mine:
                 continue
-            prior = _extend(list(measure.get(phase, [])), (c & mine for c in before))
-            forced = chain_phases if out is shown_scores else None
-            if len(mine) >= minimum and (forced is None or phase in forced):
+            prior = _extend(list(measure.get(phase, [])), (c & mine for c in seen.cut))
+            if len(mine) >= minimum and phase in forced:
                 _extend(prior, [mine])
             cells = [members[k] & mine for k in order]
             decided = safe_cells(cells, minimum, prior)
