@@ -67,7 +67,8 @@ def _ensure_history(db: Path) -> tuple[str, str, str]:
 def _touch_newest_round(db: Path) -> None:
     """A change in the newest round only, as when people edit or finish there: one finished
     participant per chain gets a new change stamp (every older round stays as it was)."""
-    from ipm_model.store import Store, now_iso
+    from ipm_model.model import now_iso
+    from ipm_model.storage.store import Store
 
     store = Store(db)
     newest = store.workshops(store.organisation_id("Benchmark Rivierstad"))[-1]

@@ -23,6 +23,9 @@ Three parts:
    sums is a combination of atoms. The cell is refused when it puts an atom (or a union of
    atoms) of 1..minimum−1 people in the row space. Cells are accepted greedily in the order
    given, so callers list the most useful cells first (the chain, then roles, then partners).
+   Cells shown at an earlier rung of the same round count as shown: `ipm_model.results`
+   replays a round rung by rung (`ladder_rungs`) and decides each rung's cells after the
+   earlier ones; a chain's own growing cells per phase go through `nested_shown`.
 
 3. **Pooling only what is shown.** Figures over several groups (all chains of a round, a
    period of rounds) pool only cells that are shown themselves, so they are sums of shown
@@ -75,6 +78,36 @@ def disclosed_size(finished: int, minimum: int, batch: int = DEFAULT_BATCH) -> i
         return None
     step = ladder_step(minimum, batch)
     return minimum + (int(finished) - minimum) // step * step
+
+
+def ladder_rungs(finished: int, minimum: int, batch: int = DEFAULT_BATCH) -> list[int]:
+    """Every rung a chain's figure has stood on with `finished` finishers, oldest first
+    (minimum, minimum + step, …, disclosed_size); empty while too few finished."""
+    top = disclosed_size(finished, minimum, batch)
+    if top is None:
+        return []
+    return list(range(max(1, int(minimum)), top + 1, ladder_step(minimum, batch)))
+
+
+def nested_shown(cells: Sequence[Collection[Hashable]], minimum: int) -> list[bool]:
+    """Which of growing cells (each holding the one before, e.g. a chain's people with a
+    score in one phase at each rung) may be shown, in order: safe_cells for nested cells,
+    without linear algebra. Shown nested cells reveal exactly their differences, so a cell
+    is shown when it has the minimum and differs from the last shown one by 0 or at least
+    the minimum."""
+    decided, accepted = [], []
+    for cell in cells:
+        cell = frozenset(cell)
+        last = accepted[-1] if accepted else frozenset()
+        if last <= cell:
+            extra = len(cell - last)
+            ok = len(cell) >= minimum and (extra == 0 or extra >= minimum)
+        else:  # not nested after all (answers changed): the general check
+            ok = len(cell) >= minimum and not exposed_groups([*accepted, cell], minimum)
+        if ok:
+            accepted.append(cell)
+        decided.append(ok)
+    return decided
 
 
 def waiting_for(finished: int, minimum: int, batch: int = DEFAULT_BATCH) -> int:
@@ -157,6 +190,9 @@ class LeaveOut:
 
     counted: frozenset[int] | None
     family: tuple[frozenset[int], ...]
+    # Each time the figure with leaving out changed: (finisher position, the positions it
+    # covers from then on, len(family) then), so breakdowns can replay the round.
+    changes: tuple[tuple[int, frozenset[int], int], ...] = ()
 
 
 def leave_out(flagged: Sequence[bool], minimum: int, batch: int = DEFAULT_BATCH) -> LeaveOut:
@@ -168,6 +204,7 @@ def leave_out(flagged: Sequence[bool], minimum: int, batch: int = DEFAULT_BATCH)
     family: list[frozenset[int]] = []
     counted: frozenset[int] | None = None
     kept: list[int] = []
+    changes: list[tuple[int, frozenset[int], int]] = []
     step = ladder_step(minimum, batch)
     for position, is_flagged in enumerate(flagged, start=1):
         size = disclosed_size(position, minimum, batch)
@@ -188,4 +225,5 @@ def leave_out(flagged: Sequence[bool], minimum: int, batch: int = DEFAULT_BATCH)
             if candidate not in family:
                 family.append(candidate)
             counted = candidate
-    return LeaveOut(counted, tuple(family))
+            changes.append((position, candidate, len(family)))
+    return LeaveOut(counted, tuple(family), tuple(changes))

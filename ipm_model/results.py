@@ -16,7 +16,7 @@ never receives more precision than a person can read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +24,15 @@ import pandas as pd
 
 from ipm_model.agenda import Agenda, build_agenda
 from ipm_model.benchmark import peer_bands
-from ipm_model.disclosure import LeaveOut, disclosed_size, exposed_groups, leave_out, safe_cells
+from ipm_model.disclosure import (
+    LeaveOut,
+    disclosed_size,
+    exposed_groups,
+    ladder_rungs,
+    leave_out,
+    nested_shown,
+    safe_cells,
+)
 from ipm_model.formats import SHOWN_DECIMALS, for_display
 from ipm_model.handvatten import Focus, StatementSteps, focus_phases, phase_steps, statement_steps
 from ipm_model.quality import misfits, reliability, response_flags
@@ -161,6 +169,53 @@ def _exposed_by_leaving_out(
     return hidden
 
 
+def _hidden_over_rungs(
+    answers: pd.DataFrame,
+    q: Questionnaire,
+    minimum: int | Mapping[int, int],
+    statement_ids: Sequence[str] | None = None,
+) -> set[tuple[int, int, str]]:
+    """(workshop, chain, phase or statement id) whose figure stays hidden at the chain's
+    current rung because of its figures at the earlier rungs of the round.
+
+    The ladder makes a chain's groups differ by at least the minimum, but its people with a
+    score in one phase (or a 1–5 answer to a statement) at two rungs can differ by fewer:
+    per figure, the cells of every rung are decided in order (disclosure.nested_shown), the
+    same way at every moment, so no one follows from a figure's change between rungs.
+    """
+    if answers.empty:
+        return set()
+    last = answers.groupby(["workshop_id", "chain_id"])["finish_order"].max()
+    least = minimum if isinstance(minimum, Mapping) else None
+    rungs = {
+        key: ladder_rungs(int(n), int(least[key[0]] if least else minimum))
+        for key, n in last.items()
+    }
+    busy = [key for key, r in rungs.items() if len(r) > 1]
+    if not busy:
+        return set()
+    keyed = answers.set_index(["workshop_id", "chain_id"]).index
+    answers = answers[keyed.isin(busy)]
+    # One pass over all busy chains (participants are unique within a round).
+    people = answers.drop_duplicates("participant").set_index("participant")
+    scores = participant_phase_scores(answers, q, statement_ids=statement_ids)
+    scores = scores.dropna(subset=["score"]).join(
+        people[["workshop_id", "chain_id", "finish_order"]], on="participant"
+    )
+    rated = answers[pd.to_numeric(answers["value"], errors="coerce").notna()]
+    hidden = set()
+    for frame, key in ((scores, "phase_id"), (rated, "statement_id")):
+        groups = frame.groupby(["workshop_id", "chain_id", key])["finish_order"]
+        for (wid, cid, k), positions in groups:
+            chain_rungs = rungs[(wid, cid)]
+            m = int(least[wid] if least else minimum)
+            positions = positions.astype(int).to_numpy()
+            cells = [frozenset(positions[positions <= r].tolist()) for r in chain_rungs]
+            if not nested_shown(cells, m)[-1]:
+                hidden.add((int(wid), int(cid), str(k)))
+    return hidden
+
+
 def _hide(stats: pd.DataFrame, hidden: set, wid: int | None, key: str) -> pd.DataFrame:
     """Hide the scores of the rows named in `hidden` ((workshop, chain, `key` value)); rows
     carry chain_id, and workshop_id unless `wid` gives it."""
@@ -192,7 +247,14 @@ def load_answers(store, workshop_ids: Sequence[int], chain_id: int | None = None
         answers = store.result_answers(list(workshop_ids))
     else:
         answers = chain_rows.chain_answers(store, list(workshop_ids), chain_id)
-    rounds = exclusions.rounds_left_out(store, list(workshop_ids))
+    return with_left_out(store, answers)
+
+
+def with_left_out(store, answers: pd.DataFrame) -> pd.DataFrame:
+    """`answers` (workshop_id, participant, value, …) with load_answers' `left_out` column."""
+    workshop_ids = sorted({int(w) for w in answers["workshop_id"]}) if len(answers) else []
+    rounds = exclusions.rounds_left_out(store, workshop_ids)
+    answers = answers.copy()
     answers["left_out"] = False
     for wid in rounds:
         mine = answers["workshop_id"] == wid
@@ -307,13 +369,20 @@ def round_results(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> Roun
     statements = suppress_small_groups(statement_stats(basis, q, by=("chain_id",)), minimum)
     workshop_id = int(answers["workshop_id"].iloc[0]) if len(answers) else None
     exposed = _exposed_by_leaving_out(answers, q, minimum)
+    plans = _leave_out_plans(answers, pd.Series(int(minimum), index=answers.index))
+    laddered = answers[
+        ~answers.set_index(["workshop_id", "chain_id"]).index.isin(
+            [k for k, plan in plans.items() if plan.counted is not None]
+        )
+    ]
+    exposed |= _hidden_over_rungs(laddered, q, minimum)
     phases = _hide(phases, exposed, workshop_id, "phase_id")
     statements = _hide(statements, exposed, workshop_id, "statement_id")
     scores = _shown_scores(counted, q, phases, ["chain_id"]) if len(counted) else _EMPTY_SCORES
     phases = with_intervals(phases, scores, ["chain_id"], context=(workshop_id,))
     overall = _pooled(counted, q, phases, minimum, scores)
     overall = with_intervals(overall, scores, [], context=(workshop_id, "all"))
-    ambition = ambition_results(basis, q, phases, minimum)
+    ambition = ambition_results(basis, q, phases, minimum, exposed, workshop_id)
     flagged, left_out = left_out_counts(answers, minimum)
     return RoundResults(
         phases,
@@ -356,15 +425,26 @@ def ambition_then(previous: RoundResults, chain_id: int, now: pd.DataFrame) -> p
 
 
 def ambition_results(
-    basis: pd.DataFrame, q: Questionnaire, phases: pd.DataFrame, minimum: int
+    basis: pd.DataFrame,
+    q: Questionnaire,
+    phases: pd.DataFrame,
+    minimum: int,
+    hidden: set = frozenset(),
+    workshop_id: int | None = None,
 ) -> pd.DataFrame:
     """Per chain x phase: the shown mean now, the mean ambition and the gap between them.
 
     The same people and tiers as the scores: the chain's counted finishers (`basis`), the
     group hidden below the minimum, an ambition shown only when at least the minimum
-    number of people gave one, and a gap only when both figures are shown.
+    number of people gave one, and a gap only when both figures are shown. `hidden`:
+    (workshop, chain, ambition answer id) kept hidden (_hidden_over_rungs, leaving out).
     """
     stats = suppress_small_groups(ambition_stats(basis, q, by=("chain_id",)), minimum)
+    # Hidden over the rungs of the round or by leaving out (keys: the ambitions' answer ids).
+    stats = _hide(
+        stats.assign(_key=stats["phase_id"].map(ambition_id)), hidden, workshop_id, "_key"
+    )
+    stats = stats.drop(columns="_key")
     now = phases[["chain_id", "phase_id", "mean"]].rename(columns={"mean": "now"})
     out = stats.rename(columns={"mean": "ambition"}).merge(now, on=["chain_id", "phase_id"])
     # From the shown (rounded) figures, so the gap on a screen is their visible difference.
@@ -430,10 +510,14 @@ def breakdowns(
 
     The chain's cell comes first, then the roles and then the partners, each largest first;
     a cell is shown only when no small group can be worked out from it with the cells
-    already shown (disclosure.safe_cells), per participant count and per phase. With
-    flagged answers left out, the cells are decided after those without leaving out and
-    every set the chain's figure has covered (disclosure.leave_out's family), so switching
-    it reveals no small group either.
+    already shown (disclosure.safe_cells), per participant count, per phase and per phase's
+    ambition. Already shown means: at every earlier rung of the ladder in this round too.
+    The round is replayed from the finish order (`_replay`), rung by rung, so the cells of
+    the rung of 9 finishers are decided after those of the rungs of 3 and 6, the same way on
+    every page, report, export and the projector. With flagged answers left out, the cells
+    are decided after those without leaving out up to that moment, every set the chain's
+    figure has covered (disclosure.leave_out's family) and the earlier cells with leaving
+    out, so switching it reveals no small group either.
     """
     mine = answers[answers["chain_id"] == chain_id]
     counted = disclosed_answers(mine, minimum)
@@ -447,19 +531,7 @@ def breakdowns(
             )
             for by, frame in frames.items()
         }
-    shown: list[set] = []
-    shown_per_phase: dict[str, list[set]] = {}
-    plan = _leave_out_plans(mine, pd.Series(int(minimum), index=mine.index)).get(
-        (int(mine["workshop_id"].iloc[0]), int(chain_id))
-    )
-    if plan is not None and plan.counted is not None:
-        without = disclosed_answers(mine.drop(columns="left_out"), minimum)
-        _, _, shown, shown_per_phase = _decide(without, q, minimum, [], {})
-        who = mine.drop_duplicates("finish_order").set_index("finish_order")["participant"]
-        shown += [set(who.reindex(sorted(s)).dropna()) for s in plan.family]
-    shown_groups, shown_scores, _, _ = _decide(counted, q, minimum, shown, shown_per_phase)
-    order, members = _groups(counted)
-    shown_ambitions = _shown_ambition_cells(counted, q, order, members, shown_groups, minimum)
+    shown_groups, shown_scores, shown_ambitions = _replay(mine, q, chain_id, minimum)
     return {
         by: _with_ambition(
             _mark(frame.drop(columns="_by"), shown_groups, shown_scores, by),
@@ -471,72 +543,180 @@ def breakdowns(
     }
 
 
-def _groups(counted: pd.DataFrame) -> tuple[list, dict]:
+@dataclass(frozen=True)
+class _Chain:
+    """One chain's finishers in a round, for replaying it: who (finish order, role, partner),
+    who has a score per phase, and who gave an ambition per phase."""
+
+    people: pd.DataFrame  # participant, finish_order, role, partner; one row each
+    scored: Mapping[str, frozenset]
+    gave: Mapping[str, frozenset]
+
+    @classmethod
+    def of(cls, mine: pd.DataFrame, q: Questionnaire) -> _Chain:
+        people = (
+            mine[["participant", "finish_order", *BREAKDOWNS]]
+            .drop_duplicates("participant")
+            .sort_values("finish_order", kind="stable")
+            .reset_index(drop=True)
+        )
+        scores = participant_phase_scores(mine, q).dropna(subset=["score"])
+        scored = {str(k): frozenset(g["participant"]) for k, g in scores.groupby("phase_id")}
+        value = pd.to_numeric(mine["value"], errors="coerce").between(1, 5)
+        gave = {}
+        for phase in q.phases:
+            given = mine.loc[(mine["statement_id"] == ambition_id(phase.id)) & value]
+            if len(given):
+                gave[phase.id] = frozenset(given["participant"])
+        return cls(people, scored, gave)
+
+    def first(self, size: int) -> frozenset:
+        """The first `size` finishers."""
+        return frozenset(self.people.loc[self.people["finish_order"] <= size, "participant"])
+
+    def at(self, positions: Collection[int]) -> frozenset:
+        """The finishers at these finish positions."""
+        rows = self.people["finish_order"].isin(list(positions))
+        return frozenset(self.people.loc[rows, "participant"])
+
+
+@dataclass
+class _Seen:
+    """Cells shown (or showable) earlier in a round, per measure: all people, per phase the
+    people with a score, per phase's ambition the people who gave one."""
+
+    people: list = field(default_factory=list)
+    phases: dict = field(default_factory=dict)
+    ambitions: dict = field(default_factory=dict)
+    # Sets of people whose figure per phase covers them cut to the people with a score
+    # (the leave-out family's sets): cut per phase and ambition when deciding.
+    cut: list = field(default_factory=list)
+
+    def merged(self, other: _Seen) -> _Seen:
+        out = _Seen(list(self.people), dict(self.phases), dict(self.ambitions), list(self.cut))
+        _extend(out.people, other.people)
+        _extend(out.cut, other.cut)
+        for name in ("phases", "ambitions"):
+            mine, theirs = getattr(out, name), getattr(other, name)
+            for key, cells in theirs.items():
+                mine[key] = _extend(list(mine.get(key, [])), cells)
+        return out
+
+
+def _extend(cells: list, more) -> list:
+    """`cells` with the cells of `more` it does not hold yet (in place; returned)."""
+    for cell in more:
+        cell = frozenset(cell)
+        if cell and cell not in cells:
+            cells.append(cell)
+    return cells
+
+
+def _replay(
+    mine: pd.DataFrame, q: Questionnaire, chain_id: int, minimum: int
+) -> tuple[set, set, set]:
+    """Replay one chain's round from its finish order and decide its breakdown cells at
+    every rung (see breakdowns); returns those of now: shown groups, shown (group, phase)
+    scores and shown (group, phase) ambitions."""
+    chain = _Chain.of(mine, q)
+    finished = int(mine["finish_order"].max())
+    rungs = ladder_rungs(finished, minimum)
+    chain_phases = _chain_phases(chain, rungs, minimum)
+    chain_aims = _chain_phases(chain, rungs, minimum, chain.gave)
+    events = [(rung, 0, rung) for rung in rungs]
+    plan = None
+    if "left_out" in mine.columns and mine["left_out"].any():
+        plan = _leave_out_plans(mine, pd.Series(int(minimum), index=mine.index)).get(
+            (int(mine["workshop_id"].iloc[0]), int(chain_id))
+        )
+    if plan is not None and plan.counted is not None:
+        events += [(position, 1, (kept, size)) for position, kept, size in plan.changes]
+    without, with_out = _Seen(), _Seen()
+    decision = (set(), set(), set())
+    left = None
+    for _, kind, what in sorted(events, key=lambda e: (e[0], e[1])):
+        if kind == 0:
+            decision = _decide(
+                chain, chain.first(what), minimum, without, chain_phases[what], chain_aims[what]
+            )
+            continue
+        kept, size = what
+        seen = without.merged(with_out)
+        family = [chain.at(s) for s in plan.family[:size]]
+        _extend(seen.people, family)
+        _extend(seen.cut, family)
+        included = chain.at(kept)
+        phases = {k for k, v in chain.scored.items() if len(v & included) >= minimum}
+        aims = {k for k, v in chain.gave.items() if len(v & included) >= minimum}
+        left = _decide(chain, included, minimum, seen, phases, aims)
+        with_out = seen
+    return left if left is not None else decision
+
+
+def _chain_phases(
+    chain: _Chain, rungs: Sequence[int], minimum: int, givers: Mapping | None = None
+) -> dict[int, set]:
+    """Per rung, the phases whose chain figure (or with `givers` = chain.gave, its mean
+    ambition) is shown: disclosure.nested_shown over the rungs, the rule round_results
+    applies to the chain's figures."""
+    shown: dict[int, set] = {rung: set() for rung in rungs}
+    for phase, scored in (chain.scored if givers is None else givers).items():
+        cells = [scored & chain.first(rung) for rung in rungs]
+        for rung, ok in zip(rungs, nested_shown(cells, minimum), strict=True):
+            if ok:
+                shown[rung].add(phase)
+    return shown
+
+
+def _groups(people: pd.DataFrame) -> tuple[list, dict]:
     """The breakdown groups of a chain in the order their cells are decided (larger first,
-    per breakdown), and the people in each."""
-    people = counted[["participant", *BREAKDOWNS]].drop_duplicates("participant")
+    per breakdown), and the people in each (`people`: one row per participant)."""
     order = []  # (by, group value)
     for by in BREAKDOWNS:
         sizes = people.groupby(by).size().sort_values(ascending=False, kind="stable")
         order += [(by, g) for g in sizes.index]
-    members = {(by, g): set(people.loc[people[by] == g, "participant"]) for by, g in order}
+    members = {(by, g): frozenset(people.loc[people[by] == g, "participant"]) for by, g in order}
     return order, members
 
 
 def _decide(
-    counted: pd.DataFrame,
-    q: Questionnaire,
+    chain: _Chain,
+    included: frozenset,
     minimum: int,
-    shown: list[set],
-    shown_per_phase: dict[str, list[set]],
-) -> tuple[set, set, list[set], dict[str, list[set]]]:
-    """Decide a chain's breakdown cells after `shown` (all people) and `shown_per_phase`
-    (cells of people with a score; `shown` cut to them is added). Returns the shown
-    groups, the shown (group, phase) scores, and both lists with the accepted cells added."""
-    scores = participant_phase_scores(counted, q)
-    people = counted[["participant", *BREAKDOWNS]].drop_duplicates("participant")
-    scores = scores.merge(people, on="participant")
-    order, members = _groups(counted)
-    everyone = set(people["participant"])
-    cells = [everyone, *(members[k] for k in order)]
-    decided = safe_cells(cells, minimum, shown)
-    shown_groups = {key for key, ok in zip(order, decided[1:], strict=True) if ok}
-    all_shown = [*shown, *(c for c, ok in zip(cells, decided, strict=True) if ok)]
-    shown_scores, per_phase = set(), {}
-    for phase_id, rows in scores.dropna(subset=["score"]).groupby("phase_id"):
-        scored = set(rows["participant"])
-        before = [*shown_per_phase.get(phase_id, []), *(cell & scored for cell in shown)]
-        cells = [everyone & scored, *(members[k] & scored for k in order)]
-        decided = safe_cells(cells, minimum, before)
-        for key, ok in zip(order, decided[1:], strict=True):
-            if ok and key in shown_groups:
-                shown_scores.add((key, phase_id))
-        per_phase[phase_id] = [*before, *(c for c, ok in zip(cells, decided, strict=True) if ok)]
-    return shown_groups, shown_scores, all_shown, per_phase
-
-
-def _shown_ambition_cells(
-    counted: pd.DataFrame,
-    q: Questionnaire,
-    order: list,
-    members: Mapping,
-    shown_groups: set,
-    minimum: int,
-) -> set:
-    """(group key, phase) whose mean ambition may be shown: per phase, over the people who
-    gave one, decided by the same disclosure rule and order as the scores."""
-    value = pd.to_numeric(counted["value"], errors="coerce")
-    shown = set()
-    for phase in q.phases:
-        given = (counted["statement_id"] == ambition_id(phase.id)) & value.between(1, 5)
-        gave, phase_id = set(counted.loc[given, "participant"]), phase.id
-        if not gave:
-            continue
-        cells = [gave, *(members[k] & gave for k in order)]
-        for key, ok in zip(order, safe_cells(cells, minimum)[1:], strict=True):
-            if ok and key in shown_groups:
-                shown.add((key, phase_id))
-    return shown
+    seen: _Seen,
+    chain_phases: set,
+    chain_aims: set,
+) -> tuple[set, set, set]:
+    """Decide the breakdown cells of the chain's figure over `included` after the cells in
+    `seen` (which gains the cells shown now). The chain's own cells are shown anyway: all
+    people, and per phase the people with a score where `chain_phases` says so. Returns the
+    shown groups, the shown (group, phase) scores and the shown (group, phase) ambitions."""
+    people = chain.people[chain.people["participant"].isin(included)]
+    order, members = _groups(people)
+    base = _extend(list(seen.people), [included])
+    cells = [members[k] for k in order]
+    decided = safe_cells(cells, minimum, base)
+    shown_groups = {key for key, ok in zip(order, decided, strict=True) if ok}
+    seen.people = _extend(base, (c for c, ok in zip(cells, decided, strict=True) if ok))
+    shown_scores, shown_ambitions = set(), set()
+    for measure, givers, out, forced in (
+        (seen.phases, chain.scored, shown_scores, chain_phases),
+        (seen.ambitions, chain.gave, shown_ambitions, chain_aims),
+    ):
+        for phase, everyone in givers.items():
+            mine = everyone & included
+            if not mine:
+                continue
+            prior = _extend(list(measure.get(phase, [])), (c & mine for c in seen.cut))
+            if len(mine) >= minimum and phase in forced:
+                _extend(prior, [mine])
+            cells = [members[k] & mine for k in order]
+            decided = safe_cells(cells, minimum, prior)
+            for key, ok in zip(order, decided, strict=True):
+                if ok and key in shown_groups:
+                    out.add((key, phase))
+            measure[phase] = _extend(prior, (c for c, ok in zip(cells, decided, strict=True) if ok))
+    return shown_groups, shown_scores, shown_ambitions
 
 
 def _with_ambition(
@@ -699,6 +879,13 @@ def trend_round(
     if len(stats):
         stats = suppress_small_groups(stats, workshop.min_group_size)
         exposed = _exposed_by_leaving_out(mine, q, minimum, shared)
+        # A figure whose people grew by fewer than the minimum since it was last shown in
+        # this round stays hidden (disclosure.nested_shown), unless leaving out re-laddered it.
+        least = mine["workshop_id"].map(minimum).astype(int)
+        plans = _leave_out_plans(mine, least)
+        left = [w for (w, _), plan in plans.items() if plan.counted is not None]
+        laddered = mine[~mine["workshop_id"].isin(left)]
+        exposed |= _hidden_over_rungs(laddered, q, minimum, shared)
         stats = _hide(stats.assign(chain_id=chain_id), exposed, None, "phase_id")
         stats = stats.drop(columns="chain_id").reset_index(drop=True)
     else:
@@ -868,6 +1055,27 @@ def benchmark_means(answers: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
     shown = stats[(stats["participants"] >= least) & (stats["n"] >= least)]
     owners = counted.drop_duplicates("workshop_id").set_index("workshop_id")["organisation_id"]
     return shown.assign(organisation_id=shown["workshop_id"].map(owners))[columns]
+
+
+def benchmark_answers(store, questionnaire_id: str, version: int) -> pd.DataFrame:
+    """The benchmark pool (Store.benchmark_answers) with `left_out` (with_left_out): a round
+    whose facilitator left its flagged answers out counts in the pool with the figure its
+    own organisation sees, so careless answers leave the benchmark the way they leave the
+    round (and switching back adds them again)."""
+    return with_left_out(store, store.benchmark_answers(questionnaire_id, version))
+
+
+def benchmark_state(store, questionnaire_id: str, version: int) -> tuple:
+    """Store.benchmark_version plus the pool's rounds with flagged answers left out (a
+    cache keyed by it is never stale)."""
+    state = store.benchmark_version(questionnaire_id, version)
+    closed = [
+        w.id
+        for w in store.workshops()
+        if w.status == "closed"
+        and (w.questionnaire_id, w.questionnaire_version) == (questionnaire_id, int(version))
+    ]
+    return (*state, exclusions.rounds_left_out(store, closed))
 
 
 def peer_benchmark(answers: pd.DataFrame, q: Questionnaire, own_organisation: int) -> pd.DataFrame:

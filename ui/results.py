@@ -25,6 +25,8 @@ from ipm_model.results import (
     ChainTrend,
     RoundResults,
     TrendBasis,
+    benchmark_answers,
+    benchmark_state,
     breakdowns,
     chain_findings,
     chain_round_states,
@@ -352,7 +354,7 @@ def chain_difference_stats(
 def _benchmark(
     _store: Store, questionnaire: tuple[str, int], organisation_id: int, version: tuple
 ) -> pd.DataFrame:
-    answers = _store.benchmark_answers(*questionnaire)
+    answers = benchmark_answers(_store, *questionnaire)
     q = get_questionnaire(*questionnaire)
     return peer_benchmark(answers, q, organisation_id)
 
@@ -363,7 +365,7 @@ def benchmark_bands(store: Store, organisation: dict, workshop: Workshop) -> pd.
     if organisation.get("benchmark_opt_out"):
         return None
     key = (workshop.questionnaire_id, workshop.questionnaire_version)
-    bands = _benchmark(store, key, organisation["id"], store.benchmark_version(*key))
+    bands = _benchmark(store, key, organisation["id"], benchmark_state(store, *key))
     return bands if has_bands(bands) else None
 
 

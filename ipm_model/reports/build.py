@@ -24,6 +24,7 @@ from ipm_model.model import Action, Chain, Workshop
 from ipm_model.questionnaire import Questionnaire, questionnaire_for
 from ipm_model.results import (
     RoundResults,
+    benchmark_answers,
     chain_comments,
     chain_findings,
     chain_trend,
@@ -244,7 +245,7 @@ def _benchmark(store: Store, organisation: dict, workshop: Workshop, q: Question
     or too few other organisations."""
     if organisation.get("benchmark_opt_out") or "id" not in organisation:
         return None
-    answers = store.benchmark_answers(workshop.questionnaire_id, workshop.questionnaire_version)
+    answers = benchmark_answers(store, workshop.questionnaire_id, workshop.questionnaire_version)
     bands = peer_benchmark(answers, q, int(organisation["id"]))
     return bands if has_bands(bands) else None
 

@@ -90,7 +90,7 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
             span + mark if span else note,
             formats.number(r.sd, lang, 2),
             str(int(r.n)),
-            *([_band(peers, r.phase_id, lang)] if peers is not None else []),
+            *([peer_band(peers, r.phase_id, lang)] if peers is not None else []),
             formats.percent(r.dont_know_rate, lang),
         ]
         if changes is not None:
@@ -107,7 +107,7 @@ def _phase_table(data: ReportData, chain: ChainReport, lang: str) -> dict:
     return {"head": [(phrase(k, lang), cls) for k, cls in head], "rows": rows, "notes": notes}
 
 
-def _band(peers: pd.DataFrame, phase_id: str, lang: str) -> str:
+def peer_band(peers: pd.DataFrame, phase_id: str, lang: str) -> str:
     """The middle half of other organisations' chains for one phase ("3,0–3,6"), or "–"."""
     if phase_id not in peers.index or pd.isna(peers.at[phase_id, "p25"]):
         return "–"

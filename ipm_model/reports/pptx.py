@@ -34,6 +34,7 @@ from ipm_model.reports.html import (
     ACTION_COLUMNS,
     action_rows,
     ambition_rows,
+    peer_band,
     signal_text,
     stand_text,
 )
@@ -618,6 +619,49 @@ class _Deck:
         ]
         self._text(slide, right, lines, size=MIN_PT)
 
+    def _peers_slide(self, chain: ChainReport) -> None:
+        """The chain's scores next to other organisations' chains, as in the HTML report's
+        "Others" column: a native bar chart with the median, and per phase the middle half
+        in words. No slide without a benchmark (opted out, fewer than 5 others)."""
+        from pptx.chart.data import CategoryChartData
+        from pptx.dml.color import RGBColor
+        from pptx.enum.chart import XL_CHART_TYPE
+
+        if self.data.benchmark is None:
+            return
+        lang = self.lang
+        peers = self.data.benchmark.set_index("phase_id")
+        now = for_display(chain.stats).set_index("phase_id")["mean"]
+        slide = self._slide(phrase("report.peers_slide", lang, name=chain.chain.name))
+        head = " · ".join((phrase("col.score", lang), phrase("col.peers", lang)))
+        lines: list[Paragraph] = [(head, 0, True)]
+        lines += [
+            (f"{name}: {formats.number(now.get(p), lang)} · {peer_band(peers, p, lang)}", 1, False)
+            for p, name in self.names.items()
+        ]
+        lines.append((phrase("report.peers_note", lang), 0, False))
+        left, right = next(
+            (left, right)
+            for left, right in map(_columns, (0.55, 0.5, 0.45, 0.4))
+            if text_height(lines, right.width, MIN_PT) <= right.height or left.width < 5
+        )
+        median = peers["p50"] if "p50" in peers.columns else pd.Series(dtype=float)
+        data = CategoryChartData(number_format="0.0")
+        data.categories = list(self.names.values())
+        data.add_series(chain.chain.name, [_value(now.get(p)) for p in self.names])
+        data.add_series(
+            phrase("report.peers_median", lang), [_value(median.get(p)) for p in self.names]
+        )
+        chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *left.emu(), data).chart
+        self._chart_fonts(chart, legend=True)
+        chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 1.0, 5.0
+        chart.value_axis.major_unit = 1.0
+        chart.category_axis.reverse_order = True  # the model's order from the top
+        for series, colour in zip(chart.plots[0].series, ROUND_COLOURS, strict=False):
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = RGBColor.from_string(colour)
+        self._text(slide, right, lines, size=MIN_PT)
+
     def _agenda_slide(self, chain: ChainReport) -> None:
         """The agenda's sections as cards filling the slide (two columns for up to four
         sections, three for more), each with as many of its items as fit (the HTML report
@@ -720,6 +764,7 @@ class _Deck:
             self._radar_slide(chain)
             self._trend_slide(chain)
             self._ambition_slide(chain)
+            self._peers_slide(chain)
             self._agenda_slide(chain)
         self._actions_slides()
         out = io.BytesIO()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ipm_model.store import Store
+    from ipm_model.storage.store import Store
 
 
 def chain_answers(store: Store, workshop_ids: Sequence[int], chain_id: int) -> pd.DataFrame:

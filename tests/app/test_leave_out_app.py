@@ -75,3 +75,58 @@ def test_a_results_link_has_no_switch(app_store):
     at.switch_page("pages/results.py").run()
     assert not at.exception
     assert not [b for b in at.button if (b.key or "").startswith("leave-out-switch")]
+
+
+def _finished_tokens(store, workshop, chain: int) -> list[str]:
+    with store._write() as db:
+        return [
+            r[0]
+            for r in db.execute(
+                """SELECT token FROM participant WHERE workshop_id = ? AND chain_id = ?
+                   AND finished_at IS NOT NULL ORDER BY finished_at, id""",
+                [workshop.id, chain],
+            ).fetchall()
+        ]
+
+
+def _counts(store, w) -> tuple[int, int]:
+    """The first chain's people counted (chain_snapshot) without and with leaving out."""
+    from ipm_model.results import chain_snapshot
+
+    chain = w.chains[0].id
+    answers = load_answers(store, [w.id])
+    with_it = chain_snapshot(answers, questionnaire_of(w), chain, w.min_group_size)
+    without = chain_snapshot(answers.assign(left_out=False), questionnaire_of(w), chain, 3)
+    return without[0], with_it[0]
+
+
+def test_projector_and_participant_result_use_the_left_out_figure(app_store):
+    """Issue 14: with leaving out on, the projector and a participant's own result show the
+    re-laddered group (the same people as the results pages), and all of it again when off."""
+    w = _last_round(app_store)
+    straighten(app_store, w, people=2)
+    exclusions.set_left_out(app_store, w.id, True, "test", w.code)
+    everyone, left = _counts(app_store, w)
+    assert left != everyone  # the test means something: the figure changes
+    chain_name = w.chains[0].name
+    app_store.set_revealed(w.id, True)
+
+    projector = new_app(f=w.facilitator_token).run()
+    projector.switch_page("pages/projector.py").run()
+    assert not projector.exception
+    assert f"{chain_name} · {left} deelnemers" in texts(projector)
+    assert f"{chain_name} · {everyone} deelnemers" not in texts(projector)
+
+    token = _finished_tokens(app_store, w, w.chains[0].id)[-1]
+    result = new_app(p=token)
+    result.switch_page("pages/scan.py").run()
+    assert not result.exception
+    assert f"De groep is {left} deelnemers" in texts(result).replace("\\", "")
+
+    exclusions.set_left_out(app_store, w.id, False, "test", w.code)
+    projector = new_app(f=w.facilitator_token).run()
+    projector.switch_page("pages/projector.py").run()
+    assert f"{chain_name} · {everyone} deelnemers" in texts(projector)
+    result = new_app(p=token)
+    result.switch_page("pages/scan.py").run()
+    assert f"De groep is {everyone} deelnemers" in texts(result).replace("\\", "")

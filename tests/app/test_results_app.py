@@ -177,7 +177,7 @@ def test_compare_shows_each_groups_gap_to_the_ambition(app_store):
     at = results_app(app_store)
     at.switch_page("pages/compare.py").run()
     latest = [w for w in app_store.workshops(app_store.workshop_by_code("DEMO").organisation_id)]
-    chain = next(c for c in latest[-2].chains if c.name == "Van vergunning tot bouw")
+    chain = next(c for c in latest[-2].chains if c.name == "Van melding tot jeugdhulp")
     at.selectbox(key="compare-chain").set_value(chain.id).run()
     assert not at.exception
     assert "Afstand tot de ambitie" in texts(at)

@@ -113,3 +113,46 @@ def test_opting_out_removes_an_organisation_and_the_minimum_then_hides_the_bands
     finally:
         for org in ids:
             demo_store.set_benchmark_opt_out(org, False)
+
+
+def test_a_round_with_flagged_answers_left_out_enters_the_pool_as_its_organisation_sees_it(
+    tmp_path,
+):
+    """Issue 14: another organisation's leave-out switch applies to the pool too, so the
+    pool holds the chain figure that organisation itself sees, with and without it."""
+    from ipm_model.results import benchmark_answers, load_answers, round_results
+    from ipm_model.storage import exclusions
+
+    store = Store(tmp_path / "demo.db")
+    create_demo(store, Q, today=date(2025, 6, 2))
+    pool = store.benchmark_answers(Q.id, Q.version)
+    peer = store.organisation_id(DEMO_PEERS[0][0])
+    mine = pool[pool["organisation_id"] == peer]
+    sizes = mine.groupby(["workshop_id", "chain_id"])["participant"].nunique()
+    wid, cid = sizes.idxmax()
+    first = mine[(mine["workshop_id"] == wid) & (mine["chain_id"] == cid)]
+    straight = list(first.sort_values("finish_order")["participant"].unique()[:2])
+    with store._write() as db:
+        for pid in straight:
+            db.execute(
+                "UPDATE answer SET value = '4' WHERE value NOT IN ('dk', 'na') AND participant_id"
+                " = (SELECT id FROM participant WHERE pid = ? AND workshop_id = ?)",
+                [pid, int(wid)],
+            )
+    minimum = int(first["min_group_size"].iloc[0])
+
+    def pool_means_and_own_view():
+        means = benchmark_means(benchmark_answers(store, Q.id, Q.version), Q)
+        chain = means[means["chain_id"] == cid].set_index("phase_id")["mean"]
+        own = round_results(load_answers(store, [int(wid)]), Q, minimum).chain(cid)
+        return chain, own.set_index("phase_id")["mean"].dropna()
+
+    before, own_before = pool_means_and_own_view()
+    assert before.reindex(own_before.index).to_numpy() == pytest.approx(own_before.to_numpy())
+    exclusions.set_left_out(store, int(wid), True, "test", "code")
+    answers = benchmark_answers(store, Q.id, Q.version)
+    assert set(answers.loc[answers["left_out"], "participant"]) >= set(straight)
+    after, own_after = pool_means_and_own_view()
+    assert after.reindex(own_after.index).to_numpy() == pytest.approx(own_after.to_numpy())
+    assert not np.allclose(after.reindex(before.index), before)
+    store.close()

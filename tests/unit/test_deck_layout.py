@@ -238,3 +238,27 @@ def test_the_deck_in_libreoffice_breaks_no_word(decks, tmp_path):
 
 def test_layout_constants_keep_slides_readable():
     assert deck_module.MIN_PT >= 18 and deck_module.AGENDA_PT >= deck_module.BODY_PT
+
+
+def test_the_peer_benchmark_has_a_slide_per_chain_with_large_labels(decks):
+    """Issue 14: the deck shows the peer benchmark where the HTML report does: per shown
+    chain a bar chart (the chain and the others' median) and the middle half per phase in
+    words, every label at least MIN_PT."""
+    deck = Presentation(io.BytesIO(decks["nl"]))
+    slides = [s for s in deck.slides if s.shapes.title is not None]
+    peers = [s for s in slides if s.shapes.title.text.endswith("naast andere organisaties")]
+    agendas = [s for s in slides if s.shapes.title.text.endswith("agenda ketengesprek")]
+    assert peers and len(peers) == len(agendas)
+    for slide in peers:
+        [chart] = [s.chart for s in slide.shapes if s.has_chart]
+        assert chart.font.size.pt >= MIN_PT and chart.legend.font.size.pt >= MIN_PT
+        series = [s.name for s in chart.plots[0].series]
+        assert series[1] == "Anderen (midden)"
+        assert len(list(chart.plots[0].categories)) == 7
+        texts = [s for s in _content(slide) if s.has_text_frame and s.text_frame.text]
+        lines = [text for s in texts for text, _, _ in _paragraphs(s.text_frame)]
+        assert any("–" in line for line in lines[1:8])  # "Inzicht: 3,6 · 3,1–3,6"
+        assert any("middelste helft" in line for line in lines)
+        for s in texts:
+            for p in s.text_frame.paragraphs:
+                assert all(r.font.size.pt >= MIN_PT for r in p.runs)

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipm_model.disclosure import disclosed_size, exposed_groups, leave_out, safe_cells
+from ipm_model.disclosure import (
+    disclosed_size,
+    exposed_groups,
+    ladder_rungs,
+    leave_out,
+    nested_shown,
+    safe_cells,
+)
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.results import (
     breakdowns,
@@ -20,7 +27,7 @@ from ipm_model.results import (
     previous_round,
     round_results,
 )
-from ipm_model.scoring import participant_phase_scores
+from ipm_model.scoring import ambition_id, participant_phase_scores
 from ipm_model.storage.store import Store
 
 Q = default_questionnaire()
@@ -105,6 +112,12 @@ def organisations(draw):
                     value = _value(rng, sparse_phase[s.phase_id])
                     if value is not None:
                         rows.append((r + 1, chain, person, role, partner, s.id, value, order))
+                for phase in PHASES:  # questionnaire v2: an ambition per phase, not by all
+                    if rng.random() < 0.6:
+                        value = str(int(rng.integers(1, 6)))
+                        rows.append(
+                            (r + 1, chain, person, role, partner, ambition_id(phase), value, order)
+                        )
     return rounds, pd.DataFrame(rows, columns=COLUMNS), minimum
 
 
@@ -116,6 +129,30 @@ class Shown:
         self.scores = participant_phase_scores(answers, Q).dropna(subset=["score"])
         self.scored = {p: set(g["participant"]) for p, g in self.scores.groupby("phase_id")}
         self.cells: dict[str, list[frozenset]] = {}
+        value = pd.to_numeric(answers["value"], errors="coerce") if len(answers) else None
+        self.aims = (
+            {
+                phase: answers.loc[
+                    (answers["statement_id"] == ambition_id(phase)) & value.between(1, 5)
+                ]
+                .set_index("participant")["value"]
+                .astype(float)
+                for phase in PHASES
+            }
+            if len(answers)
+            else {}
+        )
+
+    def add_ambitions(self, stats: pd.DataFrame, members: set) -> None:
+        """A frame of one group with `ambition` per phase: a shown mean ambition covers the
+        members who gave one (measure 'ambition:<phase>')."""
+        for row in stats.itertuples():
+            if np.isnan(row.ambition):
+                continue
+            aims = self.aims[row.phase_id]
+            people = members & set(aims.index)
+            assert row.ambition == pytest.approx(aims[sorted(people)].mean())
+            self.add(f"ambition:{row.phase_id}", people)
 
     def add(self, measure: str, people: set, figure: float | None = None) -> None:
         if not people:
@@ -217,11 +254,51 @@ def test_leaving_flagged_answers_out_and_not_together_reveals_no_one(org, seed):
     assert shown.exposed() == []
 
 
+def _over_time(shown: Shown, rows: pd.DataFrame, chain: int, minimum: int, switch: bool) -> None:
+    """Add what one chain shows at every moment of its round (after each finisher): its
+    figure, its ambitions and its breakdowns; with `switch` both with and without leaving
+    the flagged out (the `left_out` column)."""
+    seen = set()
+    for moment in range(1, int(rows["finish_order"].max()) + 1):
+        now = rows[rows["finish_order"] <= moment]
+        views = [(now.drop(columns="left_out", errors="ignore"), _counted(now, minimum))]
+        if switch:
+            views.append((now, _counted_leaving_out(now, minimum)))
+        for frame, counted in views:
+            people = frozenset(counted["participant"])
+            if (people, len(views)) in seen:
+                continue  # the same people as at an earlier moment: the same figures
+            seen.add((people, len(views)))
+            result = round_results(frame, Q, minimum)
+            shown.add_frame(result.chain(chain), set(people))
+            shown.add_ambitions(result.chain_ambition(chain), set(people))
+            for by, parts in breakdowns(frame, Q, chain, minimum).items():
+                for value, cells in parts.groupby(by):
+                    group = set(counted.loc[counted[by] == value, "participant"])
+                    shown.add_frame(cells, group)
+                    shown.add_ambitions(cells, group)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organisations())
+def test_a_running_round_reveals_no_one_over_time(org):
+    """Issue 12/14: a chain's figure, ambitions and breakdowns at every rung of the ladder
+    while a round runs (every earlier screen may have been seen): no small group follows
+    from all of them together."""
+    _, answers, minimum = org
+    if answers.empty:
+        return
+    shown = Shown(answers)
+    for _, rows in answers.groupby(["workshop_id", "chain_id"]):
+        _over_time(shown, rows, int(rows["chain_id"].iloc[0]), minimum, switch=False)
+    assert shown.exposed() == []
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(organisations(), st.integers(0, 2**32 - 1))
 def test_switching_leave_out_during_a_round_reveals_no_one(org, seed):
-    """The chain figures at every moment of a round (after each finisher), with and without
-    leaving out, and the breakdowns at the end: no small group follows from all of them."""
+    """The chain figures and breakdowns at every moment of a round (after each finisher),
+    with and without leaving out: no small group follows from all of them."""
     rounds, answers, minimum = org
     if answers.empty:
         return
@@ -229,25 +306,7 @@ def test_switching_leave_out_during_a_round_reveals_no_one(org, seed):
     flagged = _flag(first, seed)
     shown = Shown(first)
     for chain, rows in flagged.groupby("chain_id"):
-        seen = set()
-        for moment in range(1, int(rows["finish_order"].max()) + 1):
-            now = rows[rows["finish_order"] <= moment]
-            for frame, counted in (
-                (now.drop(columns="left_out"), _counted(now, minimum)),
-                (now, _counted_leaving_out(now, minimum)),
-            ):
-                people = frozenset(counted["participant"])
-                if people in seen:
-                    continue  # the same people as at an earlier moment: the same figures
-                seen.add(people)
-                shown.add_frame(round_results(frame, Q, minimum).chain(chain), set(people))
-        for frame, counted in (
-            (rows.drop(columns="left_out"), _counted(rows, minimum)),
-            (rows, _counted_leaving_out(rows, minimum)),
-        ):
-            for by, parts in breakdowns(frame, Q, chain, minimum).items():
-                for value, cells in parts.groupby(by):
-                    shown.add_frame(cells, set(counted.loc[counted[by] == value, "participant"]))
+        _over_time(shown, rows, int(chain), minimum, switch=True)
     assert shown.exposed() == []
 
 
@@ -271,9 +330,11 @@ def _gather(shown: Shown, rounds, answers: pd.DataFrame, counted: pd.DataFrame, 
             stats = result.chain(chain)
             group = in_round[in_round["chain_id"] == chain]
             shown.add_frame(stats, members(group))
+            shown.add_ambitions(result.chain_ambition(chain), members(group))
             for by, frame in breakdowns(mine, Q, chain, minimum).items():
                 for value, rows in frame.groupby(by):
                     shown.add_frame(rows, members(group[group[by] == value]))
+                    shown.add_ambitions(rows, members(group[group[by] == value]))
         # All chains together: the shown chain cells, pooled.
         for row in result.overall.itertuples():
             if not np.isnan(row.mean):
@@ -378,8 +439,10 @@ def test_figures_for_a_screen_are_rounded_to_what_is_shown():
 
 def test_role_and_partner_breakdowns_are_decided_together():
     """Roles a (5) and b (4), partners x (5) and y (4) each pass alone, but partner x minus
-    role b is the one person who is both a and x: the partner breakdown stays hidden."""
-    people = [("a", "x")] + [("a", "y")] * 4 + [("b", "x")] * 4
+    role b is the one person who is both a and x: the partner breakdown stays hidden. (In
+    this finish order the earlier rungs of 3 and 6 finishers leave the roles shown.)"""
+    people = [("a", "y")] * 2 + [("b", "x"), ("a", "y"), ("a", "y"), ("b", "x"), ("a", "x")]
+    people += [("b", "x")] * 2
     rows = [
         (1, 1, f"p{i}", role, partner, s.id, str(1 + i % 5), i + 1)
         for i, (role, partner) in enumerate(people)
@@ -395,3 +458,46 @@ def test_role_and_partner_breakdowns_are_decided_together():
     assert not roles.any()
     assert partners.all()
     assert parts["partner"]["mean"].isna().all()
+
+
+def _people(people: list[tuple[str, str]]) -> pd.DataFrame:
+    """(role, partner) per finisher, in finish order -> an answer frame of one chain."""
+    rows = [
+        (1, 1, f"p{i}", role, partner, s.id, str(1 + i % 5), i + 1)
+        for i, (role, partner) in enumerate(people)
+        for s in Q.statements
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _roles_shown(answers: pd.DataFrame) -> dict[str, int]:
+    """Role -> its people count where the role breakdown is shown."""
+    roles = breakdowns(answers, Q, 1, 3)["role"].groupby("role").first()
+    return roles.loc[~roles["suppressed"], "participants"].astype(int).to_dict()
+
+
+def test_a_breakdown_over_time_never_differs_by_one_person():
+    """Issue 12/14: role a with 3 people at the rung of 6 finishers and 4 at the rung of 9
+    gives the seventh finisher away by subtraction: at 9 role a stays hidden."""
+    late = [("a", ""), ("a", ""), ("b", ""), ("a", ""), ("b", ""), ("b", "")]
+    late += [("a", ""), ("b", ""), ("b", "")]
+    answers = _people(late)
+    assert _roles_shown(answers[answers["finish_order"] <= 6]) == {"a": 3, "b": 3}
+    # Decided at this one moment, role a (4) and b (5) would both pass; after the rung of 6
+    # they do not: a minus a-at-6 is one person, and b then follows from the chain.
+    assert _roles_shown(answers) == {}
+    # Three more of role a instead: differences of three people (the minimum) are fine.
+    steady = [("a", ""), ("a", ""), ("b", ""), ("a", ""), ("b", ""), ("b", "")]
+    steady += [("a", ""), ("a", ""), ("a", "")]
+    assert _roles_shown(_people(steady)) == {"a": 6, "b": 3}
+
+
+def test_ladder_rungs_and_nested_cells():
+    assert ladder_rungs(2, 3) == [] and ladder_rungs(11, 3) == [3, 6, 9]
+    assert ladder_rungs(14, 5) == [5, 10]
+    # Growing cells: shown while each step adds 0 or at least the minimum people.
+    cells = [set(range(3)), set(range(3)), set(range(5)), set(range(6)), set(range(7))]
+    assert nested_shown(cells, 3) == [True, True, False, True, False]
+    # Not nested (an answer changed): the general check decides.
+    assert nested_shown([{0, 1, 2}, {1, 2, 3}], 3) == [True, True]  # only a difference
+    assert nested_shown([{0, 1, 2}, set(range(6)), {3, 4, 5, 6}], 3) == [True, True, False]

@@ -336,18 +336,20 @@ def test_pptx_for_one_chain(demo):
     deck = Presentation(io.BytesIO(data))
     titles = [s.shapes.title.text for s in deck.slides]
     name = chain.name
-    assert titles[7:] == ["Acties en hun voortgang (vervolg)"] * (len(titles) - 7)
-    assert titles[:7] == [
+    assert titles[8:] == ["Acties en hun voortgang (vervolg)"] * (len(titles) - 8)
+    assert titles[:8] == [
         "iPM Ketenscan: resultaten",
         "Samenvatting",
         f"{name}: scores per fase",
         f"{name}: voortgang",
         f"{name}: nu en ambitie",
+        f"{name}: naast andere organisaties",
         f"{name}: agenda ketengesprek",
         "Acties en hun voortgang",
     ]
-    title, summary, radar, progress, ambition, agenda = list(deck.slides)[:6]
-    actions = "\n".join(_slide_texts(s) for s in list(deck.slides)[6:])
+    title, summary, radar, progress, ambition, peers, agenda = list(deck.slides)[:7]
+    actions = "\n".join(_slide_texts(s) for s in list(deck.slides)[7:])
+    assert "Anderen: de middelste helft" in _slide_texts(peers)
     assert "Nu · Ambitie · Afstand" in _slide_texts(ambition)
     assert "Gemeente Lindewaard (demo)" in _slide_texts(title)
     assert "Ronde 4: mei 2025" in _slide_texts(title) and "2025-" not in _slide_texts(title)
