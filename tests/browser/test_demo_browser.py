@@ -110,7 +110,8 @@ def test_the_results_way_in_shows_18_months_read_only(new_tablet, demo_dir, tmp_
     start(page)
     before = sandboxes(demo_dir)
     act(page, page.get_by_role("button", name=WAYS[1]).tap, "De drie grootste punten")
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
+    # The radar draws once Vega has run: wait for it rather than count at once.
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")
     shots = Path(os.environ.get("IPM_DEMO_SHOTS") or tmp_path)
     page.screenshot(path=str(shots / "demo-results-projector.png"), full_page=True)
     for path, text in (("/compare", "Vergelijken"), ("/progress", "Voortgang")):
