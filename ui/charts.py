@@ -26,19 +26,6 @@ STAGE_LOOK = {"size": 360, "label_size": 30, "legend": False, "pad": True}
 _RADAR_ROW = (*charts.RADAR_COLUMNS, *charts.INTERVAL_COLUMNS)
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
-def _radar_spec(
-    rows: tuple[tuple, ...],
-    labels: tuple[tuple[str, str], ...],
-    title: str,
-    tips: tuple,
-    stage: bool = False,
-    benchmark: tuple[tuple, ...] | None = None,
-    lang: str = "nl",
-) -> dict:
-    return build_radar_spec(rows, labels, title, tips, stage, benchmark, lang)
-
-
 def build_radar_spec(
     rows: tuple[tuple, ...],
     labels: tuple[tuple[str, str], ...],
@@ -63,6 +50,10 @@ def build_radar_spec(
         lang=lang,
         **look,
     )
+
+
+# show_radar's spec, cached per process by the data it shows.
+_radar_spec = st.cache_data(show_spinner=False, max_entries=2000)(build_radar_spec)
 
 
 def radar_key(

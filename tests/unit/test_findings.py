@@ -128,7 +128,9 @@ def test_a_hidden_chain_has_no_findings_to_show(questionnaire_v2):
 def test_shown_changes_add_up_on_the_screen(two_rounds):
     changes = shown_changes(two_rounds.prev_shared, two_rounds.now_shared)
     assert sorted(changes["phase_id"]) == sorted(PHASE_IDS)
-    for row in changes.itertuples():
+    shown = changes.dropna(subset=["mean_before", "mean_after"])  # hidden phases stay NaN
+    assert len(shown) >= 3
+    for row in shown.itertuples():
         assert row.mean_before == round(row.mean_before, 1)
         assert row.change == pytest.approx(row.mean_after - row.mean_before, abs=1e-9)
         assert row.change == round(row.change, 1)
@@ -142,9 +144,11 @@ def test_progress_changes_carry_the_verdict_and_the_earlier_ambition(two_rounds)
         changes[["phase_id", "mean_before", "mean_after", "change"]],
         shown_changes(before, after)[["phase_id", "mean_before", "mean_after", "change"]],
     )
-    assert set(changes["verdict"]) <= {"up", "down", "noise", "unknown"}
-    assert changes["change_low"].notna().all()
+    shown = changes.dropna(subset=["change"])  # a phase hidden in either round has none
+    assert len(shown) >= 3
+    assert set(shown["verdict"]) <= {"up", "down", "noise", "unknown"}
+    assert shown["change_low"].notna().all()
     aims = r.before.chain_ambition(1).set_index("phase_id")["ambition"].round(1)
     assert changes.set_index("phase_id")["aimed"].to_dict() == aims.to_dict()
     to_go = (changes["aimed"] - changes["mean_after"]).round(1)
-    assert changes["to_go"].tolist() == pytest.approx(to_go.tolist())
+    assert changes["to_go"].tolist() == pytest.approx(to_go.tolist(), nan_ok=True)
