@@ -219,8 +219,8 @@ def test_tablets_stick_to_two_replicas_and_the_projector_counts_them_all(nginx, 
             people = [store.participant_by_token(p.token) for p in tablets]
         finally:
             store.close()
-        first = Q.phases[0].id
-        shown_first = [len(Q.phase_statements(first, role_kind(p.role, p.partner))) for p in people]
+        phase = Q.phases[0].id
+        shown_first = [len(Q.phase_statements(phase, role_kind(p.role, p.partner))) for p in people]
         assert db.acknowledged == sum(shown_first)
         assert db.finished_stored == len(tablets)
 
