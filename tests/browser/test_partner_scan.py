@@ -131,7 +131,8 @@ def test_a_phone_shows_the_help_button_and_the_rule(new_tablet, shots):
     groups.nth(index + 1).locator(TILE).first.tap()  # still answerable with the help open
     wait_idle(page)
     button.tap()  # and it closes again
-    expect(page.get_by_text(helped.help.nl[:30]).first).to_be_hidden()
+    wait_idle(page)
+    expect(page.get_by_text(helped.help.nl[:30]).first).to_be_hidden(timeout=15_000)
     for _ in range(4):  # to the ambition screen: one question per phase, fits a phone
         act(page, page.locator(NEXT).tap)
     wait_idle(page, "Jullie ambitie")

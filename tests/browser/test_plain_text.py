@@ -160,7 +160,8 @@ def page(tablet):
 
 
 def test_join_and_scan_pages_show_typed_names_as_typed(page):
-    goto(page, f"/?code={CODE}", "Start de scan")
+    # The names stand on the page before they are read (a loaded machine draws them late).
+    goto(page, f"/?code={CODE}", "Start de scan", "vetwoord", "linkwoord", "alertwoord")
     check_page(page, "citaatwoord", "vetwoord", "linkwoord", "alertwoord")
     page.locator("[data-testid=stSelectbox] input").first.focus()
     page.keyboard.press("ArrowDown")  # opens the list of partners
