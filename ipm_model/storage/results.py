@@ -36,12 +36,7 @@ class ResultQueries(StoreBase):
         `first`: only of the first so many to finish (the projector's batches).
         Columns: participant (pseudonym), role, partner, statement_id, value.
         """
-        where, params = "", [workshop_id, chain_id]
-        if first is not None:
-            where = """AND p.id IN (SELECT id FROM participant WHERE workshop_id = ?
-                       AND chain_id = ? AND finished_at IS NOT NULL
-                       ORDER BY finished_at, id LIMIT ?)"""
-            params += [workshop_id, chain_id, int(first)]
+        where, params = _first_finishers(workshop_id, chain_id, first)
         return self._frame(
             f"""SELECT p.pid AS participant, p.role, p.partner, a.statement_id, a.value
                FROM answer a JOIN participant p ON p.id = a.participant_id
@@ -130,12 +125,7 @@ class ResultQueries(StoreBase):
         `first`: only of the first so many to finish (the people a group figure covers).
         Ordered by phase and text (not by time or person), so nobody is singled out.
         """
-        where, params = "", [workshop_id, chain_id]
-        if first is not None:
-            where = """AND p.id IN (SELECT id FROM participant WHERE workshop_id = ?
-                       AND chain_id = ? AND finished_at IS NOT NULL
-                       ORDER BY finished_at, id LIMIT ?)"""
-            params += [workshop_id, chain_id, int(first)]
+        where, params = _first_finishers(workshop_id, chain_id, first)
         return self._frame(
             f"""SELECT c.phase_id, c.text FROM phase_comment c
                JOIN participant p ON p.id = c.participant_id
@@ -317,3 +307,15 @@ class ResultQueries(StoreBase):
         )
         with self._db() as db:
             return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _first_finishers(workshop_id: int, chain_id: int, first: int | None) -> tuple[str, list]:
+    """The SQL filter (on participant `p`) and parameters for one workshop and chain, and with
+    `first` only the first so many to finish (the people a group figure covers)."""
+    params: list = [workshop_id, chain_id]
+    if first is None:
+        return "", params
+    where = """AND p.id IN (SELECT id FROM participant WHERE workshop_id = ?
+               AND chain_id = ? AND finished_at IS NOT NULL
+               ORDER BY finished_at, id LIMIT ?)"""
+    return where, [*params, workshop_id, chain_id, int(first)]
