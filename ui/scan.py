@@ -353,7 +353,7 @@ def _saved_marker(statement_id: str, stored: str | None, labels: dict[str, str],
     if note == NOTE_CLOSED:
         state, text = "refused", t("scan.answer_not_saved_closed", lang)
     elif stored is not None and statement_id in st.session_state[PENDING]:
-        state, text = "pending", t("scan.answer_pending", lang, answer=labels[stored])
+        state, text = "pending", t("scan.answer_pending", lang)
     elif stored is not None:
         state, text = "saved", t("scan.answer_saved", lang, answer=labels[stored])
     else:

@@ -58,7 +58,7 @@ CSS = f"""
 /* A statement's saved marker: one quiet line tucked under its tiles. It is there unanswered
    too (empty), so a tap fills it without moving the statements below. Waiting or refused:
    dark red and bold (AA: 9.3:1), still one line. */
-.stApp [class*="st-key-scan-mark-"] {{ margin: -1.65rem 0 -0.2rem; min-height: 1.25rem; }}
+.stApp [class*="st-key-scan-mark-"] {{ margin: -1.65rem 0 0; min-height: 1.25rem; }}
 .stApp [class*="st-key-scan-mark-"] [data-testid="stCaptionContainer"] p {{
   font-size: 0.85rem; line-height: 1.25rem; margin: 0;
 }}
