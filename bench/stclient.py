@@ -843,6 +843,7 @@ class StreamlitSession:
             # new block has the same type (a fragment's rerun re-sends its container).
             self._drop_descendants(path)
         self.nodes[path] = Node(path, delta, self._run_id, msg.metadata.active_script_hash)
+        self._commit_mounted_state(self.nodes[path])
 
     def _same_block_type(self, path: tuple[int, ...], delta: Delta) -> bool:
         old = self.nodes.get(path)
@@ -851,7 +852,6 @@ class StreamlitSession:
             and old.is_block
             and old.delta.add_block.WhichOneof("type") == delta.add_block.WhichOneof("type")
         )
-        self._commit_mounted_state(self.nodes[path])
 
     def _commit_mounted_state(self, node: Node) -> None:
         widget_id = node.widget_id
