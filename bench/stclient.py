@@ -65,6 +65,13 @@ What a rerun must carry (ClientState)
     then reruns only that fragment (new_session.metadata.run.fragment_ids = [id], only
     that fragment's deltas come back, script_finished = 3). If the server no longer holds
     the fragment it silently ignores the request: no reply at all.
+  * Nested fragments and keyed reruns: a fragment called inside another is a fragment of
+    its own (its deltas carry its id); an outer fragment's rerun redraws the inner ones
+    inline. A widget callback may name fragments to rerun instead (``st.rerun(scope=
+    [keys])``): the widget's fragment run then ends early (new_session, script_finished
+    = 2, no deltas) and a run of the named fragments follows (new_session with their
+    ids, their deltas, script_finished = 3). The browser clears stale elements only
+    inside the container blocks of the fragments that ran (``_clear_stale_nodes``).
   * ``context_info`` (timezone, offset, locale, url, is_embedded, color_scheme) feeds
     ``st.context``; optional.
   * ``cached_message_hashes``: ForwardMsg cache. Elements serialized to >= 10 kB
@@ -831,10 +838,20 @@ class StreamlitSession:
         delta = msg.delta
         if delta.HasField("new_transient"):
             return
-        if delta.HasField("new_element"):
+        if delta.HasField("new_element") or not self._same_block_type(path, delta):
+            # The browser's AppRoot.addBlock keeps the children of a block only when the
+            # new block has the same type (a fragment's rerun re-sends its container).
             self._drop_descendants(path)
         self.nodes[path] = Node(path, delta, self._run_id, msg.metadata.active_script_hash)
         self._commit_mounted_state(self.nodes[path])
+
+    def _same_block_type(self, path: tuple[int, ...], delta: Delta) -> bool:
+        old = self.nodes.get(path)
+        return (
+            old is not None
+            and old.is_block
+            and old.delta.add_block.WhichOneof("type") == delta.add_block.WhichOneof("type")
+        )
 
     def _commit_mounted_state(self, node: Node) -> None:
         widget_id = node.widget_id
@@ -867,13 +884,40 @@ class StreamlitSession:
             pending.future.set_result(status)
 
     def _clear_stale_nodes(self) -> None:
-        """The browser's ClearStaleNodeVisitor: drop what the finished run did not redraw."""
+        """The browser's ClearStaleNodeVisitor (1.67 frontend): drop what the finished run
+        did not redraw.
+
+        A full run keeps only what it drew. A fragment run (one fragment, several named by
+        ``st.rerun(scope=keys)``, or an outer one with nested fragments inside) clears only
+        inside the container blocks of its fragments that it drew: there a block from an
+        earlier run goes with everything in it, and so does an element from an earlier run
+        that a fragment drew (nested fragments' stale statements included). Everything
+        outside those blocks stays.
+        """
+        run = self._run_id
         fragments = set(self._fragments_this_run)
-        stale = [
-            path
-            for path, node in self.nodes.items()
-            if node.run_id != self._run_id and (not fragments or node.fragment_id in fragments)
-        ]
+        children: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
+        for path in self.nodes:
+            children.setdefault(path[:-1], []).append(path)
+        stale: list[tuple[int, ...]] = []
+
+        def visit(parent: tuple[int, ...], in_scope: bool) -> None:
+            for path in children.get(parent, ()):
+                node = self.nodes[path]
+                old = node.run_id != run
+                if not node.is_block:
+                    kept = not old or (fragments and (not node.fragment_id or not in_scope))
+                    if not kept:
+                        stale.append(path)
+                    continue
+                if old and (in_scope or not fragments):
+                    stale.append(path)
+                    continue
+                drawn_here = bool(fragments) and not old and node.fragment_id in fragments
+                visit(path, in_scope or drawn_here)
+
+        for root in sorted({path[:1] for path in self.nodes}):
+            visit(root, False)
         for path in stale:
             self.nodes.pop(path, None)
             self._drop_descendants(path)

@@ -1,16 +1,27 @@
-"""The scan screens (phases, finish, result) as one fragment: a tap reruns only this part."""
+"""The scan screens (phases, finish, result) as one fragment; on a phase screen each
+statement is a fragment of its own, so an answer tap reruns only that statement (and the
+progress line when the count changed)."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ipm_model.db import NotAllowed, StoreError
 from ipm_model.i18n import t
 from ipm_model.model import COMMENT_MAX_CHARS, format_resume_code
 from ipm_model.phases import PHASE_COUNT
-from ipm_model.questionnaire import ANSWER_CODES, SCALE_VALUES, Questionnaire, role_kind
+from ipm_model.questionnaire import (
+    ANSWER_CODES,
+    SCALE_VALUES,
+    Questionnaire,
+    Statement,
+    role_kind,
+)
 from ipm_model.scoring import ambition_id, answered_count, open_statements
 from ipm_model.storage.store import Store
 from ui.context import base_url, database_guard, relabelled
@@ -23,7 +34,14 @@ STEP = "scan-step"
 PENDING = "scan-pending"
 PENDING_COMMENTS = "scan-pending-comments"
 FLASH = "scan-flash"
+NOTES = "scan-notes"  # statement id -> a message shown once at that statement
 SCROLL = "scan-scroll"
+NOTE_CLOSED = "closed"
+
+# Fragment keys: an answer callback names the fragments to rerun (st.rerun(scope=keys)).
+BODY_KEY = "scan-body"
+PROGRESS_KEY = "scan-progress"
+STATEMENT_KEY_PREFIX = "scan-st-"
 
 AMBITION_STEP = PHASE_COUNT  # after the seven phases: where should the chain be in 12 months?
 REVIEW_STEP = PHASE_COUNT + 1  # then the finish screen
@@ -62,6 +80,7 @@ def _load_state(store: Store, ctx: ScanContext) -> None:
     st.session_state[PENDING] = {}
     st.session_state[PENDING_COMMENTS] = {}
     st.session_state[FLASH] = []
+    st.session_state[NOTES] = {}
     step = RESULT_STEP if p.finished else p.current_step
     st.session_state[STEP] = max(0, min(int(step), RESULT_STEP))
 
@@ -99,6 +118,49 @@ def _on_answer(store: Store, participant_id: int, statement_id: str, lang: str) 
     else:
         # Not saved (workshop closed): show the answer that is really stored.
         st.session_state[_answer_key(statement_id)] = st.session_state[ANSWERS].get(statement_id)
+        st.session_state[NOTES][statement_id] = NOTE_CLOSED
+
+
+def _waiting() -> bool:
+    """Whether answers or comments wait to be saved (the database was unavailable)."""
+    return bool(st.session_state[PENDING] or st.session_state[PENDING_COMMENTS])
+
+
+def _fragment_run() -> bool:
+    """Whether this run reruns only fragments (a tap in a fragment, from a browser)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def _statement_key(statement_id: str) -> str:
+    return f"{STATEMENT_KEY_PREFIX}{statement_id}"
+
+
+def _on_statement_answer(store: Store, participant_id: int, statement_id: str, lang: str) -> None:
+    """A tap on a phase screen: save it, then rerun as little as shows the truth.
+
+    By default the tap reruns only its statement's fragment (the saved marker). A first
+    answer changes the count: the statement and the progress line rerun. When something
+    waits to be saved, or this save failed or was refused, the whole screen reruns as
+    before: it retries what waits, shows the messages and every statement's marker.
+    """
+    waiting = _waiting()
+    first = statement_id not in st.session_state[ANSWERS]
+    _on_answer(store, participant_id, statement_id, lang)
+    if not _fragment_run():
+        return  # a full run (a reconnect, AppTest) draws everything anyway
+    if waiting or _waiting() or statement_id in st.session_state[NOTES]:
+        scope: str | list[str] = BODY_KEY
+    elif first and statement_id in st.session_state[ANSWERS]:
+        scope = [_statement_key(statement_id), PROGRESS_KEY]
+    else:
+        return
+    try:
+        st.rerun(scope)
+    except StreamlitAPIException:
+        # A fragment this session no longer holds (a reconnect after a restart, another
+        # screen): the tap's own rerun shows it, the next screen shows the rest.
+        return
 
 
 def _retry_pending(store: Store, participant_id: int, lang: str) -> None:
@@ -160,7 +222,7 @@ def _finish(store: Store, participant_id: int, lang: str) -> None:
     _go(store, participant_id, RESULT_STEP)
 
 
-@st.fragment
+@st.fragment(key=BODY_KEY)
 def scan_body(store: Store, ctx: ScanContext, lang: str) -> None:
     """The current screen of the scan. Runs as a fragment: taps rerun only this function."""
     with database_guard(stop=False):
@@ -225,12 +287,9 @@ def _progress(q: Questionnaire, kind: str, text: str) -> None:
     st.progress(answered / len(q.statements_for(kind)), text=text)
 
 
-def _phase_screen(
-    store: Store, ctx: ScanContext, q: Questionnaire, step: int, lang: str, closed: bool
-) -> None:
-    answers = st.session_state[ANSWERS]
-    phase = q.phases[step]
-    kind = _kind(ctx)
+@st.fragment(key=PROGRESS_KEY)
+def _phase_progress(q: Questionnaire, kind: str, step: int, lang: str) -> None:
+    """The phase screen's progress line; a first answer reruns it (see _on_statement_answer)."""
     _progress(
         q,
         kind,
@@ -239,10 +298,82 @@ def _phase_screen(
             lang,
             phase=step + 1,
             phases=PHASE_COUNT,
-            answered=answered_count(answers, q, kind),
+            answered=answered_count(st.session_state[ANSWERS], q, kind),
             total=len(q.statements_for(kind)),
         ),
     )
+
+
+def _statement(
+    store: Store,
+    participant_id: int,
+    statement: Statement,
+    number: int,
+    labels: dict[str, str],
+    lang: str,
+    closed: bool,
+) -> None:
+    """One statement: its answer tiles, the saved marker and the help. A fragment per
+    statement (_statement_fragment): an answer tap reruns only this."""
+    answers = st.session_state[ANSWERS]
+    key = relabelled(_answer_key(statement.id))
+    stored = answers.get(statement.id)
+    # The stored answer is the truth; the widget shows it (also after a switch of
+    # language, a reload or another phase): set through session state, no index=.
+    # None too: without a value a radio would show its first option as chosen.
+    if key not in st.session_state or st.session_state[key] != stored:
+        st.session_state[key] = stored
+    st.radio(
+        f"{number}.\u00a0{statement.text.get(lang)}",
+        list(labels),
+        format_func=labels.__getitem__,
+        index=None,
+        key=key,
+        horizontal=True,
+        on_change=_on_statement_answer,
+        args=(store, participant_id, statement.id, lang),
+        disabled=closed,
+    )
+    _saved_marker(statement.id, stored, labels, lang)
+    if statement.help is not None:
+        # Opens in place, under its statement: it pushes the next statement down
+        # instead of covering it (a popover hid it on a phone), and stays open
+        # while the participant answers.
+        with (
+            st.container(key=f"scan-help-{statement.id}"),
+            st.expander(t("scan.help_button", lang), icon=":material/help:"),
+        ):
+            st.markdown(statement.help.get(lang))
+
+
+def _saved_marker(statement_id: str, stored: str | None, labels: dict[str, str], lang: str) -> None:
+    """One quiet line under the tiles: saved, waiting to be saved, or refused. The line is
+    there unanswered too (empty), so a tap fills it without moving the statements below."""
+    note = st.session_state[NOTES].pop(statement_id, None)
+    if note == NOTE_CLOSED:
+        state, text = "refused", t("scan.answer_not_saved_closed", lang)
+    elif stored is not None and statement_id in st.session_state[PENDING]:
+        state, text = "pending", t("scan.answer_pending", lang)
+    elif stored is not None:
+        state, text = "saved", t("scan.answer_saved", lang, answer=labels[stored])
+    else:
+        state, text = "open", "\u00a0"
+    with st.container(key=f"scan-mark-{state}-{statement_id}"):
+        st.caption(text)
+
+
+@functools.cache
+def _statement_fragment(statement_id: str):
+    """The fragment that draws one statement, keyed so a callback can rerun it by name."""
+    return st.fragment(_statement, key=_statement_key(statement_id))
+
+
+def _phase_screen(
+    store: Store, ctx: ScanContext, q: Questionnaire, step: int, lang: str, closed: bool
+) -> None:
+    phase = q.phases[step]
+    kind = _kind(ctx)
+    _phase_progress(q, kind, step, lang)
     st.header(t("scan.phase_heading", lang, number=phase.number, name=phase.name.get(lang)))
     st.markdown(f"**{phase.key_question.get(lang)}**")
     st.caption(t("scan.instructions", lang) + " " + t("scan.saved_hint", lang))
@@ -250,37 +381,10 @@ def _phase_screen(
     with st.container(key="scan-rule"):
         st.markdown(t("scan.rule_missing_practice", lang))
     labels = {o.code: o.label.get(lang) for o in q.options}
-    codes = list(labels)
     pid = ctx.participant.id
     with st.container(key="scan-answers-box"):
         for number, statement in enumerate(q.phase_statements(phase.id, kind), start=1):
-            key = relabelled(_answer_key(statement.id))
-            stored = answers.get(statement.id)
-            # The stored answer is the truth; the widget shows it (also after a switch of
-            # language, a reload or another phase): set through session state, no index=.
-            # None too: without a value a radio would show its first option as chosen.
-            if key not in st.session_state or st.session_state[key] != stored:
-                st.session_state[key] = stored
-            st.radio(
-                f"{number}.\u00a0{statement.text.get(lang)}",
-                codes,
-                format_func=labels.__getitem__,
-                index=None,
-                key=key,
-                horizontal=True,
-                on_change=_on_answer,
-                args=(store, pid, statement.id, lang),
-                disabled=closed,
-            )
-            if statement.help is not None:
-                # Opens in place, under its statement: it pushes the next statement down
-                # instead of covering it (a popover hid it on a phone), and stays open
-                # while the participant answers.
-                with (
-                    st.container(key=f"scan-help-{statement.id}"),
-                    st.expander(t("scan.help_button", lang), icon=":material/help:"),
-                ):
-                    st.markdown(statement.help.get(lang))
+            _statement_fragment(statement.id)(store, pid, statement, number, labels, lang, closed)
     st.text_area(
         t("scan.comment_label", lang),
         value=st.session_state[COMMENTS].get(phase.id, ""),

@@ -55,6 +55,17 @@ CSS = f"""
 .st-key-scan-rule {{ border-left: 4px solid #1f5f8b; padding-left: 0.75rem; margin-bottom: 0.5rem }}
 .st-key-scan-rule p {{ margin: 0; }}
 .stApp [data-testid="stCaptionContainer"] {{ opacity: 1; color: #5f5e5c; }} /* AA: 6.5:1 */
+/* A statement's saved marker: one quiet line tucked under its tiles. It is there unanswered
+   too (empty), so a tap fills it without moving the statements below. Waiting or refused:
+   dark red and bold (AA: 9.3:1), still one line. */
+.stApp [class*="st-key-scan-mark-"] {{ margin: -1.65rem 0 0; min-height: 1.25rem; }}
+.stApp [class*="st-key-scan-mark-"] [data-testid="stCaptionContainer"] p {{
+  font-size: 0.85rem; line-height: 1.25rem; margin: 0;
+}}
+.stApp [class*="st-key-scan-mark-pending-"] [data-testid="stCaptionContainer"],
+.stApp [class*="st-key-scan-mark-refused-"] [data-testid="stCaptionContainer"] {{
+  color: #8a1c1c; font-weight: 600;
+}}
 /* Chrome: the language switch sits in Streamlit's top bar instead of a row of its own, and the
    page starts right under that bar (Streamlit leaves 6rem), so content starts within 80 px. */
 .st-key-lang-switch {{
@@ -73,6 +84,7 @@ CSS = f"""
 @media (max-width: 600px) {{
   [data-testid="stMainBlockContainer"] {{ padding-left: 0.75rem; padding-right: 0.75rem; }}
   .st-key-scan-answers-box [data-testid="stRadio"] {{ margin-bottom: 0.5rem; }}
+  .stApp [class*="st-key-scan-mark-"] {{ margin-top: -1.25rem; }}
   .st-key-scan-answers-box [data-testid="stWidgetLabel"] p {{ font-size: 1rem; }}
   {_GROUP} {{ grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 0.3rem; }}
   {_GROUP} > div:nth-of-type(-n+3) {{ grid-column: span 2; }}

@@ -375,3 +375,58 @@ def test_the_join_page_dates_the_workshop_in_words(app_store):
     shown = texts(at)
     assert f"({formats.day(workshop.date, 'nl')})" in shown
     assert workshop.date not in shown  # no ISO date
+
+
+def markers(at) -> dict[str, tuple[str, str]]:
+    """Statement id -> (state, text) of the saved markers on the screen (ui/scan.py keys
+    them scan-mark-<state>-<statement id>)."""
+    found: dict[str, tuple[str, str]] = {}
+
+    def walk(node) -> None:
+        block_id = getattr(getattr(node, "proto", None), "id", "") or ""
+        key = block_id.split("-", 2)[2] if block_id.startswith("$$ID-") else ""
+        if key.startswith("scan-mark-"):
+            state, statement_id = key.removeprefix("scan-mark-").split("-", 1)
+            text = " ".join(c.value for c in node.children.values() if c.type == "caption")
+            found[statement_id] = (state, text.strip())
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return found
+
+
+def test_a_tap_shows_saved_under_its_statement_and_counts_in_the_progress_line(app_store):
+    at = start_scan(app_store)
+    shown = [s.id for s in Q.phase_statements(Q.phases[0].id, "ketenteam")]
+    assert markers(at) == dict.fromkeys(shown, ("open", ""))  # a quiet empty line each
+    first, second = shown[:2]
+    at.radio(key=f"scan-a-{first}").set_value("4").run()
+    assert markers(at)[first] == ("saved", "✓ Bewaard: Mee eens")
+    assert markers(at)[second] == ("open", "")
+    assert f"Fase 1 van 7 · 1 van {TEAM} beantwoord" in at.get("progress")[0].proto.text
+    # Another answer to the same statement: the marker follows, the count does not.
+    at.radio(key=f"scan-a-{first}").set_value("na").run()
+    assert markers(at)[first] == ("saved", "✓ Bewaard: Niet van toepassing")
+    at.radio(key=f"scan-a-{second}").set_value("dk").run()
+    assert markers(at)[second] == ("saved", "✓ Bewaard: Weet ik niet")
+    assert f"Fase 1 van 7 · 2 van {TEAM} beantwoord" in at.get("progress")[0].proto.text
+    # Stored answers are marked when the screen is drawn again (here: in English).
+    again = new_app(p=participant_from(app_store, at).token, lang="en")
+    again.switch_page("pages/scan.py").run()
+    assert markers(again)[first] == ("saved", "✓ Saved: Not applicable")
+    assert f"Phase 1 of 7 · 2 of {TEAM} answered" in again.get("progress")[0].proto.text
+
+
+def test_a_tap_refused_because_the_workshop_closed_says_so_at_the_statement(app_store):
+    at = start_scan(app_store)
+    p = participant_from(app_store, at)
+    first = Q.phases[0].statements[0].id
+    at.radio(key=f"scan-a-{first}").set_value("4").run()
+    app_store.set_workshop_status(p.workshop_id, "closed")
+    at.radio(key=f"scan-a-{first}").set_value("2").run()
+    assert not at.exception
+    assert markers(at)[first] == ("refused", "✗ Niet bewaard: de workshop is gesloten.")
+    assert at.radio(key=f"scan-a-{first}").value == "4"  # the stored answer is shown
+    assert app_store.answers(p.id) == {first: "4"}
+    assert "Dit antwoord is niet meer bewaard" in texts(at)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
 
+from ipm_model.i18n import t
 from ipm_model.questionnaire import default_questionnaire
 
 DEFAULT_TIMEOUT_MS = 15_000
@@ -60,6 +62,8 @@ def goto(page, path: str, *texts: str) -> None:
 
 # One radio group per statement; five scale tiles, then "Weet ik niet", "Niet van toepassing".
 ANSWER_GROUP = '.st-key-scan-answers-box div[role="radiogroup"]'
+# Under each statement's tiles: its saved marker (ui/scan.py, key scan-mark-<state>-<id>).
+MARKER = '.st-key-scan-answers-box [class*="st-key-scan-mark-"]'
 TILE = 'label[data-testid="stRadioOption"]'
 BACK = ".st-key-scan-back button"
 NEXT = ".st-key-scan-next button"
@@ -111,10 +115,25 @@ def tile(page, statement: int, label: str):
     return group.locator(TILE).filter(has=page.get_by_text(label, exact=True))
 
 
+def marker(page, statement: int):
+    """The saved marker under statement `statement` (0-based) on this screen."""
+    return page.locator(MARKER).nth(statement)
+
+
+def saved(label: str, lang: str = "nl") -> str:
+    """A statement's marker once its answer `label` is stored, as the page shows it."""
+    return re.sub(r"\\(.)", r"\1", t("scan.answer_saved", lang, answer=label))
+
+
 def answer(page, statement: int, label: str, *, phase: int, answered_after: int) -> None:
-    """Tap one answer tile and wait until the app has counted it."""
+    """Tap one answer tile and wait until the app has stored it (the statement's marker
+    says so) and counted it (the progress line)."""
     target = tile(page, statement, label)
-    act(page, target.tap, progress(phase, answered_after))
+    target.tap()
+    marker(page, statement).get_by_text(saved(label), exact=True).wait_for(
+        state="visible", timeout=DEFAULT_TIMEOUT_MS
+    )
+    wait_idle(page, progress(phase, answered_after))
     assert target.locator("input").is_checked(), f"{label!r} not checked after the tap"
 
 

@@ -21,7 +21,13 @@ from urllib.parse import parse_qs
 from websockets.exceptions import ConnectionClosed
 
 from bench.server import StreamlitServer, health_ok
-from bench.stclient import RerunResult, StreamlitClientError, StreamlitSession, Widget
+from bench.stclient import (
+    RerunResult,
+    StreamlitClientError,
+    StreamlitSession,
+    Widget,
+    user_key,
+)
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.storage.store import Store
 from tests.app.conftest import new_app, texts
@@ -246,6 +252,21 @@ class Tablet:
     def phase(self) -> int | None:
         shown = self.progress()
         return shown[0] if shown else None
+
+    def marker(self, statement_id: str) -> tuple[str, str] | None:
+        """(state, text) of the saved marker under a statement (ui/scan.py keys it
+        scan-mark-<state>-<statement id>), None when the statement is not on the screen."""
+        nodes = self.session.nodes
+        for path, node in nodes.items():
+            key = user_key(node.delta.add_block.id) if node.is_block else None
+            found = re.fullmatch(rf"scan-mark-(\w+)-{re.escape(statement_id)}", key or "")
+            if found:
+                inside = [p for p in sorted(nodes) if p[: len(path)] == path and p != path]
+                text = " ".join(
+                    nodes[p].proto.body for p in inside if nodes[p].element_type == "markdown"
+                )
+                return found.group(1), plain(text).strip()
+        return None
 
     def texts(self) -> str:
         """Every markdown, alert, heading and text body on the page, in page order."""

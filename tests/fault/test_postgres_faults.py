@@ -16,12 +16,16 @@ from ipm_model.storage.store import Store
 from tests.app.conftest import new_app, texts
 from tests.fault.helpers import (
     DATABASE_MESSAGE,
+    KIND,
+    LABEL,
     TO_FINISH,
     Q,
+    Tablet,
     assert_clear,
     assert_joins_and_stores_an_answer,
     open_join_link,
     plain,
+    run,
     start_scan,
     tap,
 )
@@ -83,6 +87,61 @@ def test_server_lost_mid_workshop_keeps_taps_and_stores_them_when_back(pg_demo):
     assert at.session_state[PENDING] == {}
     assert store.answers(p.id) == {first: "2", second: "5", third: "dk"}
     assert DATABASE_MESSAGE not in texts(at)
+
+
+def test_a_tap_while_the_database_is_down_waits_at_its_statement_and_is_stored_later(
+    pg, start_server
+):
+    """A real server and tablet, so a tap reruns only its statement's fragment as in a
+    browser: the tap that could not be saved says so under its statement, counts, and is
+    stored with the next tap once the database is back; then every marker says saved."""
+    seed = Store(pg.url)
+    create_demo(seed, Q, history=False)
+    seed.close()
+    server = start_server(pg.url, "pg-tap")
+    first, second, third = (s.id for s in Q.phase_statements(Q.phases[0].id, KIND)[:3])
+    saved = "✓ Bewaard: {}".format
+
+    async def scenario() -> str:
+        tablet = Tablet()
+        try:
+            await tablet.join(server.url)
+            result = await tablet.answer(first, "2")
+            assert result.is_fragment_run and result.ok
+            assert tablet.marker(first) == ("saved", saved(LABEL["2"]))
+            assert tablet.progress() == (1, 1)
+
+            pg.stop("fast")
+            result = await tablet.answer(second, "5")
+            assert result.ok, tablet.describe()
+            assert tablet.marker(second) == (
+                "pending",
+                "⟳ Nog niet bewaard, wordt opnieuw geprobeerd.",
+            )
+            assert DATABASE_MESSAGE in plain(tablet.texts())
+            assert tablet.shown_answer(second) == "5"  # the tap is still shown
+            assert tablet.progress() == (1, 2)  # and counted: it is kept and tried again
+            assert tablet.marker(first) == ("saved", saved(LABEL["2"]))
+
+            pg.restart()
+            result = await tablet.answer(third, "dk")
+            assert result.ok, tablet.describe()
+            assert tablet.marker(second) == ("saved", saved(LABEL["5"]))
+            assert tablet.marker(third) == ("saved", saved(LABEL["dk"]))
+            assert DATABASE_MESSAGE not in plain(tablet.texts())
+            assert tablet.progress() == (1, 3)
+            assert tablet.exceptions() == []
+            return tablet.token
+        finally:
+            await tablet.close()
+
+    token = run(scenario())
+    store = Store(pg.url)
+    try:
+        p = store.participant_by_token(token)
+        assert store.answers(p.id) == {first: "2", second: "5", third: "dk"}
+    finally:
+        store.close()
 
 
 def test_server_lost_on_finish_says_so_and_finishes_later(pg_demo):
