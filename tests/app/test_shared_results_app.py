@@ -45,7 +45,24 @@ def _result(participant):
     group = table["Groep"].iloc[0] if "Groep" in table.columns else None
     if isinstance(group, str):  # the table as the Dutch page writes it: "4,0"
         group = formats.parse_number(group, "nl")
+    # The radar shows the same figure: its data sets reach the browser as Arrow bytes built
+    # once per data change (ui/charts.py), never a previous reader's.
+    assert _chart_group_score(at) == group
     return group, texts(at).replace("\\", "")
+
+
+def _chart_group_score(at) -> float | None:
+    """The group's first-phase score in the result radar's data (None: no group series)."""
+    import pyarrow as pa
+
+    found = None
+    for chart in at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            for row in pa.ipc.open_stream(dataset.data.data).read_all().to_pylist():
+                if row.get("series") == "Groep" and row.get("phase_id") == FIRST_PHASE.id:
+                    if "score" in row:
+                        found = row["score"]
+    return found
 
 
 def _edit_in_another_process(target: str, participant_id: int, value: str) -> None:
