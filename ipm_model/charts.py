@@ -68,6 +68,11 @@ INTERVAL_COLUMNS: tuple[str, ...] = ("ci_low", "ci_high")
 # chains, drawn as a wide grey bar along each spoke with a tick at the median.
 BENCHMARK_COLUMNS: tuple[str, ...] = ("phase_id", "p25", "p50", "p75")
 MAX_BAR_SERIES = 2  # interval bars only up to this many series: more would not stay readable
+# The radar layers whose data radar_spec fills per chart; every other layer's data set is the
+# template's own, the same for every chart of that template.
+RADAR_FILLED_LAYERS = frozenset(
+    {"series_area", "series_points", "series_ci", "benchmark_band", "benchmark_median"}
+)
 BAND_OFFSET = 0.17  # data units between the interval bars of two series on one spoke
 BENCHMARK_COLOUR = "#8C8C8C"
 

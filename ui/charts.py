@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from ipm_model import charts
 from ipm_model.i18n import t
@@ -52,8 +56,88 @@ def build_radar_spec(
     )
 
 
-# show_radar's spec, cached per process by the data it shows.
-_radar_spec = st.cache_data(show_spinner=False, max_entries=2000)(build_radar_spec)
+# --- data sets as Arrow ---------------------------------------------------------------------
+# st.vega_lite_chart sends every data set of a spec as Arrow IPC bytes; given a list of rows
+# it builds a pandas DataFrame and converts that on every call (~0.6-1 ms per data set, six or
+# more per radar), also when the spec came from a cache. A data set that is already bytes is
+# sent as it is (streamlit/elements/vega_charts.py, _marshall_chart_data). So the cached specs
+# below hold their data sets as bytes: converted once per data change, not once per rerun.
+
+
+def arrow_values(values: Any) -> Any:
+    """One Vega-Lite data set (a list of row dicts) as the Arrow IPC bytes Streamlit sends.
+
+    Straight through pyarrow (a tenth of the pandas route's cost; Streamlit takes a pyarrow
+    table as it is), with the pandas route's columns (every key of every row) and nulls
+    (None and NaN); rows pyarrow cannot type (mixed kinds in a column) take Streamlit's own
+    pandas route. Anything that is not a list of dicts (e.g. GeoJSON) stays as it is."""
+    if isinstance(values, bytes) or not isinstance(values, list):
+        return values
+    if not all(isinstance(row, dict) for row in values):
+        return values
+    names = list(dict.fromkeys(name for row in values for name in row))  # as pandas: all keys
+    try:
+        # from_pandas: NaN becomes null, as on the pandas route.
+        columns = [pa.array([row.get(n) for row in values], from_pandas=True) for n in names]
+        table = pa.Table.from_arrays(columns, names=[str(n) for n in names])
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return dataframe_util.convert_anything_to_arrow_bytes(values)
+    return dataframe_util.convert_anything_to_arrow_bytes(table)
+
+
+# The data sets that stay the same for every chart of one template (grid, spokes, labels of
+# ipm_model.charts' radar templates), converted once per process: keyed by the identity of
+# the template's own list, which the entry keeps alive (so the id cannot be reused while it
+# is here). Templates are shared by every session and never changed in place.
+_STATIC_ARROW: dict[int, tuple[Any, Any]] = {}
+_STATIC_ARROW_LOCK = threading.Lock()
+_STATIC_ARROW_MAX = 1024
+
+
+def _static_arrow(values: Any) -> Any:
+    hit = _STATIC_ARROW.get(id(values))
+    if hit is not None and hit[0] is values:
+        return hit[1]
+    data = arrow_values(values)
+    with _STATIC_ARROW_LOCK:
+        if len(_STATIC_ARROW) >= _STATIC_ARROW_MAX:
+            _STATIC_ARROW.clear()
+        _STATIC_ARROW[id(values)] = (values, data)
+    return data
+
+
+def with_arrow_datasets(spec: dict, static: frozenset[str] = frozenset()) -> dict:
+    """A copy of `spec` whose data sets are Arrow bytes (st.vega_lite_chart sends them as
+    they are). `static`: names of data sets that are a template's own shared lists."""
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict):
+        return spec
+    out = dict(spec)
+    out["datasets"] = {
+        name: _static_arrow(values) if name in static else arrow_values(values)
+        for name, values in datasets.items()
+    }
+    return out
+
+
+def _template_datasets(spec: dict) -> frozenset[str]:
+    """The data sets of a radar spec that radar_spec did not fill (the template's own)."""
+    filled = {
+        layer["data"]["name"]
+        for layer in spec.get("layer", [])
+        if layer.get("name") in charts.RADAR_FILLED_LAYERS and "name" in layer.get("data", {})
+    }
+    return frozenset(set(spec.get("datasets", {})) - filled)
+
+
+def arrow_radar_spec(*args: Any, **kwargs: Any) -> dict:
+    """build_radar_spec with its data sets as Arrow bytes (the template's own converted once)."""
+    spec = build_radar_spec(*args, **kwargs)
+    return with_arrow_datasets(spec, _template_datasets(spec))
+
+
+# show_radar's spec, cached per process by the data it shows, data sets as Arrow bytes.
+_radar_spec = st.cache_data(show_spinner=False, max_entries=2000)(arrow_radar_spec)
 
 
 def radar_key(
@@ -128,7 +212,7 @@ def _heatmap_spec(
 ) -> dict:
     data = pd.DataFrame(list(rows), columns=["chain", "phase_id", "score", "n"])
     chart = charts.heatmap_chart(data, dict(labels), tooltip_titles=dict(tips), lang=lang)
-    return chart.to_dict()
+    return with_arrow_datasets(chart.to_dict())
 
 
 def show_heatmap(data: pd.DataFrame, labels: Mapping[str, str], lang: str) -> None:
@@ -153,9 +237,11 @@ def _trend_spec(
     lang: str,
 ) -> dict:
     data = pd.DataFrame(list(rows), columns=["round", "phase_id", "score", "n"])
-    return charts.trend_chart(
-        data, dict(labels), round_order=list(order), tooltip_titles=dict(tips), lang=lang
-    ).to_dict()
+    return with_arrow_datasets(
+        charts.trend_chart(
+            data, dict(labels), round_order=list(order), tooltip_titles=dict(tips), lang=lang
+        ).to_dict()
+    )
 
 
 def show_trend(

@@ -36,7 +36,8 @@ from ipm_model.questionnaire import Questionnaire, default_questionnaire
 from ipm_model.results import group_snapshot, radar_frame
 from ipm_model.storage.groups import chain_finishers, counted_answers, group_key, key_ids
 from ipm_model.storage.store import Store
-from ui.charts import build_radar_spec, radar_key
+from ui.charts import arrow_radar_spec, radar_key
+from ui.heap import freeze_startup_heap
 
 GroupKey = tuple[tuple[int, str], ...]
 
@@ -111,15 +112,18 @@ def warm_result_radars() -> None:
             rows = [(s, p, 3.0, 1, math.nan, math.nan, math.nan) for s in series for p in PHASE_IDS]
             data = pd.DataFrame(rows, columns=[*RADAR_COLUMNS, *INTERVAL_COLUMNS])
             title = t("result.radar_title", lang)
-            build_radar_spec(*radar_key(data, q.phase_names(lang), lang, title), lang=lang)
+            arrow_radar_spec(*radar_key(data, q.phase_names(lang), lang, title), lang=lang)
 
 
 def start_warming() -> threading.Thread:
-    """warm_result_radars in a daemon thread (an error there only costs the warm-up)."""
+    """warm_result_radars in a daemon thread (an error there only costs the warm-up), then
+    the process's start-up objects frozen out of the garbage collector's way (ui/heap.py)."""
 
     def warm() -> None:
         with contextlib.suppress(Exception):
             warm_result_radars()
+        with contextlib.suppress(Exception):
+            freeze_startup_heap()
 
     thread = threading.Thread(target=warm, name="ipm-warm-radars", daemon=True)
     thread.start()

@@ -45,7 +45,24 @@ def _result(participant):
     group = table["Groep"].iloc[0] if "Groep" in table.columns else None
     if isinstance(group, str):  # the table as the Dutch page writes it: "4,0"
         group = formats.parse_number(group, "nl")
+    # The radar shows the same figure: its data sets reach the browser as Arrow bytes built
+    # once per data change (ui/charts.py), never a previous reader's.
+    assert _chart_group_score(at) == group
     return group, texts(at).replace("\\", "")
+
+
+def _chart_group_score(at) -> float | None:
+    """The group's first-phase score in the result radar's data (None: no group series)."""
+    import pyarrow as pa
+
+    found = None
+    for chart in at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            for row in pa.ipc.open_stream(dataset.data.data).read_all().to_pylist():
+                ours = row.get("series") == "Groep" and row.get("phase_id") == FIRST_PHASE.id
+                if ours and "score" in row:
+                    found = row["score"]
+    return found
 
 
 def _edit_in_another_process(target: str, participant_id: int, value: str) -> None:
@@ -124,3 +141,47 @@ def test_warm_up_builds_the_radar_templates_the_result_screens_use(app_store):
     group, _ = _result(others[0])
     assert group == pytest.approx((3 + 4 + 4) / 3, abs=0.05)
     assert charts._build_radar_template.cache_info().misses == built
+
+
+def test_start_up_warms_then_freezes_the_start_up_heap(monkeypatch):
+    """app.py's lifespan thread: the radar templates first, then the objects alive at start
+    frozen out of full garbage collections (ui/heap.py), every ui module imported first."""
+    import gc
+    import sys
+
+    from ui import heap
+
+    order = []
+    monkeypatch.setattr(shared_results, "warm_result_radars", lambda: order.append("warm"))
+
+    def freeze():
+        order.append("freeze")
+        return heap.freeze_startup_heap()
+
+    monkeypatch.setattr(shared_results, "freeze_startup_heap", freeze)
+    try:
+        shared_results.start_warming().join(timeout=120)
+        assert order == ["warm", "freeze"]
+        assert gc.get_freeze_count() > 0
+        assert "ui.projector" in sys.modules and "ui.admin" in sys.modules
+        # Objects made after the freeze are collected as before.
+        cycle: list = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1
+    finally:
+        gc.unfreeze()
+
+
+def test_a_failed_warm_up_still_freezes(monkeypatch):
+    import gc
+
+    def broken():
+        raise RuntimeError("no questionnaire")
+
+    monkeypatch.setattr(shared_results, "warm_result_radars", broken)
+    try:
+        shared_results.start_warming().join(timeout=120)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

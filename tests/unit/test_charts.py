@@ -500,3 +500,28 @@ def test_the_series_has_a_tooltip_title_while_the_legend_has_none() -> None:
     spec = charts.radar_spec(radar_data(2), NL, tooltip_titles={"series": "Ronde"})
     encoding = layer(spec, "series_points")[0]["encoding"]
     assert encoding["color"]["legend"]["title"] == "Ronde"
+
+
+def test_only_the_filled_layers_change_between_charts_of_one_template() -> None:
+    """ui/charts.py converts the data sets of the layers outside RADAR_FILLED_LAYERS once per
+    template (they are the template's own): two charts of one template with other scores,
+    intervals and benchmark must differ in those filled layers only, and share the others'
+    very objects."""
+
+    def spec(score: float, low: float, p50: float) -> dict:
+        rows = [("Ik", p, score, 1, float("nan"), low, low + 1) for p in PHASE_IDS]
+        data = pd.DataFrame(rows, columns=[*charts.RADAR_COLUMNS, *charts.INTERVAL_COLUMNS])
+        bench = pd.DataFrame(
+            [(p, p50 - 0.5, p50, p50 + 0.5) for p in PHASE_IDS],
+            columns=list(charts.BENCHMARK_COLUMNS),
+        )
+        return charts.radar_spec(data, NL, title="T", benchmark=bench)
+
+    one, two = spec(2.0, 1.5, 2.5), spec(4.0, 3.0, 3.5)
+    layers = {la["name"]: la["data"]["name"] for la in one["layer"] if "name" in la}
+    assert set(layers) >= charts.RADAR_FILLED_LAYERS - {"series_ci"} | {"grid", "phase_labels"}
+    for name, data in layers.items():
+        if name in charts.RADAR_FILLED_LAYERS:
+            assert one["datasets"][data] != two["datasets"][data], name
+        else:
+            assert one["datasets"][data] is two["datasets"][data], name
