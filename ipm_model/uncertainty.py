@@ -72,7 +72,9 @@ def mean_draws(
 ) -> np.ndarray | None:
     """RESAMPLES plausible group means (see the module docstring); None when too few values."""
     scores = np.asarray(values, dtype=float)
-    scores = scores[~np.isnan(scores)]
+    # Sorted: the draws depend on the values only, not on the order the database returned
+    # them in (PostgreSQL and SQLite order rows differently; a report must repeat).
+    scores = np.sort(scores[~np.isnan(scores)])
     n = len(scores)
     if n < MIN_N:
         return None

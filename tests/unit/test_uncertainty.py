@@ -52,6 +52,19 @@ def test_the_same_group_gives_the_same_interval_every_time():
     assert u.interval(values, seed) == u.interval(values, seed)
 
 
+def test_the_interval_does_not_depend_on_the_order_of_the_people():
+    # PostgreSQL and SQLite return a group's rows in different orders; a report and a page
+    # on either back-end must give the same interval (the bootstrap draws indexes).
+    values = _phase_scores(np.random.default_rng(2), 25)
+    seed = u.group_seed(7, 3, "doen")
+    shuffled = np.random.default_rng(3).permutation(values)
+    assert not np.array_equal(values, shuffled)
+    assert u.interval(shuffled, seed) == u.interval(values, seed)
+    assert u.difference(values, values[::-1] + 0.5, seed, seed + 1) == u.difference(
+        shuffled, values + 0.5, seed, seed + 1
+    )
+
+
 def test_small_groups_reveal_nothing_beyond_mean_and_spread():
     """Below SMALL_N the interval depends only on n, mean and sd: the extremes stay hidden."""
     assert u.interval([2, 2, 5], 11) == u.interval([1, 4, 4], 11)  # same mean 3, same sd
