@@ -84,7 +84,10 @@ CSS = f"""
 @media (max-width: 600px) {{
   [data-testid="stMainBlockContainer"] {{ padding-left: 0.75rem; padding-right: 0.75rem; }}
   .st-key-scan-answers-box [data-testid="stRadio"] {{ margin-bottom: 0.5rem; }}
-  .stApp [class*="st-key-scan-mark-"] {{ margin-top: -1.25rem; }}
+  .stApp [class*="st-key-scan-mark-"] {{ margin: -1.25rem 0 0; }}
+  /* The marker's wrapper gives back most of the gap below it: a phase still fits three
+     phone screens (tests/browser/test_room.py). */
+  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-scan-mark-"]) {{ margin-bottom: -0.75rem; }}
   .st-key-scan-answers-box [data-testid="stWidgetLabel"] p {{ font-size: 1rem; }}
   {_GROUP} {{ grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 0.3rem; }}
   {_GROUP} > div:nth-of-type(-n+3) {{ grid-column: span 2; }}
