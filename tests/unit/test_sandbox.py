@@ -50,12 +50,13 @@ def org_rows(store: Store, organisation_id: int) -> dict[str, list]:
 
 
 def answers_by_round(store: Store, organisation_id: int) -> list[tuple]:
-    """Answers keyed by round title, chain name, role and finish time: what a copy keeps."""
+    """Answers keyed by round title, chain name, role and finish time: what a copy keeps.
+    Ordered by every column: two people of one role may finish at the same second."""
     rows = store._query(
         """SELECT w.title, c.name, p.role, p.finished_at, a.statement_id, a.value
            FROM answer a JOIN participant p ON p.id = a.participant_id
            JOIN workshop w ON w.id = p.workshop_id JOIN chain c ON c.id = p.chain_id
-           WHERE w.organisation_id = ? ORDER BY 1, 2, 3, 4, 5""",
+           WHERE w.organisation_id = ? ORDER BY 1, 2, 3, 4, 5, 6""",
         [organisation_id],
     )
     return [tuple(r.values()) for r in rows]
