@@ -98,11 +98,15 @@ def disclosed_answers(answers: pd.DataFrame, minimum: int | Mapping[int, int]) -
     return answers[keep].reset_index(drop=True)
 
 
-def _leave_out_plans(answers: pd.DataFrame, least: pd.Series) -> dict[tuple[int, int], LeaveOut]:
-    """disclosure.leave_out per (workshop, chain) with someone left out (`left_out` column);
-    `least`: the minimum group size per answer row."""
-    if "left_out" not in answers.columns or not answers["left_out"].any():
+def _leave_out_plans(
+    answers: pd.DataFrame, least: pd.Series, column: str = "left_out"
+) -> dict[tuple[int, int], LeaveOut]:
+    """disclosure.leave_out per (workshop, chain) with someone left out (`left_out` column,
+    or with `column="flagged"` someone who was or would be); `least`: the minimum group size
+    per answer row."""
+    if column not in answers.columns or not answers[column].any():
         return {}
+    answers = answers.assign(left_out=answers[column])
     keys = ["workshop_id", "chain_id", "finish_order"]
     people = answers.assign(_least=least).drop_duplicates(keys)
     plans = {}
@@ -251,18 +255,23 @@ def load_answers(store, workshop_ids: Sequence[int], chain_id: int | None = None
 
 
 def with_left_out(store, answers: pd.DataFrame) -> pd.DataFrame:
-    """`answers` (workshop_id, participant, value, …) with load_answers' `left_out` column."""
+    """`answers` (workshop_id, participant, value, …) with load_answers' `left_out` column,
+    and `flagged`: the people flagged in a round whose switch was ever on, also when it is
+    off now (the figures shown while it was on count as seen; see breakdowns)."""
     workshop_ids = sorted({int(w) for w in answers["workshop_id"]}) if len(answers) else []
-    rounds = exclusions.rounds_left_out(store, workshop_ids)
+    on = set(exclusions.rounds_left_out(store, workshop_ids))
     answers = answers.copy()
     answers["left_out"] = False
-    for wid in rounds:
+    answers["flagged"] = False
+    for wid in exclusions.rounds_ever_left_out(store, workshop_ids):
         mine = answers["workshop_id"] == wid
         if not mine.any():
             continue
         flags = response_flags(answers.loc[mine], store.answer_seconds(wid))
         flagged = set(flags.loc[flags["straight"] | flags["fast"], "participant"])
-        answers.loc[mine, "left_out"] = answers.loc[mine, "participant"].isin(flagged)
+        answers.loc[mine, "flagged"] = answers.loc[mine, "participant"].isin(flagged)
+        if wid in on:
+            answers.loc[mine, "left_out"] = answers.loc[mine, "flagged"]
     return answers
 
 
@@ -624,11 +633,12 @@ def _replay(
     chain_phases = _chain_phases(chain, rungs, minimum)
     chain_aims = _chain_phases(chain, rungs, minimum, chain.gave)
     events = [(rung, 0, rung) for rung in rungs]
-    plan = None
-    if "left_out" in mine.columns and mine["left_out"].any():
-        plan = _leave_out_plans(mine, pd.Series(int(minimum), index=mine.index)).get(
-            (int(mine["workshop_id"].iloc[0]), int(chain_id))
-        )
+    # Leaving out on now, or on earlier in the round (`flagged`, load_answers): the cells
+    # shown with it count as seen either way.
+    on = "left_out" in mine.columns and bool(mine["left_out"].any())
+    plan = _leave_out_plans(
+        mine, pd.Series(int(minimum), index=mine.index), "left_out" if on else "flagged"
+    ).get((int(mine["workshop_id"].iloc[0]), int(chain_id)))
     if plan is not None and plan.counted is not None:
         events += [(position, 1, (kept, size)) for position, kept, size in plan.changes]
     without, with_out = _Seen(), _Seen()
@@ -636,6 +646,9 @@ def _replay(
     left = None
     for _, kind, what in sorted(events, key=lambda e: (e[0], e[1])):
         if kind == 0:
+            # The switch may have been on earlier in the round: the cells shown with leaving
+            # out count as seen for the cells without it too (and the other way round below).
+            without = without.merged(with_out)
             decision = _decide(
                 chain, chain.first(what), minimum, without, chain_phases[what], chain_aims[what]
             )
@@ -650,7 +663,7 @@ def _replay(
         aims = {k for k, v in chain.gave.items() if len(v & included) >= minimum}
         left = _decide(chain, included, minimum, seen, phases, aims)
         with_out = seen
-    return left if left is not None else decision
+    return left if on and left is not None else decision
 
 
 def _chain_phases(

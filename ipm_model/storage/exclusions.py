@@ -6,6 +6,10 @@ count in that round's figures. Only the switch is stored, never who is flagged: 
 are worked out from the answers each time (`ipm_model.results.load_answers`), and which of
 them may be left out without exposing anyone is decided by `ipm_model.disclosure.leave_out`.
 Every switch is one line in the audit log, in the same transaction.
+
+Switching off keeps the row with `active` 0 (migration m014): a round whose switch was ever
+on may have shown its figures with people left out, and the figures shown without leaving
+out are decided after those too (`ipm_model.results`), so switching back reveals no one.
 """
 
 from __future__ import annotations
@@ -33,17 +37,32 @@ def m012_exclusions(db: Conn) -> None:
     )
 
 
+def m014_leave_out_history(db: Conn) -> None:
+    """Switching off keeps the round's row (`active` 0): the round's switch was on once."""
+    db.execute("ALTER TABLE leave_out ADD COLUMN active INTEGER NOT NULL DEFAULT 1")
+
+
 def rounds_left_out(store: Store, workshop_ids: Sequence[int]) -> tuple[int, ...]:
     """Of these rounds, the ones whose flagged participants are left out (sorted)."""
+    return tuple(r for r, active in _switches(store, workshop_ids) if active)
+
+
+def rounds_ever_left_out(store: Store, workshop_ids: Sequence[int]) -> tuple[int, ...]:
+    """Of these rounds, the ones whose switch was ever on, also when it is off now (sorted)."""
+    return tuple(r for r, _ in _switches(store, workshop_ids))
+
+
+def _switches(store: Store, workshop_ids: Sequence[int]) -> list[tuple[int, bool]]:
+    """(round, switch on now) for these rounds whose switch was ever on, sorted."""
     if not workshop_ids:
-        return ()
+        return []
     marks = ", ".join("?" for _ in workshop_ids)
     with store._db() as db:
         rows = db.execute(
-            f"SELECT workshop_id FROM leave_out WHERE workshop_id IN ({marks})",
+            f"SELECT workshop_id, active FROM leave_out WHERE workshop_id IN ({marks})",
             [int(w) for w in workshop_ids],
         ).fetchall()
-    return tuple(sorted(int(r[0]) for r in rows))
+    return sorted((int(r[0]), bool(r[1])) for r in rows)
 
 
 def is_left_out(store: Store, workshop_id: int) -> bool:
@@ -57,16 +76,19 @@ def set_left_out(store: Store, workshop_id: int, on: bool, actor: str, target: s
 
     with store._write() as db:
         held = db.execute(
-            "SELECT 1 FROM leave_out WHERE workshop_id = ?", [int(workshop_id)]
+            "SELECT active FROM leave_out WHERE workshop_id = ?", [int(workshop_id)]
         ).fetchone()
-        if bool(held) == bool(on):
+        if bool(held and held[0]) == bool(on):
             return False
-        if on:
+        if held is None:
             db.execute(
-                "INSERT INTO leave_out (workshop_id, set_at, set_by) VALUES (?, ?, ?)",
+                "INSERT INTO leave_out (workshop_id, set_at, set_by, active) VALUES (?, ?, ?, 1)",
                 [int(workshop_id), now_iso(), actor[:200]],
             )
         else:
-            db.execute("DELETE FROM leave_out WHERE workshop_id = ?", [int(workshop_id)])
+            db.execute(
+                "UPDATE leave_out SET active = ?, set_at = ?, set_by = ? WHERE workshop_id = ?",
+                [int(bool(on)), now_iso(), actor[:200], int(workshop_id)],
+            )
         audit.write(db, actor, ACTION, target, "on" if on else "off")
     return True

@@ -11,7 +11,7 @@ from ipm_model.db import Conn, sqlite_migrations
 from ipm_model.model import ACTION_STATUSES, DEFAULT_ROLES, new_token, now_iso, roles_to_json
 from ipm_model.questionnaire import ANSWER_CODES
 from ipm_model.storage.audit import m011_audit_log
-from ipm_model.storage.exclusions import m012_exclusions
+from ipm_model.storage.exclusions import m012_exclusions, m014_leave_out_history
 from ipm_model.storage.sandbox import m013_sandboxes
 from ipm_model.storage.settings import m010_settings
 
@@ -219,6 +219,7 @@ MIGRATIONS = (
     m011_audit_log,
     m012_exclusions,
     m013_sandboxes,
+    m014_leave_out_history,
 )
 
 

@@ -261,7 +261,14 @@ def _over_time(shown: Shown, rows: pd.DataFrame, chain: int, minimum: int, switc
     seen = set()
     for moment in range(1, int(rows["finish_order"].max()) + 1):
         now = rows[rows["finish_order"] <= moment]
-        views = [(now.drop(columns="left_out", errors="ignore"), _counted(now, minimum))]
+        # Switched off, the app still knows who is flagged in a round whose switch was on
+        # (load_answers' `flagged`); never switched on, it knows nothing of them.
+        off = (
+            now.assign(flagged=now["left_out"], left_out=False)
+            if switch
+            else now.drop(columns="left_out", errors="ignore")
+        )
+        views = [(off, _counted(now, minimum))]
         if switch:
             views.append((now, _counted_leaving_out(now, minimum)))
         for frame, counted in views:
@@ -501,3 +508,27 @@ def test_ladder_rungs_and_nested_cells():
     # Not nested (an answer changed): the general check decides.
     assert nested_shown([{0, 1, 2}, {1, 2, 3}], 3) == [True, True]  # only a difference
     assert nested_shown([{0, 1, 2}, set(range(6)), {3, 4, 5, 6}], 3) == [True, True, False]
+
+
+def test_switching_leave_out_off_again_keeps_the_breakdowns_safe():
+    """Found by the property above: nine finishers, the 3rd and 4th flagged, minimum 3.
+    With leaving out on, the chain showed {1,2,5} and {1,2,5,6,7,8}; off again at nine, the
+    partner p0 cell {1,6,7,8} minus their difference would give person 1. Switched off, the
+    round still knows its flagged (`flagged`) and refuses that cell."""
+    people = [("r1", "p0"), ("r2", ""), ("r1", ""), ("r1", ""), ("r1", ""), ("r1", "p0")]
+    people += [("r1", "p0"), ("r1", "p0"), ("r0", "")]
+    rng = np.random.default_rng(7)
+    rows = [
+        (1, 1, f"w1c1p{order}", role, partner, s.id, str(int(rng.integers(1, 6))), order)
+        for order, (role, partner) in enumerate(people, start=1)
+        for s in Q.statements
+    ]
+    answers = pd.DataFrame(rows, columns=COLUMNS)
+    flagged = answers.assign(left_out=answers["finish_order"].isin([3, 4]))
+    shown = Shown(answers)
+    _over_time(shown, flagged, 1, 3, switch=True)
+    assert shown.exposed() == []
+    # The partner breakdown is what the switch-off view now refuses.
+    off = flagged.assign(flagged=flagged["left_out"], left_out=False)
+    partners = breakdowns(off, Q, 1, 3)["partner"].set_index("partner")
+    assert partners.loc["p0", "suppressed"].all()

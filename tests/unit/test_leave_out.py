@@ -170,3 +170,20 @@ def test_left_out_answers_leave_every_figure(store, questionnaire, slow):
 def test_only_rounds_switched_on_lose_their_flagged(store, questionnaire, slow):
     w, _ = _round(store, questionnaire)
     assert not load_answers(store, [w.id])["left_out"].any()
+
+
+def test_switching_off_remembers_the_round_was_left_out(store, questionnaire, slow):
+    """Off again, the round's flagged stay known (`flagged`), so the figures shown without
+    leaving out are decided after those that were shown with it (results.breakdowns)."""
+    w, _ = _round(store, questionnaire, people=7, straight=(2,))
+    assert not load_answers(store, [w.id])["flagged"].any()
+    exclusions.set_left_out(store, w.id, True, "admin", w.code)
+    exclusions.set_left_out(store, w.id, False, "admin", w.code)
+    assert exclusions.rounds_left_out(store, [w.id]) == ()
+    assert exclusions.rounds_ever_left_out(store, [w.id]) == (w.id,)
+    answers = load_answers(store, [w.id])
+    assert not answers["left_out"].any()
+    assert answers.groupby("participant")["flagged"].first().sum() == 1
+    assert exclusions.set_left_out(store, w.id, True, "admin", w.code)
+    assert exclusions.rounds_left_out(store, [w.id]) == (w.id,)
+    assert load_answers(store, [w.id])["left_out"].equals(load_answers(store, [w.id])["flagged"])
