@@ -277,23 +277,33 @@ def with_left_out(store, answers: pd.DataFrame) -> pd.DataFrame:
 
 def results_state(store, workshop_ids: Sequence[int]) -> tuple[int, str]:
     """The version of these rounds' results for caches: Store.results_version with the
-    rounds whose flagged answers are left out (switching changes every figure)."""
+    rounds whose flagged answers are left out (switching changes every figure), and those
+    whose switch was on once (their breakdowns are decided after it; see breakdowns)."""
     finished, last = store.results_version(list(workshop_ids))
-    rounds = exclusions.rounds_left_out(store, list(workshop_ids))
-    return finished, f"{last}|{','.join(map(str, rounds))}" if rounds else last
+    rounds = [_switch_mark(w, on) for w, on in exclusions.switch_states(store, workshop_ids)]
+    return finished, f"{last}|{','.join(rounds)}" if rounds else last
+
+
+def _switch_mark(workshop_id: int, on: bool) -> str:
+    """A round's leave-out switch in a cache key: "12" on, "12-" off again."""
+    return f"{workshop_id}" if on else f"{workshop_id}-"
 
 
 def chain_round_states(
     store, workshop_ids: Sequence[int], chain_id: int
 ) -> dict[int, tuple[int, str, str]]:
     """Per round: the exact version of one chain's results in that round alone
-    (storage.chain_rows.round_versions, marked when the round's flagged answers are left
-    out), read in two small queries. A cache keyed per round by it is invalidated by a
+    (storage.chain_rows.round_versions, marked when the round's flagged answers are left out
+    or were once), read in two small queries. A cache keyed per round by it is invalidated by a
     change in that round and chain, and by nothing else."""
     versions = chain_rows.round_versions(store, list(workshop_ids), chain_id)
-    left = set(exclusions.rounds_left_out(store, list(workshop_ids)))
+    switched = dict(exclusions.switch_states(store, list(workshop_ids)))
     return {
-        wid: (finished, f"{last}|{wid}" if wid in left else last, digest)
+        wid: (
+            finished,
+            f"{last}|{_switch_mark(wid, switched[wid])}" if wid in switched else last,
+            digest,
+        )
         for wid, (finished, last, digest) in versions.items()
     }
 

@@ -44,16 +44,17 @@ def m014_leave_out_history(db: Conn) -> None:
 
 def rounds_left_out(store: Store, workshop_ids: Sequence[int]) -> tuple[int, ...]:
     """Of these rounds, the ones whose flagged participants are left out (sorted)."""
-    return tuple(r for r, active in _switches(store, workshop_ids) if active)
+    return tuple(r for r, active in switch_states(store, workshop_ids) if active)
 
 
 def rounds_ever_left_out(store: Store, workshop_ids: Sequence[int]) -> tuple[int, ...]:
     """Of these rounds, the ones whose switch was ever on, also when it is off now (sorted)."""
-    return tuple(r for r, _ in _switches(store, workshop_ids))
+    return tuple(r for r, _ in switch_states(store, workshop_ids))
 
 
-def _switches(store: Store, workshop_ids: Sequence[int]) -> list[tuple[int, bool]]:
-    """(round, switch on now) for these rounds whose switch was ever on, sorted."""
+def switch_states(store: Store, workshop_ids: Sequence[int]) -> list[tuple[int, bool]]:
+    """(round, switch on now) for these rounds whose switch was ever on, sorted: what a
+    results cache key needs (both change the figures; see ipm_model.results)."""
     if not workshop_ids:
         return []
     marks = ", ".join("?" for _ in workshop_ids)

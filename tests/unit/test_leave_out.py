@@ -10,6 +10,7 @@ import pytest
 from ipm_model.disclosure import disclosed_size, exposed_groups, leave_out
 from ipm_model.results import (
     chain_comments,
+    chain_round_states,
     chain_snapshot,
     load_answers,
     results_state,
@@ -136,10 +137,16 @@ def test_the_switch_is_stored_reversible_and_logged(store, questionnaire):
 
 
 def test_switching_changes_the_results_version(store, questionnaire):
-    w, _ = _round(store, questionnaire)
+    w, chain = _round(store, questionnaire)
     before = results_state(store, [w.id])
+    per_round = chain_round_states(store, [w.id], chain)
     exclusions.set_left_out(store, w.id, True, "admin", w.code)
-    assert results_state(store, [w.id]) != before
+    on = results_state(store, [w.id])
+    assert on != before
+    # Off again is a third state: its breakdowns are decided after what was shown with it.
+    exclusions.set_left_out(store, w.id, False, "admin", w.code)
+    assert len({before, on, results_state(store, [w.id])}) == 3
+    assert chain_round_states(store, [w.id], chain) != per_round
 
 
 def test_left_out_answers_leave_every_figure(store, questionnaire, slow):
