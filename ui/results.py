@@ -23,6 +23,7 @@ from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import (
     ChainFindings,
     ChainTrend,
+    RoundPart,
     RoundResults,
     TrendBasis,
     benchmark_answers,
@@ -30,6 +31,7 @@ from ipm_model.results import (
     breakdowns,
     chain_findings,
     chain_round_states,
+    combine_round,
     combine_trend,
     for_display,
     load_answers,
@@ -38,6 +40,8 @@ from ipm_model.results import (
     period_results,
     progress_changes,
     results_state,
+    round_chain_states,
+    round_part,
     round_results,
     trend_basis,
     trend_difference,
@@ -197,11 +201,53 @@ def questionnaire_of(w: Workshop) -> Questionnaire:
     return get_questionnaire(w.questionnaire_id, w.questionnaire_version)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
-def round_stats(_store: Store, workshop: Workshop, version: tuple[int, str]) -> RoundResults:
-    """One round's shown figures (ipm_model.results.round_results), cached per data state."""
-    answers = answers_for(_store, (workshop.id,), version)
-    return round_results(answers, questionnaire_of(workshop), workshop.min_group_size)
+def round_stats(store: Store, workshop: Workshop) -> RoundResults:
+    """One round's shown figures (ipm_model.results.round_results), put together from each
+    chain's part (results.round_part) cached per that chain's own version, read fresh on
+    every run: after a change in one chain only that chain's part is computed again, and
+    "all chains" is pooled from the parts (results.combine_round)."""
+    states = round_chain_states(store, workshop.id)
+    return _round_stats(store, workshop, _round_key(workshop), tuple(sorted(states.items())))
+
+
+def _round_key(workshop: Workshop) -> tuple:
+    """What of a round its figures depend on besides its answers (a cheap cache key)."""
+    return (
+        workshop.id,
+        workshop.min_group_size,
+        workshop.questionnaire_id,
+        workshop.questionnaire_version,
+    )
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=64)
+def _round_stats(
+    _store: Store,
+    _workshop: Workshop,
+    round_key: tuple,
+    states: tuple[tuple[int, tuple[int, str, str]], ...],
+) -> RoundResults:
+    """The chains' parts put together, cached per all their versions (a rerun with nothing
+    changed reads one entry instead of one per chain)."""
+    q, minimum = questionnaire_of(_workshop), _workshop.min_group_size
+    if not states:
+        return round_results(load_answers(_store, (_workshop.id,)), q, minimum)
+    parts = [_round_part(_store, _workshop, round_key, c, v) for c, v in states]
+    return combine_round(parts, q, minimum, _workshop.id)
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=512)
+def _round_part(
+    _store: Store,
+    _workshop: Workshop,
+    round_key: tuple,
+    chain_id: int,
+    version: tuple[int, str, str],
+) -> RoundPart:
+    """One chain's part of a round's figures; `round_key` names `_workshop`, `version` is
+    the chain's own version in that round (exact, so the entry may live long)."""
+    answers = chain_round_answers(_store, _workshop.id, chain_id, version)
+    return round_part(answers, questionnaire_of(_workshop), _workshop.min_group_size, chain_id)
 
 
 def chain_round_stats(store: Store, workshop: Workshop, chain_id: int) -> RoundResults:
@@ -472,7 +518,7 @@ def findings(
     """One shown chain's agenda, handvatten and statement lists (results.chain_findings),
     compared with the last earlier round in which its group was shown. `version`: the
     data_version of `workshops` (every round the comparison may use)."""
-    results = round_stats(_store, workshop, data_version(_store, [workshop]))
+    results = round_stats(_store, workshop)
     earlier = previous_round(_store, workshops, workshop, chain_id)
     stats_prev = stats_now_shared = changes = None
     if earlier is not None:
