@@ -1154,17 +1154,22 @@ def benchmark_answers(store, questionnaire_id: str, version: int) -> pd.DataFram
     return with_left_out(store, store.benchmark_answers(questionnaire_id, version))
 
 
-def benchmark_state(store, questionnaire_id: str, version: int) -> tuple:
-    """Store.benchmark_version plus the pool's rounds with flagged answers left out (a
-    cache keyed by it is never stale)."""
-    state = store.benchmark_version(questionnaire_id, version)
+def benchmark_state(
+    store, questionnaire_id: str, version: int, without: int | None = None
+) -> tuple:
+    """Store.benchmark_version plus the pool's closed rounds and those of them with flagged
+    answers left out (a cache keyed by it is never stale). `without`: an organisation whose
+    own rounds the state leaves out, for its peer bands (peer_benchmark leaves its chains
+    out), so a change in its own rounds does not move the key."""
+    state = store.benchmark_version(questionnaire_id, version, without)
     closed = [
         w.id
         for w in store.workshops()
         if w.status == "closed"
         and (w.questionnaire_id, w.questionnaire_version) == (questionnaire_id, int(version))
+        and (without is None or w.organisation_id != without)
     ]
-    return (*state, exclusions.rounds_left_out(store, closed))
+    return (*state, tuple(closed), exclusions.rounds_left_out(store, closed))
 
 
 def peer_benchmark(answers: pd.DataFrame, q: Questionnaire, own_organisation: int) -> pd.DataFrame:

@@ -411,7 +411,9 @@ def benchmark_bands(store: Store, organisation: dict, workshop: Workshop) -> pd.
     if organisation.get("benchmark_opt_out"):
         return None
     key = (workshop.questionnaire_id, workshop.questionnaire_version)
-    bands = _benchmark(store, key, organisation["id"], benchmark_state(store, *key))
+    # Keyed by the other organisations' rounds only: the bands leave this one's out.
+    state = benchmark_state(store, *key, without=organisation["id"])
+    bands = _benchmark(store, key, organisation["id"], state)
     return bands if has_bands(bands) else None
 
 
