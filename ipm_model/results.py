@@ -400,6 +400,44 @@ def round_part(answers: pd.DataFrame, q: Questionnaire, minimum: int, chain_id: 
     return RoundPart(int(chain_id), results, counted)
 
 
+def round_parts(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> dict[int, RoundPart]:
+    """round_part of every chain in `answers` (rows of several chains of one round),
+    computed together and split by chain: the same parts as one round_part per chain (every
+    figure is the chain's own), at the cost of one computation instead of one per chain."""
+    results, counted = _chain_figures(answers, q, minimum)
+
+    def split(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
+        if frame.empty:
+            return {}
+        return {
+            int(c): rows.reset_index(drop=True) for c, rows in frame.groupby("chain_id", sort=False)
+        }
+
+    frames = {
+        name: split(getattr(results, name))
+        for name in ("phases", "statements", "scores", "ambition")
+    }
+    mine = split(counted)
+    parts = {}
+    for chain_id in sorted(int(c) for c in results.finished):
+
+        def of(name: str, c: int = chain_id) -> pd.DataFrame:
+            return frames[name].get(c, getattr(results, name).iloc[0:0].reset_index(drop=True))
+
+        figures = replace(
+            results,
+            phases=of("phases"),
+            statements=of("statements"),
+            scores=of("scores"),
+            ambition=of("ambition"),
+            finished={chain_id: results.finished[chain_id]},
+            flagged={k: v for k, v in results.flagged.items() if k == chain_id},
+            left_out={k: v for k, v in results.left_out.items() if k == chain_id},
+        )
+        parts[chain_id] = RoundPart(chain_id, figures, mine.get(chain_id, counted.iloc[0:0]))
+    return parts
+
+
 def combine_round(
     parts: Sequence[RoundPart], q: Questionnaire, minimum: int, workshop_id: int
 ) -> RoundResults:
@@ -422,7 +460,7 @@ def combine_round(
         pieces[0].overall,
         {k: v for r in pieces for k, v in r.finished.items()},
         minimum,
-        joined([r.scores for r in pieces]),
+        _joined_scores(parts),
         workshop_id,
         ambition=joined([r.ambition for r in pieces]),
         flagged={k: v for r in pieces for k, v in r.flagged.items()},
@@ -430,6 +468,17 @@ def combine_round(
     )
     counted = joined([p.counted for p in parts])
     return _with_overall(results, counted, q)
+
+
+def _joined_scores(parts: Sequence[RoundPart]) -> pd.DataFrame:
+    """The parts' shown scores side by side (parts in chain order). With nobody's scores
+    shown: the empty frame of a chain with counted people, if any (its columns are those
+    round_results gives then)."""
+    filled = [p.results.scores for p in parts if len(p.results.scores)]
+    if filled:
+        return pd.concat(filled, ignore_index=True)
+    counted = [p for p in parts if len(p.counted)]
+    return (counted or parts)[0].results.scores
 
 
 def _chain_figures(

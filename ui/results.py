@@ -8,6 +8,7 @@ are cached by the data they show.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,7 +42,7 @@ from ipm_model.results import (
     progress_changes,
     results_state,
     round_chain_states,
-    round_part,
+    round_parts,
     round_results,
     trend_basis,
     trend_difference,
@@ -230,10 +231,53 @@ def _round_stats(
     """The chains' parts put together, cached per all their versions (a rerun with nothing
     changed reads one entry instead of one per chain)."""
     q, minimum = questionnaire_of(_workshop), _workshop.min_group_size
-    if not states:
+    parts = [p for p in _round_parts(_store, _workshop, round_key, states) if p is not None]
+    if not parts:
         return round_results(load_answers(_store, (_workshop.id,)), q, minimum)
-    parts = [_round_part(_store, _workshop, round_key, c, v) for c, v in states]
     return combine_round(parts, q, minimum, _workshop.id)
+
+
+# More chains than this to compute: read the round's rows in one query instead of per chain.
+_ONE_READ = 4
+_batch = threading.local()
+
+
+class _NotCached(Exception):
+    """_round_part was asked for a part that is not in its cache (and not being stored)."""
+
+
+def _round_parts(
+    store: Store,
+    workshop: Workshop,
+    round_key: tuple,
+    states: tuple[tuple[int, tuple[int, str, str]], ...],
+) -> list[RoundPart | None]:
+    """Each chain's part, from the cache where it is there; the missing ones computed
+    together (results.round_parts: one computation for many chains costs about as much as
+    one for a single chain) and stored each under its own chain's version."""
+    found: dict[int, RoundPart | None] = {}
+    missing = []
+    for chain_id, version in states:
+        try:
+            found[chain_id] = _round_part(store, workshop, round_key, chain_id, version)
+        except _NotCached:
+            missing.append((chain_id, version))
+    if missing:
+        if len(missing) > _ONE_READ:
+            answers = load_answers(store, (workshop.id,))
+            answers = answers[answers["chain_id"].isin({c for c, _ in missing})]
+        else:
+            answers = pd.concat(
+                [chain_round_answers(store, workshop.id, c, v) for c, v in missing],
+                ignore_index=True,
+            )
+        _batch.parts = round_parts(answers, questionnaire_of(workshop), workshop.min_group_size)
+        try:
+            for chain_id, version in missing:
+                found[chain_id] = _round_part(store, workshop, round_key, chain_id, version)
+        finally:
+            _batch.parts = None
+    return [found[c] for c, _ in states]
 
 
 @st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=512)
@@ -243,11 +287,15 @@ def _round_part(
     round_key: tuple,
     chain_id: int,
     version: tuple[int, str, str],
-) -> RoundPart:
-    """One chain's part of a round's figures; `round_key` names `_workshop`, `version` is
-    the chain's own version in that round (exact, so the entry may live long)."""
-    answers = chain_round_answers(_store, _workshop.id, chain_id, version)
-    return round_part(answers, questionnaire_of(_workshop), _workshop.min_group_size, chain_id)
+) -> RoundPart | None:
+    """One chain's part of a round's figures, cached per that chain's own version in the
+    round (exact, so the entry may live long); `round_key` names `_workshop`. Filled by
+    _round_parts with the parts it computed from the rows of these versions; raises
+    _NotCached (nothing stored) when asked outside that."""
+    parts = getattr(_batch, "parts", None)
+    if parts is None:
+        raise _NotCached
+    return parts.get(chain_id)
 
 
 def chain_round_stats(store: Store, workshop: Workshop, chain_id: int) -> RoundResults:

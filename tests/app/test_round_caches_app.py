@@ -152,15 +152,17 @@ def test_an_earlier_rounds_ambition_comes_from_that_chains_rows(app_store):
 
 @pytest.fixture
 def counted_chains(monkeypatch):
-    """The (round, chain) whose part of a round's figures was computed, in order."""
+    """The (round, chain) whose part of a round's figures was computed (not read from the
+    cache), in order."""
     computed: list[tuple[int, int]] = []
-    real = ui_results.round_part
+    real = ui_results.round_parts
 
-    def counting(answers, q, minimum, chain_id):
-        computed.append((int(answers["workshop_id"].iloc[0]), chain_id))
-        return real(answers, q, minimum, chain_id)
+    def counting(answers, q, minimum):
+        parts = real(answers, q, minimum)
+        computed.extend((int(answers["workshop_id"].iloc[0]), c) for c in parts)
+        return parts
 
-    monkeypatch.setattr(ui_results, "round_part", counting)
+    monkeypatch.setattr(ui_results, "round_parts", counting)
     return computed
 
 
@@ -179,7 +181,11 @@ def _same_as_fresh(store, workshop, results) -> None:
     )
 
 
-def test_a_change_in_one_chain_recomputes_that_chains_part_only(app_store, counted_chains):
+@pytest.mark.parametrize("one_read", [0, 100])  # the round's rows in one read, or per chain
+def test_a_change_in_one_chain_recomputes_that_chains_part_only(
+    app_store, counted_chains, monkeypatch, one_read
+):
+    monkeypatch.setattr(ui_results, "_ONE_READ", one_read)
     store = app_store
     rounds, chain_id, with_answers = _history(store)
     w = with_answers[-1]

@@ -14,6 +14,7 @@ from ipm_model.results import (
     combine_round,
     disclosed_answers,
     round_part,
+    round_parts,
     round_results,
 )
 from ipm_model.scoring import ambition_id
@@ -65,8 +66,33 @@ def _round(questionnaire, sizes: dict[int, int], *, seed: int = 7) -> pd.DataFra
 
 
 def _parts(answers, q, minimum) -> RoundResults:
-    parts = [round_part(answers, q, minimum, c) for c in sorted(set(answers["chain_id"]))]
-    return combine_round(parts[::-1], q, minimum, int(answers["workshop_id"].iloc[0]))
+    """Parts computed one chain at a time, and several together (round_parts), put together;
+    both ways give the same result."""
+    chains = sorted(set(answers["chain_id"]))
+    parts = [round_part(answers, q, minimum, c) for c in chains]
+    wid = int(answers["workshop_id"].iloc[0])
+    one_by_one = combine_round(parts[::-1], q, minimum, wid)
+    half = set(chains[::2])
+    together = {
+        **round_parts(answers[answers["chain_id"].isin(half)], q, minimum),
+        **round_parts(answers[~answers["chain_id"].isin(half)], q, minimum),
+    }
+    assert sorted(together) == chains
+    _assert_same(combine_round(list(together.values()), q, minimum, wid), one_by_one)
+    for part in parts:
+        mine = together[part.chain_id]
+        for name in ("phases", "statements", "scores", "ambition"):
+            a, b = getattr(mine.results, name), getattr(part.results, name)
+            if len(a) or len(b):  # an empty frame's columns may differ; combine_round's not
+                pd.testing.assert_frame_equal(a, b, obj=name)
+        assert (mine.results.finished, mine.results.flagged, mine.results.left_out) == (
+            part.results.finished,
+            part.results.flagged,
+            part.results.left_out,
+        )
+        if len(mine.counted) or len(part.counted):
+            pd.testing.assert_frame_equal(mine.counted, part.counted)
+    return one_by_one
 
 
 def _assert_same(a: RoundResults, b: RoundResults) -> None:
