@@ -298,6 +298,37 @@ def _round_part(
     return parts.get(chain_id)
 
 
+# Rounds whose figures a fresh process computes at start (ui.shared_results.start_warming):
+# bounds that work's CPU (~1 s a round of 40 chains) and memory (one cached part a chain).
+WARM_ROUNDS = 4
+
+
+def warm_newest_rounds(store: Store, limit: int = WARM_ROUNDS) -> list[int]:
+    """Put the figures the results page opens on into the caches, before anyone asks: per
+    organisation (newest rounds first, at most `limit`) the round the page opens on
+    (round_filter's default: the newest with a shown group), its chains' parts and the
+    first shown chain's trend parts. The keys are the data versions read from the
+    database, as on a page, so a warmed figure is never shown stale: a change afterwards
+    moves the key. No st.* calls but the caches (runs outside a session); the ids warmed."""
+    newest = []
+    for org_id in sorted({w.organisation_id for w in store.workshops()}):
+        workshops = store.workshops(org_id)
+        for w in reversed(workshops):
+            finished = store.participation(w.id)["finished"]
+            if (finished >= w.min_group_size).any():
+                newest.append(((w.date, w.id), tuple(workshops), w))
+                break
+    newest.sort(key=lambda item: item[0], reverse=True)
+    warmed = []
+    for _, workshops, w in newest[:limit]:
+        results = round_stats(store, w)
+        shown = results.shown_chains()
+        if shown:
+            findings(store, workshops, w, shown[0], data_version(store, workshops))
+        warmed.append(w.id)
+    return warmed
+
+
 def chain_round_stats(store: Store, workshop: Workshop, chain_id: int) -> RoundResults:
     """One round's figures of one chain only (round_results on that chain's rows), cached
     per that round's own version of the chain: for pages that need one chain of an earlier

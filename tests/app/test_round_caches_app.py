@@ -242,3 +242,41 @@ def test_leaving_flagged_answers_out_moves_every_chain_of_that_round(app_store, 
     counted_chains.clear()
     ui_results.round_stats(store, earlier)
     assert counted_chains == []
+
+
+def test_a_fresh_process_warms_the_newest_rounds_and_stays_exact(app_store, counted_chains):
+    """ui.shared_results.start_warming's last step: the round the results page opens on is
+    computed in a thread of its own before anyone asks (at most WARM_ROUNDS rounds); the
+    first reader then computes nothing, and a change afterwards still shows at once."""
+    import threading
+
+    store = app_store
+    warmed: list[int] = []
+    thread = threading.Thread(target=lambda: warmed.extend(ui_results.warm_newest_rounds(store)))
+    thread.start()
+    thread.join(timeout=300)
+    assert 1 <= len(warmed) <= ui_results.WARM_ROUNDS
+    assert len(warmed) == len(set(warmed))
+    org_id = store.workshop_by_code("DEMO").organisation_id
+    w = next(x for x in reversed(store.workshops(org_id)) if x.id in warmed)
+    computed = list(counted_chains)
+    assert computed and {wid for wid, _ in computed} <= set(warmed)
+
+    counted_chains.clear()
+    results = ui_results.round_stats(store, w)
+    assert counted_chains == []  # the first reader finds every chain's part
+    _same_as_fresh(store, w, results)
+
+    store.set_workshop_status(w.id, "open")
+    chain_id = results.shown_chains()[0]
+    person = _first_counted(store, w, chain_id)
+    for s in ui_results.questionnaire_of(w).statements:
+        store.save_answer(person, s.id, "2")
+    counted_chains.clear()
+    _same_as_fresh(store, w, ui_results.round_stats(store, w))
+    assert counted_chains == [(w.id, chain_id)]
+
+
+def test_warming_is_bounded(app_store, counted_chains):
+    assert len(ui_results.warm_newest_rounds(app_store, limit=1)) == 1
+    assert len({wid for wid, _ in counted_chains}) == 1
