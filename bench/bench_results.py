@@ -10,7 +10,8 @@ filter change back and forth). The baseline, measured in the same run: a bare pa
 widget. Prints a Markdown table; the median warm rerun is the figure that matters.
 `--after-change` also times the first run after one finished participant per chain of the
 newest round got a new change stamp (caches warm): what the first reader after a change
-waits for. It writes to the database given (a benchmark copy).
+waits for; `--change-chains 1` changes one chain only (one person finishing or editing).
+It writes to the database given (a benchmark copy).
 """
 
 from __future__ import annotations
@@ -64,16 +65,21 @@ def _ensure_history(db: Path) -> tuple[str, str, str]:
     return org["results_token"], last.facilitator_token, last.code
 
 
-def _touch_newest_round(db: Path) -> None:
+def _touch_newest_round(db: Path, chains: int | None = None) -> None:
     """A change in the newest round only, as when people edit or finish there: one finished
-    participant per chain gets a new change stamp (every older round stays as it was)."""
+    participant per chain gets a new change stamp (every older round stays as it was).
+    `chains`: only that many chains (from the middle of the list; default every chain)."""
     from ipm_model.model import now_iso
     from ipm_model.storage.store import Store
 
     store = Store(db)
     newest = store.workshops(store.organisation_id("Benchmark Rivierstad"))[-1]
+    touched = newest.chains
+    if chains is not None:
+        middle = len(touched) // 2
+        touched = touched[middle : middle + chains]
     with store._write() as conn:
-        for chain in newest.chains:
+        for chain in touched:
             conn.execute(
                 """UPDATE participant SET changed_at = ? WHERE id = (SELECT min(id) FROM
                    participant WHERE workshop_id = ? AND chain_id = ?
@@ -119,6 +125,13 @@ def main(argv: list[str] | None = None) -> int:
         help="also time the first run after a change in the newest round (warm caches): "
         "what the first reader after people finished or edited there waits for",
     )
+    parser.add_argument(
+        "--change-chains",
+        type=int,
+        default=None,
+        help="with --after-change: change that many chains of the newest round (one finisher "
+        "of a chain, the usual case during a workshop) instead of one finisher in every chain",
+    )
     args = parser.parse_args(argv)
     db = Path(args.db)
     os.environ["IPM_DB"] = str(db)
@@ -126,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     results_token, facilitator_token, code = _ensure_history(db)
 
     bare = ROOT / "bench" / "bare_app.py"
-    touch = (lambda: _touch_newest_round(db)) if args.after_change else None
+    touch = (lambda: _touch_newest_round(db, args.change_chains)) if args.after_change else None
     rows = [("bare page (baseline)", *_time_runs(lambda: AppTest.from_file(str(bare)), args.runs))]
     for page in PAGES:
         query = {"r": results_token}

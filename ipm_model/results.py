@@ -17,7 +17,7 @@ never receives more precision than a person can read.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -308,6 +308,18 @@ def chain_round_states(
     }
 
 
+def round_chain_states(store, workshop_id: int) -> dict[int, tuple[int, str, str]]:
+    """Per chain with finishers in one round: chain_round_states' version of that chain in
+    that round (the same tuple), every chain read in two small queries. A cache keyed per
+    chain by it is invalidated by a change in that round and chain, and by nothing else."""
+    versions = chain_rows.chain_versions(store, workshop_id)
+    left = bool(exclusions.rounds_left_out(store, [workshop_id]))
+    return {
+        cid: (finished, f"{last}|{workshop_id}" if left else last, digest)
+        for cid, (finished, last, digest) in versions.items()
+    }
+
+
 def chain_snapshot(
     answers: pd.DataFrame, q: Questionnaire, chain_id: int, minimum: int
 ) -> tuple[int, pd.DataFrame] | None:
@@ -376,7 +388,124 @@ def round_results(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> Roun
     """Phase and statement figures per chain, and all chains pooled, for one round.
 
     Every shown phase mean gets its 90 % interval (ci_low, ci_high) over the same people.
+    Equal to combine_round of every chain's round_part (the pages put it together that way,
+    each chain's part cached per that chain's own version).
     """
+    results, counted = _chain_figures(answers, q, minimum)
+    return _with_overall(results, counted, q)
+
+
+@dataclass(frozen=True)
+class RoundPart:
+    """One chain's share of a round's results (round_part): its figures, and its counted
+    answers, which the round's pooled "all chains" figures are made from (combine_round)."""
+
+    chain_id: int
+    results: RoundResults  # this chain's rows only; `overall` empty
+    counted: pd.DataFrame
+
+
+def round_part(answers: pd.DataFrame, q: Questionnaire, minimum: int, chain_id: int) -> RoundPart:
+    """One chain's part of round_results, from that chain's answers in the round
+    (load_answers with chain_id, or the chain's rows of the full frame).
+
+    Every per-chain figure depends only on the chain's own answers and the minimum (the
+    disclosure rule, the ladder and leaving out are decided per chain; each interval's seed
+    is the round and chain), so a chain's part can be computed once per that chain's data
+    version and combined with the other chains' parts: the result equals round_results.
+    """
+    mine = answers[answers["chain_id"] == chain_id].reset_index(drop=True)
+    results, counted = _chain_figures(mine, q, minimum)
+    return RoundPart(int(chain_id), results, counted)
+
+
+def round_parts(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> dict[int, RoundPart]:
+    """round_part of every chain in `answers` (rows of several chains of one round),
+    computed together and split by chain: the same parts as one round_part per chain (every
+    figure is the chain's own), at the cost of one computation instead of one per chain."""
+    results, counted = _chain_figures(answers, q, minimum)
+
+    def split(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
+        if frame.empty:
+            return {}
+        return {
+            int(c): rows.reset_index(drop=True) for c, rows in frame.groupby("chain_id", sort=False)
+        }
+
+    frames = {
+        name: split(getattr(results, name))
+        for name in ("phases", "statements", "scores", "ambition")
+    }
+    mine = split(counted)
+    parts = {}
+    for chain_id in sorted(int(c) for c in results.finished):
+
+        def of(name: str, c: int = chain_id) -> pd.DataFrame:
+            return frames[name].get(c, getattr(results, name).iloc[0:0].reset_index(drop=True))
+
+        figures = replace(
+            results,
+            phases=of("phases"),
+            statements=of("statements"),
+            scores=of("scores"),
+            ambition=of("ambition"),
+            finished={chain_id: results.finished[chain_id]},
+            flagged={k: v for k, v in results.flagged.items() if k == chain_id},
+            left_out={k: v for k, v in results.left_out.items() if k == chain_id},
+        )
+        parts[chain_id] = RoundPart(chain_id, figures, mine.get(chain_id, counted.iloc[0:0]))
+    return parts
+
+
+def combine_round(
+    parts: Sequence[RoundPart], q: Questionnaire, minimum: int, workshop_id: int
+) -> RoundResults:
+    """A round's results from its chains' round_part parts (every chain with finishers,
+    any order): the per-chain figures put side by side, and "all chains" pooled from them
+    under the same rule as round_results (only shown chains and shown cells; the pooled
+    figure's own small-group tiers decided on the pooled result)."""
+    parts = sorted(parts, key=lambda p: p.chain_id)
+    if not parts:
+        raise ValueError("combine_round needs at least one chain's part")
+    pieces = [p.results for p in parts]
+
+    def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        filled = [f for f in frames if len(f)]
+        return pd.concat(filled, ignore_index=True) if filled else frames[0]
+
+    results = RoundResults(
+        joined([r.phases for r in pieces]),
+        joined([r.statements for r in pieces]),
+        pieces[0].overall,
+        {k: v for r in pieces for k, v in r.finished.items()},
+        minimum,
+        _joined_scores(parts),
+        workshop_id,
+        ambition=joined([r.ambition for r in pieces]),
+        flagged={k: v for r in pieces for k, v in r.flagged.items()},
+        left_out={k: v for r in pieces for k, v in r.left_out.items()},
+    )
+    counted = joined([p.counted for p in parts])
+    return _with_overall(results, counted, q)
+
+
+def _joined_scores(parts: Sequence[RoundPart]) -> pd.DataFrame:
+    """The parts' shown scores side by side (parts in chain order). With nobody's scores
+    shown: the empty frame of a chain with counted people, if any (its columns are those
+    round_results gives then)."""
+    filled = [p.results.scores for p in parts if len(p.results.scores)]
+    if filled:
+        return pd.concat(filled, ignore_index=True)
+    counted = [p for p in parts if len(p.counted)]
+    return (counted or parts)[0].results.scores
+
+
+def _chain_figures(
+    answers: pd.DataFrame, q: Questionnaire, minimum: int
+) -> tuple[RoundResults, pd.DataFrame]:
+    """round_results without the pooled "all chains" (`overall` empty), and the counted
+    answers. Rows are ordered by chain (the shown cells' scores too, each chain's people in
+    their own order), so the figures of several chains are those of each chain's alone."""
     finished = finished_per_chain(answers)
     counted = disclosed_answers(answers, minimum)
     # Chains below the minimum keep a row (hidden, with their count) like every other chain.
@@ -398,15 +527,16 @@ def round_results(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> Roun
     phases = _hide(phases, exposed, workshop_id, "phase_id")
     statements = _hide(statements, exposed, workshop_id, "statement_id")
     scores = _shown_scores(counted, q, phases, ["chain_id"]) if len(counted) else _EMPTY_SCORES
+    # By chain, each chain's people in their order: the pooled interval's draws do not
+    # depend on how the database interleaves the chains' rows.
+    scores = scores.sort_values("chain_id", kind="stable").reset_index(drop=True)
     phases = with_intervals(phases, scores, ["chain_id"], context=(workshop_id,))
-    overall = _pooled(counted, q, phases, minimum, scores)
-    overall = with_intervals(overall, scores, [], context=(workshop_id, "all"))
     ambition = ambition_results(basis, q, phases, minimum, exposed, workshop_id)
     flagged, left_out = left_out_counts(answers, minimum)
-    return RoundResults(
+    results = RoundResults(
         phases,
         statements,
-        overall,
+        pd.DataFrame(),
         finished,
         minimum,
         scores,
@@ -415,6 +545,14 @@ def round_results(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> Roun
         flagged=flagged,
         left_out=left_out,
     )
+    return results, counted
+
+
+def _with_overall(results: RoundResults, counted: pd.DataFrame, q: Questionnaire) -> RoundResults:
+    """`results` with all shown chains pooled (`overall`, with its 90 % interval)."""
+    overall = _pooled(counted, q, results.phases, results.minimum, results.scores)
+    overall = with_intervals(overall, results.scores, [], context=(results.workshop_id, "all"))
+    return replace(results, overall=overall)
 
 
 def chain_differences(results: RoundResults, chain_a: int, chain_b: int) -> pd.DataFrame:
@@ -1088,17 +1226,22 @@ def benchmark_answers(store, questionnaire_id: str, version: int) -> pd.DataFram
     return with_left_out(store, store.benchmark_answers(questionnaire_id, version))
 
 
-def benchmark_state(store, questionnaire_id: str, version: int) -> tuple:
-    """Store.benchmark_version plus the pool's rounds with flagged answers left out (a
-    cache keyed by it is never stale)."""
-    state = store.benchmark_version(questionnaire_id, version)
+def benchmark_state(
+    store, questionnaire_id: str, version: int, without: int | None = None
+) -> tuple:
+    """Store.benchmark_version plus the pool's closed rounds and those of them with flagged
+    answers left out (a cache keyed by it is never stale). `without`: an organisation whose
+    own rounds the state leaves out, for its peer bands (peer_benchmark leaves its chains
+    out), so a change in its own rounds does not move the key."""
+    state = store.benchmark_version(questionnaire_id, version, without)
     closed = [
         w.id
         for w in store.workshops()
         if w.status == "closed"
         and (w.questionnaire_id, w.questionnaire_version) == (questionnaire_id, int(version))
+        and (without is None or w.organisation_id != without)
     ]
-    return (*state, exclusions.rounds_left_out(store, closed))
+    return (*state, tuple(closed), exclusions.rounds_left_out(store, closed))
 
 
 def peer_benchmark(answers: pd.DataFrame, q: Questionnaire, own_organisation: int) -> pd.DataFrame:

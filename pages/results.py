@@ -44,7 +44,7 @@ if workshop is None:
     st.stop()
 q = questionnaire_of(workshop)
 chains = {c.id: c.name for c in workshop.chains}
-results = round_stats(store, workshop, data_version(store, [workshop]))
+results = round_stats(store, workshop)
 overall = results.overall
 with pick_chain:
     chain_id = chain_filter(chains, lang, preferred=results.shown_chains())

@@ -45,7 +45,7 @@ def leave_out_control(store: Store, workshop: Workshop, lang: str, safe) -> None
             st.write(t("leave_out.counts", lang, **counts))
             st.caption(t("leave_out.explain", lang))
         if on:
-            results = round_stats(store, w, version)
+            results = round_stats(store, w)
             st.info(
                 t(
                     "leave_out.state_on",

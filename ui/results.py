@@ -8,6 +8,7 @@ are cached by the data they show.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from ipm_model.questionnaire import Questionnaire
 from ipm_model.results import (
     ChainFindings,
     ChainTrend,
+    RoundPart,
     RoundResults,
     TrendBasis,
     benchmark_answers,
@@ -30,6 +32,7 @@ from ipm_model.results import (
     breakdowns,
     chain_findings,
     chain_round_states,
+    combine_round,
     combine_trend,
     for_display,
     load_answers,
@@ -38,6 +41,8 @@ from ipm_model.results import (
     period_results,
     progress_changes,
     results_state,
+    round_chain_states,
+    round_parts,
     round_results,
     trend_basis,
     trend_difference,
@@ -197,11 +202,131 @@ def questionnaire_of(w: Workshop) -> Questionnaire:
     return get_questionnaire(w.questionnaire_id, w.questionnaire_version)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
-def round_stats(_store: Store, workshop: Workshop, version: tuple[int, str]) -> RoundResults:
-    """One round's shown figures (ipm_model.results.round_results), cached per data state."""
-    answers = answers_for(_store, (workshop.id,), version)
-    return round_results(answers, questionnaire_of(workshop), workshop.min_group_size)
+def round_stats(store: Store, workshop: Workshop) -> RoundResults:
+    """One round's shown figures (ipm_model.results.round_results), put together from each
+    chain's part (results.round_part) cached per that chain's own version, read fresh on
+    every run: after a change in one chain only that chain's part is computed again, and
+    "all chains" is pooled from the parts (results.combine_round)."""
+    states = round_chain_states(store, workshop.id)
+    return _round_stats(store, workshop, _round_key(workshop), tuple(sorted(states.items())))
+
+
+def _round_key(workshop: Workshop) -> tuple:
+    """What of a round its figures depend on besides its answers (a cheap cache key)."""
+    return (
+        workshop.id,
+        workshop.min_group_size,
+        workshop.questionnaire_id,
+        workshop.questionnaire_version,
+    )
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=64)
+def _round_stats(
+    _store: Store,
+    _workshop: Workshop,
+    round_key: tuple,
+    states: tuple[tuple[int, tuple[int, str, str]], ...],
+) -> RoundResults:
+    """The chains' parts put together, cached per all their versions (a rerun with nothing
+    changed reads one entry instead of one per chain)."""
+    q, minimum = questionnaire_of(_workshop), _workshop.min_group_size
+    parts = [p for p in _round_parts(_store, _workshop, round_key, states) if p is not None]
+    if not parts:
+        return round_results(load_answers(_store, (_workshop.id,)), q, minimum)
+    return combine_round(parts, q, minimum, _workshop.id)
+
+
+# More chains than this to compute: read the round's rows in one query instead of per chain.
+_ONE_READ = 4
+_batch = threading.local()
+
+
+class _NotCached(Exception):
+    """_round_part was asked for a part that is not in its cache (and not being stored)."""
+
+
+def _round_parts(
+    store: Store,
+    workshop: Workshop,
+    round_key: tuple,
+    states: tuple[tuple[int, tuple[int, str, str]], ...],
+) -> list[RoundPart | None]:
+    """Each chain's part, from the cache where it is there; the missing ones computed
+    together (results.round_parts: one computation for many chains costs about as much as
+    one for a single chain) and stored each under its own chain's version."""
+    found: dict[int, RoundPart | None] = {}
+    missing = []
+    for chain_id, version in states:
+        try:
+            found[chain_id] = _round_part(store, workshop, round_key, chain_id, version)
+        except _NotCached:
+            missing.append((chain_id, version))
+    if missing:
+        if len(missing) > _ONE_READ:
+            answers = load_answers(store, (workshop.id,))
+            answers = answers[answers["chain_id"].isin({c for c, _ in missing})]
+        else:
+            answers = pd.concat(
+                [chain_round_answers(store, workshop.id, c, v) for c, v in missing],
+                ignore_index=True,
+            )
+        _batch.parts = round_parts(answers, questionnaire_of(workshop), workshop.min_group_size)
+        try:
+            for chain_id, version in missing:
+                found[chain_id] = _round_part(store, workshop, round_key, chain_id, version)
+        finally:
+            _batch.parts = None
+    return [found[c] for c, _ in states]
+
+
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=512)
+def _round_part(
+    _store: Store,
+    _workshop: Workshop,
+    round_key: tuple,
+    chain_id: int,
+    version: tuple[int, str, str],
+) -> RoundPart | None:
+    """One chain's part of a round's figures, cached per that chain's own version in the
+    round (exact, so the entry may live long); `round_key` names `_workshop`. Filled by
+    _round_parts with the parts it computed from the rows of these versions; raises
+    _NotCached (nothing stored) when asked outside that."""
+    parts = getattr(_batch, "parts", None)
+    if parts is None:
+        raise _NotCached
+    return parts.get(chain_id)
+
+
+# Rounds whose figures a fresh process computes at start (ui.shared_results.start_warming):
+# bounds that work's CPU (~1 s a round of 40 chains) and memory (one cached part a chain).
+WARM_ROUNDS = 4
+
+
+def warm_newest_rounds(store: Store, limit: int = WARM_ROUNDS) -> list[int]:
+    """Put the figures the results page opens on into the caches, before anyone asks: per
+    organisation (newest rounds first, at most `limit`) the round the page opens on
+    (round_filter's default: the newest with a shown group), its chains' parts and the
+    first shown chain's trend parts. The keys are the data versions read from the
+    database, as on a page, so a warmed figure is never shown stale: a change afterwards
+    moves the key. No st.* calls but the caches (runs outside a session); the ids warmed."""
+    newest = []
+    for org_id in sorted({w.organisation_id for w in store.workshops()}):
+        workshops = store.workshops(org_id)
+        for w in reversed(workshops):
+            finished = store.participation(w.id)["finished"]
+            if (finished >= w.min_group_size).any():
+                newest.append(((w.date, w.id), tuple(workshops), w))
+                break
+    newest.sort(key=lambda item: item[0], reverse=True)
+    warmed = []
+    for _, workshops, w in newest[:limit]:
+        results = round_stats(store, w)
+        shown = results.shown_chains()
+        if shown:
+            findings(store, workshops, w, shown[0], data_version(store, workshops))
+        warmed.append(w.id)
+    return warmed
 
 
 def chain_round_stats(store: Store, workshop: Workshop, chain_id: int) -> RoundResults:
@@ -365,7 +490,9 @@ def benchmark_bands(store: Store, organisation: dict, workshop: Workshop) -> pd.
     if organisation.get("benchmark_opt_out"):
         return None
     key = (workshop.questionnaire_id, workshop.questionnaire_version)
-    bands = _benchmark(store, key, organisation["id"], benchmark_state(store, *key))
+    # Keyed by the other organisations' rounds only: the bands leave this one's out.
+    state = benchmark_state(store, *key, without=organisation["id"])
+    bands = _benchmark(store, key, organisation["id"], state)
     return bands if has_bands(bands) else None
 
 
@@ -472,7 +599,7 @@ def findings(
     """One shown chain's agenda, handvatten and statement lists (results.chain_findings),
     compared with the last earlier round in which its group was shown. `version`: the
     data_version of `workshops` (every round the comparison may use)."""
-    results = round_stats(_store, workshop, data_version(_store, [workshop]))
+    results = round_stats(_store, workshop)
     earlier = previous_round(_store, workshops, workshop, chain_id)
     stats_prev = stats_now_shared = changes = None
     if earlier is not None:

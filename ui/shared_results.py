@@ -115,15 +115,28 @@ def warm_result_radars() -> None:
             arrow_radar_spec(*radar_key(data, q.phase_names(lang), lang, title), lang=lang)
 
 
+def warm_results() -> None:
+    """The results page's figures of the newest rounds (ui.results.warm_newest_rounds), so
+    the first reader of a fresh process does not compute them all."""
+    from ui.context import process_store
+    from ui.results import warm_newest_rounds
+
+    warm_newest_rounds(process_store())
+
+
 def start_warming() -> threading.Thread:
     """warm_result_radars in a daemon thread (an error there only costs the warm-up), then
-    the process's start-up objects frozen out of the garbage collector's way (ui/heap.py)."""
+    the process's start-up objects frozen out of the garbage collector's way (ui/heap.py),
+    then the newest rounds' results (after the freeze: cached figures are later evicted
+    and must stay collectable)."""
 
     def warm() -> None:
         with contextlib.suppress(Exception):
             warm_result_radars()
         with contextlib.suppress(Exception):
             freeze_startup_heap()
+        with contextlib.suppress(Exception):
+            warm_results()
 
     thread = threading.Thread(target=warm, name="ipm-warm-radars", daemon=True)
     thread.start()

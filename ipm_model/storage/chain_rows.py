@@ -70,3 +70,26 @@ def round_versions(
         digest = hashlib.blake2b(repr(stamps).encode(), digest_size=16).hexdigest()
         versions[wid] = (len(stamps), max(s for _, s in stamps), digest)
     return versions
+
+
+def chain_versions(store: Store, workshop_id: int) -> dict[int, tuple[int, str, str]]:
+    """Per chain with finishers in one workshop: round_versions' version of that chain in
+    it, every chain in one query (a round's figures are put together from its chains'
+    parts, each cached per its chain's version)."""
+    rows = store._query(
+        """SELECT chain_id, id, changed_at FROM participant
+           WHERE workshop_id = ? AND finished_at IS NOT NULL
+           ORDER BY chain_id, id""",
+        [int(workshop_id)],
+    )
+    people: dict[int, list[tuple[int, str]]] = {}
+    for r in rows:
+        people.setdefault(int(r["chain_id"]), []).append((int(r["id"]), str(r["changed_at"] or "")))
+    return {
+        chain_id: (
+            len(stamps),
+            max(s for _, s in stamps),
+            hashlib.blake2b(repr(stamps).encode(), digest_size=16).hexdigest(),
+        )
+        for chain_id, stamps in people.items()
+    }

@@ -167,17 +167,22 @@ class ResultQueries(StoreBase):
             list(self.BENCHMARK_ANSWER_COLUMNS),
         )
 
-    def benchmark_version(self, questionnaire_id: str, version: int) -> tuple[Any, ...]:
+    def benchmark_version(
+        self, questionnaire_id: str, version: int, without: int | None = None
+    ) -> tuple[Any, ...]:
         """What the benchmark depends on: closed rounds on this version, their last change,
-        and the opt-outs (a cache keyed by it is never stale)."""
+        and the opt-outs (a cache keyed by it is never stale). `without`: an organisation
+        whose own rounds are left out of it (its peer bands leave it out: a change in its
+        own rounds does not move the key of the bands it sees)."""
+        others = "" if without is None else "AND w.organisation_id <> ?"
         rows = self._query(
-            """SELECT count(p.id) AS n, max(p.changed_at) AS last,
+            f"""SELECT count(p.id) AS n, max(p.changed_at) AS last,
                (SELECT coalesce(sum(benchmark_opt_out * id), 0) FROM organisation) AS out1,
                (SELECT coalesce(sum(benchmark_opt_out * id * id), 0) FROM organisation) AS out2
                FROM participant p JOIN workshop w ON w.id = p.workshop_id
                WHERE w.status = 'closed' AND w.questionnaire_id = ?
-               AND w.questionnaire_version = ? AND p.finished_at IS NOT NULL""",
-            [questionnaire_id, int(version)],
+               AND w.questionnaire_version = ? AND p.finished_at IS NOT NULL {others}""",
+            [questionnaire_id, int(version), *([] if without is None else [int(without)])],
         )
         row = rows[0]
         return int(row["n"]), row["last"] or "", int(row["out1"]), int(row["out2"])

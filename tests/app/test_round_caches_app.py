@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import ui.results as ui_results
-from ipm_model.results import chain_trend, load_answers, trend_changes
+from ipm_model.results import chain_trend, load_answers, round_results, trend_changes
 from ipm_model.storage import exclusions
 
 
@@ -141,7 +141,142 @@ def test_an_earlier_rounds_ambition_comes_from_that_chains_rows(app_store):
     store = app_store
     rounds, chain_id, with_answers = _history(store)
     w = with_answers[0]
-    whole = ui_results.round_stats(store, w, ui_results.data_version(store, [w]))
+    whole = ui_results.round_stats(store, w)
     mine = ui_results.chain_round_stats(store, w, chain_id)
     pd.testing.assert_frame_equal(mine.chain_ambition(chain_id), whole.chain_ambition(chain_id))
     pd.testing.assert_frame_equal(mine.chain(chain_id), whole.chain(chain_id))
+
+
+# -- a round's figures from its chains' parts ---------------------------------------------------
+
+
+@pytest.fixture
+def counted_chains(monkeypatch):
+    """The (round, chain) whose part of a round's figures was computed (not read from the
+    cache), in order."""
+    computed: list[tuple[int, int]] = []
+    real = ui_results.round_parts
+
+    def counting(answers, q, minimum):
+        parts = real(answers, q, minimum)
+        computed.extend((int(answers["workshop_id"].iloc[0]), c) for c in parts)
+        return parts
+
+    monkeypatch.setattr(ui_results, "round_parts", counting)
+    return computed
+
+
+def _same_as_fresh(store, workshop, results) -> None:
+    fresh = round_results(
+        load_answers(store, [workshop.id]),
+        ui_results.questionnaire_of(workshop),
+        workshop.min_group_size,
+    )
+    for name in ("phases", "statements", "overall", "scores", "ambition"):
+        pd.testing.assert_frame_equal(getattr(results, name), getattr(fresh, name), obj=name)
+    assert dict(results.finished) == dict(fresh.finished)
+    assert (dict(results.flagged), dict(results.left_out)) == (
+        dict(fresh.flagged),
+        dict(fresh.left_out),
+    )
+
+
+@pytest.mark.parametrize("one_read", [0, 100])  # the round's rows in one read, or per chain
+def test_a_change_in_one_chain_recomputes_that_chains_part_only(
+    app_store, counted_chains, monkeypatch, one_read
+):
+    monkeypatch.setattr(ui_results, "_ONE_READ", one_read)
+    store = app_store
+    rounds, chain_id, with_answers = _history(store)
+    w = with_answers[-1]
+    results = ui_results.round_stats(store, w)
+    _same_as_fresh(store, w, results)
+    chains = {c for _, c in counted_chains}
+    assert len(chains) >= 2 and chain_id in chains  # cold: every chain with finishers once
+    assert counted_chains == sorted(counted_chains)
+
+    counted_chains.clear()
+    again = ui_results.round_stats(store, w)
+    pd.testing.assert_frame_equal(again.overall, results.overall)
+    assert counted_chains == []  # nothing changed: nothing computed
+
+    # A counted participant edits after finishing: the next reader sees the new figures of
+    # the chain and of "all chains"; only that chain's part is computed again.
+    person = _first_counted(store, w, chain_id)
+    for s in ui_results.questionnaire_of(w).statements:
+        store.save_answer(person, s.id, "1")
+    counted_chains.clear()
+    edited = ui_results.round_stats(store, w)
+    _same_as_fresh(store, w, edited)
+    assert not edited.overall.equals(results.overall)
+    assert not edited.chain(chain_id).equals(results.chain(chain_id))
+    assert counted_chains == [(w.id, chain_id)]
+
+    # A new finisher in another chain: that chain only, and "all chains" follows.
+    other = next(c for c in sorted(chains) if c != chain_id)
+    late = store.create_participant(w, chain_id=other, role="ketenteam")
+    for s in ui_results.questionnaire_of(w).statements:
+        store.save_answer(late.id, s.id, "5")
+    store.finish(late.id)
+    counted_chains.clear()
+    grown = ui_results.round_stats(store, w)
+    _same_as_fresh(store, w, grown)
+    assert grown.finished[other] == edited.finished[other] + 1
+    assert counted_chains == [(w.id, other)]
+
+
+def test_leaving_flagged_answers_out_moves_every_chain_of_that_round(app_store, counted_chains):
+    store = app_store
+    rounds, chain_id, with_answers = _history(store)
+    w = with_answers[-1]
+    ui_results.round_stats(store, w)
+    cold = list(counted_chains)
+    exclusions.set_left_out(store, w.id, True, "test", "test")
+    counted_chains.clear()
+    _same_as_fresh(store, w, ui_results.round_stats(store, w))
+    assert counted_chains == cold
+    # Another round's figures stay cached.
+    earlier = with_answers[0]
+    ui_results.round_stats(store, earlier)
+    exclusions.set_left_out(store, w.id, False, "test", "test")
+    counted_chains.clear()
+    ui_results.round_stats(store, earlier)
+    assert counted_chains == []
+
+
+def test_a_fresh_process_warms_the_newest_rounds_and_stays_exact(app_store, counted_chains):
+    """ui.shared_results.start_warming's last step: the round the results page opens on is
+    computed in a thread of its own before anyone asks (at most WARM_ROUNDS rounds); the
+    first reader then computes nothing, and a change afterwards still shows at once."""
+    import threading
+
+    store = app_store
+    warmed: list[int] = []
+    thread = threading.Thread(target=lambda: warmed.extend(ui_results.warm_newest_rounds(store)))
+    thread.start()
+    thread.join(timeout=300)
+    assert 1 <= len(warmed) <= ui_results.WARM_ROUNDS
+    assert len(warmed) == len(set(warmed))
+    org_id = store.workshop_by_code("DEMO").organisation_id
+    w = next(x for x in reversed(store.workshops(org_id)) if x.id in warmed)
+    computed = list(counted_chains)
+    assert computed and {wid for wid, _ in computed} <= set(warmed)
+
+    counted_chains.clear()
+    results = ui_results.round_stats(store, w)
+    assert counted_chains == []  # the first reader finds every chain's part
+    _same_as_fresh(store, w, results)
+
+    store.set_workshop_status(w.id, "open")
+    chain_id = results.shown_chains()[0]
+    person = _first_counted(store, w, chain_id)
+    for s in ui_results.questionnaire_of(w).statements:
+        store.save_answer(person, s.id, "2")
+    counted_chains.clear()
+    _same_as_fresh(store, w, ui_results.round_stats(store, w))
+    assert counted_chains == [(w.id, chain_id)]
+
+
+def test_warming_is_bounded(app_store, counted_chains):
+    assert len(ui_results.warm_newest_rounds(app_store, limit=1)) == 1
+    assert len({wid for wid, _ in counted_chains}) == 1

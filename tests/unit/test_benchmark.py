@@ -156,3 +156,46 @@ def test_a_round_with_flagged_answers_left_out_enters_the_pool_as_its_organisati
     assert after.reindex(own_after.index).to_numpy() == pytest.approx(own_after.to_numpy())
     assert not np.allclose(after.reindex(before.index), before)
     store.close()
+
+
+def _touch_closed_round(store: Store, organisation_id: int) -> int:
+    """One finished participant of a closed round of the organisation gets a new change
+    stamp (an edit there); returns the round's id."""
+    from ipm_model.model import now_iso
+
+    rows = store._query(
+        """SELECT min(p.id) AS id, w.id AS wid FROM participant p
+           JOIN workshop w ON w.id = p.workshop_id
+           WHERE w.organisation_id = ? AND w.status = 'closed' AND p.finished_at IS NOT NULL
+           GROUP BY w.id ORDER BY w.id DESC""",
+        [organisation_id],
+    )
+    with store._write() as db:
+        db.execute("UPDATE participant SET changed_at = ? WHERE id = ?", [now_iso(), rows[0]["id"]])
+    return int(rows[0]["wid"])
+
+
+def test_the_bands_key_moves_with_other_organisations_only(store):
+    """Issue 16: the peer bands leave the own organisation out, so their cache key
+    (results.benchmark_state without it) ignores a change in its own rounds, and still
+    moves with a change in another organisation's."""
+    from ipm_model.results import benchmark_state
+    from ipm_model.storage import exclusions
+
+    create_demo(store, Q, today=date(2025, 6, 2))
+    own = store.organisation_id(DEMO_ORGANISATION)
+    peer = store.organisation_id(DEMO_PEERS[0][0])
+    key = benchmark_state(store, Q.id, Q.version, without=own)
+    whole = benchmark_state(store, Q.id, Q.version)
+
+    mine = _touch_closed_round(store, own)
+    assert benchmark_state(store, Q.id, Q.version) != whole  # the whole pool's key moves
+    assert benchmark_state(store, Q.id, Q.version, without=own) == key
+    exclusions.set_left_out(store, mine, True, "test", "code")
+    assert benchmark_state(store, Q.id, Q.version, without=own) == key
+
+    theirs = _touch_closed_round(store, peer)
+    moved = benchmark_state(store, Q.id, Q.version, without=own)
+    assert moved != key
+    exclusions.set_left_out(store, theirs, True, "test", "code")
+    assert benchmark_state(store, Q.id, Q.version, without=own) != moved

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ipm_model.results import chain_round_states, chain_trend, load_answers
+from ipm_model.results import chain_round_states, chain_trend, load_answers, round_chain_states
 from ipm_model.storage import exclusions
 from ipm_model.storage.chain_rows import chain_answers, round_versions
 
@@ -100,3 +100,27 @@ def test_a_rounds_version_moves_with_that_round_and_chain_only(store, questionna
     assert switched[rounds[1].id] == states[rounds[1].id]
     # A round without finishers has a version too.
     assert round_versions(store, [*ids, 999], chain)[999] == (0, "", "")
+
+
+def test_a_rounds_chain_states_are_each_chains_own(store, questionnaire):
+    """results.round_chain_states (every chain of one round in one query) gives each chain
+    the same version as chain_round_states, and moves with that chain only."""
+    rounds, people = _fill(store, questionnaire)
+    ids = [w.id for w in rounds]
+    for w in rounds:
+        states = round_chain_states(store, w.id)
+        for c in w.chains:
+            mine = chain_round_states(store, ids, c.id)[w.id]
+            assert states.get(c.id, (0, "", "")) == mine
+    w = rounds[1]
+    before = round_chain_states(store, w.id)
+    store.save_answer(people[(w.id, 0)][0].id, questionnaire.statements[0].id, "1")
+    after = round_chain_states(store, w.id)
+    assert after[w.chains[0].id] != before[w.chains[0].id]
+    assert {k: v for k, v in after.items() if k != w.chains[0].id} == {
+        k: v for k, v in before.items() if k != w.chains[0].id
+    }
+    exclusions.set_left_out(store, w.id, True, "test", "test")
+    switched = round_chain_states(store, w.id)
+    assert all(switched[k] != after[k] for k in after)
+    assert switched == {c: chain_round_states(store, ids, c)[w.id] for c in switched}
