@@ -15,6 +15,7 @@ import pytest
 
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import default_questionnaire
+from ui import charts as charts_module
 from ui.charts import (
     _tooltip_titles,
     arrow_radar_spec,
@@ -100,15 +101,25 @@ def test_a_chain_without_scores_is_built_as_show_radar_builds_it():
     assert _canonical(named_radar_spec(rows, labels, tips, "nl")) == _canonical(_fresh(empty, "nl"))
 
 
-def test_new_data_gives_new_specs_and_only_the_changed_chain_changes():
+def test_new_data_gives_new_specs_and_only_the_changed_chain_changes(monkeypatch):
     """The cache key is the data itself: a new finisher or an edit (another score, n or
-    interval) is a new key, so the next reader gets specs built from the new data."""
+    interval) is a new key, so the next reader gets specs built from the new data; only
+    the chain whose rows changed is filled again (the others' specs are kept per process
+    by their own rows)."""
     tips = tuple(_tooltip_titles("nl").items())
-    before_frames = [_chain("Noord", 2.0), _chain("Zuid", 3.0)]
+    before_frames = [_chain("Noord", 2.07), _chain("Zuid", 3.07)]
     before = small_radar_specs(_charts(*before_frames), tuple(LABELS.items()), tips, "nl")
-    after_frames = [before_frames[0], _chain("Zuid", 3.0)]
+    after_frames = [before_frames[0], _chain("Zuid", 3.07)]
     after_frames[1].loc[4, ["score", "n", "ci_low", "ci_high"]] = [3.9, 10, 3.5, 4.3]
+    filled = []
+    original = charts_module.named_radar_spec
+    monkeypatch.setattr(
+        charts_module,
+        "named_radar_spec",
+        lambda rows, *a, **k: filled.append(rows[0][0]) or original(rows, *a, **k),
+    )
     after = small_radar_specs(_charts(*after_frames), tuple(LABELS.items()), tips, "nl")
+    assert filled == ["Zuid"]
     assert _canonical(after[0]) == _canonical(before[0])
     assert _canonical(after[1]) != _canonical(before[1])
     for spec, frame in zip(after, after_frames, strict=True):
