@@ -1,7 +1,8 @@
-"""The compare page's small radars (ui.charts.small_radar_specs): one template for every
-chain's name, the name put in afterwards, cached by the data. Each spec must be the one a
-build for that chain alone gives (show_radar's arrow_radar_spec), and new data must give
-new specs: never a stale chart, never one chain's name or scores in another's."""
+"""The compare page's charts. Small radars (ui.charts.small_radar_specs): one template for
+every chain's name, the name put in afterwards, cached by the data. Each spec must be the
+one a build for that chain alone gives (show_radar's arrow_radar_spec), and new data must
+give new specs: never a stale chart, never one chain's name or scores in another's. The
+heatmap's spec, keyed by its frame, must be a fresh build of that frame's rows."""
 
 from __future__ import annotations
 
@@ -13,15 +14,18 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from ipm_model.charts import heatmap_chart
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import default_questionnaire
 from ui import charts as charts_module
 from ui.charts import (
+    _heatmap_spec,
     _tooltip_titles,
     arrow_radar_spec,
     named_radar_spec,
     radar_key,
     small_radar_specs,
+    with_arrow_datasets,
 )
 
 LABELS = {p: f"Fase {p}" for p in PHASE_IDS}
@@ -204,3 +208,28 @@ def test_an_edit_and_a_new_finisher_change_what_the_next_reader_sees(app_store, 
     later = reader()
     assert later[second.name] != edited[second.name]
     assert later[first.name] == edited[first.name]
+
+
+def _heat(scores: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(chain, p, score, 6) for chain, score in scores.items() for p in PHASE_IDS],
+        columns=["chain", "phase_id", "score", "n"],
+    )
+
+
+def test_heatmap_spec_is_a_fresh_build_and_follows_the_data():
+    labels, tips = tuple(LABELS.items()), (("chain", "Keten"), ("score", "Score"))
+    first = _heat({"Noord": 2.3, "Zuid": math.nan, "Oost": 4.1})
+    fresh = with_arrow_datasets(
+        heatmap_chart(first, LABELS, tooltip_titles=dict(tips), lang="nl").to_dict()
+    )
+    assert _canonical(_heatmap_spec(first, labels, tips, "nl")) == _canonical(fresh)
+    changed = first.copy()
+    changed.loc[0, "score"] = 2.4  # one cell of one chain
+    spec = _heatmap_spec(changed, labels, tips, "nl")
+    assert _canonical(spec) != _canonical(fresh)
+    assert _canonical(spec) == _canonical(
+        with_arrow_datasets(
+            heatmap_chart(changed, LABELS, tooltip_titles=dict(tips), lang="nl").to_dict()
+        )
+    )
