@@ -13,6 +13,8 @@ from streamlit import dataframe_util
 
 from ipm_model import charts
 from ipm_model.i18n import t
+from ipm_model.phases import LANGUAGES, PHASE_IDS
+from ipm_model.questionnaire import default_questionnaire
 from ui import tables
 
 
@@ -281,6 +283,18 @@ def small_radar_specs(
             _SMALL_RADARS[key] = spec
         specs.append(spec)
     return tuple(specs)
+
+
+def warm_small_radars() -> None:
+    """Build the small radars' template (one per language, with interval bars: a chain's
+    figures have intervals) before anyone opens the compare page, so its first reader in a
+    process fills 40 radars without an Altair build (~0.1 s on a quiet machine, more on a
+    busy one). Runs from ui.shared_results.start_warming; no st.* calls."""
+    q = default_questionnaire()
+    rows = tuple(("-", p, 3.0, 5, 0.5, 2.5, 3.5) for p in PHASE_IDS)
+    for lang in LANGUAGES:
+        labels = tuple(q.phase_names(lang).items())
+        named_radar_spec(rows, labels, tuple(_tooltip_titles(lang).items()), lang)
 
 
 def show_small_radars(

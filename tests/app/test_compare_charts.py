@@ -25,6 +25,7 @@ from ui.charts import (
     named_radar_spec,
     radar_key,
     small_radar_specs,
+    warm_small_radars,
     with_arrow_datasets,
 )
 
@@ -233,3 +234,24 @@ def test_heatmap_spec_is_a_fresh_build_and_follows_the_data():
             heatmap_chart(changed, LABELS, tooltip_titles=dict(tips), lang="nl").to_dict()
         )
     )
+
+
+def test_start_up_warms_the_small_radars_template():
+    """After ui.shared_results.start_warming's warm_small_radars, a compare page on the
+    default questionnaire builds no radar template."""
+    from ipm_model import charts
+
+    q = default_questionnaire()
+    charts._build_radar_template.cache_clear()
+    warm_small_radars()
+    built = charts._build_radar_template.cache_info().misses
+    assert built == 2  # Dutch and English
+    for lang in ("nl", "en"):
+        frames = [_chain(f"Keten {lang} {i}", 1.5 + i / 10) for i in range(5)]
+        small_radar_specs(
+            _charts(*frames),
+            tuple(q.phase_names(lang).items()),
+            tuple(_tooltip_titles(lang).items()),
+            lang,
+        )
+    assert charts._build_radar_template.cache_info().misses == built
