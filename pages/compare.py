@@ -9,7 +9,7 @@ from ipm_model.i18n import t
 from ipm_model.results import for_display, radar_frame
 from ipm_model.uncertainty import interval_text, verdict_text
 from ui import tables
-from ui.charts import show_heatmap, show_radar
+from ui.charts import show_heatmap, show_radar, show_small_radars
 from ui.context import relabelled
 from ui.results import (
     MAX_OVERLAY,
@@ -83,11 +83,12 @@ if hidden:
     st.caption(t("compare.hidden", lang, chains=", ".join(names[c] for c in hidden), min=minimum))
 labels = q.phase_names(lang)
 if selected:
-    frames = [radar_frame(shown[shown["chain_id"] == c], names[c]) for c in selected]
-    heat = for_display(shown[shown["chain_id"].isin(selected)]).assign(
+    picked = shown[shown["chain_id"].isin(selected)]
+    heat = for_display(picked).assign(
         chain=lambda f: f["chain_id"].map(names), score=lambda f: f["mean"]
     )[["chain", "phase_id", "score", "n"]]
     if len(selected) <= MAX_OVERLAY:  # two radars read well on top of each other
+        frames = [radar_frame(shown[shown["chain_id"] == c], names[c]) for c in selected]
         radar, heatmap = st.columns(2, gap="large")
         with radar:
             show_radar(pd.concat(frames), labels, lang, title=t("compare.title", lang))
@@ -95,12 +96,17 @@ if selected:
             st.header(t("compare.heatmap", lang))
             show_heatmap(heat, labels, lang)
     else:  # more: one small radar per chain side by side, never overlaid, and the heatmap
-        per_row = 2 if len(frames) <= 4 else 3  # radars stay readable on a tablet too
-        for start in range(0, len(frames), per_row):
-            columns = st.columns(per_row)
-            for column, frame in zip(columns, frames[start : start + per_row], strict=False):
-                with column:
-                    show_radar(frame, labels, lang, title=frame["series"].iloc[0], table=False)
+        # Every selected chain's rows in the order chosen, as one frame (one radar_frame
+        # call, not one per chain); "chart" tells the chains apart, also two of one name.
+        order = {c: i for i, c in enumerate(selected)}
+        position = picked["chain_id"].map(order).to_numpy()
+        picked = picked.iloc[position.argsort(kind="stable")]
+        radars = radar_frame(picked, "").assign(
+            series=picked["chain_id"].map(names).to_numpy(),
+            chart=picked["chain_id"].map(order).to_numpy(),
+        )
+        per_row = 2 if len(selected) <= 4 else 3  # radars stay readable on a tablet too
+        show_small_radars(radars, labels, lang, per_row=per_row)
         st.header(t("compare.heatmap", lang))
         show_heatmap(heat, labels, lang)
     if len(selected) == 2:  # is the difference between the two chains real?

@@ -13,6 +13,8 @@ from streamlit import dataframe_util
 
 from ipm_model import charts
 from ipm_model.i18n import t
+from ipm_model.phases import LANGUAGES, PHASE_IDS
+from ipm_model.questionnaire import default_questionnaire
 from ui import tables
 
 
@@ -206,25 +208,136 @@ def show_radar(
         st.caption(t("result.table_caption", lang))
 
 
-@st.cache_data(show_spinner=False, max_entries=500)
-def _heatmap_spec(
+# --- small multiples: one radar per chain from one template ------------------------------
+# The compare page draws a small radar per chain (40 in a big organisation), each titled and
+# coloured by its chain's name. ipm_model.charts keeps one template per (series, title, ...),
+# so 40 names meant 40 Altair builds (~0.1-0.15 s each) whenever the page ran on a fresh
+# process. Here every small radar is built from one template whose series and title are a
+# stand-in name, put in place of the real name afterwards: the same spec as a build for that
+# name (tests compare the two), at the cost of a fill.
+
+_NAME = "\x00series\x00"  # the stand-in name: no chain's name holds a NUL
+
+
+def _put_name(value: Any, name: str) -> Any:
+    """`value` with the stand-in name replaced by `name` in every string; a part without it
+    comes back as the same object (a template's own lists stay shared)."""
+    if isinstance(value, str):
+        return value.replace(_NAME, name) if _NAME in value else value
+    if isinstance(value, dict):
+        out = {k: _put_name(v, name) for k, v in value.items()}
+        return value if all(out[k] is v for k, v in value.items()) else out
+    if isinstance(value, list):
+        items = [_put_name(v, name) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    return value
+
+
+def named_radar_spec(
     rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], tips: tuple, lang: str
 ) -> dict:
-    data = pd.DataFrame(list(rows), columns=["chain", "phase_id", "score", "n"])
-    chart = charts.heatmap_chart(data, dict(labels), tooltip_titles=dict(tips), lang=lang)
+    """arrow_radar_spec(rows, labels, name, tips, lang=lang) for rows of one series `name`,
+    titled with that name, built from the template every name shares."""
+    names = {row[0] for row in rows}
+    name = next(iter(names), "")
+    if len(names) != 1 or not name or _NAME in name:
+        return arrow_radar_spec(rows, labels, name, tips, lang=lang)
+    spec = build_radar_spec(
+        tuple((_NAME, *row[1:]) for row in rows), labels, _NAME, tips, lang=lang
+    )
+    static = _template_datasets(spec)
+    out = {k: _put_name(v, name) for k, v in spec.items() if k != "datasets"}
+    out["datasets"] = {
+        k: v if k in static else _put_name(v, name) for k, v in spec["datasets"].items()
+    }
+    return with_arrow_datasets(out, static)
+
+
+# One chain's small radar, kept per process by everything it shows (its rows with their
+# column types, labels, tooltip titles, language): when one chain's figures change, the other
+# chains' specs come from here instead of being filled again (~1.5 ms each). The key is the
+# data itself (Python's own tuple hashing, microseconds), so an entry can never be stale.
+_SMALL_RADARS: dict[tuple, dict] = {}
+_SMALL_RADARS_MAX = 4000
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def small_radar_specs(
+    data: pd.DataFrame, labels: tuple[tuple[str, str], ...], tips: tuple, lang: str
+) -> tuple[dict, ...]:
+    """One radar spec per value of data's "chart" column (in order of first appearance),
+    each titled with its series' name; cached by the data itself (a DataFrame key is hashed
+    in one vectorised pass, a few ms for 40 chains, where 40 keys of row tuples took ~80)."""
+    charts_rows: dict[Any, list[tuple]] = {}
+    for row in _rows(data, ("chart", *_RADAR_ROW)):
+        charts_rows.setdefault(row[0], []).append(row[1:])
+    kinds = tuple(str(data[c].dtype) for c in _RADAR_ROW)
+    specs = []
+    for rows in charts_rows.values():
+        key = (tuple(rows), labels, tips, lang, kinds)
+        spec = _SMALL_RADARS.get(key)
+        if spec is None:
+            spec = named_radar_spec(key[0], labels, tips, lang)
+            if len(_SMALL_RADARS) >= _SMALL_RADARS_MAX:
+                _SMALL_RADARS.clear()
+            _SMALL_RADARS[key] = spec
+        specs.append(spec)
+    return tuple(specs)
+
+
+def warm_small_radars() -> None:
+    """Build the small radars' template (one per language, with interval bars: a chain's
+    figures have intervals) before anyone opens the compare page, so its first reader in a
+    process fills 40 radars without an Altair build (~0.1 s on a quiet machine, more on a
+    busy one). Runs from ui.shared_results.start_warming; no st.* calls."""
+    q = default_questionnaire()
+    rows = tuple(("-", p, 3.0, 5, 0.5, 2.5, 3.5) for p in PHASE_IDS)
+    for lang in LANGUAGES:
+        labels = tuple(q.phase_names(lang).items())
+        named_radar_spec(rows, labels, tuple(_tooltip_titles(lang).items()), lang)
+
+
+def show_small_radars(
+    data: pd.DataFrame, labels: Mapping[str, str], lang: str, *, per_row: int
+) -> None:
+    """A small radar per chart of `data` (radar rows with the interval columns and a "chart"
+    column), titled with its series' name, `per_row` side by side; no tables. The same
+    charts as show_radar(chart's rows, labels, lang, title=its name, table=False) each."""
+    data = data.assign(**{c: data.get(c, float("nan")) for c in charts.INTERVAL_COLUMNS})
+    tips = tuple(_tooltip_titles(lang).items())
+    specs = small_radar_specs(data, tuple(labels.items()), tips, lang)
+    for start in range(0, len(specs), per_row):
+        columns = st.columns(per_row)
+        for column, spec in zip(columns, specs[start : start + per_row], strict=False):
+            with column, st.container():  # as show_radar draws it
+                st.vega_lite_chart(spec, theme=None, width="content")
+
+
+HEATMAP_COLUMNS = ("chain", "phase_id", "score", "n")
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _heatmap_spec(
+    data: pd.DataFrame, labels: tuple[tuple[str, str], ...], tips: tuple, lang: str
+) -> dict:
+    """Keyed by the frame (one vectorised hash: ~1 ms for 40 chains, where the same rows as
+    a tuple key took ~10 ms per rerun); built from its rows as before."""
+    rows = _rows(data, HEATMAP_COLUMNS)
+    frame = pd.DataFrame(list(rows), columns=list(HEATMAP_COLUMNS))
+    chart = charts.heatmap_chart(frame, dict(labels), tooltip_titles=dict(tips), lang=lang)
     return with_arrow_datasets(chart.to_dict())
 
 
 def show_heatmap(data: pd.DataFrame, labels: Mapping[str, str], lang: str) -> None:
     """Chains x phases with the scores printed in the cells."""
-    rows = _rows(data, ("chain", "phase_id", "score", "n"))
     tips = {
         "chain": t("console.chain", lang),
         "phase": t("result.phase", lang),
         "score": t("result.score", lang),
         "n": t("result.n", lang),
     }
-    spec = _heatmap_spec(rows, tuple(labels.items()), tuple(tips.items()), lang)
+    key = data[list(HEATMAP_COLUMNS)].reset_index(drop=True)
+    spec = _heatmap_spec(key, tuple(labels.items()), tuple(tips.items()), lang)
     st.vega_lite_chart(spec, theme=None, width="content")
 
 

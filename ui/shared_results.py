@@ -36,7 +36,7 @@ from ipm_model.questionnaire import Questionnaire, default_questionnaire
 from ipm_model.results import group_snapshot, radar_frame
 from ipm_model.storage.groups import chain_finishers, counted_answers, group_key, key_ids
 from ipm_model.storage.store import Store
-from ui.charts import arrow_radar_spec, radar_key
+from ui.charts import arrow_radar_spec, radar_key, warm_small_radars
 from ui.heap import freeze_startup_heap
 
 GroupKey = tuple[tuple[int, str], ...]
@@ -133,6 +133,8 @@ def start_warming() -> threading.Thread:
     def warm() -> None:
         with contextlib.suppress(Exception):
             warm_result_radars()
+        with contextlib.suppress(Exception):
+            warm_small_radars()  # the compare page's one template per language
         with contextlib.suppress(Exception):
             freeze_startup_heap()
         with contextlib.suppress(Exception):
