@@ -288,12 +288,13 @@ def _progress(q: Questionnaire, kind: str, text: str) -> None:
 
 _COUNTER = "ipm-answered"
 _COUNT_MARK = "\ue000"  # where the count goes in the progress text
+# Looks like st.progress (14 px text, 8 px above an 8 px bar), which the review screen keeps.
 _PROGRESS_CSS = f"""
-.ipm-progress {{ display: flex; flex-direction: column-reverse; gap: 0.35rem; }}
-.ipm-progress-text {{ margin: 0; }}
+.ipm-progress {{ display: flex; flex-direction: column-reverse; gap: 0.5rem; }}
+.ipm-progress-text {{ margin: 0; font-size: 0.875rem; line-height: normal; }}
 .ipm-progress-count::before {{ content: counter({_COUNTER}); }}
 .ipm-progress-bar {{
-  display: flex; height: 0.5rem; border-radius: 0.25rem; overflow: hidden; background: #e6e9ef;
+  display: flex; height: 0.5rem; border-radius: 0.25rem; overflow: hidden; background: #f8f8f7;
 }}
 .ipm-progress-bar > span {{ flex: none; order: 2; }}
 .ipm-progress-bar > .ipm-progress-done {{ order: 0; }}
