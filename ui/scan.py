@@ -1,23 +1,26 @@
 """The scan screens (phases, finish, result) as one fragment; on a phase screen each
-statement is a fragment of its own, so an answer tap reruns only that statement (and the
-progress line when the count changed)."""
+statement is a fragment of its own, so an answer tap reruns only that statement. The
+progress line counts the statements' saved markers in the browser (a CSS counter), so a
+first answer needs no second run to keep "N van M beantwoord" true."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import html
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ipm_model.db import NotAllowed, StoreError
-from ipm_model.i18n import t
+from ipm_model.i18n import phrase, t
 from ipm_model.model import COMMENT_MAX_CHARS, format_resume_code
 from ipm_model.phases import PHASE_COUNT
 from ipm_model.questionnaire import (
     ANSWER_CODES,
     SCALE_VALUES,
+    Phase,
     Questionnaire,
     Statement,
     role_kind,
@@ -40,8 +43,8 @@ NOTE_CLOSED = "closed"
 
 # Fragment keys: an answer callback names the fragments to rerun (st.rerun(scope=keys)).
 BODY_KEY = "scan-body"
-PROGRESS_KEY = "scan-progress"
 STATEMENT_KEY_PREFIX = "scan-st-"
+MARKER_KEY_PREFIX = "scan-mark-"  # + "<state>-<statement id>": a statement's saved marker
 
 AMBITION_STEP = PHASE_COUNT  # after the seven phases: where should the chain be in 12 months?
 REVIEW_STEP = PHASE_COUNT + 1  # then the finish screen
@@ -139,24 +142,20 @@ def _statement_key(statement_id: str) -> str:
 def _on_statement_answer(store: Store, participant_id: int, statement_id: str, lang: str) -> None:
     """A tap on a phase screen: save it, then rerun as little as shows the truth.
 
-    By default the tap reruns only its statement's fragment (the saved marker). A first
-    answer changes the count: the statement and the progress line rerun. When something
-    waits to be saved, or this save failed or was refused, the whole screen reruns as
-    before: it retries what waits, shows the messages and every statement's marker.
+    The tap reruns only its statement's fragment (the saved marker). A first answer changes
+    the count too, which the progress line takes from the saved markers in the browser
+    (_phase_progress): no second run. When something waits to be saved, or this save
+    failed or was refused, the whole screen reruns: it retries what waits, shows the
+    messages and every statement's marker.
     """
     waiting = _waiting()
-    first = statement_id not in st.session_state[ANSWERS]
     _on_answer(store, participant_id, statement_id, lang)
     if not _fragment_run():
         return  # a full run (a reconnect, AppTest) draws everything anyway
-    if waiting or _waiting() or statement_id in st.session_state[NOTES]:
-        scope: str | list[str] = BODY_KEY
-    elif first and statement_id in st.session_state[ANSWERS]:
-        scope = [_statement_key(statement_id), PROGRESS_KEY]
-    else:
+    if not (waiting or _waiting() or statement_id in st.session_state[NOTES]):
         return
     try:
-        st.rerun(scope)
+        st.rerun(BODY_KEY)
     except StreamlitAPIException:
         # A fragment this session no longer holds (a reconnect after a restart, another
         # screen): the tap's own rerun shows it, the next screen shows the rest.
@@ -232,7 +231,7 @@ def scan_body(store: Store, ctx: ScanContext, lang: str) -> None:
 def _scan_screen(store: Store, ctx: ScanContext, lang: str) -> None:
     _load_state(store, ctx)
     pid = ctx.participant.id
-    if st.session_state[PENDING] or st.session_state[PENDING_COMMENTS]:
+    if _waiting():
         _retry_pending(store, pid, lang)
     for kind, text in st.session_state[FLASH]:
         getattr(st, kind)(text)
@@ -287,20 +286,73 @@ def _progress(q: Questionnaire, kind: str, text: str) -> None:
     st.progress(answered / len(q.statements_for(kind)), text=text)
 
 
-@st.fragment(key=PROGRESS_KEY)
-def _phase_progress(q: Questionnaire, kind: str, step: int, lang: str) -> None:
-    """The phase screen's progress line; a first answer reruns it (see _on_statement_answer)."""
-    _progress(
-        q,
-        kind,
-        t(
-            "scan.progress",
-            lang,
-            phase=step + 1,
-            phases=PHASE_COUNT,
-            answered=answered_count(st.session_state[ANSWERS], q, kind),
-            total=len(q.statements_for(kind)),
-        ),
+_COUNTER = "ipm-answered"
+_COUNT_MARK = "\ue000"  # where the count goes in the progress text
+# Looks like st.progress (14 px text, 8 px above an 8 px bar), which the review screen keeps.
+_PROGRESS_CSS = f"""
+.ipm-progress {{ display: flex; flex-direction: column-reverse; gap: 0.5rem; }}
+.ipm-progress-text {{ margin: 0; font-size: 0.875rem; line-height: normal; }}
+.ipm-progress-count::before {{ content: counter({_COUNTER}); }}
+.ipm-progress-bar {{
+  display: flex; height: 0.5rem; border-radius: 0.25rem; overflow: hidden; background: #f8f8f7;
+}}
+.ipm-progress-bar > span {{ flex: none; order: 2; }}
+.ipm-progress-bar > .ipm-progress-done {{ order: 0; }}
+.ipm-progress-bar > .ipm-progress-done, .ipm-progress-bar > .on {{ background: #1f5f8b; }}
+.ipm-progress-bar > .on {{ order: 1; counter-increment: {_COUNTER} 1; }}
+"""
+
+
+def _progress_segment_rule(statement_id: str) -> str:
+    """A statement's segment counts (and fills, left of the open ones) once its saved or
+    waiting marker is on the page: a tap's own fragment rerun draws that marker."""
+    marks = ", ".join(
+        f".st-key-{MARKER_KEY_PREFIX}{state}-{statement_id}" for state in ("saved", "pending")
+    )
+    return (
+        f".stApp:has({marks}) .ipm-progress-bar > .ipm-seg-{statement_id} "
+        f"{{ order: 1; counter-increment: {_COUNTER} 1; background: #1f5f8b; }}"
+    )
+
+
+def _phase_progress(q: Questionnaire, kind: str, phase: Phase, step: int, lang: str) -> None:
+    """The phase screen's progress line: "Fase 1 van 7 · N van M beantwoord" and its bar.
+
+    N stays true after every tap without a run of its own: the browser counts it. This run
+    writes the answers of the other phases as the counter's start, and one bar segment per
+    statement of this phase, filled when it is answered now or once its statement's
+    fragment shows a saved (or waiting) marker (CSS :has and counter-increment). The number
+    is generated content, which screen readers read; the bar is hidden from them."""
+    answers = st.session_state[ANSWERS]
+    total = len(q.statements_for(kind))
+    here = q.phase_statements(phase.id, kind)
+    here_ids = {s.id for s in here}
+    known = {s.id for s in q.statements_for(kind)}
+    before = sum(1 for sid in answers if sid in known and sid not in here_ids)
+    text = phrase(
+        "scan.progress",
+        lang,
+        phase=step + 1,
+        phases=PHASE_COUNT,
+        answered=_COUNT_MARK,
+        total=total,
+    )
+    head, _, tail = text.partition(_COUNT_MARK)
+    width = 100 / max(total, 1)
+    segments = "".join(
+        f'<span class="ipm-seg-{s.id}{" on" if s.id in answers else ""}" '
+        f'style="width:{width:.4f}%"></span>'
+        for s in here
+    )
+    rules = "\n".join(_progress_segment_rule(s.id) for s in here)
+    st.html(
+        f"<style>{_PROGRESS_CSS}{rules}</style>"
+        f'<div class="ipm-progress" style="counter-reset:{_COUNTER} {before}">'
+        f'<div class="ipm-progress-bar" aria-hidden="true">'
+        f'<span class="ipm-progress-done" style="width:{before * width:.4f}%"></span>'
+        f"{segments}</div>"
+        f'<p class="ipm-progress-text">{html.escape(head)}'
+        f'<span class="ipm-progress-count"></span>{html.escape(tail)}</p></div>'
     )
 
 
@@ -358,7 +410,7 @@ def _saved_marker(statement_id: str, stored: str | None, labels: dict[str, str],
         state, text = "saved", t("scan.answer_saved", lang, answer=labels[stored])
     else:
         state, text = "open", "\u00a0"
-    with st.container(key=f"scan-mark-{state}-{statement_id}"):
+    with st.container(key=f"{MARKER_KEY_PREFIX}{state}-{statement_id}"):
         st.caption(text)
 
 
@@ -373,7 +425,7 @@ def _phase_screen(
 ) -> None:
     phase = q.phases[step]
     kind = _kind(ctx)
-    _phase_progress(q, kind, step, lang)
+    _phase_progress(q, kind, phase, step, lang)
     st.header(t("scan.phase_heading", lang, number=phase.number, name=phase.name.get(lang)))
     st.markdown(f"**{phase.key_question.get(lang)}**")
     st.caption(t("scan.instructions", lang) + " " + t("scan.saved_hint", lang))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,43 @@ def texts(at: AppTest) -> str:
     ):
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
+
+
+def progress_html(at) -> str:
+    """The phase screen's progress element as this run drew it (ui/scan.py, _phase_progress)."""
+    (body,) = [e.proto.body for e in at.get("html") if "ipm-progress-text" in e.proto.body]
+    return body
+
+
+def progress_line(at, drawn: str | None = None) -> str:
+    """The phase screen's progress line as the browser draws it (ui/scan.py, _phase_progress):
+    the counter's start, plus each bar segment answered at the run or whose statement shows
+    a saved or waiting marker. `drawn`: the progress element of an earlier run, as a
+    browser still shows it after taps that reran only their statements. The browser test
+    reads the real one (tests/browser/test_participant.py)."""
+    body = drawn if drawn is not None else progress_html(at)
+    count = int(re.search(r"counter-reset:ipm-answered (\d+)", body)[1])
+    marked = {sid for sid, (state, _) in scan_markers(at).items() if state in ("saved", "pending")}
+    for sid, on in re.findall(r'<span class="ipm-seg-([a-z0-9-]+)( on)?"', body):
+        count += bool(on) or sid in marked
+    text = re.search(r'<p class="ipm-progress-text">(.*?)</p>', body)[1]
+    return html.unescape(text.replace('<span class="ipm-progress-count"></span>', str(count)))
+
+
+def scan_markers(at) -> dict[str, tuple[str, str]]:
+    """Statement id -> (state, text) of the saved markers on the screen (ui/scan.py keys
+    them scan-mark-<state>-<statement id>)."""
+    found: dict[str, tuple[str, str]] = {}
+
+    def walk(node) -> None:
+        block_id = getattr(getattr(node, "proto", None), "id", "") or ""
+        key = block_id.split("-", 2)[2] if block_id.startswith("$$ID-") else ""
+        if key.startswith("scan-mark-"):
+            state, statement_id = key.removeprefix("scan-mark-").split("-", 1)
+            text = " ".join(c.value for c in node.children.values() if c.type == "caption")
+            found[statement_id] = (state, text.strip())
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return found

@@ -8,7 +8,8 @@ import pytest
 
 from ipm_model.model import COMMENT_MAX_CHARS
 from ipm_model.questionnaire import default_questionnaire
-from tests.app.conftest import new_app, texts
+from tests.app.conftest import new_app, progress_html, progress_line, texts
+from tests.app.conftest import scan_markers as markers
 
 Q = default_questionnaire()
 CHAIN = "Van schuld tot rust"
@@ -57,7 +58,7 @@ def test_join_by_code_creates_participant_and_opens_phase_one(app_store):
     assert not at.exception
     p = participant_from(app_store, at)
     assert p is not None and p.role == "ketenteam"
-    assert f"Fase 1 van 7 · 0 van {TEAM} beantwoord" in at.get("progress")[0].proto.text
+    assert f"Fase 1 van 7 · 0 van {TEAM} beantwoord" in progress_line(at)
     assert "Fase 1: Inzicht" in texts(at)
     assert len(at.radio) == len(Q.phases[0].statements)
     # Nothing answered yet, so nothing looks chosen (a radio would show its first option).
@@ -117,7 +118,7 @@ def test_every_answer_is_stored_when_given_and_can_be_changed(app_store):
     assert app_store.answers(p.id) == {first: "2"}
     at.radio(key=f"scan-a-{first}").set_value("dk").run()
     assert app_store.answers(p.id) == {first: "dk"}
-    assert f"1 van {TEAM} beantwoord" in at.get("progress")[0].proto.text
+    assert f"1 van {TEAM} beantwoord" in progress_line(at)
 
 
 def test_answer_all_phases_finish_and_see_result(app_store):
@@ -316,7 +317,7 @@ def test_a_partner_sees_only_partner_statements_and_the_rule(app_store):
     shown = Q.phase_statements("inzicht", "partner")
     assert len(at.radio) == len(shown) < len(Q.phases[0].statements)
     total = len(Q.statements_for("partner"))
-    assert f"0 van {total} beantwoord" in at.get("progress")[0].proto.text
+    assert f"0 van {total} beantwoord" in progress_line(at)
     assert "kies dan **oneens**" in texts(at).lower() or "Kies dan **oneens**" in texts(at)
 
 
@@ -377,25 +378,6 @@ def test_the_join_page_dates_the_workshop_in_words(app_store):
     assert workshop.date not in shown  # no ISO date
 
 
-def markers(at) -> dict[str, tuple[str, str]]:
-    """Statement id -> (state, text) of the saved markers on the screen (ui/scan.py keys
-    them scan-mark-<state>-<statement id>)."""
-    found: dict[str, tuple[str, str]] = {}
-
-    def walk(node) -> None:
-        block_id = getattr(getattr(node, "proto", None), "id", "") or ""
-        key = block_id.split("-", 2)[2] if block_id.startswith("$$ID-") else ""
-        if key.startswith("scan-mark-"):
-            state, statement_id = key.removeprefix("scan-mark-").split("-", 1)
-            text = " ".join(c.value for c in node.children.values() if c.type == "caption")
-            found[statement_id] = (state, text.strip())
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at.main)
-    return found
-
-
 def test_a_tap_shows_saved_under_its_statement_and_counts_in_the_progress_line(app_store):
     at = start_scan(app_store)
     shown = [s.id for s in Q.phase_statements(Q.phases[0].id, "ketenteam")]
@@ -404,18 +386,40 @@ def test_a_tap_shows_saved_under_its_statement_and_counts_in_the_progress_line(a
     at.radio(key=f"scan-a-{first}").set_value("4").run()
     assert markers(at)[first] == ("saved", "✓ Bewaard: Mee eens")
     assert markers(at)[second] == ("open", "")
-    assert f"Fase 1 van 7 · 1 van {TEAM} beantwoord" in at.get("progress")[0].proto.text
+    assert f"Fase 1 van 7 · 1 van {TEAM} beantwoord" in progress_line(at)
     # Another answer to the same statement: the marker follows, the count does not.
     at.radio(key=f"scan-a-{first}").set_value("na").run()
     assert markers(at)[first] == ("saved", "✓ Bewaard: Niet van toepassing")
     at.radio(key=f"scan-a-{second}").set_value("dk").run()
     assert markers(at)[second] == ("saved", "✓ Bewaard: Weet ik niet")
-    assert f"Fase 1 van 7 · 2 van {TEAM} beantwoord" in at.get("progress")[0].proto.text
+    assert f"Fase 1 van 7 · 2 van {TEAM} beantwoord" in progress_line(at)
     # Stored answers are marked when the screen is drawn again (here: in English).
     again = new_app(p=participant_from(app_store, at).token, lang="en")
     again.switch_page("pages/scan.py").run()
     assert markers(again)[first] == ("saved", "✓ Saved: Not applicable")
-    assert f"Phase 1 of 7 · 2 of {TEAM} answered" in again.get("progress")[0].proto.text
+    assert f"Phase 1 of 7 · 2 of {TEAM} answered" in progress_line(again)
+
+
+def test_the_progress_line_drawn_before_a_tap_counts_it_from_the_statements_marker(app_store):
+    """In a browser a tap reruns only its statement (no run for the progress line): the
+    progress line drawn before the taps counts each first answer once its statement shows
+    the saved marker, and a changed answer not again."""
+    at = start_scan(app_store)
+    drawn = progress_html(at)
+    shown = [s.id for s in Q.phase_statements(Q.phases[0].id, "ketenteam")]
+    for sid in shown:  # every statement's saved and waiting marker is wired to a segment
+        assert f".st-key-scan-mark-saved-{sid}, .st-key-scan-mark-pending-{sid})" in drawn
+    assert progress_line(at, drawn) == f"Fase 1 van 7 · 0 van {TEAM} beantwoord"
+    at.radio(key=f"scan-a-{shown[3]}").set_value("2").run()
+    assert progress_line(at, drawn) == f"Fase 1 van 7 · 1 van {TEAM} beantwoord"
+    at.radio(key=f"scan-a-{shown[0]}").set_value("dk").run()
+    at.radio(key=f"scan-a-{shown[3]}").set_value("5").run()
+    assert progress_line(at, drawn) == f"Fase 1 van 7 · 2 van {TEAM} beantwoord"
+    assert progress_line(at) == f"Fase 1 van 7 · 2 van {TEAM} beantwoord"  # as drawn now
+    # The next phase starts its counter at the answers of the phases before it.
+    at.button(key="scan-next").click().run()
+    assert "counter-reset:ipm-answered 2" in progress_html(at)
+    assert progress_line(at) == f"Fase 2 van 7 · 2 van {TEAM} beantwoord"
 
 
 def test_a_tap_refused_because_the_workshop_closed_says_so_at_the_statement(app_store):

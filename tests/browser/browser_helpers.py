@@ -26,21 +26,84 @@ _APP_CSS_LOADED = """() => Array.from(document.querySelectorAll('style'))
     .some(s => s.textContent.includes('.st-key-scan-answers-box'))"""
 
 
+# A phase screen's progress line as the browser shows it (ui/scan.py, _phase_progress): its
+# count is a CSS counter (generated content, no DOM text), so it is read from the browser's
+# computed styles: the counter's start on the line plus every bar segment that counts.
+_PROGRESS_LINES = """() => Array.from(document.querySelectorAll('.ipm-progress'))
+  .filter(line => line.getClientRects().length > 0)
+  .map(line => {
+    const value = (css) => { const m = css.match(/ipm-answered (-?\\d+)/); return m ? +m[1] : 0; };
+    let n = value(getComputedStyle(line).counterReset);
+    for (const seg of line.querySelectorAll('.ipm-progress-bar > span')) {
+      n += value(getComputedStyle(seg).counterIncrement);
+    }
+    const text = line.querySelector('.ipm-progress-text');
+    return Array.from(text.childNodes)
+      .map(node => node.nodeType === Node.TEXT_NODE ? node.textContent : String(n)).join('');
+  })"""
+
+
+class ProgressLine(str):
+    """A phase screen's progress line ("Fase 2 van 7 · 9 van 49 beantwoord"): wait_idle reads
+    it from the progress element (_PROGRESS_LINES), not from the DOM's text."""
+
+
+def progress_lines(page) -> list[str]:
+    """The visible progress lines on the page, as the browser draws them."""
+    return page.evaluate(_PROGRESS_LINES)
+
+
+def accessible_progress(page) -> list[str]:
+    """The progress lines as Chromium's accessibility tree has them (what a screen reader
+    reads): the static texts of every paragraph with the progress line's start."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    by_id = {n["nodeId"]: n for n in nodes}
+
+    def text_of(node: dict) -> str:
+        role = node.get("role", {}).get("value")
+        if role == "StaticText":
+            return node.get("name", {}).get("value", "")
+        kids = [by_id[c] for c in node.get("childIds", []) if c in by_id]
+        return "".join(text_of(kid) for kid in kids)
+
+    lines = []
+    for n in nodes:
+        if n.get("role", {}).get("value") != "paragraph":
+            continue
+        text = text_of(n)
+        if text.startswith(("Fase ", "Phase ")) and ("beantwoord" in text or "answered" in text):
+            lines.append(text)
+    return lines
+
+
+def _wait_for_text(page, text: str, timeout: float) -> None:
+    if isinstance(text, ProgressLine):
+        page.wait_for_function(
+            f"(want) => ({_PROGRESS_LINES})().includes(want)", arg=str(text), timeout=timeout
+        )
+    else:
+        page.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout)
+
+
 # -- waiting for Streamlit -------------------------------------------------------------------
 
 
 def wait_idle(page, *texts: str, timeout: float = DEFAULT_TIMEOUT_MS) -> None:
     """Wait until Streamlit is idle: connected, no script running, no stale elements, no
     running indicator, the app's stylesheet in place; then until every text in `texts` is
-    visible."""
+    visible (a ProgressLine: drawn by the progress line)."""
     for text in texts:
-        page.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout)
+        _wait_for_text(page, text, timeout)
     page.locator(APP_IDLE).wait_for(state="attached", timeout=timeout)
     page.locator(RUNNING_ICON).first.wait_for(state="hidden", timeout=timeout)
     page.wait_for_function(f"() => document.querySelector({STALE!r}) === null", timeout=timeout)
     page.wait_for_function(_APP_CSS_LOADED, timeout=timeout)
     for text in texts:
-        page.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout)
+        _wait_for_text(page, text, timeout)
 
 
 def act(page, action: Callable[[], object], *texts: str, timeout: float = DEFAULT_TIMEOUT_MS):
@@ -87,9 +150,9 @@ def answered_before(phase_index: int, kind: str = DEFAULT_KIND) -> int:
 AMBITION_HEADING = "Jullie ambitie"  # the screen after the last phase (skippable)
 
 
-def progress(phase: int, answered: int, total: int = SHOWN) -> str:
-    """The progress line of phase screen `phase` (1-based), as the app writes it in Dutch."""
-    return f"Fase {phase} van {PHASES} · {answered} van {total} beantwoord"
+def progress(phase: int, answered: int, total: int = SHOWN) -> ProgressLine:
+    """The progress line of phase screen `phase` (1-based), as the app shows it in Dutch."""
+    return ProgressLine(f"Fase {phase} van {PHASES} · {answered} van {total} beantwoord")
 
 
 def token_of(page) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -18,6 +19,7 @@ from tests.browser.browser_helpers import (
     SHOWN,
     TILE,
     Q,
+    accessible_progress,
     act,
     answer,
     answered_before,
@@ -26,6 +28,7 @@ from tests.browser.browser_helpers import (
     join,
     next_screen,
     progress,
+    progress_lines,
     shown_in,
     table_rows,
     token_of,
@@ -228,6 +231,46 @@ def test_answer_tiles_and_buttons_are_finger_sized(device, request):
 
 
 # -- resume on another device --------------------------------------------------------------------
+
+
+# The share of the progress bar that is filled (the primary colour), 0..1.
+_BAR_FILLED = """() => {
+  const bar = document.querySelector('.ipm-progress-bar');
+  const filled = Array.from(bar.children)
+    .filter(seg => getComputedStyle(seg).backgroundColor === 'rgb(31, 95, 139)')
+    .reduce((sum, seg) => sum + seg.getBoundingClientRect().width, 0);
+  return filled / bar.getBoundingClientRect().width;
+}"""
+
+
+@pytest.mark.parametrize("size", [{"width": 390, "height": 844}, {"width": 820, "height": 1180}])
+def test_the_progress_line_counts_every_tap(new_tablet, size, request, tmp_path):
+    """A tap reruns only its statement; the progress line's count and bar follow in the
+    browser, for the eye and for a screen reader, and stay true across screens."""
+    page = new_tablet(size)
+    join(page, CHAIN_RESUME)
+    shown = shown_in(0)
+    taps = [(2, "Mee eens"), (0, "Weet ik niet"), (5, "Mee oneens")]
+    for count, (n, label) in enumerate(taps, start=1):
+        answer(page, n, label, phase=1, answered_after=count)
+        assert progress_lines(page) == [progress(1, count)]
+        assert accessible_progress(page) == [progress(1, count)]
+        assert page.evaluate(_BAR_FILLED) == pytest.approx(count / SHOWN, abs=0.01)
+    # Another answer to a statement already answered: the count stays.
+    answer(page, 0, "Helemaal mee eens", phase=1, answered_after=len(taps))
+    assert progress_lines(page) == [progress(1, len(taps))]
+    shots = Path(os.environ.get("IPM_SHOTS") or tmp_path)
+    page.screenshot(path=str(shots / f"progress-{size['width']}.png"), full_page=False)
+    # The next screen starts from the same count, and counts its own taps on top.
+    next_screen(page, progress(2, len(taps)))
+    answer(page, 1, "Niet eens, niet oneens", phase=2, answered_after=len(taps) + 1)
+    assert accessible_progress(page) == [progress(2, len(taps) + 1)]
+    next_screen(page, progress(3, len(taps) + 1))
+    act(page, page.locator(BACK).tap, progress(2, len(taps) + 1))
+    act(page, page.locator(BACK).tap, progress(1, len(taps) + 1))
+    assert page.evaluate(_BAR_FILLED) == pytest.approx((len(taps) + 1) / SHOWN, abs=0.01)
+    assert shown > len(taps)
+    assert_no_exception(page)
 
 
 def test_resume_code_on_another_device(new_tablet):

@@ -13,6 +13,7 @@ from tests.browser.browser_helpers import (
     ANSWER_GROUP,
     NEXT,
     TILE,
+    ProgressLine,
     act,
     assert_no_exception,
     goto,
@@ -29,9 +30,9 @@ CHAIN = "Van melding tot jeugdhulp"
 LABEL = {o.code: o.label.get("nl") for o in Q.options}
 
 
-def _progress(phase: int, answered: int) -> str:
+def _progress(phase: int, answered: int) -> ProgressLine:
     total = len(Q.statements_for("partner"))
-    return f"Fase {phase} van 7 · {answered} van {total} beantwoord"
+    return ProgressLine(f"Fase {phase} van 7 · {answered} van {total} beantwoord")
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from tests.browser.browser_helpers import (
     ANSWER_GROUP,
     SHOWN,
     TILE,
+    ProgressLine,
     act,
     answer,
     goto,
@@ -243,7 +244,8 @@ def test_language_switch_keeps_screen_answers_and_sets_html_lang(tablet):
     answer(page, 0, "Mee eens", phase=2, answered_after=1)
     answer(page, 2, "Weet ik niet", phase=2, answered_after=2)
     switch = page.locator(".st-key-lang-switch")
-    act(page, switch.get_by_role("radio", name="EN").tap, f"Phase 2 of 7 · 2 of {SHOWN} answered")
+    english = ProgressLine(f"Phase 2 of 7 · 2 of {SHOWN} answered")
+    act(page, switch.get_by_role("radio", name="EN").tap, english)
     assert _checked(page) == ["Agree", "Don't know"]
     page.wait_for_function("document.documentElement.lang === 'en'")
     act(page, switch.get_by_role("radio", name="NL").tap, progress(2, 2))

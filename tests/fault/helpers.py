@@ -9,6 +9,7 @@ directly, never through the app's Store, so they see what is really on disk.
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import sqlite3
 from collections.abc import Coroutine
@@ -241,12 +242,25 @@ class Tablet:
         return {s.id: self.shown_answer(s.id) for s in Q.phase_statements(phase.id, KIND)}
 
     def progress(self) -> tuple[int, int] | None:
-        """(phase number, answered count) from the progress bar, None when not on a phase."""
+        """(phase number, answered count) from the progress line, None when not on a phase.
+
+        Counted as a browser does (ui/scan.py, _phase_progress): the line's counter start,
+        plus each bar segment answered when the line was drawn or whose statement shows a
+        saved or waiting marker now (a tap reruns only its statement)."""
         for node in self.session.nodes.values():
-            if node.element_type == "progress":
-                found = PHASE_PROGRESS.search(node.proto.text)
-                if found:
-                    return int(found.group(1)), int(found.group(2))
+            if node.element_type != "html" or "ipm-progress-text" not in node.proto.body:
+                continue
+            body = node.proto.body
+            count = int(re.search(r"counter-reset:ipm-answered (\d+)", body)[1])
+            for sid, on in re.findall(r'<span class="ipm-seg-([a-z0-9-]+)( on)?"', body):
+                marker = self.marker(sid)
+                count += bool(on) or (marker is not None and marker[0] in ("saved", "pending"))
+            text = re.search(r'<p class="ipm-progress-text">(.*?)</p>', body)[1]
+            count_span = '<span class="ipm-progress-count"></span>'
+            shown = html.unescape(text.replace(count_span, str(count)))
+            found = PHASE_PROGRESS.search(shown)
+            if found:
+                return int(found.group(1)), int(found.group(2))
         return None
 
     def phase(self) -> int | None:

@@ -16,7 +16,7 @@ import pytest
 
 import ipm_model.db as db_module
 from ipm_model.storage.store import Store
-from tests.app.conftest import new_app, texts
+from tests.app.conftest import new_app, progress_line, texts
 from tests.fault.helpers import (
     DATABASE_MESSAGE,
     SHOWN,
@@ -132,7 +132,7 @@ def test_locked_database_keeps_the_tap_pending_and_stores_it_after_the_lock(
     assert at.session_state[PENDING] == {}
     assert demo_store.answers(p.id) == {first: "2", second: "5", third: "dk"}
     assert DATABASE_MESSAGE not in texts(at)
-    assert f"Fase 2 van 7 · 3 van {SHOWN} beantwoord" in at.get("progress")[0].proto.text
+    assert f"Fase 2 van 7 · 3 van {SHOWN} beantwoord" in progress_line(at)
 
 
 def test_locked_database_on_join_gives_a_clear_message_and_creates_nobody(
