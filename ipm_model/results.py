@@ -313,9 +313,10 @@ def round_chain_states(store, workshop_id: int) -> dict[int, tuple[int, str, str
     that round (the same tuple), every chain read in two small queries. A cache keyed per
     chain by it is invalidated by a change in that round and chain, and by nothing else."""
     versions = chain_rows.chain_versions(store, workshop_id)
-    left = bool(exclusions.rounds_left_out(store, [workshop_id]))
+    switched = dict(exclusions.switch_states(store, [workshop_id]))
+    mark = _switch_mark(workshop_id, switched[workshop_id]) if switched else None
     return {
-        cid: (finished, f"{last}|{workshop_id}" if left else last, digest)
+        cid: (finished, f"{last}|{mark}" if mark else last, digest)
         for cid, (finished, last, digest) in versions.items()
     }
 
