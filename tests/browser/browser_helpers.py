@@ -44,8 +44,8 @@ _PROGRESS_LINES = """() => Array.from(document.querySelectorAll('.ipm-progress')
 
 
 class ProgressLine(str):
-    """A phase screen's progress line ("Fase 2 van 7 · 9 van 49 beantwoord"): wait_idle reads
-    it from the progress element (_PROGRESS_LINES), not from the DOM's text."""
+    """A phase screen's progress line ("Fase 2 van 7 · 9 van 49 beantwoord", or its start):
+    wait_idle reads it from the progress element (_PROGRESS_LINES), not from the DOM's text."""
 
 
 def progress_lines(page) -> list[str]:
@@ -83,7 +83,9 @@ def accessible_progress(page) -> list[str]:
 def _wait_for_text(page, text: str, timeout: float) -> None:
     if isinstance(text, ProgressLine):
         page.wait_for_function(
-            f"(want) => ({_PROGRESS_LINES})().includes(want)", arg=str(text), timeout=timeout
+            f"(want) => ({_PROGRESS_LINES})().some((line) => line.startsWith(want))",
+            arg=str(text),
+            timeout=timeout,
         )
     else:
         page.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout)

@@ -17,6 +17,7 @@ import pytest
 from tests.browser.browser_helpers import (
     AMBITION_HEADING,
     TILE,
+    ProgressLine,
     act,
     assert_no_exception,
     goto,
@@ -94,7 +95,7 @@ def test_the_scan_way_in_ends_with_both_radars(new_tablet, demo_dir):
     assert page.locator(f".st-key-join-role {TILE} input:checked").count() == 1
     act(page, page.get_by_role("button", name="Start de scan").tap, "Fase 1 van 7")
     for phase in range(1, 8):
-        act(page, tile(page, 0, "Mee eens").tap, f"Fase {phase} van 7 · {phase} van")
+        act(page, tile(page, 0, "Mee eens").tap, ProgressLine(f"Fase {phase} van 7 · {phase} van"))
         next_screen(page, f"Fase {phase + 1} van 7" if phase < 7 else AMBITION_HEADING)
     next_screen(page, "Afronden · 7 van")  # the ambition screen, skipped
     act(page, page.get_by_role("button", name="Afronden en uitslag bekijken").tap, "Jouw uitslag")

@@ -55,7 +55,9 @@ def app_server(request, chromium_path, demo_with_flags) -> str:
 def _switched_on(db: Path, workshop_id: int) -> bool:
     with sqlite3.connect(db) as conn:
         return bool(
-            conn.execute("SELECT 1 FROM leave_out WHERE workshop_id = ?", [workshop_id]).fetchone()
+            conn.execute(
+                "SELECT 1 FROM leave_out WHERE workshop_id = ? AND active = 1", [workshop_id]
+            ).fetchone()
         )
 
 
