@@ -18,6 +18,7 @@ from ipm_model.results import (
     round_results,
 )
 from ipm_model.scoring import ambition_id
+from ipm_model.storage.store import Store
 
 ROLES = ("mt", "keteneigenaar", "ketenteam", "medewerker")
 
@@ -48,19 +49,7 @@ def _round(questionnaire, sizes: dict[int, int], *, seed: int = 7) -> pd.DataFra
                     rows.append(
                         (1, chain_id, pid, role, partner, ambition_id(phase.id), ambition, order)
                     )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "workshop_id",
-            "chain_id",
-            "participant",
-            "role",
-            "partner",
-            "statement_id",
-            "value",
-            "finish_order",
-        ],
-    )
+    frame = pd.DataFrame(rows, columns=list(Store.RESULT_ANSWER_COLUMNS))
     frame["participant"] = frame["participant"].astype(str)
     return frame
 
