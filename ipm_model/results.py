@@ -505,8 +505,8 @@ def _chain_figures(
     answers: pd.DataFrame, q: Questionnaire, minimum: int
 ) -> tuple[RoundResults, pd.DataFrame]:
     """round_results without the pooled "all chains" (`overall` empty), and the counted
-    answers. Rows are ordered by chain (the shown cells' scores too, each chain's people in
-    their own order), so the figures of several chains are those of each chain's alone."""
+    answers. Rows are ordered by chain (the shown cells' scores by chain, person and phase),
+    so the figures of several chains are those of each chain's alone."""
     finished = finished_per_chain(answers)
     counted = disclosed_answers(answers, minimum)
     # Chains below the minimum keep a row (hidden, with their count) like every other chain.
@@ -528,9 +528,9 @@ def _chain_figures(
     phases = _hide(phases, exposed, workshop_id, "phase_id")
     statements = _hide(statements, exposed, workshop_id, "statement_id")
     scores = _shown_scores(counted, q, phases, ["chain_id"]) if len(counted) else _EMPTY_SCORES
-    # By chain, each chain's people in their order: the pooled interval's draws do not
-    # depend on how the database interleaves the chains' rows.
-    scores = scores.sort_values("chain_id", kind="stable").reset_index(drop=True)
+    # Ordered by the data, never by the read: PostgreSQL returns a join's rows in no fixed
+    # order, and a page, its cached parts and a report must agree row for row.
+    scores = scores.sort_values(["chain_id", "participant", "phase_id"]).reset_index(drop=True)
     phases = with_intervals(phases, scores, ["chain_id"], context=(workshop_id,))
     ambition = ambition_results(basis, q, phases, minimum, exposed, workshop_id)
     flagged, left_out = left_out_counts(answers, minimum)
