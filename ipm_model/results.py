@@ -209,15 +209,33 @@ def _hidden_over_rungs(
     rated = answers[pd.to_numeric(answers["value"], errors="coerce").notna()]
     hidden = set()
     for frame, key in ((scores, "phase_id"), (rated, "statement_id")):
-        groups = frame.groupby(["workshop_id", "chain_id", key])["finish_order"]
-        for (wid, cid, k), positions in groups:
+        keys, rows = _cells(frame, ["workshop_id", "chain_id", key])
+        order = frame["finish_order"].to_numpy()
+        for (wid, cid, k), mine in zip(keys, rows, strict=True):
             chain_rungs = rungs[(wid, cid)]
             m = int(least[wid] if least else minimum)
-            positions = positions.astype(int).to_numpy()
+            positions = order[mine].astype(int)
             cells = [frozenset(positions[positions <= r].tolist()) for r in chain_rungs]
             if not nested_shown(cells, m)[-1]:
                 hidden.add((int(wid), int(cid), str(k)))
     return hidden
+
+
+def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[list[tuple], list[np.ndarray]]:
+    """The groups of `frame` by `keys` as pandas' groupby has them (a row with a missing key
+    in none), without a frame per group: each group's key values (those of its first row)
+    and its rows' positions, in the order of their first row."""
+    if frame.empty:
+        return [], []
+    codes = frame.groupby(list(keys), sort=False, dropna=True).ngroup().to_numpy()
+    inside = np.flatnonzero(~np.isnan(codes.astype(float)))
+    codes = codes[inside].astype(np.int64)
+    ranked = np.argsort(codes, kind="stable")
+    order = inside[ranked]
+    starts = np.flatnonzero(np.r_[True, np.diff(codes[ranked]) != 0])
+    head = frame.iloc[order[starts]]
+    values = list(zip(*(head[c].tolist() for c in keys), strict=True))
+    return values, np.split(order, starts[1:])
 
 
 def _hide(stats: pd.DataFrame, hidden: set, wid: int | None, key: str) -> pd.DataFrame:
