@@ -86,11 +86,14 @@ def disclosed_answers(answers: pd.DataFrame, minimum: int | Mapping[int, int]) -
         least = answers["workshop_id"].map(minimum).astype(int)
     else:
         least = pd.Series(int(minimum), index=answers.index)
-    counted = [
-        disclosed_size(int(f), int(m)) or 0
-        for f, m in zip(finished.to_numpy(), least.to_numpy(), strict=True)
-    ]
-    keep = order.to_numpy() <= np.array(counted)
+    # disclosed_size once per (finished, minimum) pair, not once per answer row.
+    pairs, inverse = np.unique(
+        np.column_stack([finished.to_numpy(dtype=np.int64), least.to_numpy(dtype=np.int64)]),
+        axis=0,
+        return_inverse=True,
+    )
+    sizes = np.array([disclosed_size(int(f), int(m)) or 0 for f, m in pairs], dtype=np.int64)
+    keep = order.to_numpy() <= sizes[inverse.reshape(-1)]
     for (wid, cid), plan in _leave_out_plans(answers, least).items():
         if plan.counted is not None:
             mine = ((answers["workshop_id"] == wid) & (answers["chain_id"] == cid)).to_numpy()

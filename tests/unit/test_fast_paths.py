@@ -223,3 +223,24 @@ def test_hidden_over_rungs_equals_the_groupby_loop(seed):
     assert r._hidden_over_rungs(answers, Q, 3, shared) == _old_hidden_over_rungs(
         answers, Q, 3, shared
     )
+
+
+def test_disclosed_answers_decide_each_chain_as_the_row_by_row_rule():
+    from ipm_model.disclosure import disclosed_size
+
+    frames = [
+        _round(Q, {1: 2, 2: 5, 3: 9, 4: 14, 5: 23}, seed=wid).assign(workshop_id=wid)
+        for wid in (1, 2)
+    ]
+    answers = pd.concat(frames, ignore_index=True)
+    for minimum in (3, 5, {1: 3, 2: 5}):
+        least = (
+            answers["workshop_id"].map(minimum)
+            if isinstance(minimum, Mapping)
+            else pd.Series(minimum, index=answers.index)
+        )
+        order = answers["finish_order"].astype(int)
+        finished = order.groupby([answers["workshop_id"], answers["chain_id"]]).transform("max")
+        sizes = [disclosed_size(int(f), int(m)) or 0 for f, m in zip(finished, least, strict=True)]
+        expected = answers[order.to_numpy() <= np.array(sizes)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(r.disclosed_answers(answers, minimum), expected)
