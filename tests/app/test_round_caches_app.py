@@ -280,3 +280,38 @@ def test_a_fresh_process_warms_the_newest_rounds_and_stays_exact(app_store, coun
 def test_warming_is_bounded(app_store, counted_chains):
     assert len(ui_results.warm_newest_rounds(app_store, limit=1)) == 1
     assert len({wid for wid, _ in counted_chains}) == 1
+
+
+def test_the_previous_round_walks_back_only_as_far_as_the_rule_needs(app_store, counted_parts):
+    """ui.results.previous_round computes the trend parts of the earlier rounds newest first
+    and stops at the round the rule (results.previous_round on the whole trend) picks; with
+    that round's group hidden it walks on, and it always picks what the rule picks."""
+    from dataclasses import replace
+
+    from ipm_model.results import previous_round as rule
+
+    store = app_store
+    rounds, chain_id, with_answers = _history(store)
+    newest = rounds[-1]
+    fresh, _, _ = _fresh(store, rounds, chain_id)
+    expected = rule(fresh, rounds, newest)
+    assert expected is not None, "the demo history has an earlier round with results"
+    got = ui_results.previous_round(store, rounds, newest, chain_id)
+    assert got == expected
+    older = [w.id for w in rounds if (w.date, w.id) < (expected.date, expected.id)]
+    assert not set(counted_parts) & set(older)  # rounds before the one picked: not computed
+
+    # The picked round's group hidden (a minimum above its finishers): the rule walks on.
+    big = store.finished_count(expected.id, chain_id) + 1
+    hidden = tuple(replace(w, min_group_size=big) if w.id == expected.id else w for w in rounds)
+    fresh, _, _ = _fresh(store, hidden, chain_id)
+    assert ui_results.previous_round(store, hidden, newest, chain_id) == rule(fresh, hidden, newest)
+    assert rule(fresh, hidden, newest) != expected
+
+    # An edit in the picked round shows at once (its part is keyed by its own version).
+    person = _first_counted(store, expected, chain_id)
+    for s in ui_results.questionnaire_of(expected).statements:
+        store.save_answer(person, s.id, "1")
+    counted_parts.clear()
+    assert ui_results.previous_round(store, rounds, newest, chain_id) == expected
+    assert counted_parts == [expected.id]
