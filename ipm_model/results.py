@@ -1240,12 +1240,15 @@ def benchmark_means(answers: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
     return shown.assign(organisation_id=shown["workshop_id"].map(owners))[columns]
 
 
-def benchmark_answers(store, questionnaire_id: str, version: int) -> pd.DataFrame:
+def benchmark_answers(
+    store, questionnaire_id: str, version: int, without: int | None = None
+) -> pd.DataFrame:
     """The benchmark pool (Store.benchmark_answers) with `left_out` (with_left_out): a round
     whose facilitator left its flagged answers out counts in the pool with the figure its
     own organisation sees, so careless answers leave the benchmark the way they leave the
-    round (and switching back adds them again)."""
-    return with_left_out(store, store.benchmark_answers(questionnaire_id, version))
+    round (and switching back adds them again). `without`: an organisation whose rows are
+    left out (peer_benchmark for it never uses them; every chain's figure is its own)."""
+    return with_left_out(store, store.benchmark_answers(questionnaire_id, version, without))
 
 
 def benchmark_state(

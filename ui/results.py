@@ -479,7 +479,8 @@ def chain_difference_stats(
 def _benchmark(
     _store: Store, questionnaire: tuple[str, int], organisation_id: int, version: tuple
 ) -> pd.DataFrame:
-    answers = benchmark_answers(_store, *questionnaire)
+    # Only the other organisations' rows: the bands leave this one's chains out anyway.
+    answers = benchmark_answers(_store, *questionnaire, without=organisation_id)
     q = get_questionnaire(*questionnaire)
     return peer_benchmark(answers, q, organisation_id)
 
