@@ -22,6 +22,7 @@ from ui.results import (
     data_version,
     empty_state,
     findings,
+    findings_version,
     open_results_page,
     order_signals,
     phase_table,
@@ -62,7 +63,9 @@ if bool(mine["suppressed"].iloc[0]):
 
 # The agenda for the next chain conversation: its top points lead the page.
 # Compared with the last earlier round in which this chain's group was shown.
-found = findings(store, tuple(workshops), workshop, chain_id, data_version(store, workshops))
+found = findings(
+    store, tuple(workshops), workshop, chain_id, findings_version(store, workshops, chain_id)
+)
 agenda = found.agenda
 weakest = q.phase(found.weakest) if found.weakest is not None else None
 

@@ -324,7 +324,7 @@ def warm_newest_rounds(store: Store, limit: int = WARM_ROUNDS) -> list[int]:
         results = round_stats(store, w)
         shown = results.shown_chains()
         if shown:
-            findings(store, workshops, w, shown[0], data_version(store, workshops))
+            findings(store, workshops, w, shown[0], findings_version(store, workshops, shown[0]))
         warmed.append(w.id)
     return warmed
 
@@ -612,17 +612,28 @@ def previous_round(
     return None
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def findings_version(
+    store: Store, workshops: Sequence[Workshop], chain_id: int
+) -> tuple[tuple[int, str, str], ...]:
+    """What one chain's findings depend on, read fresh on every run: that chain's own
+    version in every round (chain_versions; exact, with the leave-out switches). Its figures
+    in a round, its trend parts and its previous round are made of those rows only, so a
+    change in another chain does not move the key, and a change in this one always does."""
+    return chain_versions(store, workshops, chain_id)
+
+
+# Keyed exactly (findings_version): the time to live only bounds memory.
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=256)
 def findings(
     _store: Store,
     workshops: tuple[Workshop, ...],
     workshop: Workshop,
     chain_id: int,
-    version: tuple[int, str],
+    version: tuple[tuple[int, str, str], ...],
 ) -> ChainFindings:
     """One shown chain's agenda, handvatten and statement lists (results.chain_findings),
-    compared with the last earlier round in which its group was shown. `version`: the
-    data_version of `workshops` (every round the comparison may use)."""
+    compared with the last earlier round in which its group was shown. `version`:
+    findings_version of `workshops` (every round the comparison may use) for this chain."""
     results = round_stats(_store, workshop)
     earlier = previous_round(_store, workshops, workshop, chain_id)
     stats_prev = stats_now_shared = changes = None

@@ -315,3 +315,52 @@ def test_the_previous_round_walks_back_only_as_far_as_the_rule_needs(app_store, 
     counted_parts.clear()
     assert ui_results.previous_round(store, rounds, newest, chain_id) == expected
     assert counted_parts == [expected.id]
+
+
+def test_a_chains_findings_are_keyed_by_that_chains_versions(app_store, monkeypatch):
+    """ui.results.findings is cached per the chain's own version in every round (exact, no
+    time to live needed): another chain's change does not recompute it, its own change
+    shows at the next reader."""
+    store = app_store
+    computed: list[int] = []
+    real = ui_results.chain_findings
+
+    def counting(stats, *args, **kwargs):
+        computed.append(int(stats["chain_id"].iloc[0]))
+        return real(stats, *args, **kwargs)
+
+    monkeypatch.setattr(ui_results, "chain_findings", counting)
+    org_id = store.workshop_by_code("DEMO").organisation_id
+    workshops = tuple(store.workshops(org_id))
+    w = next(
+        x for x in reversed(workshops) if len(ui_results.round_stats(store, x).shown_chains()) >= 2
+    )
+    store.set_workshop_status(w.id, "open")
+    workshops = tuple(store.workshops(org_id))
+    w = next(x for x in workshops if x.id == w.id)
+    mine, other = ui_results.round_stats(store, w).shown_chains()[:2]
+
+    def read(chain_id):
+        version = ui_results.findings_version(store, workshops, chain_id)
+        return ui_results.findings(store, workshops, w, chain_id, version)
+
+    first = read(mine)
+    assert computed == [mine]
+    for s in ui_results.questionnaire_of(w).statements:
+        store.save_answer(_first_counted(store, w, other), s.id, "1")
+    read(mine)
+    assert computed == [mine]  # another chain changed: read from the cache
+    for s in ui_results.questionnaire_of(w).statements:
+        store.save_answer(_first_counted(store, w, mine), s.id, "1")
+    again = read(mine)
+    assert computed == [mine, mine]  # its own change: computed again at once
+    stats = ui_results.round_stats(store, w).chain(mine)
+    pd.testing.assert_frame_equal(
+        again.disagreement, real(stats, *_findings_args(store, w, mine)).disagreement
+    )
+    assert first.disagreement is not again.disagreement
+
+
+def _findings_args(store, w, chain_id):
+    results = ui_results.round_stats(store, w)
+    return (results.chain_statements(chain_id), ui_results.questionnaire_of(w))
