@@ -2,13 +2,12 @@
 
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
 from ipm_model.agenda import agenda_markdown, headline, item_texts
 from ipm_model.handvatten import handvatten_markdown, statement_steps_markdown
 from ipm_model.i18n import t
-from ipm_model.results import chain_comments, radar_frame
+from ipm_model.results import chain_comments
 from ui.access import audited
 from ui.actions import actions_section
 from ui.charts import show_radar
@@ -28,6 +27,7 @@ from ui.results import (
     phase_table,
     questionnaire_of,
     report_bytes,
+    results_radar,
     round_filter,
     round_stats,
     statement_list,
@@ -72,12 +72,9 @@ weakest = q.phase(found.weakest) if found.weakest is not None else None
 # First screen: the radar, the three biggest points and the downloads.
 left, right = st.columns([5, 4], gap="large")
 with left:
-    series = [radar_frame(mine, chains[chain_id])]
-    if len(chains) > 1 and not overall.empty:
-        series.append(radar_frame(overall, t("results.all_chains", lang)))
     bands = benchmark_bands(store, page.organisation, workshop)
     show_radar(
-        pd.concat(series),
+        results_radar(results, workshop, chain_id, lang),
         q.phase_names(lang),
         lang,
         title=chains[chain_id],

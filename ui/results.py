@@ -40,6 +40,7 @@ from ipm_model.results import (
     period_differences,
     period_results,
     progress_changes,
+    radar_frame,
     results_state,
     round_chain_states,
     round_parts,
@@ -325,8 +326,34 @@ def warm_newest_rounds(store: Store, limit: int = WARM_ROUNDS) -> list[int]:
         shown = results.shown_chains()
         if shown:
             findings(store, workshops, w, shown[0], findings_version(store, workshops, shown[0]))
+            _warm_radar(store, w, results, shown[0])
         warmed.append(w.id)
     return warmed
+
+
+def results_radar(results: RoundResults, workshop: Workshop, chain_id: int, lang: str):
+    """The results page's radar series of one chain: the chain, and all chains pooled when
+    the round has more than one; rounded for the screen (results.radar_frame)."""
+    name = {c.id: c.name for c in workshop.chains}[chain_id]
+    series = [radar_frame(results.chain(chain_id), name)]
+    if len(workshop.chains) > 1 and not results.overall.empty:
+        series.append(radar_frame(results.overall, t("results.all_chains", lang)))
+    return pd.concat(series)
+
+
+def _warm_radar(store: Store, workshop: Workshop, results: RoundResults, chain_id: int) -> None:
+    """Build the results page's radar of this chain in every language (the first build of a
+    layout is an Altair build, ~0.1-0.2 s), as the page will ask for it."""
+    from ipm_model.phases import LANGUAGES
+    from ui.charts import radar_chart_spec
+
+    organisation = store.organisation(workshop.organisation_id)
+    bands = benchmark_bands(store, organisation, workshop) if organisation else None
+    name = {c.id: c.name for c in workshop.chains}[chain_id]
+    q = questionnaire_of(workshop)
+    for lang in LANGUAGES:
+        data = results_radar(results, workshop, chain_id, lang)
+        radar_chart_spec(data, q.phase_names(lang), lang, title=name, benchmark=bands)
 
 
 def chain_round_stats(store: Store, workshop: Workshop, chain_id: int) -> RoundResults:

@@ -364,3 +364,25 @@ def test_a_chains_findings_are_keyed_by_that_chains_versions(app_store, monkeypa
 def _findings_args(store, w, chain_id):
     results = ui_results.round_stats(store, w)
     return (results.chain_statements(chain_id), ui_results.questionnaire_of(w))
+
+
+def test_warming_builds_the_results_pages_radar(app_store, monkeypatch):
+    """warm_newest_rounds also builds the radar the results page opens on (every language),
+    with the same series the page draws (ui.results.results_radar)."""
+    import ui.charts as ui_charts
+
+    built: list[tuple] = []
+    real = ui_charts.radar_chart_spec
+
+    def counting(data, labels, lang, **kwargs):
+        built.append((lang, kwargs["title"], tuple(dict.fromkeys(data["series"]))))
+        return real(data, labels, lang, **kwargs)
+
+    monkeypatch.setattr(ui_charts, "radar_chart_spec", counting)
+    warmed = ui_results.warm_newest_rounds(app_store, limit=1)
+    w = next(x for x in app_store.workshops() if x.id == warmed[0])
+    results = ui_results.round_stats(app_store, w)
+    chain_id = results.shown_chains()[0]
+    name = {c.id: c.name for c in w.chains}[chain_id]
+    assert {lang for lang, _, _ in built} == {"nl", "en"}
+    assert all(title == name and series[0] == name for _, title, series in built)
