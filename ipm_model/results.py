@@ -86,11 +86,14 @@ def disclosed_answers(answers: pd.DataFrame, minimum: int | Mapping[int, int]) -
         least = answers["workshop_id"].map(minimum).astype(int)
     else:
         least = pd.Series(int(minimum), index=answers.index)
-    counted = [
-        disclosed_size(int(f), int(m)) or 0
-        for f, m in zip(finished.to_numpy(), least.to_numpy(), strict=True)
-    ]
-    keep = order.to_numpy() <= np.array(counted)
+    # disclosed_size once per (finished, minimum) pair, not once per answer row.
+    pairs, inverse = np.unique(
+        np.column_stack([finished.to_numpy(dtype=np.int64), least.to_numpy(dtype=np.int64)]),
+        axis=0,
+        return_inverse=True,
+    )
+    sizes = np.array([disclosed_size(int(f), int(m)) or 0 for f, m in pairs], dtype=np.int64)
+    keep = order.to_numpy() <= sizes[inverse.reshape(-1)]
     for (wid, cid), plan in _leave_out_plans(answers, least).items():
         if plan.counted is not None:
             mine = ((answers["workshop_id"] == wid) & (answers["chain_id"] == cid)).to_numpy()
@@ -209,15 +212,33 @@ def _hidden_over_rungs(
     rated = answers[pd.to_numeric(answers["value"], errors="coerce").notna()]
     hidden = set()
     for frame, key in ((scores, "phase_id"), (rated, "statement_id")):
-        groups = frame.groupby(["workshop_id", "chain_id", key])["finish_order"]
-        for (wid, cid, k), positions in groups:
+        keys, rows = _cells(frame, ["workshop_id", "chain_id", key])
+        order = frame["finish_order"].to_numpy()
+        for (wid, cid, k), mine in zip(keys, rows, strict=True):
             chain_rungs = rungs[(wid, cid)]
             m = int(least[wid] if least else minimum)
-            positions = positions.astype(int).to_numpy()
+            positions = order[mine].astype(int)
             cells = [frozenset(positions[positions <= r].tolist()) for r in chain_rungs]
             if not nested_shown(cells, m)[-1]:
                 hidden.add((int(wid), int(cid), str(k)))
     return hidden
+
+
+def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[list[tuple], list[np.ndarray]]:
+    """The groups of `frame` by `keys` as pandas' groupby has them (a row with a missing key
+    in none), without a frame per group: each group's key values (those of its first row)
+    and its rows' positions, in the order of their first row."""
+    if frame.empty:
+        return [], []
+    codes = frame.groupby(list(keys), sort=False, dropna=True).ngroup().to_numpy()
+    inside = np.flatnonzero(~np.isnan(codes.astype(float)))
+    codes = codes[inside].astype(np.int64)
+    ranked = np.argsort(codes, kind="stable")
+    order = inside[ranked]
+    starts = np.flatnonzero(np.r_[True, np.diff(codes[ranked]) != 0])
+    head = frame.iloc[order[starts]]
+    values = list(zip(*(head[c].tolist() for c in keys), strict=True))
+    return values, np.split(order, starts[1:])
 
 
 def _hide(stats: pd.DataFrame, hidden: set, wid: int | None, key: str) -> pd.DataFrame:
@@ -1219,12 +1240,15 @@ def benchmark_means(answers: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
     return shown.assign(organisation_id=shown["workshop_id"].map(owners))[columns]
 
 
-def benchmark_answers(store, questionnaire_id: str, version: int) -> pd.DataFrame:
+def benchmark_answers(
+    store, questionnaire_id: str, version: int, without: int | None = None
+) -> pd.DataFrame:
     """The benchmark pool (Store.benchmark_answers) with `left_out` (with_left_out): a round
     whose facilitator left its flagged answers out counts in the pool with the figure its
     own organisation sees, so careless answers leave the benchmark the way they leave the
-    round (and switching back adds them again)."""
-    return with_left_out(store, store.benchmark_answers(questionnaire_id, version))
+    round (and switching back adds them again). `without`: an organisation whose rows are
+    left out (peer_benchmark for it never uses them; every chain's figure is its own)."""
+    return with_left_out(store, store.benchmark_answers(questionnaire_id, version, without))
 
 
 def benchmark_state(

@@ -83,7 +83,9 @@ def mean_draws(
     if n < SMALL_N:
         sd = float(scores.std(ddof=1))
         return mean + sd / math.sqrt(n) * rng.standard_t(n - 1, resamples)
-    means = scores[rng.integers(0, n, size=(resamples, n))].mean(axis=1)
+    # uint32 indexes: numpy draws an int64 range below 2**32 with the same 32-bit generator
+    # (the same numbers), in half the memory and about two thirds of the time.
+    means = scores[rng.integers(0, n, size=(resamples, n), dtype=np.uint32)].mean(axis=1)
     widen = math.sqrt(n / (n - 1)) * t_quantile(n - 1) / _Z
     return mean + (means - mean) * widen
 
@@ -142,16 +144,31 @@ def interval_frame(
 
     Each cell's seed is made of `context`, the values of `seed_columns` (default: the keys;
     constant within a cell) and the phase, so the same group gets the same interval on every
-    page, export and report that shows it.
+    page, export and report that shows it. Cells in the order of their first row (as
+    pandas' groupby(sort=False)); grouped with numpy, one pass, no frame per cell.
     """
     group = [*keys, "phase_id"]
     seed_columns = list(keys if seed_columns is None else seed_columns)
-    rows = []
     scored = scores.dropna(subset=["score"])
-    for values, cell in scored.groupby(group, sort=False):
-        values = values if isinstance(values, tuple) else (values,)
-        seed = cell_seed(context, [cell[c].iloc[0] for c in seed_columns], values[-1])
-        rows.append((*values, *interval(cell["score"].to_numpy(), seed)))
+    rows = []
+    if len(scored):
+        # Numbered in order of first appearance; a row with a missing key is in no cell
+        # (groupby's dropna; numbered NaN or -1).
+        codes = scored.groupby(group, sort=False, dropna=True).ngroup().to_numpy()
+        inside = np.flatnonzero(~np.isnan(codes.astype(float)) & (codes >= 0))
+        codes = codes[inside].astype(np.int64)
+        ranked = np.argsort(codes, kind="stable")
+        order = inside[ranked]
+        starts = np.flatnonzero(np.r_[True, np.diff(codes[ranked]) != 0])
+        ends = [*starts[1:].tolist(), len(order)]
+        head = scored.iloc[order[starts]]
+        key_values = [head[c].tolist() for c in group]
+        seed_values = [head[c].tolist() for c in seed_columns]
+        values = scored["score"].to_numpy(dtype=float)
+        for i, (start, end) in enumerate(zip(starts.tolist(), ends, strict=True)):
+            seed = cell_seed(context, [v[i] for v in seed_values], key_values[-1][i])
+            cell = values[order[start:end]]
+            rows.append((*(v[i] for v in key_values), *interval(cell, seed)))
     return pd.DataFrame(rows, columns=[*group, *INTERVAL_COLUMNS])
 
 

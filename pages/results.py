@@ -2,13 +2,12 @@
 
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
 from ipm_model.agenda import agenda_markdown, headline, item_texts
 from ipm_model.handvatten import handvatten_markdown, statement_steps_markdown
 from ipm_model.i18n import t
-from ipm_model.results import chain_comments, radar_frame
+from ipm_model.results import chain_comments
 from ui.access import audited
 from ui.actions import actions_section
 from ui.charts import show_radar
@@ -22,11 +21,13 @@ from ui.results import (
     data_version,
     empty_state,
     findings,
+    findings_version,
     open_results_page,
     order_signals,
     phase_table,
     questionnaire_of,
     report_bytes,
+    results_radar,
     round_filter,
     round_stats,
     statement_list,
@@ -62,19 +63,18 @@ if bool(mine["suppressed"].iloc[0]):
 
 # The agenda for the next chain conversation: its top points lead the page.
 # Compared with the last earlier round in which this chain's group was shown.
-found = findings(store, tuple(workshops), workshop, chain_id, data_version(store, workshops))
+found = findings(
+    store, tuple(workshops), workshop, chain_id, findings_version(store, workshops, chain_id)
+)
 agenda = found.agenda
 weakest = q.phase(found.weakest) if found.weakest is not None else None
 
 # First screen: the radar, the three biggest points and the downloads.
 left, right = st.columns([5, 4], gap="large")
 with left:
-    series = [radar_frame(mine, chains[chain_id])]
-    if len(chains) > 1 and not overall.empty:
-        series.append(radar_frame(overall, t("results.all_chains", lang)))
     bands = benchmark_bands(store, page.organisation, workshop)
     show_radar(
-        pd.concat(series),
+        results_radar(results, workshop, chain_id, lang),
         q.phase_names(lang),
         lang,
         title=chains[chain_id],

@@ -174,6 +174,23 @@ def _tooltip_titles(lang: str, series: str | None = None) -> dict[str, str]:
     }
 
 
+def radar_chart_spec(
+    data: pd.DataFrame,
+    labels: Mapping[str, str],
+    lang: str,
+    *,
+    title: str = "",
+    stage: bool = False,
+    benchmark: pd.DataFrame | None = None,
+    series_title: str | None = None,
+) -> dict:
+    """The spec show_radar draws (cached per process by the data it shows); no st.* call
+    but the cache, so start-up warming can build a page's radar before anyone asks."""
+    data = data.assign(**{c: data.get(c, float("nan")) for c in charts.INTERVAL_COLUMNS})
+    bench = None if benchmark is None else _rows(benchmark, charts.BENCHMARK_COLUMNS)
+    return _radar_spec(*radar_key(data, labels, lang, title, series_title), stage, bench, lang)
+
+
 def show_radar(
     data: pd.DataFrame,
     labels: Mapping[str, str],
@@ -195,9 +212,10 @@ def show_radar(
     per phase) adds other organisations' middle half in grey. `stage=True`: the projector's
     look (STAGE_LOOK); the page's CSS scales it to its cell.
     """
+    spec = radar_chart_spec(
+        data, labels, lang, title=title, stage=stage, benchmark=benchmark, series_title=series_title
+    )
     data = data.assign(**{c: data.get(c, float("nan")) for c in charts.INTERVAL_COLUMNS})
-    bench = None if benchmark is None else _rows(benchmark, charts.BENCHMARK_COLUMNS)
-    spec = _radar_spec(*radar_key(data, labels, lang, title, series_title), stage, bench, lang)
     with st.container(key=key):  # a key only where one radar stands alone (tests find it)
         st.vega_lite_chart(spec, theme=None, width="content")
     if table:

@@ -40,6 +40,7 @@ from ipm_model.results import (
     period_differences,
     period_results,
     progress_changes,
+    radar_frame,
     results_state,
     round_chain_states,
     round_parts,
@@ -324,9 +325,35 @@ def warm_newest_rounds(store: Store, limit: int = WARM_ROUNDS) -> list[int]:
         results = round_stats(store, w)
         shown = results.shown_chains()
         if shown:
-            findings(store, workshops, w, shown[0], data_version(store, workshops))
+            findings(store, workshops, w, shown[0], findings_version(store, workshops, shown[0]))
+            _warm_radar(store, w, results, shown[0])
         warmed.append(w.id)
     return warmed
+
+
+def results_radar(results: RoundResults, workshop: Workshop, chain_id: int, lang: str):
+    """The results page's radar series of one chain: the chain, and all chains pooled when
+    the round has more than one; rounded for the screen (results.radar_frame)."""
+    name = {c.id: c.name for c in workshop.chains}[chain_id]
+    series = [radar_frame(results.chain(chain_id), name)]
+    if len(workshop.chains) > 1 and not results.overall.empty:
+        series.append(radar_frame(results.overall, t("results.all_chains", lang)))
+    return pd.concat(series)
+
+
+def _warm_radar(store: Store, workshop: Workshop, results: RoundResults, chain_id: int) -> None:
+    """Build the results page's radar of this chain in every language (the first build of a
+    layout is an Altair build, ~0.1-0.2 s), as the page will ask for it."""
+    from ipm_model.phases import LANGUAGES
+    from ui.charts import radar_chart_spec
+
+    organisation = store.organisation(workshop.organisation_id)
+    bands = benchmark_bands(store, organisation, workshop) if organisation else None
+    name = {c.id: c.name for c in workshop.chains}[chain_id]
+    q = questionnaire_of(workshop)
+    for lang in LANGUAGES:
+        data = results_radar(results, workshop, chain_id, lang)
+        radar_chart_spec(data, q.phase_names(lang), lang, title=name, benchmark=bands)
 
 
 def chain_round_stats(store: Store, workshop: Workshop, chain_id: int) -> RoundResults:
@@ -479,7 +506,8 @@ def chain_difference_stats(
 def _benchmark(
     _store: Store, questionnaire: tuple[str, int], organisation_id: int, version: tuple
 ) -> pd.DataFrame:
-    answers = benchmark_answers(_store, *questionnaire)
+    # Only the other organisations' rows: the bands leave this one's chains out anyway.
+    answers = benchmark_answers(_store, *questionnaire, without=organisation_id)
     q = get_questionnaire(*questionnaire)
     return peer_benchmark(answers, q, organisation_id)
 
@@ -584,21 +612,55 @@ def previous_round(
     rounds = tuple(w for w in rounds if (w.date, w.id) <= (workshop.date, workshop.id))
     if len(rounds) < 2:
         return None
-    trend, _, _ = trend_stats(store, rounds, chain_id)
-    return results_previous_round(trend, rounds, workshop)
+    # The rule (results.previous_round) on the chain's trend over `rounds`, whose rows of a
+    # round are that round's part alone (results.trend_round on the basis of all `rounds`):
+    # walking back from the newest earlier round, the first round the rule picks among the
+    # parts seen so far is the one it picks on the whole trend, so the older rounds' parts
+    # (~0.2 s each on a cold cache) are not computed. Each part is cached per its round's
+    # own version, as trend_stats caches it.
+    versions = dict(
+        zip((w.id for w in rounds), chain_versions(store, rounds, chain_id), strict=True)
+    )
+    basis = trend_basis(rounds, {w.id: questionnaire_of(w) for w in rounds})
+    last = rounds[-1]
+    key = (last.questionnaire_id, last.questionnaire_version, basis.shared)
+    earlier = [w for w in rounds if (w.date, w.id) < (workshop.date, workshop.id)]
+    pieces = []
+    for w in reversed(earlier):
+        part = _trend_round(
+            store, w, (w.id, w.min_group_size), chain_id, versions[w.id], key, basis
+        )
+        pieces.insert(0, part)
+        seen = combine_trend(chain_id, pieces, basis).stats
+        if len(seen) and "suppressed" in seen.columns:
+            found = results_previous_round(seen, rounds, workshop)
+            if found is not None:
+                return found
+    return None
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def findings_version(
+    store: Store, workshops: Sequence[Workshop], chain_id: int
+) -> tuple[tuple[int, str, str], ...]:
+    """What one chain's findings depend on, read fresh on every run: that chain's own
+    version in every round (chain_versions; exact, with the leave-out switches). Its figures
+    in a round, its trend parts and its previous round are made of those rows only, so a
+    change in another chain does not move the key, and a change in this one always does."""
+    return chain_versions(store, workshops, chain_id)
+
+
+# Keyed exactly (findings_version): the time to live only bounds memory.
+@st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=256)
 def findings(
     _store: Store,
     workshops: tuple[Workshop, ...],
     workshop: Workshop,
     chain_id: int,
-    version: tuple[int, str],
+    version: tuple[tuple[int, str, str], ...],
 ) -> ChainFindings:
     """One shown chain's agenda, handvatten and statement lists (results.chain_findings),
-    compared with the last earlier round in which its group was shown. `version`: the
-    data_version of `workshops` (every round the comparison may use)."""
+    compared with the last earlier round in which its group was shown. `version`:
+    findings_version of `workshops` (every round the comparison may use) for this chain."""
     results = round_stats(_store, workshop)
     earlier = previous_round(_store, workshops, workshop, chain_id)
     stats_prev = stats_now_shared = changes = None

@@ -138,12 +138,17 @@ class ResultQueries(StoreBase):
 
     BENCHMARK_ANSWER_COLUMNS = ("organisation_id", "min_group_size", *RESULT_ANSWER_COLUMNS)
 
-    def benchmark_answers(self, questionnaire_id: str, version: int) -> pd.DataFrame:
+    def benchmark_answers(
+        self, questionnaire_id: str, version: int, without: int | None = None
+    ) -> pd.DataFrame:
         """Answers for the peer benchmark (BENCHMARK_ANSWER_COLUMNS): per chain of every
         organisation that takes part, only its latest closed round on this questionnaire
-        version. No names: organisations and chains are ids."""
+        version. No names: organisations and chains are ids. `without`: leave that
+        organisation's rows out (its peer bands never use them; the rounds are chosen
+        over every organisation all the same)."""
+        others = "" if without is None else "WHERE r.organisation_id <> ?"
         return self._frame(
-            """WITH r AS (SELECT w.id AS workshop_id, w.organisation_id, w.min_group_size,
+            f"""WITH r AS (SELECT w.id AS workshop_id, w.organisation_id, w.min_group_size,
                   wc.chain_id, ROW_NUMBER() OVER (PARTITION BY wc.chain_id
                                                   ORDER BY w.date DESC, w.id DESC) AS latest
                   FROM workshop w JOIN workshop_chain wc ON wc.workshop_id = w.id
@@ -162,8 +167,9 @@ class ResultQueries(StoreBase):
                 SELECT r.organisation_id, r.min_group_size, p.workshop_id, p.chain_id, p.pid,
                 p.role, p.partner, a.statement_id, a.value, p.finish_order
                 FROM answer a JOIN p ON p.id = a.participant_id
-                JOIN r ON r.workshop_id = p.workshop_id AND r.chain_id = p.chain_id""",
-            [questionnaire_id, int(version)],
+                JOIN r ON r.workshop_id = p.workshop_id AND r.chain_id = p.chain_id
+                {others}""",
+            [questionnaire_id, int(version), *([] if without is None else [int(without)])],
             list(self.BENCHMARK_ANSWER_COLUMNS),
         )
 

@@ -280,3 +280,109 @@ def test_a_fresh_process_warms_the_newest_rounds_and_stays_exact(app_store, coun
 def test_warming_is_bounded(app_store, counted_chains):
     assert len(ui_results.warm_newest_rounds(app_store, limit=1)) == 1
     assert len({wid for wid, _ in counted_chains}) == 1
+
+
+def test_the_previous_round_walks_back_only_as_far_as_the_rule_needs(app_store, counted_parts):
+    """ui.results.previous_round computes the trend parts of the earlier rounds newest first
+    and stops at the round the rule (results.previous_round on the whole trend) picks; with
+    that round's group hidden it walks on, and it always picks what the rule picks."""
+    from dataclasses import replace
+
+    from ipm_model.results import previous_round as rule
+
+    store = app_store
+    rounds, chain_id, with_answers = _history(store)
+    newest = rounds[-1]
+    fresh, _, _ = _fresh(store, rounds, chain_id)
+    expected = rule(fresh, rounds, newest)
+    assert expected is not None, "the demo history has an earlier round with results"
+    got = ui_results.previous_round(store, rounds, newest, chain_id)
+    assert got == expected
+    older = [w.id for w in rounds if (w.date, w.id) < (expected.date, expected.id)]
+    assert not set(counted_parts) & set(older)  # rounds before the one picked: not computed
+
+    # The picked round's group hidden (a minimum above its finishers): the rule walks on.
+    big = store.finished_count(expected.id, chain_id) + 1
+    hidden = tuple(replace(w, min_group_size=big) if w.id == expected.id else w for w in rounds)
+    fresh, _, _ = _fresh(store, hidden, chain_id)
+    assert ui_results.previous_round(store, hidden, newest, chain_id) == rule(fresh, hidden, newest)
+    assert rule(fresh, hidden, newest) != expected
+
+    # An edit in the picked round shows at once (its part is keyed by its own version).
+    person = _first_counted(store, expected, chain_id)
+    for s in ui_results.questionnaire_of(expected).statements:
+        store.save_answer(person, s.id, "1")
+    counted_parts.clear()
+    assert ui_results.previous_round(store, rounds, newest, chain_id) == expected
+    assert counted_parts == [expected.id]
+
+
+def test_a_chains_findings_are_keyed_by_that_chains_versions(app_store, monkeypatch):
+    """ui.results.findings is cached per the chain's own version in every round (exact, no
+    time to live needed): another chain's change does not recompute it, its own change
+    shows at the next reader."""
+    store = app_store
+    computed: list[int] = []
+    real = ui_results.chain_findings
+
+    def counting(stats, *args, **kwargs):
+        computed.append(int(stats["chain_id"].iloc[0]))
+        return real(stats, *args, **kwargs)
+
+    monkeypatch.setattr(ui_results, "chain_findings", counting)
+    org_id = store.workshop_by_code("DEMO").organisation_id
+    workshops = tuple(store.workshops(org_id))
+    w = next(
+        x for x in reversed(workshops) if len(ui_results.round_stats(store, x).shown_chains()) >= 2
+    )
+    store.set_workshop_status(w.id, "open")
+    workshops = tuple(store.workshops(org_id))
+    w = next(x for x in workshops if x.id == w.id)
+    mine, other = ui_results.round_stats(store, w).shown_chains()[:2]
+
+    def read(chain_id):
+        version = ui_results.findings_version(store, workshops, chain_id)
+        return ui_results.findings(store, workshops, w, chain_id, version)
+
+    first = read(mine)
+    assert computed == [mine]
+    for s in ui_results.questionnaire_of(w).statements:
+        store.save_answer(_first_counted(store, w, other), s.id, "1")
+    read(mine)
+    assert computed == [mine]  # another chain changed: read from the cache
+    for s in ui_results.questionnaire_of(w).statements:
+        store.save_answer(_first_counted(store, w, mine), s.id, "1")
+    again = read(mine)
+    assert computed == [mine, mine]  # its own change: computed again at once
+    stats = ui_results.round_stats(store, w).chain(mine)
+    pd.testing.assert_frame_equal(
+        again.disagreement, real(stats, *_findings_args(store, w, mine)).disagreement
+    )
+    assert first.disagreement is not again.disagreement
+
+
+def _findings_args(store, w, chain_id):
+    results = ui_results.round_stats(store, w)
+    return (results.chain_statements(chain_id), ui_results.questionnaire_of(w))
+
+
+def test_warming_builds_the_results_pages_radar(app_store, monkeypatch):
+    """warm_newest_rounds also builds the radar the results page opens on (every language),
+    with the same series the page draws (ui.results.results_radar)."""
+    import ui.charts as ui_charts
+
+    built: list[tuple] = []
+    real = ui_charts.radar_chart_spec
+
+    def counting(data, labels, lang, **kwargs):
+        built.append((lang, kwargs["title"], tuple(dict.fromkeys(data["series"]))))
+        return real(data, labels, lang, **kwargs)
+
+    monkeypatch.setattr(ui_charts, "radar_chart_spec", counting)
+    warmed = ui_results.warm_newest_rounds(app_store, limit=1)
+    w = next(x for x in app_store.workshops() if x.id == warmed[0])
+    results = ui_results.round_stats(app_store, w)
+    chain_id = results.shown_chains()[0]
+    name = {c.id: c.name for c in w.chains}[chain_id]
+    assert {lang for lang, _, _ in built} == {"nl", "en"}
+    assert all(title == name and series[0] == name for _, title, series in built)

@@ -199,3 +199,18 @@ def test_the_bands_key_moves_with_other_organisations_only(store):
     assert moved != key
     exclusions.set_left_out(store, theirs, True, "test", "code")
     assert benchmark_state(store, Q.id, Q.version, without=own) != moved
+
+
+def test_bands_from_the_other_organisations_rows_only_are_the_same(demo_store):
+    """ui.results loads the pool without the organisation's own rows (its bands leave its
+    chains out anyway): the same bands for every organisation, fewer rows read."""
+    from ipm_model.results import benchmark_answers
+
+    everyone = benchmark_answers(demo_store, Q.id, Q.version)
+    for org_id in sorted(set(everyone["organisation_id"])):
+        others = benchmark_answers(demo_store, Q.id, Q.version, without=int(org_id))
+        assert len(others) < len(everyone)
+        assert not (others["organisation_id"] == org_id).any()
+        pd.testing.assert_frame_equal(
+            peer_benchmark(others, Q, int(org_id)), peer_benchmark(everyone, Q, int(org_id))
+        )
