@@ -10,17 +10,14 @@ from ipm_model.results import for_display, radar_frame
 from ipm_model.uncertainty import interval_text, verdict_text
 from ui import tables
 from ui.charts import show_heatmap, show_radar, show_small_radars
+from ui.compare_stats import breakdown_stats, chain_difference_stats, period_stats
 from ui.context import relabelled
 from ui.results import (
     MAX_OVERLAY,
-    breakdown_stats,
-    chain_difference_stats,
     chain_filter,
-    data_version,
     empty_state,
     left_out_note,
     open_results_page,
-    period_stats,
     questionnaire_of,
     round_filter,
 )
@@ -64,7 +61,7 @@ minimum = max(w.min_group_size for w in chosen)
 q = questionnaire_of(chosen[-1])
 names = {c.id: c.name for w in chosen for c in w.chains}
 # A period pools only what each of its rounds shows (ipm_model.results.period_results).
-stats = period_stats(store, tuple(chosen), data_version(store, chosen))
+stats = period_stats(store, chosen)
 shown = stats[~stats["suppressed"]]
 if shown.empty:
     empty_state(lang)
@@ -112,9 +109,7 @@ if selected:
     if len(selected) == 2:  # is the difference between the two chains real?
         a, b = selected
         st.header(t("trust.two_chains", lang, a=names[a], b=names[b]))
-        diff = for_display(
-            chain_difference_stats(store, tuple(chosen), a, b, data_version(store, chosen))
-        )
+        diff = for_display(chain_difference_stats(store, chosen, a, b))
         means = shown.set_index(["chain_id", "phase_id"])["mean"].round(1)
         diff = diff[diff["phase_id"].isin(labels)]
         st.dataframe(
@@ -155,7 +150,7 @@ by = st.segmented_control(
     key=relabelled("compare-by"),
     persist_state="session",
 )
-parts = breakdown_stats(store, workshop, chain_id, by, data_version(store, chosen))
+parts = breakdown_stats(store, workshop, chain_id, by)
 visible = parts[~parts["scores_hidden"]]
 if by == "role":
     group_names = {r.id: r.label(lang) for r in workshop.roles}
