@@ -1134,13 +1134,15 @@ def _period(
 
 
 def _pooled_period(
-    results: Sequence[RoundResults | None],
+    results: Sequence[RoundResults | Sequence[RoundPart] | None],
     rounds: Sequence,
     questionnaires: Mapping[int, Questionnaire],
     chains: Collection[int] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The shown cells of each round's results (None: a round without answers) pooled, as
-    _period; `chains`: only these chains' rows (every figure is the chain's own)."""
+    """The shown cells of each round's results (None: a round without answers; or some of
+    its chains' round_part parts) pooled, as _period; `chains`: only these chains' rows
+    (every figure is the chain's own)."""
+    results = [_of_parts(r) if isinstance(r, Sequence) else r for r in results]
     parts, people = [], []
     for round_figures in results:
         if round_figures is None or round_figures.phases.empty:
@@ -1173,8 +1175,65 @@ def _pooled_period(
     stats["participants"] = stats["chain_id"].map(totals).astype(int)
     stats["suppressed"] = False
     stats["scores_hidden"] = stats["n"] == 0
-    stats = with_intervals(stats, scores, ["chain_id"], context=tuple(w.id for w in rounds))
+    known = _round_intervals(results, rounds, chains)
+    if known is None:
+        stats = with_intervals(stats, scores, ["chain_id"], context=tuple(w.id for w in rounds))
+    else:
+        stats = _with_known_intervals(stats, scores, known, rounds)
     return stats[[*columns, *INTERVAL_COLUMNS, "suppressed", "scores_hidden"]], scores
+
+
+def _of_parts(parts: Sequence[RoundPart]) -> RoundResults | None:
+    """Some chains' round_part parts of one round side by side (chain order), as far as a
+    period needs them: their figures and shown scores, without "all chains"."""
+    parts = sorted(parts, key=lambda p: p.chain_id)
+    if not parts:
+        return None
+
+    def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        filled = [f for f in frames if len(f)]
+        return pd.concat(filled, ignore_index=True) if filled else frames[0]
+
+    return replace(
+        parts[0].results,
+        phases=joined([p.results.phases for p in parts]),
+        scores=joined([p.results.scores for p in parts]),
+    )
+
+
+def _round_intervals(
+    results: Sequence[RoundResults | None], rounds: Sequence, chains: Collection[int] | None
+) -> pd.DataFrame | None:
+    """A period of one round: the cells (chain_id, phase_id) whose interval the round's
+    results hold, with it (None for a longer period). Such a cell's interval over the
+    period is that one: the same people's scores, the same seed (the round, the chain and
+    the phase), so it is not drawn again."""
+    figures = [r for r in results if r is not None and not r.phases.empty]
+    if len(rounds) != 1 or len(figures) != 1 or figures[0].workshop_id != rounds[0].id:
+        return None
+    phases = figures[0].phases
+    if not set(INTERVAL_COLUMNS) <= set(phases.columns):
+        return None
+    if chains is not None:
+        phases = phases[phases["chain_id"].isin(chains)]
+    has = phases[list(INTERVAL_COLUMNS)].notna().all(axis=1)
+    return phases.loc[has, ["chain_id", "phase_id", *INTERVAL_COLUMNS]]
+
+
+def _with_known_intervals(
+    stats: pd.DataFrame, scores: pd.DataFrame, known: pd.DataFrame, rounds: Sequence
+) -> pd.DataFrame:
+    """with_intervals on a one-round period, drawing only the cells `known` lacks."""
+    have = pd.MultiIndex.from_frame(known[["chain_id", "phase_id"]])
+    rest = scores[~pd.MultiIndex.from_frame(scores[["chain_id", "phase_id"]]).isin(have)]
+    stats = with_intervals(stats, rest, ["chain_id"], context=tuple(w.id for w in rounds))
+    position = have.get_indexer(pd.MultiIndex.from_frame(stats[["chain_id", "phase_id"]]))
+    hit = position >= 0
+    for column in INTERVAL_COLUMNS:
+        values = stats[column].to_numpy(dtype=float, copy=True)
+        values[hit] = known[column].to_numpy(dtype=float)[position[hit]]
+        stats[column] = values
+    return stats
 
 
 @dataclass(frozen=True)
@@ -1188,14 +1247,14 @@ class PeriodPart:
 
 
 def period_parts(
-    results: Sequence[RoundResults | None],
+    results: Sequence[RoundResults | Sequence[RoundPart] | None],
     rounds: Sequence,
     questionnaires: Mapping[int, Questionnaire],
     chains: Collection[int] | None = None,
 ) -> dict[int, PeriodPart]:
     """Each chain's part of period_results over `rounds`, from each round's round_results
-    (None for a round without answers; the results pages' cached round figures), computed
-    together and split by chain; `chains`: only these.
+    or its chains' round_part parts (None for a round without answers; the results pages'
+    cached round figures), computed together and split by chain; `chains`: only these.
 
     A chain's period figures depend only on its own shown cells in each round (the pooled
     scores, its shown rounds' counts) and the rounds (the phases of the newest, each

@@ -14,7 +14,6 @@ from ui.compare_stats import breakdown_stats, chain_difference_stats, period_sta
 from ui.context import relabelled
 from ui.results import (
     MAX_OVERLAY,
-    chain_filter,
     empty_state,
     left_out_note,
     open_results_page,
@@ -140,7 +139,20 @@ if len(chosen) != 1:
     st.info(t("compare.within_round_only", lang))
     st.stop()
 workshop = chosen[0]
-chain_id = chain_filter({c.id: c.name for c in workshop.chains}, lang, key="compare-chain")
+# Computed only for a chain someone picks (the page opens without one): most readers compare
+# chains and never open this section, and each chain's figures are cached per its version.
+chains = {c.id: c.name for c in workshop.chains}
+chain_id = st.selectbox(
+    t("console.chain", lang),
+    list(chains),
+    index=None,
+    placeholder=t("compare.within_pick", lang),
+    format_func=chains.get,
+    key="compare-chain",
+    persist_state="session",
+)
+if chain_id not in chains:
+    st.stop()
 st.session_state.setdefault("compare-by", "role")
 by = st.segmented_control(
     t("compare.by", lang),

@@ -1,11 +1,12 @@
 """The compare page's figures, cached per chain and per data change.
 
-- A round's or period's figures per chain (results.period_parts) are put together from
-  each round's figures as the results page caches them (ui.results.round_stats: each
-  chain's part per that chain's own version), so the compare page computes no round the
-  results page (or the start-up warm-up) already holds. Each chain's period part is cached
-  per that chain's versions in the rounds, read fresh from the database on every run: a
-  change in one chain recomputes that chain's part only, on every replica.
+- A round's or period's figures per chain (results.period_parts) are made from each
+  round's chain parts as the results page caches them (ui.results.chain_parts: each
+  chain's part per that chain's own version), so the compare page computes no chain's
+  round figures the results page (or the start-up warm-up) already holds. Each chain's
+  period part is cached per that chain's versions in the rounds, read fresh from the
+  database on every run: a change in one chain recomputes that chain's part only, on
+  every replica.
 - The "within one chain" breakdowns (results.breakdowns) read that chain's rows only
   (ui.results.chain_round_answers, shared with the trend) and are cached per that chain's
   version in the round.
@@ -35,10 +36,10 @@ from ipm_model.results import (
 from ipm_model.storage.store import Store
 from ui.results import (
     ROUND_TTL_S,
+    chain_parts,
     chain_round_answers,
     chain_versions,
     questionnaire_of,
-    round_stats,
 )
 
 NO_VERSION = (0, "", "")  # a chain without finishers in a round (chain_rows.round_versions)
@@ -123,12 +124,13 @@ def _parts(
         except _NotCached:
             missing.append((chain_id, chain_versions_))
     if missing:
-        # The figures are read after the versions (the keys): never older than their key.
-        # A round in which none of these chains has finishers adds nothing to their parts.
-        figures = [
-            round_stats(store, w) if any(v[i][0] for _, v in missing) else None
-            for i, w in enumerate(rounds)
-        ]
+        # Each round's parts of these chains (the results page's cache entries), read
+        # after the versions (the keys): never older than their key. A round in which none
+        # of them has finishers adds nothing to their parts.
+        figures = []
+        for i, w in enumerate(rounds):
+            states = [(c, v[i]) for c, v in missing if v[i][0]]
+            figures.append(chain_parts(store, w, states) if states else None)
         questionnaires = {w.id: questionnaire_of(w) for w in rounds}
         chains = {c for c, _ in missing}
         _batch.parts = period_parts(figures, rounds, questionnaires, chains=chains)

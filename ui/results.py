@@ -234,6 +234,16 @@ def _round_stats(
     return combine_round(parts, q, minimum, _workshop.id)
 
 
+def chain_parts(
+    store: Store, workshop: Workshop, states: Sequence[tuple[int, tuple[int, str, str]]]
+) -> list[RoundPart]:
+    """Some chains' parts of one round's figures (results.round_part), each cached per that
+    chain's version in `states` (round_chain_states, read before): the same cache entries
+    round_stats puts together, without the pooled "all chains" (the compare page)."""
+    parts = _round_parts(store, workshop, _round_key(workshop), tuple(states))
+    return [p for p in parts if p is not None]
+
+
 # More chains than this to compute: read the round's rows in one query instead of per chain.
 _ONE_READ = 4
 _batch = threading.local()

@@ -12,7 +12,7 @@ import pytest
 import ui.compare_stats as compare_stats
 from ipm_model.results import breakdowns, load_answers, period_differences, period_results
 from ipm_model.storage import exclusions
-from tests.app.conftest import new_app
+from tests.app.conftest import new_app, texts
 from tests.app.test_round_caches_app import _first_counted, _history
 from ui.results import questionnaire_of
 
@@ -184,3 +184,35 @@ def test_the_compare_page_shows_a_change_in_one_chain_at_once(app_store):
     assert {k: v for k, v in after.items() if k != name} == {
         k: v for k, v in before.items() if k != name
     }
+
+
+def test_the_within_section_computes_only_for_a_picked_chain(app_store, counted_breakdowns):
+    store = app_store
+    rounds, chain_id, with_answers = _history(store)
+    last = with_answers[-1]
+    org = store.organisation(store.workshop_by_code("DEMO").organisation_id)
+    at = new_app(r=org["results_token"]).run()
+    at.switch_page("pages/compare.py").run()
+    at.selectbox(key="filter-round").set_value(last.id).run()
+    assert not at.exception
+    picker = at.selectbox(key="compare-chain")
+    assert picker.value is None and picker.placeholder == "Kies een keten"
+    assert counted_breakdowns == []  # not opened: nothing computed
+
+    def charts() -> int:
+        return len(at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart"))
+
+    before = charts()
+    assert "Geen enkele groep heeft" not in texts(at)
+    picker.set_value(chain_id).run()
+    assert not at.exception
+    assert counted_breakdowns == [chain_id]
+    # The chain's perspectives radar, or the note that no group is large enough.
+    assert charts() == before + 1 or "Geen enkele groep heeft" in texts(at)
+    counted_breakdowns.clear()
+    at.run()
+    assert counted_breakdowns == []  # a rerun with nothing changed
+    _edit(store, last, chain_id, "1")
+    at.run()
+    assert not at.exception
+    assert counted_breakdowns == [chain_id]  # the change shows at the next run

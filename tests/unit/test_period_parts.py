@@ -12,6 +12,7 @@ import pytest
 from ipm_model.results import (
     _EMPTY_SCORES,
     INTERVAL_COLUMNS,
+    _round_intervals,
     combine_period,
     combine_round,
     part_differences,
@@ -93,6 +94,16 @@ def _round_figures(answers, rounds, questionnaires):
     return out
 
 
+def _round_chain_parts(answers, rounds, questionnaires):
+    """Each round's chain parts (round_parts), in reverse chain order; None: no answers."""
+    out = []
+    for w in rounds:
+        mine = answers[answers["workshop_id"] == w.id]
+        parts = round_parts(mine, questionnaires[w.id], w.min_group_size) if len(mine) else {}
+        out.append([parts[c] for c in sorted(parts, reverse=True)] or None)
+    return out
+
+
 @pytest.mark.parametrize("left_out", [False, True])
 @pytest.mark.parametrize("span", [slice(0, 1), slice(1, 2), slice(0, 3), slice(1, 3)])
 def test_period_from_chain_parts_equals_from_scratch(questionnaire_v2, left_out, span):
@@ -106,13 +117,29 @@ def test_period_from_chain_parts_equals_from_scratch(questionnaire_v2, left_out,
     # The new period_results (through _pooled_period) is the old one.
     pd.testing.assert_frame_equal(period_results(answers, rounds, questionnaires), old_stats)
     figures = _round_figures(answers, rounds, questionnaires)
+    # A one-round period takes the round's own intervals instead of drawing them again.
+    known = _round_intervals(figures, rounds, None)
+    assert (known is None) == (len(rounds) > 1)
+    assert known is None or 0 < len(known) < len(old_stats)
     together = period_parts(figures, rounds, questionnaires)
     pd.testing.assert_frame_equal(combine_period(list(together.values())[::-1]), old_stats)
+    # From each round's chain parts (as the page reads them from the cache), any order.
+    by_parts = period_parts(
+        _round_chain_parts(answers, rounds, questionnaires), rounds, questionnaires
+    )
+    pd.testing.assert_frame_equal(combine_period(list(by_parts.values())), old_stats)
     # One chain at a time (a change in one chain recomputes that chain's part only).
     chains = sorted(set(old_stats["chain_id"]))
     assert sorted(together) == chains
     for chain_id in chains:
         alone = period_parts(figures, rounds, questionnaires, chains={chain_id})
+        own = [
+            None if p is None else [x for x in p if x.chain_id == chain_id]
+            for p in _round_chain_parts(answers, rounds, questionnaires)
+        ]
+        from_own = period_parts([p or None for p in own], rounds, questionnaires, {chain_id})
+        pd.testing.assert_frame_equal(from_own[chain_id].stats, together[chain_id].stats)
+        pd.testing.assert_frame_equal(from_own[chain_id].scores, together[chain_id].scores)
         assert list(alone) == [chain_id]
         pd.testing.assert_frame_equal(alone[chain_id].stats, together[chain_id].stats)
         pd.testing.assert_frame_equal(alone[chain_id].scores, together[chain_id].scores)
