@@ -216,3 +216,36 @@ def test_the_within_section_computes_only_for_a_picked_chain(app_store, counted_
     at.run()
     assert not at.exception
     assert counted_breakdowns == [chain_id]  # the change shows at the next run
+
+
+def test_the_compare_page_reuses_the_results_pages_round_parts(app_store, monkeypatch):
+    """The round's chain parts the results page cached (ui.results.round_stats) are the
+    ones the compare page reads: after the results page, the compare page computes no
+    chain's round figures; after a change in one chain, that chain's only (once)."""
+    import ui.results as ui_results
+
+    computed: list[int] = []
+    real = ui_results.round_parts
+
+    def counting(answers, q, minimum):
+        parts = real(answers, q, minimum)
+        computed.extend(parts)
+        return parts
+
+    monkeypatch.setattr(ui_results, "round_parts", counting)
+    store = app_store
+    rounds, chain_id, with_answers = _history(store)
+    last = with_answers[-1]
+    ui_results.round_stats(store, last)
+    assert chain_id in computed
+    computed.clear()
+    pd.testing.assert_frame_equal(
+        compare_stats.period_stats(store, (last,)), _fresh(store, (last,))
+    )
+    assert computed == []
+    _edit(store, last, chain_id, "1")
+    pd.testing.assert_frame_equal(
+        compare_stats.period_stats(store, (last,)), _fresh(store, (last,))
+    )
+    ui_results.round_stats(store, last)  # the results page after the compare page
+    assert computed == [chain_id]
