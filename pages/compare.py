@@ -151,41 +151,42 @@ chain_id = st.selectbox(
     key="compare-chain",
     persist_state="session",
 )
-if chain_id not in chains:
-    st.stop()
-st.session_state.setdefault("compare-by", "role")
-by = st.segmented_control(
-    t("compare.by", lang),
-    ["role", "partner"],
-    format_func=lambda b: t(f"compare.by_{b}", lang),
-    required=True,
-    key=relabelled("compare-by"),
-    persist_state="session",
-)
-parts = breakdown_stats(store, workshop, chain_id, by)
-visible = parts[~parts["scores_hidden"]]
-if by == "role":
-    group_names = {r.id: r.label(lang) for r in workshop.roles}
-else:
-    group_names = {p: p for p in workshop.partners} | {"": t("start.partner_own", lang)}
-groups = [g for g in visible[by].unique() if g in group_names][:MAX_OVERLAY]
-if not groups:
-    st.info(t("compare.within_too_few", lang, min=minimum))
-else:
-    frames = [radar_frame(visible[visible[by] == g], group_names[g]) for g in groups]
-    show_radar(pd.concat(frames), labels, lang, title=t("compare.perspectives", lang))
-    hidden_groups = sorted(set(parts[by]) - set(groups))
-    if hidden_groups:
-        st.caption(t("compare.hidden_groups", lang, min=minimum))
-    # Where each group wants the chain in 12 months (same disclosure rule as the scores).
-    aims = for_display(visible[visible[by].isin(groups) & visible["ambition"].notna()])
-    if not aims.empty:
-        st.subheader(t("compare.ambition", lang))
-        st.caption(t("compare.ambition_help", lang, min=minimum))
-        table = aims.assign(
-            group=aims[by].map(group_names), phase=aims["phase_id"].map(labels)
-        ).pivot(index="phase", columns="group", values="gap")
-        table = table.reindex([labels[p] for p in labels if labels[p] in table.index])
-        table.index.name = t("result.phase", lang)
-        table = table.apply(lambda column: tables.changes(column, lang))
-        st.dataframe(table, width="stretch", column_config=tables.right_aligned(*table.columns))
+# An if, not st.stop(): a stopped run lost the round filter's kept choice (the demo's way in,
+# tests/app/test_demo_app.py).
+if chain_id in chains:
+    st.session_state.setdefault("compare-by", "role")
+    by = st.segmented_control(
+        t("compare.by", lang),
+        ["role", "partner"],
+        format_func=lambda b: t(f"compare.by_{b}", lang),
+        required=True,
+        key=relabelled("compare-by"),
+        persist_state="session",
+    )
+    parts = breakdown_stats(store, workshop, chain_id, by)
+    visible = parts[~parts["scores_hidden"]]
+    if by == "role":
+        group_names = {r.id: r.label(lang) for r in workshop.roles}
+    else:
+        group_names = {p: p for p in workshop.partners} | {"": t("start.partner_own", lang)}
+    groups = [g for g in visible[by].unique() if g in group_names][:MAX_OVERLAY]
+    if not groups:
+        st.info(t("compare.within_too_few", lang, min=minimum))
+    else:
+        frames = [radar_frame(visible[visible[by] == g], group_names[g]) for g in groups]
+        show_radar(pd.concat(frames), labels, lang, title=t("compare.perspectives", lang))
+        hidden_groups = sorted(set(parts[by]) - set(groups))
+        if hidden_groups:
+            st.caption(t("compare.hidden_groups", lang, min=minimum))
+        # Where each group wants the chain in 12 months (same disclosure rule as the scores).
+        aims = for_display(visible[visible[by].isin(groups) & visible["ambition"].notna()])
+        if not aims.empty:
+            st.subheader(t("compare.ambition", lang))
+            st.caption(t("compare.ambition_help", lang, min=minimum))
+            table = aims.assign(
+                group=aims[by].map(group_names), phase=aims["phase_id"].map(labels)
+            ).pivot(index="phase", columns="group", values="gap")
+            table = table.reindex([labels[p] for p in labels if labels[p] in table.index])
+            table.index.name = t("result.phase", lang)
+            table = table.apply(lambda column: tables.changes(column, lang))
+            st.dataframe(table, width="stretch", column_config=tables.right_aligned(*table.columns))
