@@ -1145,22 +1145,43 @@ def _period(
     answers: pd.DataFrame, rounds: Sequence, questionnaires: Mapping[int, Questionnaire]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """period_results' stats and the pooled participant scores behind them."""
-    parts, people = [], []
+    results = []
     for w in rounds:
         mine = answers[answers["workshop_id"] == w.id]
-        if mine.empty:
+        results.append(
+            None if mine.empty else round_results(mine, questionnaires[w.id], w.min_group_size)
+        )
+    return _pooled_period(results, rounds, questionnaires)
+
+
+def _pooled_period(
+    results: Sequence[RoundResults | Sequence[RoundPart] | None],
+    rounds: Sequence,
+    questionnaires: Mapping[int, Questionnaire],
+    chains: Collection[int] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The shown cells of each round's results (None: a round without answers; or some of
+    its chains' round_part parts) pooled, as _period; `chains`: only these chains' rows
+    (every figure is the chain's own)."""
+    results = [_of_parts(r) if isinstance(r, Sequence) else r for r in results]
+    parts, people = [], []
+    for round_figures in results:
+        if round_figures is None or round_figures.phases.empty:
             continue
-        q = questionnaires[w.id]
-        results = round_results(mine, q, w.min_group_size)
-        parts.append(results.scores)
-        shown = results.phases[~results.phases["suppressed"]]
+        scores, phases = round_figures.scores, round_figures.phases
+        if chains is not None:
+            scores = scores[scores["chain_id"].isin(chains)]
+            phases = phases[phases["chain_id"].isin(chains)]
+        parts.append(scores)
+        shown = phases[~phases["suppressed"]]
         people.append(shown.drop_duplicates("chain_id")[["chain_id", "participants"]])
     columns = ["chain_id", "phase_id", "participants", "n", "mean", "sd"]
-    parts = [p for p in parts if len(p)]
-    if not parts:
+    filled = [p for p in parts if len(p)]
+    # One chain's part keeps its rows without scores; the whole period has none without.
+    if not (filled if chains is None else people):
         empty = pd.DataFrame(columns=[*columns, *INTERVAL_COLUMNS, "suppressed", "scores_hidden"])
         return empty, _EMPTY_SCORES
-    scores = pd.concat(parts, ignore_index=True)
+    scores = pd.concat(filled or parts[:1], ignore_index=True)
     totals = pd.concat(people).groupby("chain_id")["participants"].sum()
     phase_ids = [p.id for p in questionnaires[rounds[-1].id].phases]
     grid = pd.MultiIndex.from_product([totals.index, phase_ids], names=["chain_id", "phase_id"])
@@ -1171,11 +1192,130 @@ def _period(
         .reset_index()
     )
     stats["n"] = stats["n"].fillna(0).astype(int)
+    stats[["mean", "sd"]] = stats[["mean", "sd"]].astype(float)
     stats["participants"] = stats["chain_id"].map(totals).astype(int)
     stats["suppressed"] = False
     stats["scores_hidden"] = stats["n"] == 0
-    stats = with_intervals(stats, scores, ["chain_id"], context=tuple(w.id for w in rounds))
+    known = _round_intervals(results, rounds, chains)
+    if known is None:
+        stats = with_intervals(stats, scores, ["chain_id"], context=tuple(w.id for w in rounds))
+    else:
+        stats = _with_known_intervals(stats, scores, known, rounds)
     return stats[[*columns, *INTERVAL_COLUMNS, "suppressed", "scores_hidden"]], scores
+
+
+def _of_parts(parts: Sequence[RoundPart]) -> RoundResults | None:
+    """Some chains' round_part parts of one round side by side (chain order), as far as a
+    period needs them: their figures and shown scores, without "all chains"."""
+    parts = sorted(parts, key=lambda p: p.chain_id)
+    if not parts:
+        return None
+
+    def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        filled = [f for f in frames if len(f)]
+        return pd.concat(filled, ignore_index=True) if filled else frames[0]
+
+    return replace(
+        parts[0].results,
+        phases=joined([p.results.phases for p in parts]),
+        scores=joined([p.results.scores for p in parts]),
+    )
+
+
+def _round_intervals(
+    results: Sequence[RoundResults | None], rounds: Sequence, chains: Collection[int] | None
+) -> pd.DataFrame | None:
+    """A period of one round: the cells (chain_id, phase_id) whose interval the round's
+    results hold, with it (None for a longer period). Such a cell's interval over the
+    period is that one: the same people's scores, the same seed (the round, the chain and
+    the phase), so it is not drawn again."""
+    figures = [r for r in results if r is not None and not r.phases.empty]
+    if len(rounds) != 1 or len(figures) != 1 or figures[0].workshop_id != rounds[0].id:
+        return None
+    phases = figures[0].phases
+    if not set(INTERVAL_COLUMNS) <= set(phases.columns):
+        return None
+    if chains is not None:
+        phases = phases[phases["chain_id"].isin(chains)]
+    has = phases[list(INTERVAL_COLUMNS)].notna().all(axis=1)
+    return phases.loc[has, ["chain_id", "phase_id", *INTERVAL_COLUMNS]]
+
+
+def _with_known_intervals(
+    stats: pd.DataFrame, scores: pd.DataFrame, known: pd.DataFrame, rounds: Sequence
+) -> pd.DataFrame:
+    """with_intervals on a one-round period, drawing only the cells `known` lacks."""
+    have = pd.MultiIndex.from_frame(known[["chain_id", "phase_id"]])
+    rest = scores[~pd.MultiIndex.from_frame(scores[["chain_id", "phase_id"]]).isin(have)]
+    stats = with_intervals(stats, rest, ["chain_id"], context=tuple(w.id for w in rounds))
+    position = have.get_indexer(pd.MultiIndex.from_frame(stats[["chain_id", "phase_id"]]))
+    hit = position >= 0
+    for column in INTERVAL_COLUMNS:
+        values = stats[column].to_numpy(dtype=float, copy=True)
+        values[hit] = known[column].to_numpy(dtype=float)[position[hit]]
+        stats[column] = values
+    return stats
+
+
+@dataclass(frozen=True)
+class PeriodPart:
+    """One chain's share of period_results (period_parts): its rows of the stats, and its
+    pooled participant scores behind them (for period differences; never shown)."""
+
+    chain_id: int
+    stats: pd.DataFrame
+    scores: pd.DataFrame
+
+
+def period_parts(
+    results: Sequence[RoundResults | Sequence[RoundPart] | None],
+    rounds: Sequence,
+    questionnaires: Mapping[int, Questionnaire],
+    chains: Collection[int] | None = None,
+) -> dict[int, PeriodPart]:
+    """Each chain's part of period_results over `rounds`, from each round's round_results
+    or its chains' round_part parts (None for a round without answers; the results pages'
+    cached round figures), computed together and split by chain; `chains`: only these.
+
+    A chain's period figures depend only on its own shown cells in each round (the pooled
+    scores, its shown rounds' counts) and the rounds (the phases of the newest, each
+    interval's seed), so a chain's part can be cached per that chain's versions in the
+    rounds and put together with the others' parts (combine_period): the result equals
+    period_results."""
+    stats, scores = _pooled_period(results, rounds, questionnaires, chains)
+    by_stats = {int(c): rows for c, rows in stats.groupby("chain_id", sort=False)}
+    by_scores = {int(c): rows for c, rows in scores.groupby("chain_id", sort=False)}
+    return {
+        c: PeriodPart(
+            c,
+            rows.reset_index(drop=True),
+            by_scores[c].reset_index(drop=True) if c in by_scores else scores.iloc[0:0],
+        )
+        for c, rows in by_stats.items()
+    }
+
+
+def combine_period(parts: Sequence[PeriodPart]) -> pd.DataFrame:
+    """period_results from the chains' period_parts (any order): their rows side by side in
+    chain order, or period_results' empty frame when no chain has a shown score."""
+    parts = sorted(parts, key=lambda p: p.chain_id)
+    if not any(len(p.scores) for p in parts):
+        return _pooled_period([], [], {})[0]
+    return pd.concat([p.stats for p in parts], ignore_index=True)
+
+
+def part_differences(
+    parts: Mapping[int, PeriodPart], chain_a: int, chain_b: int, rounds: Sequence
+) -> pd.DataFrame:
+    """period_differences of two chains from their period_parts (a chain without a part has
+    no shown cell in the period): the same draws over the same people."""
+    context = tuple(w.id for w in rounds)
+
+    def scores(chain_id: int) -> pd.DataFrame:
+        part = parts.get(chain_id)
+        return _EMPTY_SCORES if part is None else part.scores
+
+    return differences(scores(chain_a), scores(chain_b), (*context, chain_a), (*context, chain_b))
 
 
 # -- quality of the measurement ------------------------------------------------------------------

@@ -10,17 +10,13 @@ from ipm_model.results import for_display, radar_frame
 from ipm_model.uncertainty import interval_text, verdict_text
 from ui import tables
 from ui.charts import show_heatmap, show_radar, show_small_radars
+from ui.compare_stats import breakdown_stats, chain_difference_stats, period_stats
 from ui.context import relabelled
 from ui.results import (
     MAX_OVERLAY,
-    breakdown_stats,
-    chain_difference_stats,
-    chain_filter,
-    data_version,
     empty_state,
     left_out_note,
     open_results_page,
-    period_stats,
     questionnaire_of,
     round_filter,
 )
@@ -64,7 +60,7 @@ minimum = max(w.min_group_size for w in chosen)
 q = questionnaire_of(chosen[-1])
 names = {c.id: c.name for w in chosen for c in w.chains}
 # A period pools only what each of its rounds shows (ipm_model.results.period_results).
-stats = period_stats(store, tuple(chosen), data_version(store, chosen))
+stats = period_stats(store, chosen)
 shown = stats[~stats["suppressed"]]
 if shown.empty:
     empty_state(lang)
@@ -112,9 +108,7 @@ if selected:
     if len(selected) == 2:  # is the difference between the two chains real?
         a, b = selected
         st.header(t("trust.two_chains", lang, a=names[a], b=names[b]))
-        diff = for_display(
-            chain_difference_stats(store, tuple(chosen), a, b, data_version(store, chosen))
-        )
+        diff = for_display(chain_difference_stats(store, chosen, a, b))
         means = shown.set_index(["chain_id", "phase_id"])["mean"].round(1)
         diff = diff[diff["phase_id"].isin(labels)]
         st.dataframe(
@@ -145,40 +139,54 @@ if len(chosen) != 1:
     st.info(t("compare.within_round_only", lang))
     st.stop()
 workshop = chosen[0]
-chain_id = chain_filter({c.id: c.name for c in workshop.chains}, lang, key="compare-chain")
-st.session_state.setdefault("compare-by", "role")
-by = st.segmented_control(
-    t("compare.by", lang),
-    ["role", "partner"],
-    format_func=lambda b: t(f"compare.by_{b}", lang),
-    required=True,
-    key=relabelled("compare-by"),
+# Computed only for a chain someone picks (the page opens without one): most readers compare
+# chains and never open this section, and each chain's figures are cached per its version.
+chains = {c.id: c.name for c in workshop.chains}
+chain_id = st.selectbox(
+    t("console.chain", lang),
+    list(chains),
+    index=None,
+    placeholder=t("compare.within_pick", lang),
+    format_func=chains.get,
+    key="compare-chain",
     persist_state="session",
 )
-parts = breakdown_stats(store, workshop, chain_id, by, data_version(store, chosen))
-visible = parts[~parts["scores_hidden"]]
-if by == "role":
-    group_names = {r.id: r.label(lang) for r in workshop.roles}
-else:
-    group_names = {p: p for p in workshop.partners} | {"": t("start.partner_own", lang)}
-groups = [g for g in visible[by].unique() if g in group_names][:MAX_OVERLAY]
-if not groups:
-    st.info(t("compare.within_too_few", lang, min=minimum))
-else:
-    frames = [radar_frame(visible[visible[by] == g], group_names[g]) for g in groups]
-    show_radar(pd.concat(frames), labels, lang, title=t("compare.perspectives", lang))
-    hidden_groups = sorted(set(parts[by]) - set(groups))
-    if hidden_groups:
-        st.caption(t("compare.hidden_groups", lang, min=minimum))
-    # Where each group wants the chain in 12 months (same disclosure rule as the scores).
-    aims = for_display(visible[visible[by].isin(groups) & visible["ambition"].notna()])
-    if not aims.empty:
-        st.subheader(t("compare.ambition", lang))
-        st.caption(t("compare.ambition_help", lang, min=minimum))
-        table = aims.assign(
-            group=aims[by].map(group_names), phase=aims["phase_id"].map(labels)
-        ).pivot(index="phase", columns="group", values="gap")
-        table = table.reindex([labels[p] for p in labels if labels[p] in table.index])
-        table.index.name = t("result.phase", lang)
-        table = table.apply(lambda column: tables.changes(column, lang))
-        st.dataframe(table, width="stretch", column_config=tables.right_aligned(*table.columns))
+# An if, not st.stop(): a stopped run lost the round filter's kept choice (the demo's way in,
+# tests/app/test_demo_app.py).
+if chain_id in chains:
+    st.session_state.setdefault("compare-by", "role")
+    by = st.segmented_control(
+        t("compare.by", lang),
+        ["role", "partner"],
+        format_func=lambda b: t(f"compare.by_{b}", lang),
+        required=True,
+        key=relabelled("compare-by"),
+        persist_state="session",
+    )
+    parts = breakdown_stats(store, workshop, chain_id, by)
+    visible = parts[~parts["scores_hidden"]]
+    if by == "role":
+        group_names = {r.id: r.label(lang) for r in workshop.roles}
+    else:
+        group_names = {p: p for p in workshop.partners} | {"": t("start.partner_own", lang)}
+    groups = [g for g in visible[by].unique() if g in group_names][:MAX_OVERLAY]
+    if not groups:
+        st.info(t("compare.within_too_few", lang, min=minimum))
+    else:
+        frames = [radar_frame(visible[visible[by] == g], group_names[g]) for g in groups]
+        show_radar(pd.concat(frames), labels, lang, title=t("compare.perspectives", lang))
+        hidden_groups = sorted(set(parts[by]) - set(groups))
+        if hidden_groups:
+            st.caption(t("compare.hidden_groups", lang, min=minimum))
+        # Where each group wants the chain in 12 months (same disclosure rule as the scores).
+        aims = for_display(visible[visible[by].isin(groups) & visible["ambition"].notna()])
+        if not aims.empty:
+            st.subheader(t("compare.ambition", lang))
+            st.caption(t("compare.ambition_help", lang, min=minimum))
+            table = aims.assign(
+                group=aims[by].map(group_names), phase=aims["phase_id"].map(labels)
+            ).pivot(index="phase", columns="group", values="gap")
+            table = table.reindex([labels[p] for p in labels if labels[p] in table.index])
+            table.index.name = t("result.phase", lang)
+            table = table.apply(lambda column: tables.changes(column, lang))
+            st.dataframe(table, width="stretch", column_config=tables.right_aligned(*table.columns))

@@ -29,7 +29,6 @@ from ipm_model.results import (
     TrendBasis,
     benchmark_answers,
     benchmark_state,
-    breakdowns,
     chain_findings,
     chain_round_states,
     combine_round,
@@ -37,8 +36,6 @@ from ipm_model.results import (
     for_display,
     load_answers,
     peer_benchmark,
-    period_differences,
-    period_results,
     progress_changes,
     radar_frame,
     results_state,
@@ -238,6 +235,16 @@ def _round_stats(
     return combine_round(parts, q, minimum, _workshop.id)
 
 
+def chain_parts(
+    store: Store, workshop: Workshop, states: Sequence[tuple[int, tuple[int, str, str]]]
+) -> list[RoundPart]:
+    """Some chains' parts of one round's figures (results.round_part), each cached per that
+    chain's version in `states` (round_chain_states, read before): the same cache entries
+    round_stats puts together, without the pooled "all chains" (the compare page)."""
+    parts = _round_parts(store, workshop, _round_key(workshop), tuple(states))
+    return [p for p in parts if p is not None]
+
+
 # More chains than this to compute: read the round's rows in one query instead of per chain.
 _ONE_READ = 4
 _batch = threading.local()
@@ -372,15 +379,6 @@ def _chain_round_stats(
     return round_results(answers, questionnaire_of(workshop), workshop.min_group_size)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
-def breakdown_stats(
-    _store: Store, workshop: Workshop, chain_id: int, by: str, version: tuple[int, str]
-) -> pd.DataFrame:
-    """Phase figures of one chain split by role or partner (both decided together)."""
-    answers = answers_for(_store, (workshop.id,), version)
-    return breakdowns(answers, questionnaire_of(workshop), chain_id, workshop.min_group_size)[by]
-
-
 @st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=1024)
 def chain_round_answers(
     _store: Store, workshop_id: int, chain_id: int, version: tuple[int, str, str]
@@ -488,20 +486,6 @@ def _trend_round(
     return trend_round(answers, _workshop, chain_id, _basis)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
-def chain_difference_stats(
-    _store: Store,
-    workshops: tuple[Workshop, ...],
-    chain_a: int,
-    chain_b: int,
-    version: tuple[int, str],
-) -> pd.DataFrame:
-    """Per phase the 90 % interval of chain b minus chain a over a round or period."""
-    answers = answers_for(_store, tuple(w.id for w in workshops), version)
-    versions = {w.id: questionnaire_of(w) for w in workshops}
-    return period_differences(answers, workshops, versions, chain_a, chain_b)
-
-
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=16)
 def _benchmark(
     _store: Store, questionnaire: tuple[str, int], organisation_id: int, version: tuple
@@ -522,15 +506,6 @@ def benchmark_bands(store: Store, organisation: dict, workshop: Workshop) -> pd.
     state = benchmark_state(store, *key, without=organisation["id"])
     bands = _benchmark(store, key, organisation["id"], state)
     return bands if has_bands(bands) else None
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
-def period_stats(
-    _store: Store, workshops: tuple[Workshop, ...], version: tuple[int, str]
-) -> pd.DataFrame:
-    """Every chain over several rounds, pooling only what each round shows."""
-    answers = answers_for(_store, tuple(w.id for w in workshops), version)
-    return period_results(answers, workshops, {w.id: questionnaire_of(w) for w in workshops})
 
 
 # -- small views -------------------------------------------------------------------------------
