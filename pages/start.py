@@ -65,8 +65,11 @@ else:
     # Radio options are drawn as Markdown: names typed by a facilitator are escaped.
     chains = {c.id: plain(c.name) for c in workshop.chains}
     roles = {r.id: plain(r.label(lang)) for r in workshop.roles}
-    # Chain, role and partner commit on each tap, outside the form: a language switch (or
-    # any rerun) before "Start" keeps them; their labels follow the language (relabelled).
+    # Chain, role and partner sit outside the form, so a language switch (or any rerun)
+    # before "Start" keeps them; their labels follow the language (relabelled). A tap runs
+    # nothing (on_change="ignore"): the browser holds the choice and sends it with the next
+    # run (Start, or the switch). A full page run per tap made a room joining together
+    # queue behind two or three times as many runs as joins.
     with st.container(border=True, key="join-box"):  # one box, as the form had
         chain_id = st.radio(
             t("start.chain_label", lang),
@@ -74,6 +77,7 @@ else:
             format_func=chains.get,
             index=None,
             key=relabelled("join-chain"),
+            on_change="ignore",
         )
         role = st.radio(
             t("start.role_label", lang),
@@ -81,6 +85,7 @@ else:
             format_func=roles.get,
             index=None,
             key=relabelled("join-role"),
+            on_change="ignore",
         )
         partner = ""
         if workshop.partners:
@@ -93,6 +98,7 @@ else:
                 options,
                 format_func=lambda p: p or own,
                 key=relabelled("join-partner"),
+                on_change="ignore",
             )
         with st.form("join-form", border=False):
             begin = st.form_submit_button(t("start.begin", lang), type="primary")
