@@ -189,23 +189,10 @@ async def join_bursts(base_url: str, participants: int, rounds: int) -> tuple[in
     return joined, runs
 
 
-def wait_idle(cpu_seconds, max_wait: float = 120.0) -> float:  # noqa: ANN001
-    """Wait until a process used under 2 % of a CPU for a second; the seconds waited."""
-    import time
-
-    started = time.perf_counter()
-    while time.perf_counter() - started < max_wait:
-        before = cpu_seconds()
-        time.sleep(1.0)
-        if cpu_seconds() - before < 0.02:
-            break
-    return time.perf_counter() - started
-
-
 def record_joins(participants: int, rounds: int, rate: float, stacks: Path) -> None:
     """py-spy over the server during join bursts only (see ``--stage join``)."""
     from bench.server import StreamlitServer
-    from bench.workshop_sim import APP_SCRIPT, app_env, demo_database, warm_up_app
+    from bench.workshop_sim import APP_SCRIPT, app_env, demo_database, wait_idle, warm_up_app
     from ipm_model.questionnaire import default_questionnaire
 
     spy = shutil.which("py-spy")
