@@ -85,6 +85,32 @@ def test_start_opens_the_scan_page_in_the_run_it_starts(app_store, monkeypatch):
     assert f"Fase 1 van 7 · 0 van {TEAM} beantwoord" in progress_line(at)
 
 
+def test_start_joins_on_the_page_when_its_callback_did_not(app_store, monkeypatch):
+    """The start page's own join (a workshop that changed between the callback and the
+    page): without the callback the page joins and switches to the scan page as before."""
+    import streamlit as st
+
+    import ui.participant
+
+    switched = []
+    switch_page = st.switch_page
+
+    def recording_switch(*args, **kwargs):
+        switched.append(args)
+        return switch_page(*args, **kwargs)
+
+    monkeypatch.setattr(st, "switch_page", recording_switch)
+    monkeypatch.setattr(ui.participant, "join_on_start", lambda: None)
+    before = app_store.counts()["participant"]
+    at = start_scan(app_store)
+    assert not at.exception
+    assert switched == [("pages/scan.py",)]
+    p = participant_from(app_store, at)
+    assert p is not None and p.role == "ketenteam"
+    assert app_store.counts()["participant"] == before + 1
+    assert f"Fase 1 van 7 · 0 van {TEAM} beantwoord" in progress_line(at)
+
+
 def test_start_refused_by_the_store_says_so_on_the_start_page(app_store, monkeypatch):
     """A chain the workshop does not have (a tampered form): the store refuses in Start's
     callback; the start page shows the refusal, nobody joins, the code stays."""
