@@ -30,7 +30,7 @@ from ui.firstrun import announce
 from ui.headers import SecurityHeaders
 from ui.pending import forget_pending
 from ui.ready import process_store, ready
-from ui.router import forget_unknown_page, navigation_only
+from ui.router import forget_unknown_page, navigation_only, open_requested_page
 from ui.session import NEEDS_LOGIN_KEY, follow_up
 from ui.session_routes import session_routes
 from ui.shared_results import start_warming
@@ -111,8 +111,10 @@ def main() -> None:
     hidden = [p for p in results + console if p.visibility == "hidden"]
     pages[t("nav.section.info", lang)] = [page("about", "info", lang), login, *hidden]
     with database_guard():
-        if forget_unknown_page({p.url_path for ps in pages.values() for p in ps}):
+        url_paths = {p.url_path for ps in pages.values() for p in ps}
+        if forget_unknown_page(url_paths):
             st.info(t("access.unknown_page", lang))
+        open_requested_page(url_paths)  # e.g. the scan page, by the join's Start button
         current = st.navigation(pages, position="top")
         forget_pending(current.url_path)  # a button's step runs only on its own page
         st.set_page_config(layout="wide" if current.url_path in WIDE_PAGES else "centered")

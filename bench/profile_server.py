@@ -20,6 +20,12 @@ inside it that took the most (inclusive) and the most themselves (self):
 - script runner: Streamlit's rerun machinery around the scripts (in the script thread);
 - server: everything outside a script thread (tornado, websocket, protobuf, asyncio).
 
+``--stage join`` records only joins: ``--rounds`` bursts of ``--participants`` new tablets
+that each open ``/?code=DEMO``, pick chain and role and submit (the join stage of the
+workshop, nothing after it), and counts the script runs the server started per tablet
+(``new_session`` messages: a page switch or a rerun is a run of its own). With it the
+kinds are split further: the join's start page, the scan page it lands on, the page frame.
+
 Samples are taken of the thread holding the GIL only (``--gil``: one Streamlit process runs
 Python on one core at a time), so milliseconds = samples / rate.
 Compare shares, not absolute times (py-spy itself takes some CPU on a 2-core machine).
@@ -47,8 +53,9 @@ KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("result", ("show_result (ui/result.py", "_finish (ui/scan.py")),
     ("answer tap", ("_phase_screen (ui/scan.py", "_on_answer (ui/scan.py")),
     ("review / next", ("_review_screen (ui/scan.py", "_go (ui/scan.py")),
-    ("scan other", ("_scan_screen (ui/scan.py", "pages/scan.py")),
-    ("start page", ("pages/start.py",)),
+    ("scan other", ("_scan_screen (ui/scan.py", "pages/scan.py", " (scan.py:")),
+    # py-spy names a page script by its file name alone (it is run from the project root).
+    ("start page", ("pages/start.py", " (start.py:")),
     ("page frame", ("main (app.py", "<module> (app.py")),
     ("script runner", ("_run_script (streamlit/runtime/scriptrunner/script_runner.py",)),
 )
@@ -140,6 +147,83 @@ def focus(stacks: Path, rate: float, kind: str, names: list[str]) -> str:
     return "\n".join(out)
 
 
+async def join_bursts(base_url: str, participants: int, rounds: int) -> tuple[int, Counter[str]]:
+    """``rounds`` bursts of ``participants`` joins; (tablets joined, script runs by step)."""
+    import random
+
+    from bench import stclient
+    from bench.workshop_sim import Participant, Recorder, SimConfig, join
+
+    runs: Counter[str] = Counter()
+    original = stclient._HANDLERS["new_session"]
+
+    def counting(session: stclient.StreamlitSession, msg) -> None:  # noqa: ANN001
+        if not msg.metadata.run.fragment_ids:  # a full run (a fragment run is no page run)
+            runs["all"] += 1
+        original(session, msg)
+
+    stclient._HANDLERS["new_session"] = counting
+    cfg, joined = SimConfig(participants=participants), 0
+    try:
+        for r in range(rounds):
+            rec = Recorder()
+            people = [
+                Participant(
+                    r * participants + i,
+                    stclient.StreamlitSession(keep_messages=False),
+                    random.Random(i),
+                    url=base_url,
+                    load_page=True,
+                )
+                for i in range(participants)
+            ]
+            try:
+                done = await asyncio.gather(*(join(p, rec, cfg) for p in people))
+            finally:
+                await asyncio.gather(*(p.session.close() for p in people))
+            joined += sum(done)
+            if rec.errors:
+                raise RuntimeError(f"join errors: {rec.samples}")
+    finally:
+        stclient._HANDLERS["new_session"] = original
+    return joined, runs
+
+
+def record_joins(participants: int, rounds: int, rate: float, stacks: Path) -> None:
+    """py-spy over the server during join bursts only (see ``--stage join``)."""
+    from bench.server import StreamlitServer
+    from bench.workshop_sim import APP_SCRIPT, app_env, demo_database, wait_idle, warm_up_app
+    from ipm_model.questionnaire import default_questionnaire
+
+    spy = shutil.which("py-spy")
+    if spy is None:
+        raise SystemExit("py-spy is not installed: pip install py-spy")
+    with tempfile.TemporaryDirectory(prefix="ipm-profile-") as tmp:
+        db = demo_database(Path(tmp))
+        with StreamlitServer(APP_SCRIPT, env=app_env(db)) as server:
+            asyncio.run(warm_up_app(server, default_questionnaire()))
+            # The start-up warming thread (ui/shared_results.py) first: joins only.
+            print(f"server idle after {wait_idle(server.cpu_seconds):.1f} s")
+            command = [spy, "record", "--pid", str(server.pid), "--rate", str(rate)]
+            command += ["--format", "raw", "--output", str(stacks), "--nonblocking", "--gil"]
+            cpu = server.cpu_seconds()
+            spying = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+            try:
+                joined, runs = asyncio.run(join_bursts(server.base_url, participants, rounds))
+            finally:
+                spying.send_signal(signal.SIGINT)
+                spying.wait(timeout=60)
+            cpu = server.cpu_seconds() - cpu
+        print(
+            f"tablets joined: {joined}; full script runs per tablet (open + join): "
+            f"{runs['all'] / max(joined, 1):.2f}"
+        )
+        print(
+            f"server CPU (utime+stime, with py-spy attached): {1000 * cpu / max(joined, 1):.1f} "
+            "ms per tablet (open + join)"
+        )
+
+
 def record(participants: int, rate: float, stacks: Path) -> None:
     from bench.server import StreamlitServer
     from bench.workshop_sim import (
@@ -178,12 +262,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--participants", type=int, default=30)
     parser.add_argument("--rate", type=float, default=200, help="samples per second")
     parser.add_argument("--stacks", type=Path, default=Path(tempfile.gettempdir()) / "app.stacks")
+    parser.add_argument(
+        "--stage",
+        choices=("all", "join"),
+        default="all",
+        help="join: record only bursts of joins (open, pick, submit)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --stage join: bursts")
     parser.add_argument("--summarize", type=Path, help="only summarize this recording")
     parser.add_argument("--top", type=int, default=18)
     parser.add_argument("--kind", default="result", help="with --focus: which kind of work")
     parser.add_argument("--focus", nargs="+", help="print only the CPU inside these functions")
     args = parser.parse_args(argv)
-    if args.summarize is None:
+    if args.summarize is None and args.stage == "join":
+        record_joins(args.participants, args.rounds, args.rate, args.stacks)
+    elif args.summarize is None:
         record(args.participants, args.rate, args.stacks)
     stacks = args.summarize or args.stacks
     if args.focus:

@@ -44,6 +44,9 @@ hook of ui/tcp.py (app.py runs it from its lifespan already) to copies of both s
 server.fileWatcherType=none`` passes config to both servers. CPU pressure is Linux PSI
 (share of the time some task waited for a CPU, machine-wide): high values mean other
 jobs competed with the run; ``--wait-quiet SECONDS`` waits for a quieter machine first.
+Before the workshop the app server is left to finish its start-up warming (the results
+caches of ui/shared_results.py, ~2 s of CPU on the demo database) until it is idle, so the
+join stage does not share the CPU with it (``--no-idle-wait``: start at once, as before).
 Errors are counted per step with the first message of each kind; a timeout is a rerun
 without script_finished within ``--timeout``, a disconnect a closed websocket (the
 client sends no keepalive pings, like a browser), flow an unexpected page.
@@ -123,6 +126,7 @@ class SimConfig:
     rerun_timeout: float = 60.0
     seed: int = 1
     settings: tuple[str, ...] = ()  # "section.option=value", for both servers
+    idle_wait: bool = True  # the app server idle (start-up warming done) before the workshop
 
     @property
     def extra_args(self) -> list[str]:
@@ -352,6 +356,17 @@ def serve(
         )
         with server:
             yield server
+
+
+def wait_idle(cpu_seconds: Callable[[], float], max_wait: float = 120.0) -> float:
+    """Wait until a process used under 2 % of a CPU for a second; the seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < max_wait:
+        before = cpu_seconds()
+        time.sleep(1.0)
+        if cpu_seconds() - before < 0.02:
+            break
+    return time.perf_counter() - started
 
 
 def app_env(db_path: Path) -> dict[str, str]:
@@ -605,6 +620,7 @@ class AppRun:
     stages: dict[str, Stage]
     wall_s: float
     client_cpu_s: float
+    idle_wait_s: float | None = None  # waited for the server's start-up warming (None: not)
 
 
 @dataclass(frozen=True)
@@ -787,7 +803,9 @@ async def measure_app(
             rss = 0.0
             if rss_sessions:
                 rss = await idle_rss_per_session(app, rss_sessions, f"code={DEMO_CODE}")
+            waited = await asyncio.to_thread(wait_idle, app.cpu_seconds) if cfg.idle_wait else None
             run = await run_workshop(app, cfg, q)
+            run.idle_wait_s = waited
         return run, rss, check_database(db_path, run.participants)
 
 
@@ -1158,6 +1176,12 @@ def report_markdown(report: SimReport, command: str) -> str:
         f"- bare concurrent run: {cfg.bare_taps(default_questionnaire())} taps per session, "
         f"CPU pressure {fmt_share(bare_stage.cpu_pressure)}; RSS per idle session measured "
         f"with {report.rss_sessions} sessions (app: on /?code=DEMO, after one warm-up tab)",
+        "- app server idle before the workshop: "
+        + (
+            "not waited for (--no-idle-wait)"
+            if report.app.idle_wait_s is None
+            else f"after {report.app.idle_wait_s:.1f} s (start-up warming done)"
+        ),
         f"- app run wall {report.app.wall_s:.1f} s; simulator CPU {report.app.client_cpu_s:.1f} s "
         f"(same machine); load average before/after {fmt_load(report.load_before)} / "
         f"{fmt_load(report.load_after)}",
@@ -1285,6 +1309,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per rerun")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--no-idle-wait",
+        action="store_true",
+        help="start the workshop without waiting for the app server's start-up warming",
+    )
+    parser.add_argument(
         "--url",
         action="append",
         default=[],
@@ -1331,6 +1360,7 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         rerun_timeout=args.timeout,
         seed=args.seed,
         settings=tuple(args.set),
+        idle_wait=not args.no_idle_wait,
     )
 
 

@@ -9,7 +9,7 @@ from ui import demo, firstrun
 from ui.access import demo_mode
 from ui.context import current_language, get_store, relabelled
 from ui.guard import code_guard
-from ui.participant import remember_participant
+from ui.participant import join_on_start, remember_participant, take_join_refusal
 from ui.text import plain
 
 lang = current_language()
@@ -24,6 +24,7 @@ if demo_mode() and not code_param:
 st.write(t("start.intro", lang))
 
 guard = code_guard()
+refused = take_join_refusal()  # by Start's callback (ui/participant.py), this run only
 workshop = None
 if code_param:
     if guard.wait_seconds():
@@ -65,8 +66,11 @@ else:
     # Radio options are drawn as Markdown: names typed by a facilitator are escaped.
     chains = {c.id: plain(c.name) for c in workshop.chains}
     roles = {r.id: plain(r.label(lang)) for r in workshop.roles}
-    # Chain, role and partner commit on each tap, outside the form: a language switch (or
-    # any rerun) before "Start" keeps them; their labels follow the language (relabelled).
+    # Chain, role and partner sit outside the form, so a language switch (or any rerun)
+    # before "Start" keeps them; their labels follow the language (relabelled). A tap runs
+    # nothing (on_change="ignore"): the browser holds the choice and sends it with the next
+    # run (Start, or the switch). A full page run per tap made a room joining together
+    # queue behind two or three times as many runs as joins.
     with st.container(border=True, key="join-box"):  # one box, as the form had
         chain_id = st.radio(
             t("start.chain_label", lang),
@@ -74,6 +78,7 @@ else:
             format_func=chains.get,
             index=None,
             key=relabelled("join-chain"),
+            on_change="ignore",
         )
         role = st.radio(
             t("start.role_label", lang),
@@ -81,6 +86,7 @@ else:
             format_func=roles.get,
             index=None,
             key=relabelled("join-role"),
+            on_change="ignore",
         )
         partner = ""
         if workshop.partners:
@@ -93,13 +99,23 @@ else:
                 options,
                 format_func=lambda p: p or own,
                 key=relabelled("join-partner"),
+                on_change="ignore",
             )
         with st.form("join-form", border=False):
-            begin = st.form_submit_button(t("start.begin", lang), type="primary")
+            # Its callback joins and opens the scan page in the run the tap starts; this
+            # page runs then only when it could not (a choice missing, a refusal).
+            begin = st.form_submit_button(
+                t("start.begin", lang), type="primary", on_click=join_on_start
+            )
     if begin:
         if chain_id is None or role is None:
             st.error(t("start.need_choice", lang))
-        else:
+        elif refused is not None and refused[0] == "closed":
+            st.warning(t("start.code_closed", lang, title=workshop.title))
+        elif refused is not None:
+            st.error(t("error.database", lang))
+            st.caption(t("error.detail", lang, detail=refused[1]))
+        else:  # the callback did not join (the workshop changed in between): join here
             try:
                 participant = store.create_participant(
                     workshop, chain_id=chain_id, role=role, partner=partner or ""

@@ -43,6 +43,8 @@ def demo_mode() -> bool:
 
 def oidc_configured() -> bool:
     """True when [auth] is set up in secrets, so st.login() can replace the password."""
+    if session.secrets_absent():
+        return False
     try:
         return "auth" in st.secrets
     except Exception:  # noqa: BLE001

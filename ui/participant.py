@@ -6,15 +6,18 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ipm_model.db import StoreError
+from ipm_model.db import NotAllowed, StoreError
 from ipm_model.i18n import t
 from ipm_model.model import Participant, Workshop
 from ipm_model.questionnaire import Questionnaire
 from ipm_model.storage.store import Store
-from ui.context import get_questionnaire
+from ui.context import get_questionnaire, process_store
+from ui.guard import code_guard
+from ui.router import open_page
 
 TOKEN_KEY = "participant-token"
 CONTEXT_KEY = "participant-context"  # the last context loaded, for a moment without database
+JOIN_REFUSED_KEY = "join-refused"  # why Start's callback could not join: the start page says it
 
 
 @dataclass(frozen=True)
@@ -68,3 +71,49 @@ def load_scan_context(store: Store, lang: str) -> ScanContext | None:
     context = ScanContext(participant, workshop, questionnaire)
     st.session_state[CONTEXT_KEY] = context
     return context
+
+
+def join_on_start() -> None:
+    """The join form's Start (on_click): join the workshop of ?code= with the chain, role and
+    partner chosen, and open the scan page in the run this tap starts.
+
+    It runs before app.py, so that run shows the scan page at once (ui/router.open_page):
+    one full run per join instead of the start page's run plus the rerun of st.switch_page.
+    The code is checked as the start page checks it (its guard: nothing while this session
+    waits; the workshop open) and the store checks chain, role and partner. Without a choice,
+    or when the code does not hold, it does nothing: the start page's run says why, as
+    before. A refusal of the store is kept for the start page (take_join_refusal).
+    """
+    st.session_state.pop(JOIN_REFUSED_KEY, None)
+    raw = st.query_params.get("code")
+    chain_id = st.session_state.get("join-chain")
+    role = st.session_state.get("join-role")
+    if not raw or chain_id is None or role is None:
+        return
+    guard = code_guard()
+    if guard.wait_seconds():
+        return
+    try:
+        store = process_store()
+        workshop = store.workshop_by_code(raw)
+        if workshop is None or not workshop.is_open:
+            return
+        partner = (st.session_state.get("join-partner") or "") if workshop.partners else ""
+        participant = store.create_participant(
+            workshop, chain_id=chain_id, role=role, partner=partner
+        )
+    except NotAllowed:
+        st.session_state[JOIN_REFUSED_KEY] = ("closed", "")
+        return
+    except StoreError as exc:
+        st.session_state[JOIN_REFUSED_KEY] = ("database", str(exc))
+        return
+    guard.succeeded()
+    remember_participant(participant)
+    st.query_params.from_dict({"p": participant.token})
+    open_page("scan")
+
+
+def take_join_refusal() -> tuple[str, str] | None:
+    """What Start's callback was refused ("closed" or "database", detail), once."""
+    return st.session_state.pop(JOIN_REFUSED_KEY, None)

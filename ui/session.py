@@ -78,11 +78,46 @@ def session_hours() -> float:
 def secret(name: str) -> str | None:
     """A setting from Streamlit's secrets.toml as text, or None (not set, or no file): the
     one reader every ui module uses."""
+    holder = st.secrets
+    if _known_without_secrets(holder):
+        return None
     try:
-        value = st.secrets.get(name)
+        value = holder.get(name)
     except Exception:  # noqa: BLE001 - no secrets.toml at all is normal
+        _remember_without_secrets(holder)
         value = None
     return str(value) if value else None
+
+
+def secrets_absent() -> bool:
+    """True when there is no secrets file at all (known from an earlier read)."""
+    return _known_without_secrets(st.secrets)
+
+
+# Streamlit keeps a secrets file it has read, but without one it looks for the files again
+# and raises at every read (~25 us; a run reads a dozen settings, three runs per join). So
+# the st.secrets object that had no file is remembered with the paths it looked at: while
+# it is still st.secrets (AppTest puts its own in place) and none of those paths exists, it
+# has none. A file that appears, or one that cannot be parsed, goes through Streamlit again.
+_WITHOUT_SECRETS: tuple[object, tuple[str, ...]] | None = None
+
+
+def _known_without_secrets(holder: object) -> bool:
+    known = _WITHOUT_SECRETS
+    return (
+        known is not None
+        and known[0] is holder
+        and not any(os.path.exists(path) for path in known[1])
+    )
+
+
+def _remember_without_secrets(holder: object) -> None:
+    global _WITHOUT_SECRETS
+    from streamlit import config
+
+    paths = tuple(str(path) for path in config.get_option("secrets.files") or ())
+    if paths and not any(os.path.exists(path) for path in paths):
+        _WITHOUT_SECRETS = (holder, paths)
 
 
 def signing_key(store: Store) -> bytes:

@@ -66,6 +66,96 @@ def test_join_by_code_creates_participant_and_opens_phase_one(app_store):
     assert p.resume_code[:4] in texts(at)
 
 
+def test_start_opens_the_scan_page_in_the_run_it_starts(app_store, monkeypatch):
+    """Start's callback joins and the same run shows the scan page: no st.switch_page (a
+    second full run), one participant, the personal link in the URL, the code gone."""
+    import streamlit as st
+
+    def no_switch(*args, **kwargs):
+        raise AssertionError("st.switch_page: a second run for the join")
+
+    monkeypatch.setattr(st, "switch_page", no_switch)
+    before = app_store.counts()["participant"]
+    at = start_scan(app_store)
+    assert not at.exception
+    p = participant_from(app_store, at)
+    assert p is not None and p.role == "ketenteam"
+    assert "code" not in at.query_params
+    assert app_store.counts()["participant"] == before + 1
+    assert f"Fase 1 van 7 · 0 van {TEAM} beantwoord" in progress_line(at)
+
+
+def test_start_joins_on_the_page_when_its_callback_did_not(app_store, monkeypatch):
+    """The start page's own join (a workshop that changed between the callback and the
+    page): without the callback the page joins and switches to the scan page as before."""
+    import streamlit as st
+
+    import ui.participant
+
+    switched = []
+    switch_page = st.switch_page
+
+    def recording_switch(*args, **kwargs):
+        switched.append(args)
+        return switch_page(*args, **kwargs)
+
+    monkeypatch.setattr(st, "switch_page", recording_switch)
+    monkeypatch.setattr(ui.participant, "join_on_start", lambda: None)
+    before = app_store.counts()["participant"]
+    at = start_scan(app_store)
+    assert not at.exception
+    assert switched == [("pages/scan.py",)]
+    p = participant_from(app_store, at)
+    assert p is not None and p.role == "ketenteam"
+    assert app_store.counts()["participant"] == before + 1
+    assert f"Fase 1 van 7 · 0 van {TEAM} beantwoord" in progress_line(at)
+
+
+def test_start_refused_by_the_store_says_so_on_the_start_page(app_store, monkeypatch):
+    """A chain the workshop does not have (a tampered form): the store refuses in Start's
+    callback; the start page shows the refusal, nobody joins, the code stays."""
+    from ipm_model.storage.store import Store
+
+    before = app_store.counts()
+    real = Store.create_participant
+
+    def refuse_chain(self, workshop, *, chain_id, role, partner=""):
+        return real(self, workshop, chain_id=10**6, role=role, partner=partner)
+
+    monkeypatch.setattr(Store, "create_participant", refuse_chain)
+    at = new_app(code="DEMO").run()
+    ws = app_store.workshop_by_code("DEMO")
+    at.radio(key="join-chain").set_value(ws.chains[0].id)
+    at.radio(key="join-role").set_value("ketenteam")
+    at.button(key="FormSubmitter:join-form-Start de scan").click().run()
+    assert not at.exception
+    assert "is gesloten" in texts(at)
+    assert at.query_params["code"] in ("DEMO", ["DEMO"])
+    assert app_store.counts() == before
+    at.run()  # shown once
+    assert "is gesloten" not in texts(at)
+
+
+def test_start_during_a_database_failure_shows_the_database_message(app_store, monkeypatch):
+    from ipm_model.db import StoreError
+    from ipm_model.storage.store import Store
+
+    before = app_store.counts()
+    at = new_app(code="DEMO").run()
+    ws = app_store.workshop_by_code("DEMO")
+    at.radio(key="join-chain").set_value(ws.chains[0].id)
+    at.radio(key="join-role").set_value("ketenteam")
+
+    def fail(self, *args, **kwargs):
+        raise StoreError("database is locked")
+
+    monkeypatch.setattr(Store, "create_participant", fail)
+    at.button(key="FormSubmitter:join-form-Start de scan").click().run()
+    assert not at.exception
+    assert "database is locked" in texts(at)
+    assert app_store.counts() == before
+
+
 def test_join_without_choices_is_refused(app_store):
     before = app_store.counts()
     at = new_app(code="demo").run()

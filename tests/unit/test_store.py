@@ -617,6 +617,30 @@ def test_throttle_counts_per_kind_and_address_and_forgets_after_a_day(store):
     assert store.throttle_wait("code", "10.0.0.1", now=now) == 0  # forgotten
 
 
+def test_throttle_right_try_without_wrong_ones_opens_no_write(store, monkeypatch):
+    """A right code from an address without wrong tries writes nothing (no write lock)."""
+    now = 1_700_000_000.0
+    writes = []
+    original = store._write
+
+    def counting_write(*args, **kwargs):
+        writes.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_write", counting_write)
+    store.throttle_succeeded("code", "10.0.0.7", free_tries=3, now=now)  # no row
+    assert writes == []
+    store.throttle_failed("code", "10.0.0.7", free_tries=3, now=now, pattern="a")
+    store.throttle_succeeded("code", "10.0.0.7", free_tries=3, now=now)  # 1 -> 0
+    assert store._query("SELECT failures FROM throttle WHERE address = ?", ["10.0.0.7"]) == [
+        {"failures": 0}
+    ]
+    writes.clear()
+    store.throttle_succeeded("code", "10.0.0.7", free_tries=3, now=now)  # row with 0
+    assert writes == []
+    assert store.throttle_wait("code", "10.0.0.7", now=now) == 0
+
+
 def test_throttle_counts_a_repeated_wrong_code_once_and_a_right_one_halves(store):
     now = 1_700_000_000.0
     for _ in range(10):  # ten tablets misreading the screen alike: one wrong code
