@@ -11,6 +11,9 @@ widget. Prints a Markdown table; the median warm rerun is the figure that matter
 `--after-change` also times the first run after one finished participant per chain of the
 newest round got a new change stamp (caches warm): what the first reader after a change
 waits for; `--change-chains 1` changes one chain only (one person finishing or editing).
+`--warmed` also times the results and compare pages as a fresh server's first reader gets
+them: caches empty, then the server's start-up warming (ui.shared_results.start_warming, run
+to its end), then the page's first run.
 It writes to the database given (a benchmark copy).
 """
 
@@ -89,12 +92,16 @@ def _touch_newest_round(db: Path, chains: int | None = None) -> None:
     store.close()
 
 
-def _time_runs(make, runs: int, touch=None) -> tuple[float, list[float], float | None]:
+def _time_runs(
+    make, runs: int, touch=None, warm_up=None
+) -> tuple[float, list[float], float | None]:
     """(cold ms, warm ms per rerun, ms of the first run after `touch` changed the newest
-    round) for one page."""
+    round) for one page; `warm_up` runs after the caches are emptied, before the cold run."""
     import streamlit as st
 
     st.cache_data.clear()
+    if warm_up is not None:
+        warm_up()
     at = make()
     start = time.perf_counter()
     at.run()
@@ -115,6 +122,14 @@ def _time_runs(make, runs: int, touch=None) -> tuple[float, list[float], float |
     return cold, warm, changed
 
 
+def _start_up_warming() -> None:
+    """What a fresh server does before its first reader: app.py's lifespan warming, waited
+    for (in a server it runs in a thread while the server already listens)."""
+    from ui.shared_results import start_warming
+
+    start_warming().join()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default=str(Path(tempfile.gettempdir()) / "ipm-big.db"))
@@ -131,6 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="with --after-change: change that many chains of the newest round (one finisher "
         "of a chain, the usual case during a workshop) instead of one finisher in every chain",
+    )
+    parser.add_argument(
+        "--warmed",
+        action="store_true",
+        help="also time the results and compare pages' first run after the start-up warming "
+        "of a fresh server (caches empty, then ui.shared_results.start_warming to its end)",
     )
     args = parser.parse_args(argv)
     db = Path(args.db)
@@ -158,6 +179,13 @@ def main(argv: list[str] | None = None) -> int:
             return at
 
         rows.append((f"{page} page", *_time_runs(make, args.runs, touch)))
+        if args.warmed and page in ("results", "compare"):
+            rows.append(
+                (
+                    f"{page} page, fresh server after its start-up warming",
+                    *_time_runs(make, args.runs, warm_up=_start_up_warming),
+                )
+            )
     base = statistics.median(rows[0][2])
     print(
         "\n| page | cold run ms | warm rerun median ms | warm max ms | ratio to bare "
