@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.browser_helpers import assert_no_exception, goto
+from tests.browser.browser_helpers import assert_no_exception, goto, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -129,6 +129,38 @@ def test_results_pages_are_at_most_three_screens_and_show_no_none(
         )
         words = set(text.split()) | {c.strip() for c in cells}
         assert "None" not in words and "nan" not in words
+        assert_no_exception(page)
+    finally:
+        context.close()
+
+
+def test_compare_within_one_chain_computes_for_the_chain_picked(browser, app_server, results_token):
+    """The compare page's "within one chain" section opens with an empty chain picker (its
+    figures are computed only for a chain someone picks); a pick on a tablet shows that
+    chain's split by role, and the pick stays on a rerun (a language switch)."""
+    context = browser.new_context(
+        viewport=SIZES["portrait"], has_touch=True, locale="nl-NL", base_url=app_server
+    )
+    page = context.new_page()
+    try:
+        goto(page, f"/compare?r={results_token}", "Binnen één keten")
+        assert page.get_by_text("Verdeel naar").count() == 0  # nothing computed yet
+        picker = page.locator('[data-testid="stSelectbox"]').last
+        picker.scroll_into_view_if_needed()
+        field = picker.locator("input").first
+        assert "Kies een keten" in picker.inner_text() + (field.get_attribute("placeholder") or "")
+        picker.tap()
+        option = page.get_by_role("option").first
+        chain = option.inner_text().strip()
+        option.tap()
+        wait_idle(page, "Verdeel naar")
+        assert chain in picker.inner_text() + field.input_value()
+        assert_no_exception(page)
+        page.locator(".st-key-lang-switch").get_by_role("radio", name="EN").tap()
+        wait_idle(page, "Split by")
+        picker = page.locator('[data-testid="stSelectbox"]').last
+        field = picker.locator("input").first
+        assert chain in picker.inner_text() + field.input_value()  # the pick is kept
         assert_no_exception(page)
     finally:
         context.close()
