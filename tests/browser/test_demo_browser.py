@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.browser_helpers import (
     AMBITION_HEADING,
@@ -90,9 +91,10 @@ def test_the_scan_way_in_ends_with_both_radars(new_tablet, demo_dir):
     page = new_tablet(SIZES["tablet"])
     start(page)
     act(page, page.get_by_role("button", name=WAYS[0]).tap, "Start de scan")
-    # Chain and role are filled in, and can be changed.
-    assert page.locator(f".st-key-join-chain {TILE} input:checked").count() == 1
-    assert page.locator(f".st-key-join-role {TILE} input:checked").count() == 1
+    # Chain and role are filled in, and can be changed (the browser draws the checked state
+    # a moment after the run ends: wait for it, as CI once read it too early).
+    expect(page.locator(f".st-key-join-chain {TILE} input:checked")).to_have_count(1)
+    expect(page.locator(f".st-key-join-role {TILE} input:checked")).to_have_count(1)
     act(page, page.get_by_role("button", name="Start de scan").tap, "Fase 1 van 7")
     for phase in range(1, 8):
         act(page, tile(page, 0, "Mee eens").tap, ProgressLine(f"Fase {phase} van 7 · {phase} van"))
