@@ -162,12 +162,6 @@ def _kind_of(answers: pd.DataFrame, questionnaire: Questionnaire) -> np.ndarray:
     return kinds[unique.get_indexer(pairs)]
 
 
-def _slots(per_phase: pd.DataFrame, phase_ids: pd.Series, kinds: np.ndarray) -> np.ndarray:
-    """Statements shown per row: phase x kind lookups."""
-    rows = per_phase.index.get_indexer(phase_ids)
-    return per_phase.to_numpy()[rows, kinds]
-
-
 def _coded(
     answers: pd.DataFrame, scope: pd.DataFrame, keys: list[str], kinds: np.ndarray | None = None
 ) -> pd.DataFrame:
@@ -197,32 +191,6 @@ def _phase_score(
     """Mean of the answered values, NaN when fewer than min_share of the statements count."""
     enough = (answered >= np.ceil(min_share * statements - 1e-9)) & (answered > 0)
     return np.where(enough, total / np.maximum(answered, 1), np.nan)
-
-
-def _participant_phase_counts(
-    coded: pd.DataFrame, keys: list[str], per_phase: pd.DataFrame, min_share: float
-) -> pd.DataFrame:
-    """Per key x phase (keys end with participant): counts, answered, total and score.
-
-    Only key x phase combinations with at least one answer get a row; `statements` is the
-    number of the phase's statements that participant was shown.
-    """
-    counts = (
-        coded.groupby([*keys, "phase_id", "_kind"], sort=False, dropna=False)[COUNT_COLUMNS]
-        .sum()
-        .reset_index()
-    )
-    dist = counts[DIST_COLUMNS].to_numpy()
-    counts["answered"] = dist.sum(axis=1)
-    counts["total"] = dist @ _VALUES
-    counts["statements"] = _slots(per_phase, counts["phase_id"], counts["_kind"].to_numpy())
-    counts["score"] = _phase_score(
-        counts["total"].to_numpy(),
-        counts["answered"].to_numpy(),
-        counts["statements"].to_numpy(),
-        min_share,
-    )
-    return counts
 
 
 def _keyed(answers: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
@@ -265,37 +233,61 @@ def participant_phase_scores(
     `answers` has columns participant, statement_id, value ("1".."5", "dk", "na").
     Answers to statements the questionnaire does not know are ignored; with
     `statement_ids`, only those statements count (and the 60% rule applies to them).
-    Returns one row per participant and phase (model order) with PARTICIPANT_SCORE_COLUMNS.
+    Returns one row per participant (order of their first row) and phase (model order)
+    with PARTICIPANT_SCORE_COLUMNS.
+
+    Counted with numpy (np.bincount over person x phase x answer code) instead of pandas'
+    grouping: the results page scores a round's 800 people several times. A score is an
+    integer total over an integer count, so the order of counting cannot change it; a test
+    compares this with the grouped path it replaced, frame for frame.
     """
-    scope = _scope(questionnaire, statement_ids)
-    per_phase = _statements_per_phase(questionnaire, scope)
-    kinds = _kind_of(answers, questionnaire)
-    people = pd.unique(answers["participant"])
-    kind_of_person = pd.Series(kinds, index=answers["participant"].to_numpy())
-    kind_of_person = kind_of_person[~kind_of_person.index.duplicated()]
-    counts = _participant_phase_counts(
-        _coded(answers, scope, ["participant"], kinds), ["participant"], per_phase, min_share
+    scope = _scope_arrays(
+        questionnaire, None if statement_ids is None else frozenset(statement_ids)
     )
-    grid = pd.MultiIndex.from_product([people, per_phase.index], names=["participant", "phase_id"])
-    frame = (
-        counts.set_index(["participant", "phase_id"])[["answered", "total", *COUNT_COLUMNS]]
-        .reindex(grid, fill_value=0)
-        .reset_index()
+    phase_count = len(scope.phase_ids)
+    person, people = pd.factorize(answers["participant"], use_na_sentinel=False)
+    first_row = np.full(len(people), len(person), dtype=np.int64)
+    np.minimum.at(first_row, person, np.arange(len(person)))
+    person_kind = _person_kinds(answers, questionnaire, first_row)
+    rows, phase, code = _kept_rows(answers, scope, person_kind[person])
+    counts = np.bincount(
+        (person[rows] * phase_count + phase) * len(COUNT_COLUMNS) + code,
+        minlength=len(people) * phase_count * len(COUNT_COLUMNS),
+    ).reshape(len(people) * phase_count, len(COUNT_COLUMNS))
+    dist = counts[:, :5]
+    answered = dist.sum(axis=1)
+    statements = scope.per_phase[:, person_kind].T.reshape(-1)  # people x phases, flat
+    score = _phase_score(
+        dist @ _VALUES, answered.astype(float), statements.astype(float), min_share
     )
-    frame["statements"] = _slots(
-        per_phase, frame["phase_id"], kind_of_person.reindex(frame["participant"]).to_numpy()
+    everyone = np.repeat(np.arange(len(people)), phase_count)
+    # The phase names as the grouped path gave them: str, or object when there is nobody.
+    phase_ids = pd.Index(scope.phase_ids) if len(people) else scope.phase_ids
+    return pd.DataFrame(
+        {
+            "participant": people.take(everyone),
+            "phase_id": phase_ids.take(np.tile(np.arange(phase_count), len(people))),
+            "score": score,
+            "answered": answered.astype(np.int64),
+            "dont_know": counts[:, 5],
+            "not_applicable": counts[:, 6],
+            "statements": statements.astype(np.int64),
+        }
     )
-    frame["score"] = _phase_score(
-        frame["total"].to_numpy(dtype=float),
-        frame["answered"].to_numpy(dtype=float),
-        frame["statements"].to_numpy(dtype=float),
-        min_share,
-    )
-    frame = frame.astype(
-        {c: int for c in ("answered", "dont_know", "not_applicable", "statements")}
-        | {"score": float}
-    )
-    return frame[PARTICIPANT_SCORE_COLUMNS]
+
+
+def _kept_rows(
+    answers: pd.DataFrame, scope: _ScopeArrays, kinds: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The answer rows that count (as _coded keeps them: a known statement in scope, shown
+    to the row's kind, a known value): their positions, phases (rows of scope.phase_ids)
+    and answer codes (ANSWER_CODES order)."""
+    statement = scope.statements.get_indexer(answers["statement_id"])
+    code = _ANSWER_INDEX.get_indexer(answers["value"])
+    keep = (statement >= 0) & (code >= 0)
+    keep[keep] &= scope.shown[statement[keep], kinds[keep]]
+    rows = np.flatnonzero(keep)
+    return rows, scope.phase_of[statement[rows]], code[rows]
 
 
 def own_phase_scores(
@@ -370,31 +362,73 @@ def _grouped_phase_stats(
     min_share: float,
     statement_ids: Iterable[str] | None,
 ) -> pd.DataFrame:
-    """group_phase_stats with pandas' grouping: any number of groups."""
-    answers, keys = _keyed(answers, by)
-    scope = _scope(questionnaire, statement_ids)
-    per_phase = _statements_per_phase(questionnaire, scope)
-    kinds = _kind_of(answers, questionnaire)
-    people_keys = [*keys, "participant"]
-    per_person = _participant_phase_counts(
-        _coded(answers, scope, people_keys, kinds), people_keys, per_phase, min_share
+    """group_phase_stats for any number of groups, counted with numpy (np.bincount over
+    group x phase x answer code) instead of a pandas grouping per step: the results page
+    needs it for 40 chains at once. Only n, mean and sd go through pandas' grouped count,
+    mean and std, fed each group and phase's scores in the order the grouped frame it
+    replaced held them (people in the order of their first answer in that phase), so the
+    floating-point results are pandas' own; a test compares both paths frame for frame."""
+    keys = list(by)
+    scope = _scope_arrays(
+        questionnaire, None if statement_ids is None else frozenset(statement_ids)
     )
-    agg = per_person.groupby([*keys, "phase_id"], sort=False, dropna=False).agg(
-        n=("score", "count"),
-        mean=("score", "mean"),
-        sd=("score", "std"),
-        **{c: (c, "sum") for c in COUNT_COLUMNS},
+    phase_count, code_count = len(scope.phase_ids), len(COUNT_COLUMNS)
+    group = answers.groupby(keys, sort=True, dropna=False).ngroup().to_numpy(dtype=np.int64)
+    group_count = int(group.max()) + 1 if len(group) else 0
+    # A person is a participant within a group (role and partner are per person).
+    participant, names = pd.factorize(answers["participant"], use_na_sentinel=False)
+    person, _ = pd.factorize(group * max(len(names), 1) + participant)
+    first_row = np.full(int(person.max()) + 1 if len(person) else 0, len(person), dtype=np.int64)
+    np.minimum.at(first_row, person, np.arange(len(person)))
+    person_kind = _person_kinds(answers, questionnaire, first_row)
+    person_group = group[first_row]
+    rows, phase, code = _kept_rows(answers, scope, person_kind[person])
+    # Per person and phase: answers per code; a row only where someone answered at all.
+    cell = person[rows] * phase_count + phase
+    counts = np.bincount(
+        cell * code_count + code, minlength=len(first_row) * phase_count * code_count
+    ).reshape(len(first_row) * phase_count, code_count)
+    dist = counts[:, :5]
+    shown = scope.per_phase[:, person_kind].T.reshape(-1)  # people x phases, flat
+    scores = _phase_score(dist @ _VALUES, dist.sum(axis=1), shown, min_share)
+    first = np.full(len(counts), len(person), dtype=np.int64)
+    np.minimum.at(first, cell, rows)
+    scored = np.flatnonzero((first < len(person)) & ~np.isnan(scores))
+    scored = scored[np.argsort(first[scored], kind="stable")]
+    where = person_group[scored // phase_count] * phase_count + scored % phase_count
+    agg = pd.Series(scores[scored]).groupby(where, sort=False).agg(["count", "mean", "std"])
+    size = group_count * phase_count
+    n = np.zeros(size, dtype=np.int64)
+    mean = np.full(size, np.nan)
+    sd = np.full(size, np.nan)
+    at = agg.index.to_numpy(dtype=np.int64)
+    n[at] = agg["count"].to_numpy(dtype=np.int64)
+    mean[at] = agg["mean"].to_numpy(dtype=float)
+    sd[at] = agg["std"].to_numpy(dtype=float)
+    sums = np.bincount(
+        (person_group[person[rows]] * phase_count + phase) * code_count + code,
+        minlength=size * code_count,
+    ).reshape(size, code_count)
+    slots = np.zeros((group_count, phase_count), dtype=np.int64)
+    np.add.at(slots, person_group, shown.reshape(-1, phase_count))
+    slots = slots.reshape(-1)
+    group_first = np.full(group_count, len(group), dtype=np.int64)
+    np.minimum.at(group_first, group, np.arange(len(group)))
+    of_row = np.repeat(group_first, phase_count)
+    columns: dict[str, object] = {k: answers[k].iloc[of_row].reset_index(drop=True) for k in keys}
+    # The phase names as the grouped path gave them: str, or object without any group.
+    phase_ids = pd.Index(scope.phase_ids) if group_count else scope.phase_ids
+    columns["phase_id"] = phase_ids.take(np.tile(np.arange(phase_count), group_count))
+    columns["participants"] = np.repeat(
+        np.bincount(person_group, minlength=group_count), phase_count
     )
-    phases = per_phase[_EVERYONE].rename("statements").rename_axis("phase_id").reset_index()
-    frame = _groups(answers, keys).merge(phases, how="cross")
-    frame = frame.merge(agg.reset_index(), on=[*keys, "phase_id"], how="left")
-    frame = frame.merge(_group_slots(answers, keys, kinds, per_phase), on=[*keys, "phase_id"])
-    counts = ["n", *COUNT_COLUMNS]
-    frame[counts] = frame[counts].fillna(0).astype(int)
-    slots = frame.pop("_slots")
-    frame["dont_know_rate"] = frame["dont_know"] / slots
-    frame["not_applicable_rate"] = frame["not_applicable"] / slots
-    return _finish(frame, keys, GROUP_STAT_COLUMNS)
+    columns["statements"] = np.tile(scope.per_phase[:, 0].astype(np.int64), group_count)
+    columns |= {"n": n, "mean": mean, "sd": sd}
+    columns |= {c: sums[:, i] for i, c in enumerate(COUNT_COLUMNS)}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        columns["dont_know_rate"] = sums[:, 5] / slots
+        columns["not_applicable_rate"] = sums[:, 6] / slots
+    return pd.DataFrame({c: columns[c] for c in [*keys, *GROUP_STAT_COLUMNS]})
 
 
 def _one_group_phase_stats(
@@ -544,24 +578,6 @@ def _mean_sd(values: list[float]) -> tuple[int, float, float]:
         squares += (value - running_mean) * (value - old)
     sd = float(np.sqrt(squares / (count - 1))) if count > 1 else np.nan
     return count, total / count, sd
-
-
-def _group_slots(
-    answers: pd.DataFrame, keys: list[str], kinds: np.ndarray, per_phase: pd.DataFrame
-) -> pd.DataFrame:
-    """Per group and phase: the answer slots (statements shown, summed over its people)."""
-    people = (
-        answers[[*keys, "participant"]]
-        .assign(_kind=kinds)
-        .drop_duplicates([*keys, "participant"])
-        .groupby([*keys, "_kind"], sort=False, dropna=False)
-        .size()
-        .rename("_people")
-        .reset_index()
-    )
-    grid = people.merge(per_phase.index.to_frame(index=False), how="cross")
-    grid["_slots"] = grid["_people"] * _slots(per_phase, grid["phase_id"], grid["_kind"].to_numpy())
-    return grid.groupby([*keys, "phase_id"], sort=False, dropna=False)["_slots"].sum().reset_index()
 
 
 def statement_stats(
