@@ -396,15 +396,8 @@ def _grouped_phase_stats(
     scored = np.flatnonzero((first < len(person)) & ~np.isnan(scores))
     scored = scored[np.argsort(first[scored], kind="stable")]
     where = person_group[scored // phase_count] * phase_count + scored % phase_count
-    agg = pd.Series(scores[scored]).groupby(where, sort=False).agg(["count", "mean", "std"])
     size = group_count * phase_count
-    n = np.zeros(size, dtype=np.int64)
-    mean = np.full(size, np.nan)
-    sd = np.full(size, np.nan)
-    at = agg.index.to_numpy(dtype=np.int64)
-    n[at] = agg["count"].to_numpy(dtype=np.int64)
-    mean[at] = agg["mean"].to_numpy(dtype=float)
-    sd[at] = agg["std"].to_numpy(dtype=float)
+    n, mean, sd = _cell_stats(scores[scored], where, size)
     sums = np.bincount(
         (person_group[person[rows]] * phase_count + phase) * code_count + code,
         minlength=size * code_count,
@@ -470,17 +463,9 @@ def _one_group_phase_stats(
     # pandas visits a phase's people in the order their first answer of that phase appears.
     first = np.full((len(people), phase_count), len(person), dtype=np.int64)
     np.minimum.at(first, (who, phase), rows)
-    n = np.zeros(phase_count, dtype=np.int64)
-    mean = np.full(phase_count, np.nan)
-    sd = np.full(phase_count, np.nan)
-    for f in range(phase_count):
-        order = np.argsort(first[:, f], kind="stable")
-        values = [
-            float(scores[p, f])
-            for p in order
-            if first[p, f] < len(person) and scores[p, f] == scores[p, f]
-        ]
-        n[f], mean[f], sd[f] = _mean_sd(values)
+    scored = np.flatnonzero((first < len(person)).reshape(-1) & ~np.isnan(scores.reshape(-1)))
+    scored = scored[np.argsort(first.reshape(-1)[scored], kind="stable")]
+    n, mean, sd = _cell_stats(scores.reshape(-1)[scored], scored % phase_count, phase_count)
     sums = counts.sum(axis=0)  # phases x codes
     slots = slots_per_person.sum(axis=0)
     columns: dict[str, np.ndarray] = {
@@ -540,12 +525,25 @@ def _person_kinds(
     partners = (
         answers["partner"].to_numpy(dtype=object)[first_row]
         if "partner" in answers.columns
-        else [""] * len(first_row)
+        else np.full(len(first_row), "", dtype=object)
     )
-    return np.array(
-        [_KINDS.index(role_kind(_text(r), _text(p))) for r, p in zip(roles, partners, strict=True)],
+    # role_kind once per distinct (role, partner) pair, not once per person.
+    role, role_names = pd.factorize(roles, use_na_sentinel=False)
+    partner, partner_names = pd.factorize(partners, use_na_sentinel=False)
+    pair, pairs = pd.factorize(role * max(len(partner_names), 1) + partner)
+    kinds = np.array(
+        [
+            _KINDS.index(
+                role_kind(
+                    _text(role_names[p // max(len(partner_names), 1)]),
+                    _text(partner_names[p % max(len(partner_names), 1)]),
+                )
+            )
+            for p in pairs.tolist()
+        ],
         dtype=np.int64,
     )
+    return kinds[pair] if len(pair) else np.zeros(0, dtype=np.int64)
 
 
 def _text(value: object) -> str:
@@ -557,6 +555,31 @@ _ONE_GROUP_DTYPES = {
     c: ("object" if c == "phase_id" else "float64" if c in _FLOAT_STATS else "int64")
     for c in GROUP_STAT_COLUMNS
 }
+
+
+# Up to this many scores, _cell_stats counts in Python (a pandas grouping costs ~1 ms).
+_LOOP_MOST = 200
+
+
+def _cell_stats(
+    values: np.ndarray, cells: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell 0..size-1: the count, mean and sample standard deviation of the `values` in
+    it (no NaN among them), each cell's values taken in the order given, bit for bit as
+    pandas' grouped count, mean and std give them (the grouped paths they replaced)."""
+    n = np.zeros(size, dtype=np.int64)
+    mean = np.full(size, np.nan)
+    sd = np.full(size, np.nan)
+    if len(values) > _LOOP_MOST:
+        agg = pd.Series(values).groupby(cells, sort=False).agg(["count", "mean", "std"])
+        at = agg.index.to_numpy(dtype=np.int64)
+        n[at] = agg["count"].to_numpy(dtype=np.int64)
+        mean[at] = agg["mean"].to_numpy(dtype=float)
+        sd[at] = agg["std"].to_numpy(dtype=float)
+        return n, mean, sd
+    for c in np.unique(cells).tolist():
+        n[c], mean[c], sd[c] = _mean_sd(values[cells == c].tolist())
+    return n, mean, sd
 
 
 def _mean_sd(values: list[float]) -> tuple[int, float, float]:

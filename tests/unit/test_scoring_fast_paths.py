@@ -202,3 +202,25 @@ def test_grouped_phase_stats_equal_the_grouped_path(seed, by, statement_ids):
         pd.testing.assert_frame_equal(new, old, check_exact=True, obj=name)
         if len(answers) > 100:
             assert new["sd"].notna().any() and (new["n"] == 0).any()
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+@pytest.mark.parametrize("loop_most", [0, 10**9])
+def test_both_ways_of_counting_means_and_sds_equal_the_grouped_path(monkeypatch, seed, loop_most):
+    # _cell_stats counts small cells in Python and large ones with pandas: force each way.
+    monkeypatch.setattr(s, "_LOOP_MOST", loop_most)
+    for name, answers in _variants(seed):
+        for by in (("chain_id",), ("chain_id", "partner")):
+            if set(by) <= set(answers.columns):
+                pd.testing.assert_frame_equal(
+                    s.group_phase_stats(answers, Q, by=by),
+                    _old_grouped_phase_stats(answers, Q, by),
+                    check_exact=True,
+                    obj=name,
+                )
+        one = s.group_phase_stats(answers, Q, by=())
+        old = _old_grouped_phase_stats(answers.assign(_g=0), Q, ("_g",)).drop(columns="_g")
+        if answers.empty:  # the one-group path's own empty frame (typed columns)
+            assert one.empty and list(one.columns) == list(old.columns)
+        else:
+            pd.testing.assert_frame_equal(one, old, check_exact=True, obj=name)
