@@ -181,6 +181,7 @@ def _hidden_over_rungs(
     q: Questionnaire,
     minimum: int | Mapping[int, int],
     statement_ids: Sequence[str] | None = None,
+    scores: pd.DataFrame | None = None,
 ) -> set[tuple[int, int, str]]:
     """(workshop, chain, phase or statement id) whose figure stays hidden at the chain's
     current rung because of its figures at the earlier rungs of the round.
@@ -189,6 +190,8 @@ def _hidden_over_rungs(
     score in one phase (or a 1–5 answer to a statement) at two rungs can differ by fewer:
     per figure, the cells of every rung are decided in order (disclosure.nested_shown), the
     same way at every moment, so no one follows from a figure's change between rungs.
+    `scores`: participant_phase_scores of (at least) these answers' people, when the
+    caller has them already (a person's scores depend on their own answers only).
     """
     if answers.empty:
         return set()
@@ -205,7 +208,10 @@ def _hidden_over_rungs(
     answers = answers[keyed.isin(busy)]
     # One pass over all busy chains (participants are unique within a round).
     people = answers.drop_duplicates("participant").set_index("participant")
-    scores = participant_phase_scores(answers, q, statement_ids=statement_ids)
+    if scores is None:
+        scores = participant_phase_scores(answers, q, statement_ids=statement_ids)
+    else:
+        scores = scores[scores["participant"].isin(people.index)]
     scores = scores.dropna(subset=["score"]).join(
         people[["workshop_id", "chain_id", "finish_order"]], on="participant"
     )
@@ -448,10 +454,15 @@ def round_parts(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> dict[i
     results, counted = _chain_figures(answers, q, minimum)
 
     def split(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
+        # Each chain's rows in their order (groupby's split, without a frame per group).
         if frame.empty:
             return {}
+        chain = frame["chain_id"].to_numpy()
+        order = np.argsort(chain, kind="stable")
+        starts = np.flatnonzero(np.r_[True, chain[order][1:] != chain[order][:-1]])
         return {
-            int(c): rows.reset_index(drop=True) for c, rows in frame.groupby("chain_id", sort=False)
+            int(chain[rows[0]]): frame.take(rows).reset_index(drop=True)
+            for rows in np.split(order, starts[1:])
         }
 
     frames = {
@@ -545,10 +556,14 @@ def _chain_figures(
             [k for k, plan in plans.items() if plan.counted is not None]
         )
     ]
-    exposed |= _hidden_over_rungs(laddered, q, minimum)
+    # Every person's scores once: the ladder's check and the shown cells' scores use them.
+    everyone = participant_phase_scores(answers, q)
+    exposed |= _hidden_over_rungs(laddered, q, minimum, scores=everyone)
     phases = _hide(phases, exposed, workshop_id, "phase_id")
     statements = _hide(statements, exposed, workshop_id, "statement_id")
-    scores = _shown_scores(counted, q, phases, ["chain_id"]) if len(counted) else _EMPTY_SCORES
+    scores = (
+        _shown_scores(counted, q, phases, ["chain_id"], everyone) if len(counted) else _EMPTY_SCORES
+    )
     # Ordered by the data, never by the read: PostgreSQL returns a join's rows in no fixed
     # order, and a page, its cached parts and a report must agree row for row.
     scores = scores.sort_values(["chain_id", "participant", "phase_id"]).reset_index(drop=True)
@@ -634,11 +649,18 @@ def ambition_results(
 
 
 def _shown_scores(
-    counted: pd.DataFrame, q: Questionnaire, shown: pd.DataFrame, keys: Sequence[str]
+    counted: pd.DataFrame,
+    q: Questionnaire,
+    shown: pd.DataFrame,
+    keys: Sequence[str],
+    scores: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Participant phase scores of the cells in `shown` (keys + phase_id with scores shown)."""
+    """Participant phase scores of the cells in `shown` (keys + phase_id with scores shown).
+    `scores`: participant_phase_scores of (at least) the counted people, when known."""
     people = counted[[*keys, "participant"]].drop_duplicates()
-    scores = participant_phase_scores(counted, q).merge(people, on="participant")
+    if scores is None:
+        scores = participant_phase_scores(counted, q)
+    scores = scores.merge(people, on="participant")
     cells = shown.loc[~shown["scores_hidden"], [*keys, "phase_id"]]
     return scores.merge(cells, on=[*keys, "phase_id"])
 

@@ -35,8 +35,9 @@ def _old_interval_frame(scores, keys, context=(), seed_columns=None):
     return pd.DataFrame(rows, columns=[*group, *u.INTERVAL_COLUMNS])
 
 
-def _old_hidden_over_rungs(answers, q, minimum, statement_ids=None):
-    """results._hidden_over_rungs as it was (a pandas groupby loop): the reference."""
+def _old_hidden_over_rungs(answers, q, minimum, statement_ids=None, scores=None):
+    """results._hidden_over_rungs as it was (a pandas groupby loop, scoring the people
+    itself; `scores` ignored): the reference."""
     if answers.empty:
         return set()
     last = answers.groupby(["workshop_id", "chain_id"])["finish_order"].max()
@@ -244,3 +245,25 @@ def test_disclosed_answers_decide_each_chain_as_the_row_by_row_rule():
         sizes = [disclosed_size(int(f), int(m)) or 0 for f, m in zip(finished, least, strict=True)]
         expected = answers[order.to_numpy() <= np.array(sizes)].reset_index(drop=True)
         pd.testing.assert_frame_equal(r.disclosed_answers(answers, minimum), expected)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_scores_of_everyone_once_equal_the_scores_of_each_subset(seed):
+    # _chain_figures scores every person once and hands the scores to the ladder's check
+    # and to the shown cells' scores, which used to score their own subsets of people.
+    from ipm_model.scoring import group_phase_stats, suppress_small_groups
+
+    answers = _round(Q, {1: 2, 2: 4, 3: 9, 4: 17, 5: 26}, seed=seed)
+    everyone = participant_phase_scores(answers, Q)
+    for minimum in (3, 5):
+        busy = answers[answers["chain_id"] != 2]
+        assert r._hidden_over_rungs(busy, Q, minimum, scores=everyone) == r._hidden_over_rungs(
+            busy, Q, minimum
+        )
+        counted = r.disclosed_answers(answers, minimum)
+        phases = suppress_small_groups(group_phase_stats(counted, Q, by=("chain_id",)), minimum)
+        shown = r._shown_scores(counted, Q, phases, ["chain_id"], everyone)
+        pd.testing.assert_frame_equal(
+            shown, r._shown_scores(counted, Q, phases, ["chain_id"]), check_exact=True
+        )
+        assert len(shown)
