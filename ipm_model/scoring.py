@@ -147,44 +147,6 @@ def _statements_per_phase(questionnaire: Questionnaire, scope: pd.DataFrame) -> 
     return scope.groupby("phase_id")[list(_KINDS)].sum().reindex(phases, fill_value=0).astype(int)
 
 
-def _kind_of(answers: pd.DataFrame, questionnaire: Questionnaire) -> np.ndarray:
-    """Per answer row, the index in _KINDS of the participant's role kind."""
-    if not questionnaire.routed or "role" not in answers.columns or answers.empty:
-        return np.zeros(len(answers), dtype=int)
-    partner = (
-        answers["partner"].fillna("").astype(str)
-        if "partner" in answers.columns
-        else pd.Series("", index=answers.index)
-    )
-    pairs = pd.MultiIndex.from_arrays([answers["role"].fillna("").astype(str), partner])
-    unique = pairs.unique()
-    kinds = np.array([_KINDS.index(role_kind(r, p)) for r, p in unique])
-    return kinds[unique.get_indexer(pairs)]
-
-
-def _coded(
-    answers: pd.DataFrame, scope: pd.DataFrame, keys: list[str], kinds: np.ndarray | None = None
-) -> pd.DataFrame:
-    """Answers to in-scope statements with their phase, the participant's kind (`_kind`) and
-    one 0/1 column per answer code.
-
-    Answers to unknown statements, to statements the participant's kind is not shown, and
-    unknown values are dropped.
-    """
-    kinds = np.zeros(len(answers), dtype=int) if kinds is None else kinds
-    # Index lookups instead of Series.map: several times faster on (Arrow) string columns.
-    statement = pd.Index(scope["statement_id"]).get_indexer(answers["statement_id"])
-    code = pd.Index(ANSWER_CODES).get_indexer(answers["value"])
-    keep = (statement >= 0) & (code >= 0)
-    shown = scope[list(_KINDS)].to_numpy(dtype=bool)
-    keep[keep] &= shown[statement[keep], kinds[keep]]
-    frame = answers.loc[keep, [*keys, "statement_id"]].reset_index(drop=True)
-    frame["phase_id"] = scope["phase_id"].to_numpy()[statement[keep]]
-    frame["_kind"] = kinds[keep]
-    onehot = np.eye(len(COUNT_COLUMNS), dtype=np.int64)[code[keep]]
-    return pd.concat([frame, pd.DataFrame(onehot, columns=COUNT_COLUMNS)], axis=1)
-
-
 def _phase_score(
     total: np.ndarray, answered: np.ndarray, statements: np.ndarray, min_share: float
 ) -> np.ndarray:
@@ -249,7 +211,8 @@ def participant_phase_scores(
     first_row = np.full(len(people), len(person), dtype=np.int64)
     np.minimum.at(first_row, person, np.arange(len(person)))
     person_kind = _person_kinds(answers, questionnaire, first_row)
-    rows, phase, code = _kept_rows(answers, scope, person_kind[person])
+    rows, statement, code = _kept_rows(answers, scope, person_kind[person])
+    phase = scope.phase_of[statement]
     counts = np.bincount(
         (person[rows] * phase_count + phase) * len(COUNT_COLUMNS) + code,
         minlength=len(people) * phase_count * len(COUNT_COLUMNS),
@@ -279,15 +242,15 @@ def participant_phase_scores(
 def _kept_rows(
     answers: pd.DataFrame, scope: _ScopeArrays, kinds: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The answer rows that count (as _coded keeps them: a known statement in scope, shown
-    to the row's kind, a known value): their positions, phases (rows of scope.phase_ids)
-    and answer codes (ANSWER_CODES order)."""
+    """The answer rows that count (a known statement in scope, shown to the row's kind, a
+    known value): their positions, statements (rows of scope.statements) and answer codes
+    (ANSWER_CODES order)."""
     statement = scope.statements.get_indexer(answers["statement_id"])
     code = _ANSWER_INDEX.get_indexer(answers["value"])
     keep = (statement >= 0) & (code >= 0)
     keep[keep] &= scope.shown[statement[keep], kinds[keep]]
     rows = np.flatnonzero(keep)
-    return rows, scope.phase_of[statement[rows]], code[rows]
+    return rows, statement[rows], code[rows]
 
 
 def own_phase_scores(
@@ -373,16 +336,11 @@ def _grouped_phase_stats(
         questionnaire, None if statement_ids is None else frozenset(statement_ids)
     )
     phase_count, code_count = len(scope.phase_ids), len(COUNT_COLUMNS)
-    group = answers.groupby(keys, sort=True, dropna=False).ngroup().to_numpy(dtype=np.int64)
+    group, person, first_row, person_kind = _grouped_people(answers, keys, questionnaire)
     group_count = int(group.max()) + 1 if len(group) else 0
-    # A person is a participant within a group (role and partner are per person).
-    participant, names = pd.factorize(answers["participant"], use_na_sentinel=False)
-    person, _ = pd.factorize(group * max(len(names), 1) + participant)
-    first_row = np.full(int(person.max()) + 1 if len(person) else 0, len(person), dtype=np.int64)
-    np.minimum.at(first_row, person, np.arange(len(person)))
-    person_kind = _person_kinds(answers, questionnaire, first_row)
     person_group = group[first_row]
-    rows, phase, code = _kept_rows(answers, scope, person_kind[person])
+    rows, statement, code = _kept_rows(answers, scope, person_kind[person])
+    phase = scope.phase_of[statement]
     # Per person and phase: answers per code; a row only where someone answered at all.
     cell = person[rows] * phase_count + phase
     counts = np.bincount(
@@ -405,10 +363,7 @@ def _grouped_phase_stats(
     slots = np.zeros((group_count, phase_count), dtype=np.int64)
     np.add.at(slots, person_group, shown.reshape(-1, phase_count))
     slots = slots.reshape(-1)
-    group_first = np.full(group_count, len(group), dtype=np.int64)
-    np.minimum.at(group_first, group, np.arange(len(group)))
-    of_row = np.repeat(group_first, phase_count)
-    columns: dict[str, object] = {k: answers[k].iloc[of_row].reset_index(drop=True) for k in keys}
+    columns = _key_columns(answers, keys, group, group_count, phase_count)
     # The phase names as the grouped path gave them: str, or object without any group.
     phase_ids = pd.Index(scope.phase_ids) if group_count else scope.phase_ids
     columns["phase_id"] = phase_ids.take(np.tile(np.arange(phase_count), group_count))
@@ -422,6 +377,32 @@ def _grouped_phase_stats(
         columns["dont_know_rate"] = sums[:, 5] / slots
         columns["not_applicable_rate"] = sums[:, 6] / slots
     return pd.DataFrame({c: columns[c] for c in [*keys, *GROUP_STAT_COLUMNS]})
+
+
+def _grouped_people(
+    answers: pd.DataFrame, keys: list[str], questionnaire: Questionnaire
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per answer row its group (numbered as groupby(keys, sort=True, dropna=False) numbers
+    them) and its person (a participant within a group, numbered in order of first row);
+    per person their first row and role kind (index in _KINDS; role and partner are per
+    person)."""
+    group = answers.groupby(keys, sort=True, dropna=False).ngroup().to_numpy(dtype=np.int64)
+    participant, names = pd.factorize(answers["participant"], use_na_sentinel=False)
+    person, _ = pd.factorize(group * max(len(names), 1) + participant)
+    first_row = np.full(int(person.max()) + 1 if len(person) else 0, len(person), dtype=np.int64)
+    np.minimum.at(first_row, person, np.arange(len(person)))
+    return group, person, first_row, _person_kinds(answers, questionnaire, first_row)
+
+
+def _key_columns(
+    answers: pd.DataFrame, keys: list[str], group: np.ndarray, group_count: int, repeat: int
+) -> dict[str, object]:
+    """The key columns of a stats frame: each group's key values (its first row's, in the
+    answers' dtypes), `repeat` rows a group."""
+    group_first = np.full(group_count, len(group), dtype=np.int64)
+    np.minimum.at(group_first, group, np.arange(len(group)))
+    of_row = np.repeat(group_first, repeat)
+    return {k: answers[k].iloc[of_row].reset_index(drop=True) for k in keys}
 
 
 def _one_group_phase_stats(
@@ -518,7 +499,8 @@ def _person_kinds(
     answers: pd.DataFrame, questionnaire: Questionnaire, first_row: np.ndarray
 ) -> np.ndarray:
     """Per person (first_row: their first answer row), the index in _KINDS of their role
-    kind, as _kind_of decides it for each of their rows."""
+    kind (questionnaire.role_kind of their role and partner; frames without a role column
+    and questionnaires without routing: everyone)."""
     if not questionnaire.routed or "role" not in answers.columns:
         return np.zeros(len(first_row), dtype=np.int64)
     roles = answers["role"].to_numpy(dtype=object)[first_row]
@@ -547,7 +529,7 @@ def _person_kinds(
 
 
 def _text(value: object) -> str:
-    """A role or partner cell as _kind_of reads it: missing is ""."""
+    """A role or partner cell as role_kind reads it: missing is ""."""
     return "" if value is None or value is pd.NA or value != value else str(value)
 
 
@@ -614,62 +596,48 @@ def statement_stats(
 
     One row per group (sorted by the `by` values) and statement (questionnaire order);
     columns: `by`, then STATEMENT_STAT_COLUMNS. Rates are per participant of the group.
+    Counted with numpy (np.bincount over group x statement x answer code); every figure
+    comes from integer counts, so it is exactly what the grouped path it replaced gave
+    (a test compares them).
     """
     answers, keys = _keyed(answers, by)
-    scope = _scope(questionnaire, statement_ids)
-    kinds = _kind_of(answers, questionnaire)
-    coded = _coded(answers, scope, keys, kinds)
-    agg = (
-        coded.groupby([*keys, "statement_id"], sort=False, dropna=False)[COUNT_COLUMNS]
-        .sum()
-        .reset_index()
+    scope = _scope_arrays(
+        questionnaire, None if statement_ids is None else frozenset(statement_ids)
     )
-    frame = _statement_groups(answers, keys, kinds, scope)
-    frame = frame.merge(agg, on=[*keys, "statement_id"], how="left")
-    frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].fillna(0).astype(int)
-    dist = frame[DIST_COLUMNS].to_numpy(dtype=float)
+    statement_count, code_count = len(scope.statements), len(COUNT_COLUMNS)
+    group, person, first_row, person_kind = _grouped_people(answers, keys, questionnaire)
+    group_count = int(group.max()) + 1 if len(group) else 0
+    person_group = group[first_row]
+    rows, statement, code = _kept_rows(answers, scope, person_kind[person])
+    size = group_count * statement_count
+    counts = np.bincount(
+        (group[rows] * statement_count + statement) * code_count + code,
+        minlength=size * code_count,
+    ).reshape(size, code_count)
+    # Per group and statement: the group's people who were shown it.
+    participants = np.zeros((group_count, statement_count), dtype=np.int64)
+    np.add.at(participants, person_group, scope.shown[:, person_kind].T.astype(np.int64))
+    participants = participants.reshape(-1)
+    columns = _key_columns(answers, keys, group, group_count, statement_count)
+    every = np.tile(np.arange(statement_count), group_count)
+    columns["statement_id"] = scope.statements.take(every)
+    columns["phase_id"] = pd.Index(scope.phase_ids, dtype="str").take(scope.phase_of[every])
+    columns["participants"] = participants
+    columns |= {c: counts[:, i] for i, c in enumerate(COUNT_COLUMNS)}
+    dist = counts[:, :5].astype(float)
     n = dist.sum(axis=1)
     total = dist @ _VALUES
     squares = dist @ _VALUES**2
     with np.errstate(invalid="ignore", divide="ignore"):
         # Integer sums keep n*squares - total**2 exact, so identical answers give sd 0.
         variance = (n * squares - total**2) / (n * (n - 1))
-        frame["mean"] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
-    frame["n"] = n.astype(int)
-    frame["sd"] = np.where(n > 1, np.sqrt(np.maximum(variance, 0)), np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        frame["dont_know_rate"] = frame["dont_know"] / frame["participants"]
-        frame["not_applicable_rate"] = frame["not_applicable"] / frame["participants"]
-    return _finish(frame, keys, STATEMENT_STAT_COLUMNS)
-
-
-def _statement_groups(
-    answers: pd.DataFrame, keys: list[str], kinds: np.ndarray, scope: pd.DataFrame
-) -> pd.DataFrame:
-    """Every group x statement (groups sorted, statements in order) with `participants`:
-    the group's people who were shown the statement."""
-    people = (
-        answers[[*keys, "participant"]]
-        .assign(_kind=kinds)
-        .drop_duplicates([*keys, "participant"])
-        .groupby([*keys, "_kind"], sort=True, dropna=False)
-        .size()
-        .rename("_people")
-        .reset_index()
-    )
-    shown = scope[list(_KINDS)].to_numpy(dtype=int)
-    grid = people.merge(scope[["statement_id", "phase_id"]].reset_index(), how="cross")
-    grid["participants"] = grid["_people"] * shown[grid["index"], grid["_kind"]]
-    frame = (
-        grid.groupby([*keys, "index", "statement_id", "phase_id"], sort=True, dropna=False)[
-            "participants"
-        ]
-        .sum()
-        .reset_index()
-        .sort_values([*keys, "index"], kind="stable")
-        .drop(columns="index")
-    )
-    return frame.reset_index(drop=True)
+        columns["mean"] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+        columns["dont_know_rate"] = counts[:, 5] / participants
+        columns["not_applicable_rate"] = counts[:, 6] / participants
+    columns["n"] = n.astype(np.int64)
+    columns["sd"] = np.where(n > 1, np.sqrt(np.maximum(variance, 0)), np.nan)
+    keys = [k for k in keys if k != _ALL]
+    return pd.DataFrame({c: columns[c] for c in [*keys, *STATEMENT_STAT_COLUMNS]})
 
 
 # -- anonymity -----------------------------------------------------------------------------

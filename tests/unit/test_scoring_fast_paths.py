@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ipm_model import scoring as s
-from ipm_model.questionnaire import default_questionnaire
+from ipm_model.questionnaire import default_questionnaire, role_kind
 from tests.unit.test_round_parts import _round
 
 Q = default_questionnaire()
@@ -30,6 +30,20 @@ def _statements_per_phase(questionnaire, scope):
 def _slots(per_phase, phase_ids, kinds):
     rows = per_phase.index.get_indexer(phase_ids)
     return per_phase.to_numpy()[rows, kinds]
+
+
+def _kind_of(answers, questionnaire):
+    if not questionnaire.routed or "role" not in answers.columns or answers.empty:
+        return np.zeros(len(answers), dtype=int)
+    partner = (
+        answers["partner"].fillna("").astype(str)
+        if "partner" in answers.columns
+        else pd.Series("", index=answers.index)
+    )
+    pairs = pd.MultiIndex.from_arrays([answers["role"].fillna("").astype(str), partner])
+    unique = pairs.unique()
+    kinds = np.array([_KINDS.index(role_kind(r, p)) for r, p in unique])
+    return kinds[unique.get_indexer(pairs)]
 
 
 def _coded(answers, scope, keys, kinds=None):
@@ -68,7 +82,7 @@ def _participant_phase_counts(coded, keys, per_phase, min_share):
 def _old_participant_phase_scores(answers, questionnaire, min_share=0.6, *, statement_ids=None):
     scope = s._scope(questionnaire, statement_ids)
     per_phase = _statements_per_phase(questionnaire, scope)
-    kinds = s._kind_of(answers, questionnaire)
+    kinds = _kind_of(answers, questionnaire)
     people = pd.unique(answers["participant"])
     kind_of_person = pd.Series(kinds, index=answers["participant"].to_numpy())
     kind_of_person = kind_of_person[~kind_of_person.index.duplicated()]
@@ -116,7 +130,7 @@ def _old_grouped_phase_stats(answers, questionnaire, by, min_share=0.6, statemen
     answers, keys = s._keyed(answers, by)
     scope = s._scope(questionnaire, statement_ids)
     per_phase = _statements_per_phase(questionnaire, scope)
-    kinds = s._kind_of(answers, questionnaire)
+    kinds = _kind_of(answers, questionnaire)
     people_keys = [*keys, "participant"]
     per_person = _participant_phase_counts(
         _coded(answers, scope, people_keys, kinds), people_keys, per_phase, min_share
@@ -137,6 +151,59 @@ def _old_grouped_phase_stats(answers, questionnaire, by, min_share=0.6, statemen
     frame["dont_know_rate"] = frame["dont_know"] / slots
     frame["not_applicable_rate"] = frame["not_applicable"] / slots
     return s._finish(frame, keys, s.GROUP_STAT_COLUMNS)
+
+
+def _old_statement_stats(answers, questionnaire, by=s.DEFAULT_GROUPS, *, statement_ids=None):
+    answers, keys = s._keyed(answers, by)
+    scope = s._scope(questionnaire, statement_ids)
+    kinds = _kind_of(answers, questionnaire)
+    coded = _coded(answers, scope, keys, kinds)
+    agg = (
+        coded.groupby([*keys, "statement_id"], sort=False, dropna=False)[s.COUNT_COLUMNS]
+        .sum()
+        .reset_index()
+    )
+    frame = _statement_groups(answers, keys, kinds, scope)
+    frame = frame.merge(agg, on=[*keys, "statement_id"], how="left")
+    frame[s.COUNT_COLUMNS] = frame[s.COUNT_COLUMNS].fillna(0).astype(int)
+    dist = frame[s.DIST_COLUMNS].to_numpy(dtype=float)
+    n = dist.sum(axis=1)
+    total = dist @ s._VALUES
+    squares = dist @ s._VALUES**2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance = (n * squares - total**2) / (n * (n - 1))
+        frame["mean"] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+    frame["n"] = n.astype(int)
+    frame["sd"] = np.where(n > 1, np.sqrt(np.maximum(variance, 0)), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frame["dont_know_rate"] = frame["dont_know"] / frame["participants"]
+        frame["not_applicable_rate"] = frame["not_applicable"] / frame["participants"]
+    return s._finish(frame, keys, s.STATEMENT_STAT_COLUMNS)
+
+
+def _statement_groups(answers, keys, kinds, scope):
+    people = (
+        answers[[*keys, "participant"]]
+        .assign(_kind=kinds)
+        .drop_duplicates([*keys, "participant"])
+        .groupby([*keys, "_kind"], sort=True, dropna=False)
+        .size()
+        .rename("_people")
+        .reset_index()
+    )
+    shown = scope[list(_KINDS)].to_numpy(dtype=int)
+    grid = people.merge(scope[["statement_id", "phase_id"]].reset_index(), how="cross")
+    grid["participants"] = grid["_people"] * shown[grid["index"], grid["_kind"]]
+    frame = (
+        grid.groupby([*keys, "index", "statement_id", "phase_id"], sort=True, dropna=False)[
+            "participants"
+        ]
+        .sum()
+        .reset_index()
+        .sort_values([*keys, "index"], kind="stable")
+        .drop(columns="index")
+    )
+    return frame.reset_index(drop=True)
 
 
 # -- seeded data ---------------------------------------------------------------------------
@@ -224,3 +291,18 @@ def test_both_ways_of_counting_means_and_sds_equal_the_grouped_path(monkeypatch,
             assert one.empty and list(one.columns) == list(old.columns)
         else:
             pd.testing.assert_frame_equal(one, old, check_exact=True, obj=name)
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+@pytest.mark.parametrize(
+    "by", [(), ("chain_id",), ("workshop_id", "chain_id"), ("chain_id", "partner")]
+)
+@pytest.mark.parametrize("statement_ids", [None, SHARED])
+def test_statement_stats_equal_the_grouped_path(seed, by, statement_ids):
+    for name, answers in _variants(seed):
+        if not set(by) <= set(answers.columns):
+            continue
+        new = s.statement_stats(answers, Q, by=by, statement_ids=statement_ids)
+        old = _old_statement_stats(answers, Q, by, statement_ids=statement_ids)
+        pd.testing.assert_frame_equal(new, old, check_exact=True, obj=name)
+    assert new["sd"].notna().any() and new["dont_know_rate"].gt(0).any()
