@@ -454,15 +454,10 @@ def round_parts(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> dict[i
     results, counted = _chain_figures(answers, q, minimum)
 
     def split(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
-        # Each chain's rows in their order (groupby's split, without a frame per group).
         if frame.empty:
             return {}
-        chain = frame["chain_id"].to_numpy()
-        order = np.argsort(chain, kind="stable")
-        starts = np.flatnonzero(np.r_[True, chain[order][1:] != chain[order][:-1]])
         return {
-            int(chain[rows[0]]): frame.take(rows).reset_index(drop=True)
-            for rows in np.split(order, starts[1:])
+            int(c): rows.reset_index(drop=True) for c, rows in frame.groupby("chain_id", sort=False)
         }
 
     frames = {
