@@ -206,6 +206,30 @@ def _statement_groups(answers, keys, kinds, scope):
     return frame.reset_index(drop=True)
 
 
+def _old_ambition_stats(answers, questionnaire, by=s.DEFAULT_GROUPS):
+    """Per group x phase: participants, n (people with an ambition 1-5), mean and sd.
+
+    One row per group (sorted) and phase (model order); raw numbers: apply
+    suppress_small_groups before showing them, exactly as for the phase scores.
+    """
+    answers, keys = s._keyed(answers, by)
+    phases = [p.id for p in questionnaire.phases]
+    ids = pd.Index([s.ambition_id(p) for p in phases])
+    which = ids.get_indexer(answers["statement_id"])
+    value = pd.to_numeric(answers["value"], errors="coerce")
+    keep = (which >= 0) & value.between(1, 5).to_numpy()
+    rows = answers.loc[keep, keys].assign(
+        phase_id=np.array(phases, dtype=object)[which[keep]], value=value[keep].to_numpy()
+    )
+    agg = rows.groupby([*keys, "phase_id"], sort=False, dropna=False)["value"].agg(
+        n="count", mean="mean", sd="std"
+    )
+    frame = s._groups(answers, keys).merge(pd.DataFrame({"phase_id": phases}), how="cross")
+    frame = frame.merge(agg.reset_index(), on=[*keys, "phase_id"], how="left")
+    frame["n"] = frame["n"].fillna(0).astype(int)
+    return s._finish(frame, keys, s.AMBITION_STAT_COLUMNS)
+
+
 # -- seeded data ---------------------------------------------------------------------------
 
 
@@ -306,3 +330,23 @@ def test_statement_stats_equal_the_grouped_path(seed, by, statement_ids):
         old = _old_statement_stats(answers, Q, by, statement_ids=statement_ids)
         pd.testing.assert_frame_equal(new, old, check_exact=True, obj=name)
     assert new["sd"].notna().any() and new["dont_know_rate"].gt(0).any()
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+@pytest.mark.parametrize("loop_most", [0, 10**9])
+def test_ambition_stats_equal_the_grouped_path(monkeypatch, seed, loop_most):
+    monkeypatch.setattr(s, "_LOOP_MOST", loop_most)
+    for name, answers in _variants(seed):
+        ambitions = answers["statement_id"].str.startswith(s.AMBITION_PREFIX)
+        # Ambitions out of range, not numbers, and halves.
+        answers.loc[ambitions & (answers.index % 11 == 0), "value"] = "9"
+        answers.loc[ambitions & (answers.index % 13 == 0), "value"] = "dk"
+        answers.loc[ambitions & (answers.index % 17 == 0), "value"] = "2.5"
+        for by in ((), ("chain_id",), ("chain_id", "partner")):
+            if set(by) <= set(answers.columns):
+                pd.testing.assert_frame_equal(
+                    s.ambition_stats(answers, Q, by=by),
+                    _old_ambition_stats(answers, Q, by),
+                    check_exact=True,
+                    obj=name,
+                )
