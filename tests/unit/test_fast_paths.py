@@ -267,3 +267,17 @@ def test_scores_of_everyone_once_equal_the_scores_of_each_subset(seed):
             shown, r._shown_scores(counted, Q, phases, ["chain_id"]), check_exact=True
         )
         assert len(shown)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_quantiles_of_all_cells_at_once_equal_each_cells_own(seed):
+    rng = np.random.default_rng(seed)
+    draws = []
+    for n in [0, 1, 2, 3, 9, 10, 11, 25, 40, 200, *rng.integers(2, 60, 40).tolist()]:
+        values = rng.integers(4, 21, n) / 4
+        if n == 25:
+            values[:] = 5.0  # every draw at the top: the interval clipped to the scale
+        draws.append(u.mean_draws(values, int(rng.integers(2**32))))
+    assert any(d is None for d in draws) and any(d is not None for d in draws)
+    assert u._many_bounds(draws) == [u._bounds(d) for d in draws]
+    assert u._many_bounds([]) == [] and u._many_bounds([None]) == [u._bounds(None)]
