@@ -215,19 +215,36 @@ def _hidden_over_rungs(
     scores = scores.dropna(subset=["score"]).join(
         people[["workshop_id", "chain_id", "finish_order"]], on="participant"
     )
-    rated = answers[pd.to_numeric(answers["value"], errors="coerce").notna()]
+    rated = answers[_numeric(answers["value"])]
     hidden = set()
+    # Per chain, figures over the same people (most statements: everyone answered) are
+    # decided once: nested_shown depends on the people, the rungs and the minimum only.
+    decided: dict[tuple, bool] = {}
     for frame, key in ((scores, "phase_id"), (rated, "statement_id")):
         keys, rows = _cells(frame, ["workshop_id", "chain_id", key])
         order = frame["finish_order"].to_numpy()
         for (wid, cid, k), mine in zip(keys, rows, strict=True):
-            chain_rungs = rungs[(wid, cid)]
-            m = int(least[wid] if least else minimum)
-            positions = order[mine].astype(int)
-            cells = [frozenset(positions[positions <= r].tolist()) for r in chain_rungs]
-            if not nested_shown(cells, m)[-1]:
+            positions = np.sort(order[mine].astype(np.int64))
+            seen = (wid, cid, positions.tobytes())
+            shown = decided.get(seen)
+            if shown is None:
+                chain_rungs = rungs[(wid, cid)]
+                m = int(least[wid] if least else minimum)
+                people = positions.tolist()
+                cuts = np.searchsorted(positions, chain_rungs, side="right").tolist()
+                cells = [frozenset(people[:cut]) for cut in cuts]
+                shown = decided[seen] = nested_shown(cells, m)[-1]
+            if not shown:
                 hidden.add((int(wid), int(cid), str(k)))
     return hidden
+
+
+def _numeric(values: pd.Series) -> np.ndarray:
+    """Per row: does pd.to_numeric read the value as a number (1–5 answers, ambitions)?
+    Asked once per distinct value instead of once per row."""
+    codes, uniques = pd.factorize(values)
+    numeric = pd.to_numeric(pd.Series(uniques), errors="coerce").notna().to_numpy()
+    return np.append(numeric, False)[codes]  # code -1 (a missing value): not a number
 
 
 def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[list[tuple], list[np.ndarray]]:

@@ -281,3 +281,11 @@ def test_quantiles_of_all_cells_at_once_equal_each_cells_own(seed):
     assert any(d is None for d in draws) and any(d is not None for d in draws)
     assert u._many_bounds(draws) == [u._bounds(d) for d in draws]
     assert u._many_bounds([]) == [] and u._many_bounds([None]) == [u._bounds(None)]
+
+
+def test_numeric_rows_are_the_rows_to_numeric_reads_as_numbers():
+    values = pd.Series(["1", "5", "dk", "na", None, "2.5", "x", "", " 3", "1e1", "5"] * 3)
+    for frame in (values, values.astype("string[pyarrow]"), values.astype(object)):
+        expected = pd.to_numeric(frame, errors="coerce").notna().to_numpy()
+        np.testing.assert_array_equal(r._numeric(frame), expected)
+    assert r._numeric(values.iloc[0:0]).shape == (0,)
