@@ -81,19 +81,26 @@ def disclosed_answers(answers: pd.DataFrame, minimum: int | Mapping[int, int]) -
     if answers.empty:
         return answers
     order = answers["finish_order"].astype(int)
-    finished = order.groupby([answers["workshop_id"], answers["chain_id"]]).transform("max")
     if isinstance(minimum, Mapping):
         least = answers["workshop_id"].map(minimum).astype(int)
     else:
         least = pd.Series(int(minimum), index=answers.index)
-    # disclosed_size once per (finished, minimum) pair, not once per answer row.
-    pairs, inverse = np.unique(
-        np.column_stack([finished.to_numpy(dtype=np.int64), least.to_numpy(dtype=np.int64)]),
-        axis=0,
-        return_inverse=True,
+    # disclosed_size once per (workshop, chain), not once per answer row.
+    chain = answers.groupby(["workshop_id", "chain_id"], sort=False).ngroup().to_numpy()
+    positions = order.to_numpy(dtype=np.int64)
+    finished = np.full(int(chain.max()) + 1, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(finished, chain, positions)
+    first = np.full(len(finished), len(chain), dtype=np.int64)
+    np.minimum.at(first, chain, np.arange(len(chain)))
+    chain_least = least.to_numpy(dtype=np.int64)[first]
+    sizes = np.array(
+        [
+            disclosed_size(f, m) or 0
+            for f, m in zip(finished.tolist(), chain_least.tolist(), strict=True)
+        ],
+        dtype=np.int64,
     )
-    sizes = np.array([disclosed_size(int(f), int(m)) or 0 for f, m in pairs], dtype=np.int64)
-    keep = order.to_numpy() <= sizes[inverse.reshape(-1)]
+    keep = positions <= sizes[chain]
     for (wid, cid), plan in _leave_out_plans(answers, least).items():
         if plan.counted is not None:
             mine = ((answers["workshop_id"] == wid) & (answers["chain_id"] == cid)).to_numpy()
