@@ -19,7 +19,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ipm_model import formats
+from ipm_model import formats, spec_cache
 from ipm_model.phases import PHASE_IDS
 
 SCALE_MIN = 1
@@ -694,13 +694,28 @@ _TEMPLATE_LOCK = threading.Lock()
 
 
 def _radar_template(*key: Any) -> dict[str, Any]:
-    """The cached template for `key` (see _build_radar_template), built once per process."""
+    """The cached template for `key` (see _build_radar_template): from this process's
+    memory, else from the disk cache of an earlier process (ipm_model.spec_cache), else
+    built (and kept in both)."""
     with _TEMPLATE_LOCK:
         return _build_radar_template(*key)
 
 
+# What a radar template is built from besides its key: this module's code, the number
+# formats and locales, the phase ids (spec_cache hashes their source into the file name).
+TEMPLATE_MODULES = ("ipm_model.charts", "ipm_model.formats", "ipm_model.phases")
+
+
 @lru_cache(maxsize=256)
-def _build_radar_template(
+def _build_radar_template(*key: Any) -> dict[str, Any]:
+    """_radar_template_build through the disk cache: a fresh process reads a template an
+    earlier one built (same key, same code and library versions) instead of an Altair build."""
+    return spec_cache.cached_spec(
+        "radar", key, TEMPLATE_MODULES, lambda: _radar_template_build(*key)
+    )
+
+
+def _radar_template_build(
     series: tuple[str, ...],
     labels: tuple[tuple[str, str], ...],
     size: int,
@@ -714,7 +729,8 @@ def _build_radar_template(
 ) -> dict[str, Any]:
     """A radar spec for these series and texts, built from stand-in scores (see radar_spec).
 
-    `look` is (label_size, legend, pad) of radar_chart.
+    `look` is (label_size, legend, pad) of radar_chart. Not validated against the Vega-Lite
+    schema (half the cost of a build): a test checks it equals the validated build.
     """
     label_size, legend, pad = look
     bar = 2.5 if with_bars else float("nan")
@@ -731,7 +747,7 @@ def _build_radar_template(
         stand_in, dict(labels), series_order=list(series), size=size, title=title,
         tooltip_titles=dict(tooltip_titles), label_size=label_size, legend=legend, pad=pad,
         benchmark=benchmark, lang=lang,
-    ).to_dict()  # fmt: skip
+    ).to_dict(validate=False)  # fmt: skip
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
