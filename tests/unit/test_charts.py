@@ -525,3 +525,33 @@ def test_only_the_filled_layers_change_between_charts_of_one_template() -> None:
             assert one["datasets"][data] != two["datasets"][data], name
         else:
             assert one["datasets"][data] is two["datasets"][data], name
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("theme", ["default", charts.THEME_NAME])
+def test_spec_of_is_the_validated_spec_of_every_builder(lang, theme) -> None:
+    """spec_of skips Altair's schema check: each builder's chart must give the same dict
+    (and pass that check, which to_dict() makes)."""
+    heat = pd.DataFrame(
+        [
+            {"chain": c, "phase_id": p, "score": 2.26, "n": 4}
+            for c in ("Zorg", "X")
+            for p in PHASE_IDS
+        ]
+    )
+    heat.loc[0, "score"] = math.nan
+    trend = pd.DataFrame(
+        [{"round": r, "phase_id": p, "score": 3.1, "n": 8} for r in ("R1", "R2") for p in PHASE_IDS]
+    )
+    trend.loc[0, "score"] = math.nan
+    radar = radar_data(2).assign(ci_low=2.0, ci_high=4.0)
+    bands = pd.DataFrame([(p, 2.5, 3.0, 3.5) for p in PHASE_IDS], columns=charts.BENCHMARK_COLUMNS)
+    with alt.theme.enable(theme):
+        built = [
+            charts.heatmap_chart(heat, NL, lang=lang, title="H"),
+            charts.trend_chart(trend, NL, lang=lang),
+            charts.radar_chart(radar, NL, lang=lang, benchmark=bands, title="R"),
+            charts.radar_chart(radar.assign(score=math.nan), NL, lang=lang),
+        ]
+        for chart in built:
+            assert charts.spec_of(chart) == chart.to_dict(validate=True)
