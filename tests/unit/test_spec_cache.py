@@ -24,6 +24,9 @@ KEYS = [
      (28, False, True), False, False, "en"),
     (("Één \"quote\" <b>", "x"), tuple(NL.items()), 300, "T\nU", (("series", "Reeks"),),
      "default", (12, True, False), True, False, "nl"),
+    # The compare page's small radars: one template for every chain, named by a stand-in.
+    (("\x00series\x00",), tuple(NL.items()), 420, "\x00series\x00", (), "default",
+     (12, True, False), True, False, "en"),
 ]  # fmt: skip
 
 
