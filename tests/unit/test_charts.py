@@ -8,6 +8,8 @@ import math
 import altair as alt
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hyp
 
 from ipm_model import charts
 from ipm_model.phases import PHASE_IDS
@@ -555,3 +557,42 @@ def test_spec_of_is_the_validated_spec_of_every_builder(lang, theme) -> None:
         ]
         for chart in built:
             assert charts.spec_of(chart) == chart.to_dict(validate=True)
+
+
+_heat_scores = hyp.lists(
+    hyp.one_of(hyp.floats(1, 5, allow_nan=False), hyp.just(float("nan"))),
+    min_size=len(PHASE_IDS) * 2,
+    max_size=len(PHASE_IDS) * 2,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=_heat_scores,
+    second=_heat_scores,
+    n=hyp.lists(hyp.integers(0, 400), min_size=2, max_size=2),
+    names=hyp.sampled_from([("Zorg", "Veiligheid"), ('Één "x" <b>', "Zorg\n2")]),
+    lang=hyp.sampled_from(["nl", "en"]),
+    n_float=hyp.booleans(),
+)
+def test_heatmap_spec_from_its_template_equals_the_build(first, second, n, names, lang, n_float):
+    """The second grid of a layout is filled into the first one's template: the same dict
+    as a full build (rows, data set name, everything)."""
+
+    def frame(scores):
+        data = pd.DataFrame(
+            [
+                {"chain": c, "phase_id": p, "score": scores[k * len(PHASE_IDS) + i], "n": n[k]}
+                for k, c in enumerate(names)
+                for i, p in enumerate(PHASE_IDS)
+            ]
+        )
+        return data.astype({"n": float}) if n_float else data
+
+    tips = {"chain": "Keten", "score": "Score"}
+    for scores in (first, second):
+        data = frame(scores)
+        spec = charts.heatmap_spec(data, NL, tooltip_titles=tips, lang=lang)
+        built = charts.heatmap_chart(data, NL, tooltip_titles=tips, lang=lang)
+        assert spec == built.to_dict()
+        json.dumps(spec, allow_nan=False)
