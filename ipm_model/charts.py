@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -718,11 +719,70 @@ TEMPLATE_MODULES = ("ipm_model.charts", "ipm_model.formats", "ipm_model.phases")
 
 @lru_cache(maxsize=256)
 def _build_radar_template(*key: Any) -> dict[str, Any]:
-    """_radar_template_build through the disk cache: a fresh process reads a template an
-    earlier one built (same key, same code and library versions) instead of an Altair build."""
+    """_radar_template_build(*key), from the template of the same layout with stand-in
+    names (series and title) with the names put in: one template serves every chain, and
+    a fresh process reads it from the disk cache (ipm_model.spec_cache) of an earlier one
+    instead of an Altair build. The disk holds no chain's name, only stand-ins and texts
+    of the app and its questionnaires. Tests compare the result with the direct build."""
+    series, labels, title, tips = key[0], key[1], key[3], key[4]
+    texts = [text for pair in (*labels, *tips) for text in pair]
+    if any(_STAND_IN_MARK in text for text in texts):
+        return _radar_template_build(*key)  # a stand-in there could not be told apart
+    stand_in = {f"{_STAND_IN_MARK}s{i}{_STAND_IN_MARK}": name for i, name in enumerate(series)}
+    stand_key = (tuple(stand_in), *key[1:])
+    if title:
+        stand_key = (*stand_key[:3], f"{_STAND_IN_MARK}t{_STAND_IN_MARK}", *stand_key[4:])
+        stand_in[stand_key[3]] = title
+    return _with_names(_stand_in_radar_template(*stand_key), stand_in)
+
+
+# Names are put in by one pass over the template's strings, so a name may hold anything
+# (the compare page's own stand-in too); only the template's other texts must not.
+_STAND_IN_MARK = "\x00"
+_STAND_INS = re.compile("\x00(?:s[0-9]+|t)\x00")
+
+
+@lru_cache(maxsize=64)
+def _stand_in_radar_template(*key: Any) -> dict[str, Any]:
+    """_radar_template_build through the disk cache (key with stand-in names)."""
     return spec_cache.cached_spec(
         "radar", key, TEMPLATE_MODULES, lambda: _radar_template_build(*key)
     )
+
+
+def _with_names(template: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The template with each stand-in replaced by its name in every string, and each data
+    set whose values changed renamed as Altair names it (a hash of its values), so the
+    result is the dict a build with the names gives."""
+
+    def put(value: Any) -> Any:
+        if isinstance(value, str):
+            return _STAND_INS.sub(lambda m: names[m.group(0)], value) if "\x00" in value else value
+        if isinstance(value, dict):
+            return {k: put(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [put(v) for v in value]
+        return value
+
+    spec = put({k: v for k, v in template.items() if k != "datasets"})
+    datasets, renamed = {}, {}
+    for name, values in template.get("datasets", {}).items():
+        named = put(values)
+        if named != values:
+            renamed[name] = _dataset_name(named)
+        datasets[renamed.get(name, name)] = named
+    spec["datasets"] = datasets
+
+    def refer(value: Any, key: str | None = None) -> Any:
+        if isinstance(value, dict):
+            if key == "data" and value.get("name") in renamed:
+                return {k: renamed[v] if k == "name" else v for k, v in value.items()}
+            return {k: refer(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [refer(v) for v in value]
+        return value
+
+    return refer(spec) if renamed else spec
 
 
 def _radar_template_build(

@@ -1,10 +1,12 @@
 """Chart templates kept on disk, so a fresh process does not build them again.
 
 A radar template (ipm_model.charts.radar_spec) is an Altair build of ~0.1-0.3 s (the first
-in a process loads Altair's schema); it depends only on code and on texts (series names,
-phase labels, title, language), never on answers. A template built once is written here as
-JSON and read back (well under a millisecond) by every later process of the same code,
-so the first reader after a restart or a deploy does not pay for the build.
+in a process loads Altair's schema); it depends only on code and on texts (phase labels,
+tooltip titles, language; the chains' names are stand-ins, put in after reading), never on
+answers. A template built once is written here as JSON and read back (about a
+millisecond) by every later process of the same code, so the first reader after a restart
+or a deploy does not pay for the build. No name of a chain or person, no answer and no
+figure is written here.
 
 The file name is a hash of everything the template depends on: the template's own key,
 the source of the modules that build it (a changed builder is a different file), and the

@@ -30,12 +30,18 @@ KEYS = [
 ]  # fmt: skip
 
 
+def _forget() -> None:
+    """As a fresh process: no template in memory."""
+    charts._build_radar_template.cache_clear()
+    charts._stand_in_radar_template.cache_clear()
+
+
 @pytest.fixture
 def folder(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("IPM_CACHE_DIR", str(tmp_path / "cache"))
-    charts._build_radar_template.cache_clear()
+    _forget()
     yield tmp_path / "cache"
-    charts._build_radar_template.cache_clear()
+    _forget()
 
 
 def _validated(key) -> dict:
@@ -76,7 +82,7 @@ def test_template_from_disk_equals_a_fresh_build(folder, key) -> None:
     with alt.theme.enable(key[5]):
         built = charts._build_radar_template(*key)  # a miss: built and written
         assert len(list(folder.rglob("*.json"))) == 1
-        charts._build_radar_template.cache_clear()
+        _forget()
         read = charts._build_radar_template(*key)  # as a fresh process: from disk
         assert read == built == _validated(key)
         assert read is not built
@@ -89,9 +95,9 @@ def test_radar_spec_is_the_same_with_the_cache_on_and_off(folder, monkeypatch) -
         columns=[*charts.RADAR_COLUMNS, *charts.INTERVAL_COLUMNS],
     )  # fmt: skip
     first = charts.radar_spec(data, NL, title="Keten", lang="nl")
-    charts._build_radar_template.cache_clear()
+    _forget()
     from_disk = charts.radar_spec(data, NL, title="Keten", lang="nl")
-    charts._build_radar_template.cache_clear()
+    _forget()
     monkeypatch.setenv("IPM_CACHE_DIR", "off")
     built = charts.radar_spec(data, NL, title="Keten", lang="nl")
     assert first == from_disk == built
@@ -102,11 +108,12 @@ def test_corrupt_or_foreign_file_is_rebuilt_and_replaced(folder, theme) -> None:
     key = KEYS[1]
     built = charts._build_radar_template(*key)
     (path,) = folder.rglob("*.json")
+    good = path.read_text(encoding="utf-8")
     for bad in ("{not json", json.dumps({"key": ["other"], "spec": {"a": 1}}), "[]", ""):
         path.write_text(bad, encoding="utf-8")
-        charts._build_radar_template.cache_clear()
+        _forget()
         assert charts._build_radar_template(*key) == built
-        assert json.loads(path.read_text(encoding="utf-8"))["spec"] == built  # written again
+        assert path.read_text(encoding="utf-8") == good  # written again
 
 
 @pytest.fixture
@@ -125,23 +132,23 @@ def test_read_only_folder_falls_back_to_building(tmp_path, monkeypatch, theme) -
     folder.chmod(0o500)
     try:
         monkeypatch.setenv("IPM_CACHE_DIR", str(folder))
-        charts._build_radar_template.cache_clear()
+        _forget()
         assert charts._build_radar_template(*KEYS[1]) == _validated(KEYS[1])
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o700)
-        charts._build_radar_template.cache_clear()
+        _forget()
 
 
 def test_unwritable_cache_path_falls_back_to_building(tmp_path, monkeypatch, theme) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("IPM_CACHE_DIR", str(blocker / "below-a-file"))
-    charts._build_radar_template.cache_clear()
+    _forget()
     try:
         assert charts._build_radar_template(*KEYS[1]) == _validated(KEYS[1])
     finally:
-        charts._build_radar_template.cache_clear()
+        _forget()
 
 
 def test_key_names_the_code_and_library_versions(folder, monkeypatch, theme) -> None:
@@ -149,7 +156,7 @@ def test_key_names_the_code_and_library_versions(folder, monkeypatch, theme) -> 
     key = KEYS[1]
     charts._build_radar_template(*key)
     monkeypatch.setattr(spec_cache, "code_fingerprint", lambda modules: "another build")
-    charts._build_radar_template.cache_clear()
+    _forget()
     charts._build_radar_template(*key)
     files = list(folder.rglob("*.json"))
     assert len(files) == 2
@@ -198,3 +205,42 @@ def test_a_second_process_reads_what_the_first_wrote(folder) -> None:
     ]
     assert runs[0] == runs[1]
     assert len(list(folder.rglob("*.json"))) == 1
+
+
+def test_one_template_on_disk_serves_every_chain_and_holds_no_name(folder) -> None:
+    """The disk holds the layout with stand-in names: no chain's name (erasure leaves
+    nothing behind there), and a chain never shown before reads it too."""
+    import altair as alt
+
+    with alt.theme.enable("default"):
+        keys = [
+            ((name, "Alle ketens"), tuple(NL.items()), 420, name, (), "default",
+             (12, True, False), True, True, "nl")
+            for name in ("Jeugdzorg Rivierstad", "Veilig Thuis", "Zorg & Veiligheid")
+        ]  # fmt: skip
+        for key in keys:
+            _forget()
+            assert charts._build_radar_template(*key) == _validated(key)
+            spec = json.dumps(charts._build_radar_template(*key))
+            assert json.dumps(charts._radar_template_build(*key)) == spec  # key order too
+        (path,) = folder.rglob("*.json")
+        text = path.read_text(encoding="utf-8")
+        assert "Rivierstad" not in text and "Veilig" not in text
+
+
+def test_names_that_look_like_stand_ins_are_put_in_as_they_are(folder) -> None:
+    import altair as alt
+
+    with alt.theme.enable("default"):
+        for names in (("\x00s1\x00", "\x00s0\x00"), ("\x00t\x00", "a\x00s0\x00b")):
+            key = (names, tuple(NL.items()), 420, names[0], (), "default",
+                   (12, True, False), True, False, "nl")  # fmt: skip
+            _forget()
+            assert charts._build_radar_template(*key) == _validated(key)
+        # A label holding the mark: built directly, nothing written for it.
+        odd = {**NL, "doen": "Do\x00s0\x00en"}
+        key = (("A",), tuple(odd.items()), 420, "A", (), "default", (12, True, False),
+               True, False, "nl")  # fmt: skip
+        before = len(list(folder.rglob("*.json")))
+        assert charts._build_radar_template(*key) == _validated(key)
+        assert len(list(folder.rglob("*.json"))) == before
