@@ -9,7 +9,10 @@ cache the result (`st.cache_data`) keyed by the data; nothing here imports Strea
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -19,7 +22,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ipm_model import formats
+from ipm_model import formats, spec_cache
 from ipm_model.phases import PHASE_IDS
 
 SCALE_MIN = 1
@@ -147,6 +150,14 @@ def _title(title: str | None) -> dict[str, str]:
 def _fmt(value: float, lang: str) -> str:
     """A score as shown to people: one decimal in the language's notation, or a dash."""
     return MISSING if pd.isna(value) else formats.number(value, lang)
+
+
+def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """A builder's chart as its Vega-Lite dict, without Altair's check against the schema:
+    the same dict as chart.to_dict() (tests build every builder's charts validated and
+    compare), at about half the cost, and a fresh process does not load the schema (~0.1 s)
+    for the first chart it draws."""
+    return chart.to_dict(validate=False)
 
 
 def _localised(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
@@ -694,13 +705,87 @@ _TEMPLATE_LOCK = threading.Lock()
 
 
 def _radar_template(*key: Any) -> dict[str, Any]:
-    """The cached template for `key` (see _build_radar_template), built once per process."""
+    """The cached template for `key` (see _build_radar_template): from this process's
+    memory, else from the disk cache of an earlier process (ipm_model.spec_cache), else
+    built (and kept in both)."""
     with _TEMPLATE_LOCK:
         return _build_radar_template(*key)
 
 
+# What a radar template is built from besides its key: this module's code, the number
+# formats and locales, the phase ids (spec_cache hashes their source into the file name).
+TEMPLATE_MODULES = ("ipm_model.charts", "ipm_model.formats", "ipm_model.phases")
+
+
 @lru_cache(maxsize=256)
-def _build_radar_template(
+def _build_radar_template(*key: Any) -> dict[str, Any]:
+    """_radar_template_build(*key), from the template of the same layout with stand-in
+    names (series and title) with the names put in: one template serves every chain, and
+    a fresh process reads it from the disk cache (ipm_model.spec_cache) of an earlier one
+    instead of an Altair build. The disk holds no chain's name, only stand-ins and texts
+    of the app and its questionnaires. Tests compare the result with the direct build."""
+    series, labels, title, tips = key[0], key[1], key[3], key[4]
+    texts = [text for pair in (*labels, *tips) for text in pair]
+    if any(_STAND_IN_MARK in text for text in texts):
+        return _radar_template_build(*key)  # a stand-in there could not be told apart
+    stand_in = {f"{_STAND_IN_MARK}s{i}{_STAND_IN_MARK}": name for i, name in enumerate(series)}
+    stand_key = (tuple(stand_in), *key[1:])
+    if title:
+        stand_key = (*stand_key[:3], f"{_STAND_IN_MARK}t{_STAND_IN_MARK}", *stand_key[4:])
+        stand_in[stand_key[3]] = title
+    return _with_names(_stand_in_radar_template(*stand_key), stand_in)
+
+
+# Names are put in by one pass over the template's strings, so a name may hold anything
+# (the compare page's own stand-in too); only the template's other texts must not.
+_STAND_IN_MARK = "\x00"
+_STAND_INS = re.compile("\x00(?:s[0-9]+|t)\x00")
+
+
+@lru_cache(maxsize=64)
+def _stand_in_radar_template(*key: Any) -> dict[str, Any]:
+    """_radar_template_build through the disk cache (key with stand-in names)."""
+    return spec_cache.cached_spec(
+        "radar", key, TEMPLATE_MODULES, lambda: _radar_template_build(*key)
+    )
+
+
+def _with_names(template: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The template with each stand-in replaced by its name in every string, and each data
+    set whose values changed renamed as Altair names it (a hash of its values), so the
+    result is the dict a build with the names gives."""
+
+    def put(value: Any) -> Any:
+        if isinstance(value, str):
+            return _STAND_INS.sub(lambda m: names[m.group(0)], value) if "\x00" in value else value
+        if isinstance(value, dict):
+            return {k: put(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [put(v) for v in value]
+        return value
+
+    spec = put({k: v for k, v in template.items() if k != "datasets"})
+    datasets, renamed = {}, {}
+    for name, values in template.get("datasets", {}).items():
+        named = put(values)
+        if named != values:
+            renamed[name] = _dataset_name(named)
+        datasets[renamed.get(name, name)] = named
+    spec["datasets"] = datasets
+
+    def refer(value: Any, key: str | None = None) -> Any:
+        if isinstance(value, dict):
+            if key == "data" and value.get("name") in renamed:
+                return {k: renamed[v] if k == "name" else v for k, v in value.items()}
+            return {k: refer(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [refer(v) for v in value]
+        return value
+
+    return refer(spec) if renamed else spec
+
+
+def _radar_template_build(
     series: tuple[str, ...],
     labels: tuple[tuple[str, str], ...],
     size: int,
@@ -714,7 +799,8 @@ def _build_radar_template(
 ) -> dict[str, Any]:
     """A radar spec for these series and texts, built from stand-in scores (see radar_spec).
 
-    `look` is (label_size, legend, pad) of radar_chart.
+    `look` is (label_size, legend, pad) of radar_chart. Not validated against the Vega-Lite
+    schema (spec_of): a test checks it equals the validated build.
     """
     label_size, legend, pad = look
     bar = 2.5 if with_bars else float("nan")
@@ -727,11 +813,12 @@ def _build_radar_template(
         if with_benchmark
         else None
     )
-    return radar_chart(
+    chart = radar_chart(
         stand_in, dict(labels), series_order=list(series), size=size, title=title,
         tooltip_titles=dict(tooltip_titles), label_size=label_size, legend=legend, pad=pad,
         benchmark=benchmark, lang=lang,
-    ).to_dict()  # fmt: skip
+    )  # fmt: skip
+    return spec_of(chart)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -800,6 +887,74 @@ def heatmap_chart(
         width=alt.Step(cell), height=alt.Step(row), **_title(title)
     )
     return _localised(chart, lang)
+
+
+def heatmap_spec(
+    data: pd.DataFrame,
+    labels: Mapping[str, str],
+    *,
+    chain_order: Sequence[str] | None = None,
+    cell: int = 64,
+    row: int = 32,
+    title: str | None = None,
+    tooltip_titles: Mapping[str, str] | None = None,
+    lang: str = "en",
+) -> dict[str, Any]:
+    """spec_of(heatmap_chart(...)): the same dict, from a template per layout.
+
+    Everything but the grid's one data set depends only on the chains (in order), labels,
+    texts and look, so the Altair build (~50-100 ms for 40 chains) is made once per such
+    layout; a call puts its rows in place of the template's, named as Altair names a data
+    set (a hash of its values), in about a millisecond. Tests compare it with the build.
+    """
+    _require_columns(data, ("chain", "phase_id", "score", "n"))
+    _phase_labels(data, labels)
+    chains = _ordered(data["chain"], chain_order, "chain")
+    key = (
+        tuple(chains),
+        tuple((p, labels[p]) for p in PHASE_IDS),
+        cell,
+        row,
+        title,
+        tuple(sorted((tooltip_titles or {}).items())),
+        alt.theme.active,  # the theme's config is part of the spec
+        lang,
+    )
+    with _TEMPLATE_LOCK:
+        template = _HEATMAP_TEMPLATES.get(key)
+    if template is None:
+        template = spec_of(
+            heatmap_chart(
+                data, labels, chain_order=chain_order, cell=cell, row=row, title=title,
+                tooltip_titles=tooltip_titles, lang=lang,
+            )
+        )  # fmt: skip
+        with _TEMPLATE_LOCK:
+            if len(_HEATMAP_TEMPLATES) >= _HEATMAP_TEMPLATES_MAX:
+                _HEATMAP_TEMPLATES.clear()
+            _HEATMAP_TEMPLATES[key] = template
+    frame = data.loc[:, ["chain", "phase_id", "score", "n"]].copy()
+    frame["phase"] = frame["phase_id"].map(dict(labels))
+    frame["text"] = [_fmt(score, lang) for score in frame["score"]]
+    values = _records(frame)
+    name = _dataset_name(values)
+    spec = dict(template)
+    spec["data"] = {"name": name}
+    spec["datasets"] = {name: values}
+    return spec
+
+
+# Heatmap templates per layout (chains, labels, texts, look): a few per organisation.
+_HEATMAP_TEMPLATES: dict[tuple, dict[str, Any]] = {}
+_HEATMAP_TEMPLATES_MAX = 256
+
+
+def _dataset_name(values: list[dict[str, Any]]) -> str:
+    """The name Altair gives an inline data set: a hash of its values (tests compare)."""
+    if values == [{}]:
+        return "empty"
+    text = json.dumps(values, sort_keys=True, default=str)
+    return "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 TREND_LABEL_LIMIT = 150  # px: a round title longer than this ends in an ellipsis

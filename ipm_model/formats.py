@@ -14,7 +14,7 @@ without an import circle; `results.for_display` is the same function.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,8 +52,15 @@ def number(value: float | None, lang: str, decimals: int = 1) -> str:
     """A score or spread with `decimals` decimals: "3,4" in Dutch; a dash when missing."""
     if _missing(value):
         return DASH
+    return _decimal(rounded(value, decimals), decimals, lang)
+
+
+@lru_cache(maxsize=8192)
+def _decimal(value: float, decimals: int, lang: str) -> str:
+    """Babel's text of an already rounded number (~40 µs a call, and a page writes a few
+    thousand of the same few dozen scores: 40 small radars' labels and tooltips)."""
     pattern = "0." + "0" * decimals if decimals else "0"
-    return format_decimal(rounded(value, decimals), pattern, locale=locale(lang))
+    return format_decimal(value, pattern, locale=locale(lang))
 
 
 def count(value: int, lang: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -553,9 +553,25 @@ def available_questionnaires() -> dict[tuple[str, int], Path]:
     """Map (id, version) -> file for every questionnaire file in the questionnaires folder."""
     found: dict[tuple[str, int], Path] = {}
     for path in sorted(QUESTIONNAIRE_DIR.glob("*.toml")):
-        q = load_questionnaire(path)
+        q = _file_questionnaire(path)
         found[(q.id, q.version)] = path
     return found
+
+
+def _file_questionnaire(path: Path) -> Questionnaire:
+    """load_questionnaire(path), parsed again only when the file changed (its size or
+    modification time, as Python's own bytecode cache decides): the folder is listed on
+    every results page (handvatten's later versions); parsing every file cost ~20 ms."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_questionnaire(path)  # gone or unreadable: its own error, as before
+    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: Path, mtime_ns: int, size: int) -> Questionnaire:
+    return load_questionnaire(path)
 
 
 def validate_all() -> None:
@@ -570,7 +586,7 @@ def questionnaire_for(qid: str, version: int) -> Questionnaire:
     path = available_questionnaires().get((qid, version))
     if path is None:
         raise KeyError(f"{qid} v{version}")
-    return load_questionnaire(path)
+    return _file_questionnaire(path)
 
 
 # -- role kinds -------------------------------------------------------------------------------

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from ipm_model.questionnaire import Questionnaire, default_questionnaire, questionnaire_for
 from ipm_model.storage.store import Store
+
+# Chart templates kept on disk (ipm_model.spec_cache) go to a folder of this test run, not
+# to the user's cache (servers the tests start inherit it).
+os.environ.setdefault("IPM_CACHE_DIR", tempfile.mkdtemp(prefix="ipm-test-cache-"))
 
 
 @pytest.fixture

@@ -342,8 +342,8 @@ def _heatmap_spec(
     a tuple key took ~10 ms per rerun); built from its rows as before."""
     rows = _rows(data, HEATMAP_COLUMNS)
     frame = pd.DataFrame(list(rows), columns=list(HEATMAP_COLUMNS))
-    chart = charts.heatmap_chart(frame, dict(labels), tooltip_titles=dict(tips), lang=lang)
-    return with_arrow_datasets(chart.to_dict())
+    spec = charts.heatmap_spec(frame, dict(labels), tooltip_titles=dict(tips), lang=lang)
+    return with_arrow_datasets(spec)
 
 
 def show_heatmap(data: pd.DataFrame, labels: Mapping[str, str], lang: str) -> None:
@@ -368,11 +368,10 @@ def _trend_spec(
     lang: str,
 ) -> dict:
     data = pd.DataFrame(list(rows), columns=["round", "phase_id", "score", "n"])
-    return with_arrow_datasets(
-        charts.trend_chart(
-            data, dict(labels), round_order=list(order), tooltip_titles=dict(tips), lang=lang
-        ).to_dict()
+    chart = charts.trend_chart(
+        data, dict(labels), round_order=list(order), tooltip_titles=dict(tips), lang=lang
     )
+    return with_arrow_datasets(charts.spec_of(chart))
 
 
 def show_trend(

@@ -18,7 +18,6 @@ newer rows than its key is replaced at the next change).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 
 import pandas as pd
@@ -34,6 +33,7 @@ from ipm_model.results import (
     round_chain_states,
 )
 from ipm_model.storage.store import Store
+from ui.cache_fill import Fill
 from ui.results import (
     ROUND_TTL_S,
     chain_parts,
@@ -103,11 +103,7 @@ def _differences(
     return part_differences(shown, chain_a, chain_b, _rounds)
 
 
-_batch = threading.local()
-
-
-class _NotCached(Exception):
-    """_period_part was asked for a part that is not in its cache (and not being stored)."""
+_period_fill: Fill[PeriodPart] = Fill()
 
 
 def _parts(
@@ -116,14 +112,8 @@ def _parts(
     """Each chain's part, from the cache where it is there; the missing ones computed
     together (results.period_parts on the rounds' figures) and stored each under its own
     chain's versions. None: a chain with no shown cell in these rounds."""
-    found: dict[int, PeriodPart | None] = {}
-    missing = []
-    for chain_id, chain_versions_ in versions:
-        try:
-            found[chain_id] = _period_part(store, rounds, rounds_key, chain_id, chain_versions_)
-        except _NotCached:
-            missing.append((chain_id, chain_versions_))
-    if missing:
+
+    def compute(missing: list[tuple[int, tuple[tuple[int, str, str], ...]]]):
         # Each round's parts of these chains (the results page's cache entries), read
         # after the versions (the keys): never older than their key. A round in which none
         # of them has finishers adds nothing to their parts.
@@ -133,13 +123,15 @@ def _parts(
             figures.append(chain_parts(store, w, states) if states else None)
         questionnaires = {w.id: questionnaire_of(w) for w in rounds}
         chains = {c for c, _ in missing}
-        _batch.parts = period_parts(figures, rounds, questionnaires, chains=chains)
-        try:
-            for chain_id, chain_versions_ in missing:
-                found[chain_id] = _period_part(store, rounds, rounds_key, chain_id, chain_versions_)
-        finally:
-            _batch.parts = None
-    return found
+        return period_parts(figures, rounds, questionnaires, chains=chains)
+
+    return _period_fill.missing(
+        versions,
+        lambda chain_id, chain_versions_: _period_part(
+            store, rounds, rounds_key, chain_id, chain_versions_
+        ),
+        compute,
+    )
 
 
 @st.cache_data(ttl=ROUND_TTL_S, show_spinner=False, max_entries=2048)
@@ -152,11 +144,9 @@ def _period_part(
 ) -> PeriodPart | None:
     """One chain's part of the period's figures, cached per that chain's version in each
     round (exact, so the entry may live long); `rounds_key` names `_rounds`. Filled by
-    _parts with the parts it computed; raises _NotCached (nothing stored) outside that."""
-    parts = getattr(_batch, "parts", None)
-    if parts is None:
-        raise _NotCached
-    return parts.get(chain_id)
+    _parts with the parts it computed; raises NotCached (nothing stored) outside that
+    (ui.cache_fill)."""
+    return _period_fill.take(chain_id)
 
 
 def breakdown_stats(store: Store, workshop: Workshop, chain_id: int, by: str) -> pd.DataFrame:

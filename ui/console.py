@@ -40,7 +40,6 @@ from ui.access import authorised, link_days, record_audit, refuse_tampered
 from ui.context import address_problem, base_url, run_write
 from ui.leave_out import leave_out_control
 from ui.text import plain
-from ui.transfer import export_buttons, import_form
 
 Check = Callable[[Grant], bool]
 
@@ -211,6 +210,10 @@ def workshop_card(store: Store, workshop: Workshop, grant: Grant, lang: str) -> 
         _progress(store, w, lang)
         with st.expander(t("console.share", lang)):
             _share(store, w, grant, lang)
+        # Imported here: the exports (openpyxl) are not loaded by the other pages that use
+        # this module (the results pages' organisation order, running_first).
+        from ui.transfer import export_buttons, import_form
+
         with st.expander(t("transfer.export", lang)):
             export_buttons(store, w, lang, raw_answers=grant.admin)
         with st.expander(t("transfer.import", lang)):

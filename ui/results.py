@@ -8,7 +8,6 @@ are cached by the data they show.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,6 +52,7 @@ from ipm_model.storage.store import Store
 from ipm_model.uncertainty import interval_note, interval_text
 from ui import tables
 from ui.access import current_grant, require
+from ui.cache_fill import Fill
 from ui.charts import show_radar
 from ui.context import current_language, get_questionnaire, get_store
 from ui.text import plain
@@ -247,11 +247,7 @@ def chain_parts(
 
 # More chains than this to compute: read the round's rows in one query instead of per chain.
 _ONE_READ = 4
-_batch = threading.local()
-
-
-class _NotCached(Exception):
-    """_round_part was asked for a part that is not in its cache (and not being stored)."""
+_part_fill: Fill[RoundPart] = Fill()
 
 
 def _round_parts(
@@ -263,14 +259,8 @@ def _round_parts(
     """Each chain's part, from the cache where it is there; the missing ones computed
     together (results.round_parts: one computation for many chains costs about as much as
     one for a single chain) and stored each under its own chain's version."""
-    found: dict[int, RoundPart | None] = {}
-    missing = []
-    for chain_id, version in states:
-        try:
-            found[chain_id] = _round_part(store, workshop, round_key, chain_id, version)
-        except _NotCached:
-            missing.append((chain_id, version))
-    if missing:
+
+    def compute(missing: list[tuple[int, tuple[int, str, str]]]) -> dict[int, RoundPart]:
         if len(missing) > _ONE_READ:
             answers = load_answers(store, (workshop.id,))
             answers = answers[answers["chain_id"].isin({c for c, _ in missing})]
@@ -279,12 +269,13 @@ def _round_parts(
                 [chain_round_answers(store, workshop.id, c, v) for c, v in missing],
                 ignore_index=True,
             )
-        _batch.parts = round_parts(answers, questionnaire_of(workshop), workshop.min_group_size)
-        try:
-            for chain_id, version in missing:
-                found[chain_id] = _round_part(store, workshop, round_key, chain_id, version)
-        finally:
-            _batch.parts = None
+        return round_parts(answers, questionnaire_of(workshop), workshop.min_group_size)
+
+    found = _part_fill.missing(
+        states,
+        lambda chain_id, version: _round_part(store, workshop, round_key, chain_id, version),
+        compute,
+    )
     return [found[c] for c, _ in states]
 
 
@@ -299,11 +290,8 @@ def _round_part(
     """One chain's part of a round's figures, cached per that chain's own version in the
     round (exact, so the entry may live long); `round_key` names `_workshop`. Filled by
     _round_parts with the parts it computed from the rows of these versions; raises
-    _NotCached (nothing stored) when asked outside that."""
-    parts = getattr(_batch, "parts", None)
-    if parts is None:
-        raise _NotCached
-    return parts.get(chain_id)
+    NotCached (nothing stored) when asked outside that (ui.cache_fill)."""
+    return _part_fill.take(chain_id)
 
 
 # Rounds whose figures a fresh process computes at start (ui.shared_results.start_warming):

@@ -8,6 +8,8 @@ import math
 import altair as alt
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hyp
 
 from ipm_model import charts
 from ipm_model.phases import PHASE_IDS
@@ -525,3 +527,72 @@ def test_only_the_filled_layers_change_between_charts_of_one_template() -> None:
             assert one["datasets"][data] != two["datasets"][data], name
         else:
             assert one["datasets"][data] is two["datasets"][data], name
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("theme", ["default", charts.THEME_NAME])
+def test_spec_of_is_the_validated_spec_of_every_builder(lang, theme) -> None:
+    """spec_of skips Altair's schema check: each builder's chart must give the same dict
+    (and pass that check, which to_dict() makes)."""
+    heat = pd.DataFrame(
+        [
+            {"chain": c, "phase_id": p, "score": 2.26, "n": 4}
+            for c in ("Zorg", "X")
+            for p in PHASE_IDS
+        ]
+    )
+    heat.loc[0, "score"] = math.nan
+    trend = pd.DataFrame(
+        [{"round": r, "phase_id": p, "score": 3.1, "n": 8} for r in ("R1", "R2") for p in PHASE_IDS]
+    )
+    trend.loc[0, "score"] = math.nan
+    radar = radar_data(2).assign(ci_low=2.0, ci_high=4.0)
+    bands = pd.DataFrame([(p, 2.5, 3.0, 3.5) for p in PHASE_IDS], columns=charts.BENCHMARK_COLUMNS)
+    with alt.theme.enable(theme):
+        built = [
+            charts.heatmap_chart(heat, NL, lang=lang, title="H"),
+            charts.trend_chart(trend, NL, lang=lang),
+            charts.radar_chart(radar, NL, lang=lang, benchmark=bands, title="R"),
+            charts.radar_chart(radar.assign(score=math.nan), NL, lang=lang),
+        ]
+        for chart in built:
+            assert charts.spec_of(chart) == chart.to_dict(validate=True)
+
+
+_heat_scores = hyp.lists(
+    hyp.one_of(hyp.floats(1, 5, allow_nan=False), hyp.just(float("nan"))),
+    min_size=len(PHASE_IDS) * 2,
+    max_size=len(PHASE_IDS) * 2,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=_heat_scores,
+    second=_heat_scores,
+    n=hyp.lists(hyp.integers(0, 400), min_size=2, max_size=2),
+    names=hyp.sampled_from([("Zorg", "Veiligheid"), ('Één "x" <b>', "Zorg\n2")]),
+    lang=hyp.sampled_from(["nl", "en"]),
+    n_float=hyp.booleans(),
+)
+def test_heatmap_spec_from_its_template_equals_the_build(first, second, n, names, lang, n_float):
+    """The second grid of a layout is filled into the first one's template: the same dict
+    as a full build (rows, data set name, everything)."""
+
+    def frame(scores):
+        data = pd.DataFrame(
+            [
+                {"chain": c, "phase_id": p, "score": scores[k * len(PHASE_IDS) + i], "n": n[k]}
+                for k, c in enumerate(names)
+                for i, p in enumerate(PHASE_IDS)
+            ]
+        )
+        return data.astype({"n": float}) if n_float else data
+
+    tips = {"chain": "Keten", "score": "Score"}
+    for scores in (first, second):
+        data = frame(scores)
+        spec = charts.heatmap_spec(data, NL, tooltip_titles=tips, lang=lang)
+        built = charts.heatmap_chart(data, NL, tooltip_titles=tips, lang=lang)
+        assert spec == built.to_dict()
+        json.dumps(spec, allow_nan=False)

@@ -104,3 +104,21 @@ def test_dutch_and_english_formats():
     assert formats.day("2026-11-02", "nl") == "2 november 2026"
     assert formats.day("2026-11-02", "en") == "2 November 2026"
     assert formats.number(None, "nl") == formats.DASH
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.integers(-1000, 1000)),
+    lang=st.sampled_from(["nl", "en", "de"]),
+    decimals=st.integers(0, 3),
+)
+def test_number_is_babels_text_of_the_rounded_value(value, lang, decimals):
+    """formats.number keeps Babel's text per rounded value: the same as Babel's every time."""
+    from babel.numbers import format_decimal
+
+    pattern = "0." + "0" * decimals if decimals else "0"
+    expected = format_decimal(
+        formats.rounded(value, decimals), pattern, locale=formats.locale(lang)
+    )
+    assert formats.number(value, lang, decimals) == expected
+    assert formats.number(value, lang, decimals) == expected  # from the kept text

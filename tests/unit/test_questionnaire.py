@@ -347,3 +347,31 @@ def test_app_refuses_to_start_on_an_invalid_questionnaire(tmp_path, monkeypatch)
 )
 def test_role_kind(role, partner, kind):
     assert role_kind(role, partner) == kind
+
+
+def test_available_questionnaires_follow_changes_to_the_folder(tmp_path, monkeypatch):
+    """The folder's files are parsed once per version of each file: an edited, added,
+    broken or removed file shows at the next listing, as when every listing parsed them."""
+    import os
+
+    from ipm_model import questionnaire as qmod
+
+    source = (QUESTIONNAIRE_DIR / "ipm-ketenscan.toml").read_text(encoding="utf-8")
+    monkeypatch.setattr(qmod, "QUESTIONNAIRE_DIR", tmp_path)
+    path = tmp_path / "a.toml"
+    path.write_text(source, encoding="utf-8")
+    first = qmod.available_questionnaires()
+    assert first == {(default_key := next(iter(first))): path}
+    assert qmod._file_questionnaire(path) is qmod._file_questionnaire(path)  # parsed once
+    bumped = source.replace("version = 1", "version = 41", 1)
+    assert bumped != source
+    path.write_text(bumped, encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert qmod.available_questionnaires() == {(default_key[0], 41): path}
+    (tmp_path / "b.toml").write_text('id = "x"\nversion = 1\n', encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match="b.toml"):
+        qmod.available_questionnaires()
+    (tmp_path / "b.toml").unlink()
+    path.unlink()
+    assert qmod.available_questionnaires() == {}
