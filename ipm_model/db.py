@@ -166,6 +166,7 @@ class SqliteBackend:
             # One shared in-memory database for every pooled connection (tests).
             self.path = f"file:ipm-{secrets.token_hex(6)}?mode=memory&cache=shared"
             self._keepalive = self._connect()
+        self._writer = _writer_lock(self.path)
         if not self._pending(migrations):
             return  # the usual case: no write lock, no sqlite-utils import
         steps = sqlite_migrations(migrations)
@@ -245,7 +246,7 @@ class SqliteBackend:
         finish at once, their writes no longer sleep past each other. Other processes are
         still kept out by SQLite itself (BEGIN IMMEDIATE, busy timeout).
         """
-        with _writer_gate(self.path), self.connection() as conn:
+        with _writer_gate(self._writer), self.connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -295,8 +296,15 @@ _WRITER_LOCKS: dict[str, threading.RLock] = {}
 _WRITER_LOCKS_GUARD = threading.Lock()
 
 
+def _writer_lock(path: str) -> threading.RLock:
+    """The thread lock of one SQLite file in this process (shared by every Store on it)."""
+    key = path if path.startswith("file:") else os.path.realpath(path)
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault(key, threading.RLock())
+
+
 @contextmanager
-def _writer_gate(path: str) -> Iterator[None]:
+def _writer_gate(gate: threading.RLock) -> Iterator[None]:
     """One writer at a time per SQLite file within this process (see transaction).
 
     Reentrant: a thread that nests a write in a write is not held up by itself (SQLite would
@@ -304,9 +312,6 @@ def _writer_gate(path: str) -> Iterator[None]:
     goes on to SQLite without the gate, so a stuck writer costs what it cost before the gate
     and never more; the gate only orders, SQLite decides what is written.
     """
-    key = path if path.startswith("file:") else os.path.realpath(path)
-    with _WRITER_LOCKS_GUARD:
-        gate = _WRITER_LOCKS.setdefault(key, threading.RLock())
     held = gate.acquire(timeout=BUSY_TIMEOUT_S)
     try:
         yield
