@@ -41,7 +41,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -257,6 +259,86 @@ def record(participants: int, rate: float, stacks: Path) -> None:
         print(f"database check: {report.db}")
 
 
+async def finish_burst(
+    url: str, participants: int, spy_command: list[str], cpu_seconds: Callable[[], float]
+) -> dict:
+    """Join and answer without py-spy, then record only the finish stage: every tablet
+    taps "finish" together and reads its result screen (bench/workshop_sim.py's stages)."""
+    import random
+
+    from bench.stclient import StreamlitSession
+    from bench.workshop_sim import (
+        Participant,
+        Recorder,
+        SimConfig,
+        answer_phases,
+        answer_positions,
+        close_all,
+        finish,
+        join,
+        spread,
+    )
+    from ipm_model.questionnaire import default_questionnaire
+
+    q = default_questionnaire()
+    cfg = SimConfig(participants=participants)
+    rec = Recorder()
+    people = [
+        Participant(i, StreamlitSession(keep_messages=False), random.Random(i), url=url)
+        for i in range(participants)
+    ]
+    positions = answer_positions(q)
+    try:
+        await asyncio.gather(*(join(p, rec, cfg) for p in people))
+        joined = [p for p in people if p.token and p.session.connected]
+        await asyncio.gather(*(answer_phases(p, q, rec, cfg, positions) for p in joined))
+        spying = subprocess.Popen(spy_command, stdout=subprocess.DEVNULL)
+        await asyncio.sleep(1.0)  # py-spy attached before the burst
+        try:
+            cpu, wall = cpu_seconds(), time.perf_counter()
+            await asyncio.gather(*(finish(p, rec, cfg) for p in joined))
+            cpu, wall = cpu_seconds() - cpu, time.perf_counter() - wall
+        finally:
+            spying.send_signal(signal.SIGINT)
+            spying.wait(timeout=60)
+    finally:
+        await close_all([p.session for p in people])
+    p50, p95, worst = spread(rec.latencies.get("finish", []))
+    done = len(rec.latencies.get("finish", []))
+    return {
+        "finished": done,
+        "p50_ms": p50,
+        "p95_ms": p95,
+        "max_ms": worst,
+        "wall_s": round(wall, 2),
+        "server_cpu_ms_per_finish": round(1000 * cpu / max(done, 1), 1),
+        "errors": dict(rec.errors),
+    }
+
+
+def record_finishes(participants: int, rate: float, stacks: Path, gil: bool = True) -> None:
+    """py-spy over the server during the finish burst only (see ``--stage finish``)."""
+    from bench.server import StreamlitServer
+    from bench.workshop_sim import APP_SCRIPT, app_env, demo_database, wait_idle, warm_up_app
+    from ipm_model.questionnaire import default_questionnaire
+
+    spy = shutil.which("py-spy")
+    if spy is None:
+        raise SystemExit("py-spy is not installed: pip install py-spy")
+    with tempfile.TemporaryDirectory(prefix="ipm-profile-") as tmp:
+        db = demo_database(Path(tmp))
+        with StreamlitServer(APP_SCRIPT, env=app_env(db)) as server:
+            asyncio.run(warm_up_app(server, default_questionnaire()))
+            print(f"server idle after {wait_idle(server.cpu_seconds):.1f} s")
+            command = [spy, "record", "--pid", str(server.pid), "--rate", str(rate)]
+            command += ["--format", "raw", "--output", str(stacks), "--nonblocking"]
+            command += ["--gil"] if gil else []  # without: every running thread
+            found = asyncio.run(
+                finish_burst(server.base_url, participants, command, server.cpu_seconds)
+            )
+        print(f"finish burst (ms): {found}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participants", type=int, default=30)
@@ -264,9 +346,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stacks", type=Path, default=Path(tempfile.gettempdir()) / "app.stacks")
     parser.add_argument(
         "--stage",
-        choices=("all", "join"),
+        choices=("all", "join", "finish"),
         default="all",
-        help="join: record only bursts of joins (open, pick, submit)",
+        help="join: record only bursts of joins (open, pick, submit); finish: only the burst "
+        "of everyone finishing together (after joining and answering unrecorded)",
+    )
+    parser.add_argument(
+        "--all-threads",
+        action="store_true",
+        help="with --stage finish: sample every thread on a CPU, not only the GIL's holder "
+        "(shows time in C code that lets go of the GIL: SQLite, Arrow)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="with --stage join: bursts")
     parser.add_argument("--summarize", type=Path, help="only summarize this recording")
@@ -276,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.summarize is None and args.stage == "join":
         record_joins(args.participants, args.rounds, args.rate, args.stacks)
+    elif args.summarize is None and args.stage == "finish":
+        record_finishes(args.participants, args.rate, args.stacks, gil=not args.all_threads)
     elif args.summarize is None:
         record(args.participants, args.rate, args.stacks)
     stacks = args.summarize or args.stacks

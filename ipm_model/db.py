@@ -166,6 +166,7 @@ class SqliteBackend:
             # One shared in-memory database for every pooled connection (tests).
             self.path = f"file:ipm-{secrets.token_hex(6)}?mode=memory&cache=shared"
             self._keepalive = self._connect()
+        self._writer = _writer_lock(self.path)
         if not self._pending(migrations):
             return  # the usual case: no write lock, no sqlite-utils import
         steps = sqlite_migrations(migrations)
@@ -238,9 +239,14 @@ class SqliteBackend:
     def transaction(self, lock: bool = False) -> Iterator[_SqliteConn]:
         """A write transaction that takes the write lock at once (no lock-upgrade deadlocks).
 
-        Writers are serialised by SQLite anyway, so `lock` changes nothing here.
+        Writers are serialised by SQLite anyway, so `lock` changes nothing here. The threads
+        of this process queue for the file's write lock on a thread lock first (_writer_gate):
+        a waiter is woken the moment the writer before it commits, instead of polling in
+        SQLite's busy handler, which sleeps up to 100 ms between tries. When 120 tablets
+        finish at once, their writes no longer sleep past each other. Other processes are
+        still kept out by SQLite itself (BEGIN IMMEDIATE, busy timeout).
         """
-        with self.connection() as conn:
+        with _writer_gate(self._writer), self.connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -284,6 +290,34 @@ class SqliteBackend:
                 self._pool.get_nowait().raw.close()
             except queue.Empty:
                 break
+
+
+_WRITER_LOCKS: dict[str, threading.RLock] = {}
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(path: str) -> threading.RLock:
+    """The thread lock of one SQLite file in this process (shared by every Store on it)."""
+    key = path if path.startswith("file:") else os.path.realpath(path)
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault(key, threading.RLock())
+
+
+@contextmanager
+def _writer_gate(gate: threading.RLock) -> Iterator[None]:
+    """One writer at a time per SQLite file within this process (see transaction).
+
+    Reentrant: a thread that nests a write in a write is not held up by itself (SQLite would
+    then wait for its own lock, as before). A thread that waits longer than the busy timeout
+    goes on to SQLite without the gate, so a stuck writer costs what it cost before the gate
+    and never more; the gate only orders, SQLite decides what is written.
+    """
+    held = gate.acquire(timeout=BUSY_TIMEOUT_S)
+    try:
+        yield
+    finally:
+        if held:
+            gate.release()
 
 
 def sqlite_migrations(steps: Sequence[Migration]) -> Migrations:

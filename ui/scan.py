@@ -200,13 +200,16 @@ def _on_comment(store: Store, participant_id: int, phase_id: str, lang: str) -> 
         _flash("warning", t("scan.comment_cut", lang, limit=COMMENT_MAX_CHARS))
 
 
-def _go(store: Store, participant_id: int, step: int) -> None:
+def _go(store: Store | None, participant_id: int, step: int) -> None:
+    """Show screen `step`; remember it in the database too unless `store` is None."""
     st.session_state[STEP] = step
     st.session_state[SCROLL] = True
     # The answer widgets of the screen being left: the next screen sets its own from the
     # stored answers. Fewer keys make every tap cheaper (each radio reads the whole state).
     for key in [k for k in st.session_state if str(k).startswith(ANSWER_KEY_PREFIX)]:
         del st.session_state[key]
+    if store is None:
+        return
     # The screen position is a convenience; the answers are what must be kept.
     with contextlib.suppress(StoreError):
         store.set_step(participant_id, step)
@@ -214,11 +217,13 @@ def _go(store: Store, participant_id: int, step: int) -> None:
 
 def _finish(store: Store, participant_id: int, lang: str) -> None:
     try:
-        store.finish(participant_id)
+        # Finished and on the result screen in one write: when a room finishes together,
+        # each finish queues for the database's write lock once instead of twice.
+        store.finish(participant_id, step=RESULT_STEP)
     except StoreError as exc:
         _flash("error", t("error.database", lang) + " " + t("error.detail", lang, detail=str(exc)))
         return
-    _go(store, participant_id, RESULT_STEP)
+    _go(None, participant_id, RESULT_STEP)
 
 
 @st.fragment(key=BODY_KEY)

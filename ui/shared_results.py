@@ -20,6 +20,7 @@ module only decides when to compute them.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import threading
 from dataclasses import dataclass
@@ -66,7 +67,8 @@ def group_stats(
     """The group's phase figures (results.group_snapshot), shared by all sessions."""
     if group.key is None:
         raise ValueError("this chain has no group figure yet")
-    return _group_stats(store, q, (q.id, q.version), workshop.min_group_size, group.key)
+    version = key_digest(group.key)
+    return _group_stats(store, q, (q.id, q.version), workshop.min_group_size, version, group.key)
 
 
 def group_radar(
@@ -75,15 +77,34 @@ def group_radar(
     """The group's radar series (results.radar_frame, rounded), shared by all sessions."""
     if group.key is None:
         raise ValueError("this chain has no group figure yet")
-    return _group_radar(store, q, (q.id, q.version), workshop.min_group_size, group.key, series)
+    version = key_digest(group.key)
+    q_id = (q.id, q.version)
+    return _group_radar(store, q, q_id, workshop.min_group_size, version, series, group.key)
+
+
+def key_digest(key: GroupKey) -> str:
+    """The group figure's version as a short digest of its exact key (every counted
+    person's id and own change stamp, read from the database on every run). The caches
+    below are keyed by it: Streamlit hashes a key on every call, and a 30-person key costs
+    ~0.3 ms each time, on every finisher's result screen; the digest ~0.05 ms. The key
+    itself goes along unhashed (`_key`): the figure is computed from exactly its people."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
 
 
 # No time limit: the key is exact. max_entries bounds memory (a 7-row frame per entry).
+# Streamlit computes a missing entry once: sessions that ask for the same version while it
+# is computed wait for that one computation (its per-key compute lock; tested in
+# tests/unit/test_group_versions.py), so a room finishing together computes each version once.
 @st.cache_data(show_spinner=False, max_entries=1000)
 def _group_stats(
-    _store: Store, _q: Questionnaire, questionnaire: tuple[str, int], minimum: int, key: GroupKey
+    _store: Store,
+    _q: Questionnaire,
+    questionnaire: tuple[str, int],
+    minimum: int,
+    version: str,
+    _key: GroupKey,
 ) -> pd.DataFrame:
-    return group_snapshot(counted_answers(_store, key_ids(key)), _q, minimum)
+    return group_snapshot(counted_answers(_store, key_ids(_key)), _q, minimum)
 
 
 @st.cache_data(show_spinner=False, max_entries=1000)
@@ -92,10 +113,14 @@ def _group_radar(
     _q: Questionnaire,
     questionnaire: tuple[str, int],
     minimum: int,
-    key: GroupKey,
+    version: str,
     series: str,
+    _key: GroupKey,
 ) -> pd.DataFrame:
-    return radar_frame(_group_stats(_store, _q, questionnaire, minimum, key), series)
+    frame = radar_frame(_group_stats(_store, _q, questionnaire, minimum, version, _key), series)
+    # Text columns as plain Python strings, like the result screen's own series
+    # (ui/result.py own_radar_frame): read back value by value for the radar's cache key.
+    return frame.astype({"series": object, "phase_id": object})
 
 
 def warm_result_radars() -> None:

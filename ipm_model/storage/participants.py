@@ -91,8 +91,9 @@ class Participants(StoreBase):
                 "UPDATE participant SET current_step = ? WHERE id = ?", [step, participant_id]
             )
 
-    def finish(self, participant_id: int) -> None:
-        """Mark the participant as finished (the first time only)."""
+    def finish(self, participant_id: int, step: int | None = None) -> None:
+        """Mark the participant as finished (the first time only); with `step`, also
+        remember that screen (set_step) in the same write."""
         with self._write() as db:
             stamp = now_iso()
             db.execute(
@@ -100,6 +101,10 @@ class Participants(StoreBase):
                    WHERE id = ? AND finished_at IS NULL""",
                 [stamp, stamp, participant_id],
             )
+            if step is not None:
+                db.execute(
+                    "UPDATE participant SET current_step = ? WHERE id = ?", [step, participant_id]
+                )
 
     # -- answers and comments ------------------------------------------------------------------
 

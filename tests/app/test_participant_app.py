@@ -10,6 +10,7 @@ from ipm_model.model import COMMENT_MAX_CHARS
 from ipm_model.questionnaire import default_questionnaire
 from tests.app.conftest import new_app, progress_html, progress_line, texts
 from tests.app.conftest import scan_markers as markers
+from ui.scan import RESULT_STEP
 
 Q = default_questionnaire()
 CHAIN = "Van schuld tot rust"
@@ -224,7 +225,9 @@ def test_answer_all_phases_finish_and_see_result(app_store):
     assert not at.exception
     assert "Jouw uitslag" in texts(at)
     assert len(app_store.answers(p.id)) == TEAM
-    assert app_store.participant_by_token(p.token).finished
+    stored = app_store.participant_by_token(p.token)
+    assert stored.finished
+    assert stored.current_step == RESULT_STEP  # remembered in the finish's own write
     assert "groepsuitslag komt zodra 3 deelnemers" in texts(at)
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
 

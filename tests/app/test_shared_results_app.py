@@ -187,3 +187,85 @@ def test_a_failed_warm_up_still_freezes(monkeypatch):
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_readers_of_one_version_at_once_compute_it_once_and_a_new_version_anew(
+    app_store, monkeypatch
+):
+    """Single flight: sessions that ask for the same version of a group figure while it is
+    being computed wait for that one computation and all get its figure (Streamlit's
+    per-key compute lock of st.cache_data); the next version is computed anew."""
+    import threading
+    import time
+
+    from pandas.testing import assert_frame_equal
+
+    calls = []
+    real = shared_results.group_snapshot
+    started = threading.Event()
+
+    def slow(*args, **kwargs):
+        calls.append(1)
+        started.set()
+        time.sleep(0.5)  # long enough for every reader to arrive while it computes
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(shared_results, "group_snapshot", slow)
+    shared_results._group_stats.clear()
+    shared_results._group_radar.clear()
+    first = [_finished(app_store, "4") for _ in range(3)]
+    w = app_store.workshop_by_code("DEMO")
+    chain_id = first[0].chain_id
+    group = shared_results.chain_group(app_store, w, chain_id)
+    assert group.size == 3
+    got: list = [None] * 6
+
+    def read(i: int) -> None:
+        if i % 2:
+            got[i] = shared_results.group_radar(app_store, Q, w, group, "Groep")
+        else:
+            got[i] = shared_results.group_stats(app_store, Q, w, group)
+
+    readers = [threading.Thread(target=read, args=(i,)) for i in range(6)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join(30)
+    assert started.is_set() and len(calls) == 1  # one computation for six readers
+    for i in (2, 4):
+        assert_frame_equal(got[i], got[0])
+    for i in (3, 5):
+        assert_frame_equal(got[i], got[1])
+    assert got[0]["mean"].iloc[0] == 4.0
+    assert got[1]["score"].iloc[0] == 4.0
+
+    # Three more finish: the next rung, a new version, computed anew (once).
+    [_finished(app_store, "2") for _ in range(3)]
+    newer = shared_results.chain_group(app_store, w, chain_id)
+    assert newer.size == 6 and newer.key != group.key
+    assert shared_results.key_digest(newer.key) != shared_results.key_digest(group.key)
+    assert shared_results.group_stats(app_store, Q, w, newer)["mean"].iloc[0] == 3.0
+    assert shared_results.group_radar(app_store, Q, w, newer, "Groep")["score"].iloc[0] == 3.0
+    assert len(calls) == 2
+    # The older version is still its own figure.
+    assert shared_results.group_stats(app_store, Q, w, group)["mean"].iloc[0] == 4.0
+    assert len(calls) == 2
+
+
+def test_group_radar_is_the_radar_frame_of_the_group_figure(app_store):
+    """The cached group series holds exactly radar_frame's values (text as plain str)."""
+    import pandas as pd
+    from pandas.testing import assert_frame_equal
+
+    from ipm_model.results import radar_frame
+
+    people = [_finished(app_store, v) for v in ("4", "2", "5")]
+    w = app_store.workshop_by_code("DEMO")
+    group = shared_results.chain_group(app_store, w, people[0].chain_id)
+    stats = shared_results.group_stats(app_store, Q, w, group)
+    shown = shared_results.group_radar(app_store, Q, w, group, "Groep")
+    reference = radar_frame(stats, "Groep")
+    assert_frame_equal(shown, reference, check_dtype=False)
+    assert shown["series"].dtype == object and shown["phase_id"].dtype == object
+    assert all(type(v) is str for v in shown["phase_id"])
+    assert pd.api.types.is_float_dtype(shown["score"])

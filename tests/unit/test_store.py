@@ -178,6 +178,96 @@ def test_locked_database_gives_a_clear_error(sqlite_store, sqlite_workshop, monk
     assert store.answers(p.id) == {"doen-action-owner": "4"}
 
 
+def test_writers_of_one_process_queue_and_each_goes_on_when_the_one_before_commits(
+    sqlite_store, sqlite_workshop
+):
+    """Threads of one process wait for the file's write lock in line (db._writer_gate), not
+    in SQLite's busy handler: a writer that waits is let in by the commit before it."""
+    store, workshop = sqlite_store, sqlite_workshop
+    first, second = _join(store, workshop), _join(store, workshop)
+    inside, done = threading.Event(), threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with store._write() as db:
+            db.execute("UPDATE participant SET current_step = 3 WHERE id = ?", [first.id])
+            inside.set()
+            release.wait(10)
+
+    def write() -> None:
+        store.finish(second.id, step=9)
+        done.set()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert inside.wait(10)
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert not done.wait(0.3)  # queued behind the open transaction
+    release.set()
+    holder.join(10)
+    writer.join(10)
+    assert done.is_set()
+    assert store.participant_by_token(first.token).current_step == 3
+    assert store.participant_by_token(second.token).finished
+
+
+def test_a_writer_queued_longer_than_the_busy_timeout_gets_the_clear_locked_error(
+    sqlite_store, sqlite_workshop, monkeypatch
+):
+    """The in-process queue never waits longer than SQLite would: past the busy timeout the
+    writer goes on to SQLite and gets its "locked" answer, as without the queue."""
+    store, workshop = sqlite_store, sqlite_workshop
+    p = _join(store, workshop)
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_S", 0.2)
+    store.close()  # new connections take the short busy timeout
+    inside, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store._write() as db:
+            db.execute("UPDATE participant SET current_step = 3 WHERE id = ?", [p.id])
+            inside.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert inside.wait(10)
+        with pytest.raises(StoreError, match="is locked"):
+            store.save_answer(p.id, "doen-action-owner", "4")
+    finally:
+        release.set()
+        holder.join(10)
+    store.save_answer(p.id, "doen-action-owner", "4")
+    assert store.answers(p.id) == {"doen-action-owner": "4"}
+
+
+def test_many_threads_writing_at_once_store_everything(sqlite_store, sqlite_workshop):
+    store, workshop = sqlite_store, sqlite_workshop
+    people = [_join(store, workshop, chain_index=n % 2) for n in range(24)]
+    start = threading.Barrier(len(people))
+    failures: list[BaseException] = []
+
+    def finish(person) -> None:
+        start.wait(10)
+        try:
+            store.save_answer(person.id, "doen-action-owner", "4")
+            store.finish(person.id, step=9)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=finish, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    for person in people:
+        stored = store.participant_by_token(person.token)
+        assert stored.finished and stored.current_step == 9
+        assert store.answers(person.id) == {"doen-action-owner": "4"}
+
+
 def test_create_workshop_and_find_by_code_in_any_case(store, workshop):
     assert workshop.code == "TEST"
     for typed in ("test", " T-E-S-T ", "TEST"):
@@ -331,6 +421,18 @@ def test_step_and_finish_are_remembered(store, workshop):
     first = store.participant_by_token(p.token).finished_at
     store.finish(p.id)
     assert store.participant_by_token(p.token).finished_at == first
+
+
+def test_finish_with_a_step_stores_both_in_one_write(store, workshop):
+    p = _join(store, workshop)
+    store.set_step(p.id, 8)
+    store.finish(p.id, step=9)
+    first = store.participant_by_token(p.token)
+    assert first.finished and first.current_step == 9
+    store.set_step(p.id, 0)  # "edit my answers" after finishing
+    store.finish(p.id, step=9)  # finishing again keeps the first finish
+    again = store.participant_by_token(p.token)
+    assert again.finished_at == first.finished_at and again.current_step == 9
 
 
 def test_participation_counts_joined_and_finished_per_chain_in_workshop_order(store, workshop):
