@@ -94,7 +94,7 @@ def key_digest(key: GroupKey) -> str:
 # No time limit: the key is exact. max_entries bounds memory (a 7-row frame per entry).
 # Streamlit computes a missing entry once: sessions that ask for the same version while it
 # is computed wait for that one computation (its per-key compute lock; tested in
-# tests/unit/test_group_versions.py), so a room finishing together computes each version once.
+# tests/app/test_shared_results_app.py), so a room finishing together computes each version once.
 @st.cache_data(show_spinner=False, max_entries=1000)
 def _group_stats(
     _store: Store,
