@@ -547,7 +547,7 @@ def radar_spec(
 ) -> dict[str, Any]:
     """The radar as a JSON-safe Vega-Lite dict: the same chart as radar_chart(...).to_dict().
 
-    Building an Altair chart and validating it costs ~100 ms; everything but the scores is
+    Building an Altair chart costs ~50-100 ms; everything but the scores is
     the same for every chart with the same series, labels and texts. So the spec is built
     once per such "template" and only its data sets (polygons, points, interval bars,
     benchmark) and its description are filled in per call (well under a millisecond).
@@ -746,7 +746,7 @@ _STAND_INS = re.compile("\x00(?:s[0-9]+|t)\x00")
 def _stand_in_radar_template(*key: Any) -> dict[str, Any]:
     """_radar_template_build through the disk cache (key with stand-in names)."""
     return spec_cache.cached_spec(
-        "radar", key, TEMPLATE_MODULES, lambda: _radar_template_build(*key)
+        "radar", key, TEMPLATE_FINGERPRINT, lambda: _radar_template_build(*key)
     )
 
 
@@ -1035,3 +1035,15 @@ def ipm_theme() -> alt.theme.ThemeConfig:
 def use_theme() -> None:
     """Enable the app's Altair theme (fonts and colours) for charts built from now on."""
     alt.theme.enable(THEME_NAME)
+
+
+def _template_fingerprint() -> str | None:
+    """spec_cache.code_fingerprint of TEMPLATE_MODULES, taken now, at this module's import:
+    the source this process runs (None: no disk cache for this process)."""
+    try:
+        return spec_cache.code_fingerprint(TEMPLATE_MODULES)
+    except (OSError, KeyError, AttributeError, TypeError):
+        return None
+
+
+TEMPLATE_FINGERPRINT = _template_fingerprint()

@@ -8,14 +8,19 @@ millisecond) by every later process of the same code, so the first reader after 
 or a deploy does not pay for the build. No name of a chain or person, no answer and no
 figure is written here.
 
-The file name is a hash of everything the template depends on: the template's own key,
-the source of the modules that build it (a changed builder is a different file), and the
-versions of Altair, its Vega-Lite schema, pandas, Babel and Python. Each file also holds its key
-in full and is used only when that key matches. Files are written whole under a temporary
-name and renamed (atomic on POSIX and Windows), so several processes or replicas may share
-the folder: two that build the same template write the same bytes. Anything going wrong
-(no writable folder, a read-only install, a corrupt or foreign file) falls back to building
-in the process, as before: the cache can only save time, never change a chart.
+Files live in a folder per code fingerprint: a hash of the source of the modules that
+build the template, read when those modules are imported (so a process never files a
+template of its own code under the fingerprint of newer files on disk, as during a rolling
+update), and of the versions of Altair, its Vega-Lite schema, pandas, Babel and Python.
+The file name is a hash of the template's own key; each file holds its key in full and is
+used only when that key and the fingerprint match. Files are written whole under a temporary
+name and renamed (atomic on POSIX and Windows), so several processes or replicas of the same
+user may share the folder: two that build the same template write the same bytes. A file is
+read only when this user owns it and no one else may write to it. The first write of a
+process removes the folders of other fingerprints (older code) and temporary files left by a
+killed process, when they are more than an hour old. Anything going wrong (no home folder,
+no writable folder, a read-only install, a corrupt, foreign or not-ours file) falls back to
+building in the process, as before: the cache can only save time, never change a chart.
 
 The folder: `IPM_CACHE_DIR`, else `$XDG_CACHE_HOME/ipm-ketenscan`, else
 `~/.cache/ipm-ketenscan`; `IPM_CACHE_DIR=off` turns the cache off.
@@ -30,14 +35,16 @@ import logging
 import os
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 LOG = logging.getLogger(__name__)
-FORMAT = 1  # bump when the file layout changes
+FORMAT = 2  # bump when the file layout changes
 OFF = "off"
+STALE_AFTER_S = 3600  # other fingerprints' folders and temporary files older than this go
 
 
 def cache_dir() -> Path | None:
@@ -47,14 +54,17 @@ def cache_dir() -> Path | None:
         return None
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    try:
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    except (RuntimeError, KeyError):  # no HOME and no home folder for this user
+        return None
     return Path(base) / "ipm-ketenscan"
 
 
-@cache
 def code_fingerprint(modules: tuple[str, ...]) -> str:
-    """A hash of the source of these modules (dotted names) and of the library versions
-    a chart spec depends on."""
+    """A hash of the source of these modules (dotted names, imported) and of the library
+    versions a chart spec depends on. Read it when the modules are imported (see
+    ipm_model.charts.TEMPLATE_FINGERPRINT), not later: the files may change meanwhile."""
     import altair as alt
     import babel
     import pandas as pd
@@ -75,29 +85,31 @@ def code_fingerprint(modules: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-def _path(kind: str, key_text: str, folder: Path) -> Path:
-    return folder / kind / f"{hashlib.sha256(key_text.encode()).hexdigest()}.json"
+def _path(kind: str, fingerprint: str, key_text: str, folder: Path) -> Path:
+    name = hashlib.sha256(key_text.encode()).hexdigest()
+    return folder / kind / fingerprint[:32] / f"{name}.json"
 
 
 def cached_spec(
     kind: str,
     key: Sequence[Any],
-    modules: tuple[str, ...],
+    fingerprint: str | None,
     build: Callable[[], dict[str, Any]],
 ) -> dict[str, Any]:
     """The spec for `key` from the disk cache, else `build()` (then written for the next
-    process). `key` must be JSON-safe (strings, numbers, booleans, None, tuples); `modules`
-    are the modules whose source the spec depends on."""
+    process). `key` must be JSON-safe (strings, numbers, booleans, None, tuples);
+    `fingerprint` is code_fingerprint of the modules that build it, taken at their import
+    (None: no disk cache)."""
     folder = cache_dir()
-    if folder is None:
+    if folder is None or not fingerprint:
         return build()
     try:
-        stored_key = [code_fingerprint(modules), json.loads(json.dumps(list(key)))]
+        stored_key = [fingerprint, json.loads(json.dumps(list(key)))]
         key_text = json.dumps(stored_key, sort_keys=True, allow_nan=False)
-    except (TypeError, ValueError, OSError, KeyError, AttributeError):
+    except (TypeError, ValueError):
         LOG.debug("spec cache: key of %s not cacheable", kind, exc_info=True)
         return build()
-    path = _path(kind, key_text, folder)
+    path = _path(kind, fingerprint, key_text, folder)
     found = _read(path, stored_key)
     if found is not None:
         return found
@@ -106,10 +118,22 @@ def cached_spec(
     return spec
 
 
+def _ours(stat: os.stat_result) -> bool:
+    """Whether a file is this user's and no one else may write it (a file someone else
+    could have put there is never read). Where there are no user ids (Windows): yes."""
+    if not hasattr(os, "geteuid"):
+        return True
+    return stat.st_uid == os.geteuid() and not stat.st_mode & 0o022
+
+
 def _read(path: Path, stored_key: list[Any]) -> dict[str, Any] | None:
-    """The spec in `path` when it is there, whole and written for `stored_key`."""
+    """The spec in `path` when it is there, ours, whole and written for `stored_key`."""
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8") as handle:
+            if not _ours(os.fstat(handle.fileno())) or not _ours(path.parent.stat()):
+                LOG.warning("spec cache: %s is not this user's own, building again", path)
+                return None
+            content = json.loads(handle.read())
     except OSError:  # not there (the usual miss), or no folder to read
         return None
     except ValueError:
@@ -137,7 +161,8 @@ def _write(path: Path, stored_key: list[Any], spec: dict[str, Any]) -> None:
         return
     temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _prune_once(path.parent)
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=path.parent, prefix=".tmp-", suffix=".json", delete=False
         ) as handle:
@@ -151,3 +176,33 @@ def _write(path: Path, stored_key: list[Any], spec: dict[str, Any]) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+_pruned: set[Path] = set()
+_prune_lock = threading.Lock()
+
+
+def _prune_once(own: Path) -> None:
+    """Once per process and folder: remove the folders of other fingerprints beside `own`
+    (templates of older code, never read again) and temporary files a killed process left in
+    `own`, when untouched for STALE_AFTER_S (a replica of other code still running within
+    the hour keeps its folder; past it, losing its files only costs it a build)."""
+    with _prune_lock:
+        if own in _pruned:
+            return
+        _pruned.add(own)
+    limit = time.time() - STALE_AFTER_S
+    with contextlib.suppress(OSError):
+        for other in own.parent.iterdir():
+            if other == own or not other.is_dir() or other.is_symlink():
+                continue
+            with contextlib.suppress(OSError):
+                if other.stat().st_mtime < limit:
+                    for file in other.iterdir():
+                        if file.suffix == ".json":
+                            file.unlink()
+                    other.rmdir()
+        for leftover in own.glob(".tmp-*.json"):
+            with contextlib.suppress(OSError):
+                if leftover.stat().st_mtime < limit:
+                    leftover.unlink()

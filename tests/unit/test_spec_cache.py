@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -162,13 +163,92 @@ def test_key_names_the_code_and_library_versions(folder, monkeypatch, theme) -> 
     """A changed builder (or Altair) is a different file, never an old template."""
     key = KEYS[1]
     charts._build_radar_template(*key)
-    monkeypatch.setattr(spec_cache, "code_fingerprint", lambda modules: "another build")
+    monkeypatch.setattr(charts, "TEMPLATE_FINGERPRINT", "another build")
     _forget()
     charts._build_radar_template(*key)
     files = list(folder.rglob("*.json"))
     assert len(files) == 2
     fingerprints = {json.loads(f.read_text(encoding="utf-8"))["key"][0] for f in files}
     assert "another build" in fingerprints and len(fingerprints) == 2
+
+
+def test_a_template_on_disk_is_read_without_building(folder, monkeypatch, theme) -> None:
+    """As a fresh process of the same code: the template comes from the file, no build."""
+    key = KEYS[1]
+    built = charts._build_radar_template(*key)
+    _forget()
+
+    def no_build(*args):
+        raise AssertionError("built again although the template is on disk")
+
+    monkeypatch.setattr(charts, "_radar_template_build", no_build)
+    assert charts._build_radar_template(*key) == built
+
+
+def test_a_file_someone_else_could_have_written_is_not_read(folder, monkeypatch, theme) -> None:
+    key = KEYS[1]
+    built = charts._build_radar_template(*key)
+    (path,) = folder.rglob("*.json")
+    builds = []
+    real_build = charts._radar_template_build
+    monkeypatch.setattr(
+        charts, "_radar_template_build", lambda *k: builds.append(k) or real_build(*k)
+    )
+    path.chmod(0o666)  # writable by anyone
+    _forget()
+    assert charts._build_radar_template(*key) == built and len(builds) == 1
+    assert path.stat().st_mode & 0o022 == 0  # replaced by this process's own file
+    monkeypatch.setattr(spec_cache.os, "geteuid", lambda: os.stat(path).st_uid + 1)
+    _forget()  # a file of another user
+    assert charts._build_radar_template(*key) == built and len(builds) == 2
+
+
+def test_the_code_is_fingerprinted_at_import_not_at_the_first_chart() -> None:
+    """A rolling update replaces the files under running processes: a process files its
+    templates under the source it imported, whatever lies on disk later."""
+    assert spec_cache.code_fingerprint(charts.TEMPLATE_MODULES) == charts.TEMPLATE_FINGERPRINT
+    code = (
+        "import pathlib, sys; from ipm_model import charts, spec_cache; "
+        "first = charts.TEMPLATE_FINGERPRINT; "
+        "p = pathlib.Path(sys.modules['ipm_model.phases'].__spec__.origin); "
+        "orig = spec_cache.Path.read_bytes; "
+        "spec_cache.Path.read_bytes = lambda self: orig(self) + b'# newer code'; "
+        "print(first == charts.TEMPLATE_FINGERPRINT, "
+        "first != spec_cache.code_fingerprint(charts.TEMPLATE_MODULES))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
+    assert out.split() == ["True", "True"]
+
+
+def test_older_codes_folders_and_leftovers_are_removed_once_stale(folder, theme) -> None:
+    stale = time.time() - spec_cache.STALE_AFTER_S - 60
+    old = folder / "radar" / "0ld-fingerprint"
+    recent = folder / "radar" / "recent-fingerprint"
+    for place in (old, recent):
+        place.mkdir(parents=True)
+        (place / "x.json").write_text("{}", encoding="utf-8")
+    os.utime(old, (stale, stale))
+    own = folder / "radar" / charts.TEMPLATE_FINGERPRINT[:32]
+    own.mkdir(parents=True)
+    leftover = own / ".tmp-killed.json"
+    leftover.write_text("{", encoding="utf-8")
+    os.utime(leftover, (stale, stale))
+    charts._build_radar_template(*KEYS[1])
+    assert not old.exists() and not leftover.exists()
+    assert (recent / "x.json").exists()  # another code's folder in use within the hour
+    assert len(list(own.glob("*.json"))) == 1
+
+
+def test_no_home_folder_means_no_disk_cache(monkeypatch) -> None:
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("IPM_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(spec_cache.Path, "home", staticmethod(no_home))
+    assert spec_cache.cache_dir() is None
 
 
 def test_fingerprint_follows_the_source_of_the_modules() -> None:
