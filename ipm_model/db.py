@@ -309,8 +309,10 @@ def _writer_gate(gate: threading.RLock) -> Iterator[None]:
 
     Reentrant: a thread that nests a write in a write is not held up by itself (SQLite would
     then wait for its own lock, as before). A thread that waits longer than the busy timeout
-    goes on to SQLite without the gate, so a stuck writer costs what it cost before the gate
-    and never more; the gate only orders, SQLite decides what is written.
+    goes on to SQLite without the gate, which waits its own busy timeout: a writer queued
+    behind one that is stuck (on another process's lock) gets the "locked" error after up
+    to twice the busy timeout instead of once. The gate only orders; SQLite decides what is
+    written.
     """
     held = gate.acquire(timeout=BUSY_TIMEOUT_S)
     try:

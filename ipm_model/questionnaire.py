@@ -559,18 +559,20 @@ def available_questionnaires() -> dict[tuple[str, int], Path]:
 
 
 def _file_questionnaire(path: Path) -> Questionnaire:
-    """load_questionnaire(path), parsed again only when the file changed (its size or
-    modification time, as Python's own bytecode cache decides): the folder is listed on
+    """load_questionnaire(path), parsed again only when the file changed (its size,
+    modification and change times or inode): the folder is listed on
     every results page (handvatten's later versions); parsing every file cost ~20 ms."""
     try:
         stat = path.stat()
     except OSError:
         return load_questionnaire(path)  # gone or unreadable: its own error, as before
-    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+    # ctime and inode too: a copy that keeps the modification time (cp -p, rsync -a, tar)
+    # still changes them, and neither can be set back.
+    return _parsed(path, stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino)
 
 
 @lru_cache(maxsize=64)
-def _parsed(path: Path, mtime_ns: int, size: int) -> Questionnaire:
+def _parsed(path: Path, mtime_ns: int, size: int, ctime_ns: int, inode: int) -> Questionnaire:
     return load_questionnaire(path)
 
 

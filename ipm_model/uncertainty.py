@@ -180,13 +180,19 @@ def _many_bounds(draws: Sequence[np.ndarray | None]) -> list[tuple[float, float]
     compares them)."""
     bounds = [(math.nan, math.nan)] * len(draws)
     drawn = [i for i, d in enumerate(draws) if d is not None]
-    if drawn:
-        tail = (1 - LEVEL) / 2
-        low, high = np.quantile(np.stack([draws[i] for i in drawn]), [tail, 1 - tail], axis=1)
+    tail = (1 - LEVEL) / 2
+    # In blocks of _QUANTILE_BLOCK cells: a breakdown of thousands of cells would otherwise
+    # hold every cell's draws twice at once (the stack and np.quantile's copy).
+    for block in range(0, len(drawn), _QUANTILE_BLOCK):
+        cells = drawn[block : block + _QUANTILE_BLOCK]
+        low, high = np.quantile(np.stack([draws[i] for i in cells]), [tail, 1 - tail], axis=1)
         low, high = np.maximum(low, SCALE_MIN).tolist(), np.minimum(high, SCALE_MAX).tolist()
-        for j, i in enumerate(drawn):
+        for j, i in enumerate(cells):
             bounds[i] = (low[j], high[j])
     return bounds
+
+
+_QUANTILE_BLOCK = 256
 
 
 def cell_seed(context: Sequence[object], values: Sequence[object], phase_id: str) -> int:

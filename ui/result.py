@@ -43,6 +43,25 @@ def own_radar_frame(rows: list[tuple[str, str, float, int, float]]) -> pd.DataFr
     )
 
 
+def own_radar_rows(
+    own: pd.DataFrame, answers: dict[str, str], q: Questionnaire, me: str, mine: str
+) -> list[tuple[str, str, float, int, float]]:
+    """The participant's own scores (`own`: scoring.own_phase_scores, series `me`) and,
+    when any ambition is given, the ambitions (series `mine`), as rows for own_radar_frame."""
+    nan = float("nan")
+    rows = [
+        (me, phase_id, score, 1, nan)
+        for phase_id, score in zip(own["phase_id"].tolist(), own["score"].tolist(), strict=True)
+    ]
+    aims = {ph.id: answers.get(ambition_id(ph.id)) for ph in q.phases}
+    if any(v in {"1", "2", "3", "4", "5"} for v in aims.values()):
+        rows += [
+            (mine, pid, float(v) if v in {"1", "2", "3", "4", "5"} else nan, 1, nan)
+            for pid, v in aims.items()
+        ]
+    return rows
+
+
 def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: str) -> None:
     """Own scores as a radar (with the group beside them when allowed) and as a table."""
     q = ctx.questionnaire
@@ -53,19 +72,8 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
 
     p = ctx.participant
     own = own_phase_scores(answers, q, role=p.role, partner=p.partner)
-    me = t("result.series_me", lang)
-    nan = float("nan")
-    rows = [
-        (me, phase_id, score, 1, nan)
-        for phase_id, score in zip(own["phase_id"].tolist(), own["score"].tolist(), strict=True)
-    ]
-    aims = {ph.id: answers.get(ambition_id(ph.id)) for ph in q.phases}
-    if any(v in {"1", "2", "3", "4", "5"} for v in aims.values()):
-        mine = t("result.series_my_ambition", lang)
-        rows += [
-            (mine, pid, float(v) if v in {"1", "2", "3", "4", "5"} else nan, 1, nan)
-            for pid, v in aims.items()
-        ]
+    me, mine = t("result.series_me", lang), t("result.series_my_ambition", lang)
+    rows = own_radar_rows(own, answers, q, me, mine)
     frames = [for_display(own_radar_frame(rows))]
     minimum = w.min_group_size
     if exclusions.is_left_out(store, w.id):

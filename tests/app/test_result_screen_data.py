@@ -3,7 +3,6 @@ radar and table as the pandas frame it was built as before, on seeded answers.""
 
 from __future__ import annotations
 
-import math
 import random
 
 import pandas as pd
@@ -14,7 +13,7 @@ from ipm_model.formats import for_display
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.scoring import ambition_id, own_phase_scores
 from ui.charts import radar_key
-from ui.result import own_radar_frame
+from ui.result import own_radar_frame, own_radar_rows
 
 Q = default_questionnaire()
 VALUES = ["1", "2", "3", "4", "5", "dk", "na", ""]
@@ -43,20 +42,9 @@ def _reference(answers, role, partner, me, mine):
 
 
 def _new(answers, role, partner, me, mine):
-    """The rows as show_result builds them now."""
+    """The frame as show_result builds it now."""
     own = own_phase_scores(answers, Q, role=role, partner=partner)
-    nan = math.nan
-    rows = [
-        (me, p, s, 1, nan)
-        for p, s in zip(own["phase_id"].tolist(), own["score"].tolist(), strict=True)
-    ]
-    aims = {ph.id: answers.get(ambition_id(ph.id)) for ph in Q.phases}
-    if any(v in {"1", "2", "3", "4", "5"} for v in aims.values()):
-        rows += [
-            (mine, pid, float(v) if v in {"1", "2", "3", "4", "5"} else nan, 1, nan)
-            for pid, v in aims.items()
-        ]
-    return for_display(own_radar_frame(rows))
+    return for_display(own_radar_frame(own_radar_rows(own, answers, Q, me, mine)))
 
 
 def _with_intervals(frame):

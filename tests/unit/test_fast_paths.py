@@ -283,6 +283,16 @@ def test_quantiles_of_all_cells_at_once_equal_each_cells_own(seed):
     assert u._many_bounds([]) == [] and u._many_bounds([None]) == [u._bounds(None)]
 
 
+def test_quantiles_in_blocks_equal_each_cells_own(monkeypatch):
+    """Cells past one block (and a block of only missing cells) are each their own."""
+    rng = np.random.default_rng(7)
+    draws = [
+        None if k % 4 == 0 else u.mean_draws(rng.integers(4, 21, 12) / 4, k) for k in range(11)
+    ]
+    monkeypatch.setattr(u, "_QUANTILE_BLOCK", 3)
+    assert u._many_bounds(draws) == [u._bounds(d) for d in draws]
+
+
 def test_numeric_rows_are_the_rows_to_numeric_reads_as_numbers():
     values = pd.Series(["1", "5", "dk", "na", None, "2.5", "x", "", " 3", "1e1", "5"] * 3)
     for frame in (values, values.astype("string[pyarrow]"), values.astype(object)):

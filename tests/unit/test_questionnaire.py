@@ -369,6 +369,14 @@ def test_available_questionnaires_follow_changes_to_the_folder(tmp_path, monkeyp
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     assert qmod.available_questionnaires() == {(default_key[0], 41): path}
+    # A copy that keeps size and modification time (cp -p, rsync -a, tar) is seen too.
+    kept = path.stat()
+    replacement = tmp_path / "a.new"
+    replacement.write_text(bumped.replace("version = 41", "version = 42", 1), encoding="utf-8")
+    os.utime(replacement, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    os.replace(replacement, path)
+    assert (path.stat().st_mtime_ns, path.stat().st_size) == (kept.st_mtime_ns, kept.st_size)
+    assert qmod.available_questionnaires() == {(default_key[0], 42): path}
     (tmp_path / "b.toml").write_text('id = "x"\nversion = 1\n', encoding="utf-8")
     with pytest.raises(QuestionnaireError, match="b.toml"):
         qmod.available_questionnaires()

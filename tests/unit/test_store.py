@@ -187,6 +187,8 @@ def test_writers_of_one_process_queue_and_each_goes_on_when_the_one_before_commi
     first, second = _join(store, workshop), _join(store, workshop)
     inside, done = threading.Event(), threading.Event()
     release = threading.Event()
+    gate = _WatchedGate(store._backend._writer)
+    store._backend._writer = gate
 
     def hold() -> None:
         with store._write() as db:
@@ -203,13 +205,31 @@ def test_writers_of_one_process_queue_and_each_goes_on_when_the_one_before_commi
     assert inside.wait(10)
     writer = threading.Thread(target=write)
     writer.start()
-    assert not done.wait(0.3)  # queued behind the open transaction
+    assert not done.wait(0.3)  # queued behind the open transaction,
+    assert gate.waiting == 1  # at the gate, not polling in SQLite's busy handler
     release.set()
     holder.join(10)
     writer.join(10)
     assert done.is_set()
     assert store.participant_by_token(first.token).current_step == 3
     assert store.participant_by_token(second.token).finished
+
+
+class _WatchedGate:
+    """A writer gate that counts the threads waiting at it."""
+
+    def __init__(self, lock) -> None:
+        self.lock, self.waiting = lock, 0
+
+    def acquire(self, timeout: float = -1) -> bool:
+        self.waiting += 1
+        try:
+            return self.lock.acquire(timeout=timeout)
+        finally:
+            self.waiting -= 1
+
+    def release(self) -> None:
+        self.lock.release()
 
 
 def test_a_writer_queued_longer_than_the_busy_timeout_gets_the_clear_locked_error(
