@@ -50,6 +50,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -332,14 +333,10 @@ def _grouped_phase_stats(
     replaced held them (people in the order of their first answer in that phase), so the
     floating-point results are pandas' own; a test compares both paths frame for frame."""
     keys = list(by)
-    scope = _scope_arrays(
-        questionnaire, None if statement_ids is None else frozenset(statement_ids)
-    )
+    counted = _counted_rows(answers, keys, questionnaire, statement_ids)
+    scope, group, person, first_row, person_kind, group_count, person_group = counted[:7]
+    rows, statement, code = counted[7:]
     phase_count, code_count = len(scope.phase_ids), len(COUNT_COLUMNS)
-    group, person, first_row, person_kind = _grouped_people(answers, keys, questionnaire)
-    group_count = int(group.max()) + 1 if len(group) else 0
-    person_group = group[first_row]
-    rows, statement, code = _kept_rows(answers, scope, person_kind[person])
     phase = scope.phase_of[statement]
     # Per person and phase: answers per code; a row only where someone answered at all.
     cell = person[rows] * phase_count + phase
@@ -392,6 +389,41 @@ def _grouped_people(
     first_row = np.full(int(person.max()) + 1 if len(person) else 0, len(person), dtype=np.int64)
     np.minimum.at(first_row, person, np.arange(len(person)))
     return group, person, first_row, _person_kinds(answers, questionnaire, first_row)
+
+
+class _CountedRows(NamedTuple):
+    """What the numpy-counted grouped paths start from (see _counted_rows)."""
+
+    scope: _ScopeArrays
+    group: np.ndarray  # per answer row: its group
+    person: np.ndarray  # per answer row: its person (within a group)
+    first_row: np.ndarray  # per person: their first row
+    person_kind: np.ndarray  # per person: their role kind (index in _KINDS)
+    group_count: int
+    person_group: np.ndarray  # per person: their group
+    rows: np.ndarray  # the rows that count (_kept_rows)
+    statement: np.ndarray  # per counted row: its statement (row of scope.statements)
+    code: np.ndarray  # per counted row: its answer code
+
+
+def _counted_rows(
+    answers: pd.DataFrame,
+    keys: list[str],
+    questionnaire: Questionnaire,
+    statement_ids: Iterable[str] | None,
+) -> _CountedRows:
+    """The statements in scope, the groups and people of `answers` and the rows that count:
+    shared by group_phase_stats' and statement_stats' numpy paths."""
+    scope = _scope_arrays(
+        questionnaire, None if statement_ids is None else frozenset(statement_ids)
+    )
+    group, person, first_row, person_kind = _grouped_people(answers, keys, questionnaire)
+    group_count = int(group.max()) + 1 if len(group) else 0
+    rows, statement, code = _kept_rows(answers, scope, person_kind[person])
+    return _CountedRows(
+        scope, group, person, first_row, person_kind, group_count, group[first_row],
+        rows, statement, code,
+    )  # fmt: skip
 
 
 def _key_columns(
@@ -601,14 +633,10 @@ def statement_stats(
     (a test compares them).
     """
     answers, keys = _keyed(answers, by)
-    scope = _scope_arrays(
-        questionnaire, None if statement_ids is None else frozenset(statement_ids)
-    )
+    counted = _counted_rows(answers, keys, questionnaire, statement_ids)
+    scope, group, person, first_row, person_kind, group_count, person_group = counted[:7]
+    rows, statement, code = counted[7:]
     statement_count, code_count = len(scope.statements), len(COUNT_COLUMNS)
-    group, person, first_row, person_kind = _grouped_people(answers, keys, questionnaire)
-    group_count = int(group.max()) + 1 if len(group) else 0
-    person_group = group[first_row]
-    rows, statement, code = _kept_rows(answers, scope, person_kind[person])
     size = group_count * statement_count
     counts = np.bincount(
         (group[rows] * statement_count + statement) * code_count + code,
