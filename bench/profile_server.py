@@ -43,8 +43,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
@@ -193,37 +195,23 @@ async def join_bursts(base_url: str, participants: int, rounds: int) -> tuple[in
 
 def record_joins(participants: int, rounds: int, rate: float, stacks: Path) -> None:
     """py-spy over the server during join bursts only (see ``--stage join``)."""
-    from bench.server import StreamlitServer
-    from bench.workshop_sim import APP_SCRIPT, app_env, demo_database, wait_idle, warm_up_app
-    from ipm_model.questionnaire import default_questionnaire
-
-    spy = shutil.which("py-spy")
-    if spy is None:
-        raise SystemExit("py-spy is not installed: pip install py-spy")
-    with tempfile.TemporaryDirectory(prefix="ipm-profile-") as tmp:
-        db = demo_database(Path(tmp))
-        with StreamlitServer(APP_SCRIPT, env=app_env(db)) as server:
-            asyncio.run(warm_up_app(server, default_questionnaire()))
-            # The start-up warming thread (ui/shared_results.py) first: joins only.
-            print(f"server idle after {wait_idle(server.cpu_seconds):.1f} s")
-            command = [spy, "record", "--pid", str(server.pid), "--rate", str(rate)]
-            command += ["--format", "raw", "--output", str(stacks), "--nonblocking", "--gil"]
-            cpu = server.cpu_seconds()
-            spying = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-            try:
-                joined, runs = asyncio.run(join_bursts(server.base_url, participants, rounds))
-            finally:
-                spying.send_signal(signal.SIGINT)
-                spying.wait(timeout=60)
-            cpu = server.cpu_seconds() - cpu
-        print(
-            f"tablets joined: {joined}; full script runs per tablet (open + join): "
-            f"{runs['all'] / max(joined, 1):.2f}"
-        )
-        print(
-            f"server CPU (utime+stime, with py-spy attached): {1000 * cpu / max(joined, 1):.1f} "
-            "ms per tablet (open + join)"
-        )
+    with idle_server(rate, stacks) as (server, command):
+        cpu = server.cpu_seconds()
+        spying = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        try:
+            joined, runs = asyncio.run(join_bursts(server.base_url, participants, rounds))
+        finally:
+            spying.send_signal(signal.SIGINT)
+            spying.wait(timeout=60)
+        cpu = server.cpu_seconds() - cpu
+    print(
+        f"tablets joined: {joined}; full script runs per tablet (open + join): "
+        f"{runs['all'] / max(joined, 1):.2f}"
+    )
+    print(
+        f"server CPU (utime+stime, with py-spy attached): {1000 * cpu / max(joined, 1):.1f} "
+        "ms per tablet (open + join)"
+    )
 
 
 def record(participants: int, rate: float, stacks: Path) -> None:
@@ -245,7 +233,7 @@ def record(participants: int, rate: float, stacks: Path) -> None:
         db = demo_database(Path(tmp))
         with StreamlitServer(APP_SCRIPT, env=app_env(db)) as server:
             asyncio.run(warm_up_app(server, default_questionnaire()))
-            command = [spy, "record", "--pid", str(server.pid), "--rate", str(rate)]
+            command = [spy, "record", "--pid", str(server.pid), "--rate", str(round(rate))]
             command += ["--format", "raw", "--output", str(stacks), "--nonblocking", "--gil"]
             spying = subprocess.Popen(command, stdout=subprocess.DEVNULL)
             try:
@@ -318,6 +306,18 @@ async def finish_burst(
 
 def record_finishes(participants: int, rate: float, stacks: Path, gil: bool = True) -> None:
     """py-spy over the server during the finish burst only (see ``--stage finish``)."""
+    with idle_server(rate, stacks, gil=gil) as (server, command):
+        found = asyncio.run(
+            finish_burst(server.base_url, participants, command, server.cpu_seconds)
+        )
+    print(f"finish burst (ms): {found}")
+
+
+@contextmanager
+def idle_server(rate: float, stacks: Path, gil: bool = True) -> Iterator[tuple[Any, list[str]]]:
+    """A server on a fresh demo database, warmed up and left until its start-up warming
+    (ui/shared_results.py) is done, and the py-spy command that records it into `stacks`
+    (`gil`: only the thread holding the GIL; else every running thread)."""
     from bench.server import StreamlitServer
     from bench.workshop_sim import APP_SCRIPT, app_env, demo_database, wait_idle, warm_up_app
     from ipm_model.questionnaire import default_questionnaire
@@ -330,13 +330,10 @@ def record_finishes(participants: int, rate: float, stacks: Path, gil: bool = Tr
         with StreamlitServer(APP_SCRIPT, env=app_env(db)) as server:
             asyncio.run(warm_up_app(server, default_questionnaire()))
             print(f"server idle after {wait_idle(server.cpu_seconds):.1f} s")
-            command = [spy, "record", "--pid", str(server.pid), "--rate", str(rate)]
+            command = [spy, "record", "--pid", str(server.pid), "--rate", str(round(rate))]
             command += ["--format", "raw", "--output", str(stacks), "--nonblocking"]
-            command += ["--gil"] if gil else []  # without: every running thread
-            found = asyncio.run(
-                finish_burst(server.base_url, participants, command, server.cpu_seconds)
-            )
-        print(f"finish burst (ms): {found}")
+            command += ["--gil"] if gil else []
+            yield server, command
 
 
 def main(argv: list[str] | None = None) -> int:
