@@ -117,9 +117,11 @@ def _require_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
         raise ValueError(f"data lacks columns {missing}; expected {list(columns)}")
 
 
-def _phase_labels(data: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
-    """Labels in model order, after checking data and labels against PHASE_IDS."""
-    unknown = sorted(set(data["phase_id"]) - set(PHASE_IDS))
+def _phase_labels(data: pd.DataFrame | Sequence[str], labels: Mapping[str, str]) -> list[str]:
+    """Labels in model order, after checking data (a frame, or its phase ids) and labels
+    against PHASE_IDS."""
+    phases = data["phase_id"] if isinstance(data, pd.DataFrame) else data
+    unknown = sorted(set(phases) - set(PHASE_IDS))
     if unknown:
         raise ValueError(f"unknown phase ids {unknown}; expected ids from {PHASE_IDS}")
     unlabelled = [p for p in PHASE_IDS if p not in labels]
@@ -128,7 +130,9 @@ def _phase_labels(data: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
     return [labels[p] for p in PHASE_IDS]
 
 
-def _ordered(values: pd.Series, order: Sequence[str] | None, what: str) -> list[str]:
+def _ordered(
+    values: pd.Series | Sequence[str], order: Sequence[str] | None, what: str
+) -> list[str]:
     """The given order (checked to cover `values`), else order of first appearance."""
     seen = list(dict.fromkeys(values))
     if order is None:
@@ -560,6 +564,61 @@ def radar_spec(
             tooltip_titles=tooltip_titles, label_size=label_size, legend=legend, pad=pad,
             benchmark=benchmark, lang=lang,
         ).to_dict()  # fmt: skip
+    return _filled_radar_spec(
+        rows, series, scored, labels, size=size, title=title, tooltip_titles=tooltip_titles,
+        label_size=label_size, legend=legend, pad=pad, benchmark=benchmark, lang=lang,
+    )  # fmt: skip
+
+
+def radar_spec_from_rows(
+    rows: Sequence[tuple],
+    labels: Mapping[str, str],
+    *,
+    title: str | None = None,
+    tooltip_titles: Mapping[str, str] | None = None,
+    lang: str = "en",
+) -> dict[str, Any]:
+    """radar_spec(pd.DataFrame(rows, columns=[*RADAR_COLUMNS, *INTERVAL_COLUMNS]), labels,
+    title=..., tooltip_titles=..., lang=...) without the frame: the same spec (a test
+    compares the two on seeded rows). Rows are (series, phase_id, score, n, sd, ci_low,
+    ci_high) with None or NaN for a missing number; a participant's result screen fills
+    one radar of a dozen numbers, where the frame and its reading cost more than the fill.
+
+    Rows whose n is not a whole number everywhere (a frame would make that column floats)
+    and rows without any score (an Altair build) take radar_spec's own route."""
+    width = len(RADAR_COLUMNS) + len(INTERVAL_COLUMNS)
+    if not rows or any(len(r) != width or type(r[3]) is not int for r in rows):
+        frame = pd.DataFrame(list(rows), columns=[*RADAR_COLUMNS, *INTERVAL_COLUMNS])
+        return radar_spec(frame, labels, title=title, tooltip_titles=tooltip_titles, lang=lang)
+    columns = dict(zip(("series", "phase_id", "score", "n", "sd", *INTERVAL_COLUMNS),
+                       (list(c) for c in zip(*rows, strict=True)), strict=True))  # fmt: skip
+    made, series = _column_rows(columns, labels, None, lang)
+    scored = [r for r in made if r["score"] is not None]
+    if not scored:
+        frame = pd.DataFrame(list(rows), columns=[*RADAR_COLUMNS, *INTERVAL_COLUMNS])
+        return radar_spec(frame, labels, title=title, tooltip_titles=tooltip_titles, lang=lang)
+    return _filled_radar_spec(
+        made, series, scored, labels, size=420, title=title, tooltip_titles=tooltip_titles,
+        label_size=12, legend=True, pad=False, benchmark=None, lang=lang,
+    )  # fmt: skip
+
+
+def _filled_radar_spec(
+    rows: list[dict[str, Any]],
+    series: list[str],
+    scored: list[dict[str, Any]],
+    labels: Mapping[str, str],
+    *,
+    size: int,
+    title: str | None,
+    tooltip_titles: Mapping[str, str] | None,
+    label_size: int,
+    legend: bool,
+    pad: bool,
+    benchmark: pd.DataFrame | None,
+    lang: str,
+) -> dict[str, Any]:
+    """radar_spec's template with this chart's rows filled in (at least one scored)."""
     with_bars = len(series) <= MAX_BAR_SERIES and any(
         r["ci_low"] is not None and r["ci_high"] is not None for r in rows
     )
@@ -622,18 +681,29 @@ def _radar_rows(
     """_radar_frame and _radar_points as plain rows (scores None when missing): validated,
     in (series, model) order, with phase label, x, y, interval text and screen-reader text."""
     _require_columns(data, RADAR_COLUMNS)
-    phase_labels = _phase_labels(data, labels)
-    series = _ordered(data["series"], series_order, "series")
-    if len(series) > MAX_SERIES:
-        raise ValueError(f"at most {MAX_SERIES} series fit one radar, got {len(series)}: {series}")
-    names, phases = data["series"].tolist(), data["phase_id"].tolist()
-    if len(set(zip(names, phases, strict=True))) != len(names):
-        raise ValueError("data has more than one row for a (series, phase_id) pair")
-    none = [None] * len(names)
+    none = [None] * len(data)
     columns = {
         c: (data[c].tolist() if c in data.columns else none)
-        for c in ("score", "n", "sd", *INTERVAL_COLUMNS)
+        for c in ("series", "phase_id", "score", "n", "sd", *INTERVAL_COLUMNS)
     }
+    return _column_rows(columns, labels, series_order, lang)
+
+
+def _column_rows(
+    columns: Mapping[str, list[Any]],
+    labels: Mapping[str, str],
+    series_order: Sequence[str] | None,
+    lang: str = "en",
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """_radar_rows over the radar's columns as lists (series, phase_id, score, n, sd,
+    ci_low, ci_high), as a frame's tolist() gives them."""
+    names, phases = columns["series"], columns["phase_id"]
+    phase_labels = _phase_labels(phases, labels)
+    series = _ordered(names, series_order, "series")
+    if len(series) > MAX_SERIES:
+        raise ValueError(f"at most {MAX_SERIES} series fit one radar, got {len(series)}: {series}")
+    if len(set(zip(names, phases, strict=True))) != len(names):
+        raise ValueError("data has more than one row for a (series, phase_id) pair")
     rows = []
     for i, (name, phase_id) in enumerate(zip(names, phases, strict=True)):
         score = _score(columns["score"][i])

@@ -254,21 +254,17 @@ def _kept_rows(
     return rows, statement[rows], code[rows]
 
 
-def own_phase_scores(
+def own_phase_score_rows(
     answers: Mapping[str, str],
     questionnaire: Questionnaire,
     min_share: float = MIN_ANSWERED_SHARE,
     *,
     role: str = "",
     partner: str = "",
-) -> pd.DataFrame:
-    """One participant's scores: their answers as {statement_id: value}, their role and
-    partner choice (only the statements they were shown count).
-
-    The same rows as participant_phase_scores gives for one participant (a test compares
-    them), counted in plain Python: the result screen needs it for one person at a time,
-    and pandas' grouping costs ten times more for seven rows.
-    """
+) -> list[tuple[str, float, int, int, int, int]]:
+    """own_phase_scores' rows as plain tuples (phase_id, score, answered, dont_know,
+    not_applicable, statements), in model order: the result screen reads a dozen numbers
+    and needs no frame for them."""
     kind = role_kind(role, partner) if role and questionnaire.routed else None
     counts = {p.id: [0, 0.0, 0, 0, 0] for p in questionnaire.phases}  # answered total dk na n
     for s in questionnaire.statements:
@@ -290,6 +286,25 @@ def own_phase_scores(
             np.array([total]), np.array([answered]), np.array([statements]), min_share
         )[0]
         rows.append((phase_id, float(score), answered, dont_know, not_applicable, statements))
+    return rows
+
+
+def own_phase_scores(
+    answers: Mapping[str, str],
+    questionnaire: Questionnaire,
+    min_share: float = MIN_ANSWERED_SHARE,
+    *,
+    role: str = "",
+    partner: str = "",
+) -> pd.DataFrame:
+    """One participant's scores: their answers as {statement_id: value}, their role and
+    partner choice (only the statements they were shown count).
+
+    The same rows as participant_phase_scores gives for one participant (a test compares
+    them), counted in plain Python: the result screen needs it for one person at a time,
+    and pandas' grouping costs ten times more for seven rows.
+    """
+    rows = own_phase_score_rows(answers, questionnaire, min_share, role=role, partner=partner)
     return pd.DataFrame(rows, columns=PARTICIPANT_SCORE_COLUMNS[1:]).astype(
         {c: int for c in ("answered", "dont_know", "not_applicable", "statements")}
         | {"score": float}

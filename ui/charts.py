@@ -6,6 +6,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -142,6 +143,31 @@ def arrow_radar_spec(*args: Any, **kwargs: Any) -> dict:
 _radar_spec = st.cache_data(show_spinner=False, max_entries=2000)(arrow_radar_spec)
 
 
+def radar_rows(data: pd.DataFrame) -> tuple[tuple, ...]:
+    """A radar frame's rows as radar_key holds them: (series, phase_id, score, n, sd,
+    ci_low, ci_high), None for a missing number (NaN intervals when it has none)."""
+    data = data.assign(**{c: data.get(c, float("nan")) for c in charts.INTERVAL_COLUMNS})
+    return _rows(data, _RADAR_ROW)
+
+
+def filled_radar_spec(
+    rows: tuple[tuple, ...], labels: tuple[tuple[str, str], ...], title: str, tips: tuple, lang: str
+) -> dict:
+    """arrow_radar_spec(rows, labels, title, tips, lang=lang), uncached and without a frame
+    (ipm_model.charts.radar_spec_from_rows; a test compares the two). For a radar that is
+    drawn once, such as a participant's own result: a cache entry would never be read
+    again, and its key (hashing every row) and pickling cost more than the fill."""
+    spec = charts.radar_spec_from_rows(
+        rows, dict(labels), title=title, tooltip_titles=dict(tips), lang=lang
+    )
+    return with_arrow_datasets(spec, _template_datasets(spec))
+
+
+def tooltip_titles(lang: str, series: str | None = None) -> tuple[tuple[str, str], ...]:
+    """The radar's tooltip titles as radar_key passes them on."""
+    return tuple(_tooltip_titles(lang, series).items())
+
+
 def radar_key(
     data: pd.DataFrame,
     labels: Mapping[str, str],
@@ -215,13 +241,42 @@ def show_radar(
     spec = radar_chart_spec(
         data, labels, lang, title=title, stage=stage, benchmark=benchmark, series_title=series_title
     )
-    data = data.assign(**{c: data.get(c, float("nan")) for c in charts.INTERVAL_COLUMNS})
-    with st.container(key=key):  # a key only where one radar stands alone (tests find it)
-        st.vega_lite_chart(spec, theme=None, width="content")
+    shown = None
     if table:
+        data = data.assign(**{c: data.get(c, float("nan")) for c in charts.INTERVAL_COLUMNS})
         numbers = charts.radar_table(data, labels)
         shown = numbers.apply(lambda column: tables.numbers(column, lang))
         shown.index.name = t("result.phase", lang)
+    draw_radar(spec, shown, lang, key=key)
+
+
+def radar_table_shown(
+    rows: tuple[tuple, ...], labels: Mapping[str, str], lang: str
+) -> pd.DataFrame:
+    """The table show_radar writes under a radar of these rows (radar_rows' form): a row
+    per phase (index: its label, named "Fase"), a column per series in order of first
+    appearance, each score as shown ("3,4", a dash when missing). The same frame as
+    charts.radar_table through tables.numbers (a test compares the two), without the
+    radar frame and its second pass."""
+    series = list(dict.fromkeys(row[0] for row in rows))
+    scores = {name: [float("nan")] * len(PHASE_IDS) for name in series}
+    for name, phase_id, score, *_ in rows:
+        if score is not None:
+            scores[name][PHASE_IDS.index(phase_id)] = float(score)
+    index = pd.Index([labels[p] for p in PHASE_IDS], name=t("result.phase", lang))
+    return pd.DataFrame(
+        {name: tables.numbers(np.round(np.array(v, dtype=float), 1).tolist(), lang)
+         for name, v in scores.items()},
+        index=index,
+        columns=series,
+    )  # fmt: skip
+
+
+def draw_radar(spec: dict, shown: pd.DataFrame | None, lang: str, *, key: str | None) -> None:
+    """A radar spec and (unless None) its table (radar_table_shown) as show_radar draws them."""
+    with st.container(key=key):  # a key only where one radar stands alone (tests find it)
+        st.vega_lite_chart(spec, theme=None, width="content")
+    if shown is not None:
         st.dataframe(shown, width="stretch", column_config=tables.right_aligned(*shown.columns))
         st.caption(t("result.table_caption", lang))
 

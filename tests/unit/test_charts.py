@@ -596,3 +596,54 @@ def test_heatmap_spec_from_its_template_equals_the_build(first, second, n, names
         built = charts.heatmap_chart(data, NL, tooltip_titles=tips, lang=lang)
         assert spec == built.to_dict()
         json.dumps(spec, allow_nan=False)
+
+
+def _seeded_radar_rows(rng, n_series: int) -> list[tuple]:
+    """Radar rows as a result screen holds them: scores (some missing, as None or NaN),
+    whole n, sd and intervals only on some series."""
+    names = ["Ik", "Mijn ambitie", "Groep", "Peers"][:n_series]
+    rows = []
+    for index, name in enumerate(names):
+        phases = list(PHASE_IDS)
+        if rng.random() < 0.3:
+            rng.shuffle(phases)
+        for phase_id in phases:
+            pick = rng.random()
+            score = None if pick < 0.1 else math.nan if pick < 0.2 else rng.choice(
+                [1.0, 2.5, 3.3333, 4.0, 5.0, 3]
+            )  # fmt: skip
+            interval = index >= 2 and score is not None and rng.random() < 0.8
+            low = max(1.0, score - 0.4) if interval and not math.isnan(score) else None
+            high = min(5.0, score + 0.4) if low is not None else None
+            sd = rng.choice([None, math.nan, 0.5, 1.25]) if index >= 2 else None
+            rows.append((name, phase_id, score, rng.randint(1, 30), sd, low, high))
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_radar_spec_from_rows_equals_the_spec_of_their_frame(lang) -> None:
+    """The result screen's frameless fill gives exactly radar_spec's spec of the same rows
+    as a frame (the reference): texts, data sets and description, with and without
+    intervals, missing scores, a shuffled series, and the fallback routes (an n that is not
+    whole, no score at all)."""
+    import random
+
+    rng = random.Random(16)
+    labels = NL if lang == "nl" else EN
+    tips = {"series": "Wie", "phase": "Fase", "score": "Score", "n": "n", "sd": "sd"}
+    columns = [*charts.RADAR_COLUMNS, *charts.INTERVAL_COLUMNS]
+    cases = [_seeded_radar_rows(rng, 1 + case % 4) for case in range(40)]
+    cases.append([("Ik", p, None, 1, None, None, None) for p in PHASE_IDS])  # nothing scored
+    cases.append([("Ik", p, 3.0, None if i == 2 else 1, None, None, None)
+                  for i, p in enumerate(PHASE_IDS)])  # fmt: skip
+    cases.append([("Ik", p, 3.0, 1.0, None, None, None) for p in PHASE_IDS])  # float n
+    for rows in cases:
+        reference = charts.radar_spec(
+            pd.DataFrame(rows, columns=columns), labels, title="Titel", tooltip_titles=tips,
+            lang=lang,
+        )  # fmt: skip
+        got = charts.radar_spec_from_rows(
+            tuple(rows), labels, title="Titel", tooltip_titles=tips, lang=lang
+        )
+        assert json.dumps(got, sort_keys=True) == json.dumps(reference, sort_keys=True)
+        assert got == reference
