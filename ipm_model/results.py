@@ -33,7 +33,7 @@ from ipm_model.disclosure import (
     nested_shown,
     safe_cells,
 )
-from ipm_model.formats import SHOWN_DECIMALS, for_display
+from ipm_model.formats import SD_DECIMALS, SHOWN_DECIMALS, for_display
 from ipm_model.handvatten import Focus, StatementSteps, focus_phases, phase_steps, statement_steps
 from ipm_model.quality import misfits, reliability, response_flags
 from ipm_model.questionnaire import Questionnaire
@@ -1557,6 +1557,33 @@ def radar_frame(stats: pd.DataFrame, series: str, *, intervals: bool = True) -> 
         has = intervals and column in stats.columns
         frame[column] = stats[column].to_numpy(dtype=float) if has else np.nan
     return for_display(frame)
+
+
+def radar_frame_rows(
+    stats: pd.DataFrame, series: str, *, intervals: bool = True
+) -> tuple[tuple, ...]:
+    """radar_frame(stats, series, intervals=...) as plain rows (series, phase_id, score, n,
+    sd, ci_low, ci_high), None for a missing number: the same values (rounded as
+    formats.for_display rounds them, with numpy) without the frame, for a screen that reads
+    seven rows of numbers (the participant's result). A test compares the two."""
+
+    def shown(column: str, decimals: int) -> list[float | None]:
+        if column in INTERVAL_COLUMNS and not (intervals and column in stats.columns):
+            return [None] * len(stats)
+        values = np.round(stats[column].to_numpy(dtype=float), decimals).tolist()
+        return [None if v != v else v for v in values]  # NaN: missing
+
+    return tuple(
+        zip(
+            [series] * len(stats),
+            stats["phase_id"].tolist(),
+            shown("mean", SHOWN_DECIMALS),
+            stats["n"].to_numpy(dtype=int).tolist(),
+            shown("sd", SD_DECIMALS),
+            *(shown(c, SHOWN_DECIMALS) for c in INTERVAL_COLUMNS),
+            strict=True,
+        )
+    )
 
 
 def group_snapshot(answers: pd.DataFrame, q: Questionnaire, minimum: int) -> pd.DataFrame:

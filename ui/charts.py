@@ -258,26 +258,62 @@ def radar_table_shown(
     appearance, each score as shown ("3,4", a dash when missing). The same frame as
     charts.radar_table through tables.numbers (a test compares the two), without the
     radar frame and its second pass."""
+    columns = _table_columns(rows, lang)
+    index = pd.Index([labels[p] for p in PHASE_IDS], name=t("result.phase", lang))
+    return pd.DataFrame(columns, index=index, columns=list(columns))
+
+
+def radar_table_arrow(rows: tuple[tuple, ...], labels: Mapping[str, str], lang: str) -> pa.Table:
+    """radar_table_shown as the Arrow table st.dataframe makes of it (Streamlit sends a
+    pyarrow table as it is): the same columns, index column and pandas metadata, hence the
+    same bytes (a test compares them), without a frame and pyarrow's pandas conversion.
+    The schema comes from that conversion itself, once per set of columns and labels."""
+    columns = _table_columns(rows, lang)
+    phase = t("result.phase", lang)
+    index = [labels[p] for p in PHASE_IDS]
+    key = (tuple(columns), phase, tuple(index))
+    schema = _TABLE_SCHEMAS.get(key)
+    if schema is None:
+        frame = pd.DataFrame(columns, index=pd.Index(index, name=phase), columns=list(columns))
+        schema = dataframe_util.convert_pandas_df_to_arrow_table(frame).schema
+        if len(_TABLE_SCHEMAS) >= _TABLE_SCHEMAS_MAX:
+            _TABLE_SCHEMAS.clear()
+        _TABLE_SCHEMAS[key] = schema
+    arrays = [
+        pa.array(v, type=f.type) for v, f in zip([*columns.values(), index], schema, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+# radar_table_arrow's schemas: a handful (series names and phase labels per language).
+_TABLE_SCHEMAS: dict[tuple, pa.Schema] = {}
+_TABLE_SCHEMAS_MAX = 256
+
+
+def _table_columns(rows: tuple[tuple, ...], lang: str) -> dict[str, list[str]]:
+    """The table's columns: per series (first appearance) its scores as shown, model order
+    (charts.radar_table's rounding, then tables.numbers)."""
     series = list(dict.fromkeys(row[0] for row in rows))
     scores = {name: [float("nan")] * len(PHASE_IDS) for name in series}
     for name, phase_id, score, *_ in rows:
         if score is not None:
             scores[name][PHASE_IDS.index(phase_id)] = float(score)
-    index = pd.Index([labels[p] for p in PHASE_IDS], name=t("result.phase", lang))
-    return pd.DataFrame(
-        {name: tables.numbers(np.round(np.array(v, dtype=float), 1).tolist(), lang)
-         for name, v in scores.items()},
-        index=index,
-        columns=series,
-    )  # fmt: skip
+    return {
+        name: tables.numbers(np.round(np.array(v, dtype=float), 1).tolist(), lang)
+        for name, v in scores.items()
+    }
 
 
-def draw_radar(spec: dict, shown: pd.DataFrame | None, lang: str, *, key: str | None) -> None:
-    """A radar spec and (unless None) its table (radar_table_shown) as show_radar draws them."""
+def draw_radar(
+    spec: dict, shown: pd.DataFrame | pa.Table | None, lang: str, *, key: str | None
+) -> None:
+    """A radar spec and (unless None) its table (radar_table_shown, or radar_table_arrow:
+    the same element) as show_radar draws them."""
     with st.container(key=key):  # a key only where one radar stands alone (tests find it)
         st.vega_lite_chart(spec, theme=None, width="content")
     if shown is not None:
-        st.dataframe(shown, width="stretch", column_config=tables.right_aligned(*shown.columns))
+        series = shown.column_names[:-1] if isinstance(shown, pa.Table) else shown.columns
+        st.dataframe(shown, width="stretch", column_config=tables.right_aligned(*series))
         st.caption(t("result.table_caption", lang))
 
 

@@ -19,7 +19,7 @@ from ui.charts import (
     draw_radar,
     filled_radar_spec,
     radar_rows,
-    radar_table_shown,
+    radar_table_arrow,
     tooltip_titles,
 )
 from ui.participant import ScanContext
@@ -147,7 +147,7 @@ def show_result(store: Store, ctx: ScanContext, answers: dict[str, str], lang: s
     spec = filled_radar_spec(
         key, tuple(labels.items()), t("result.radar_title", lang), tooltip_titles(lang), lang
     )
-    draw_radar(spec, radar_table_shown(key, labels, lang), lang, key="radar-box")
+    draw_radar(spec, radar_table_arrow(key, labels, lang), lang, key="radar-box")
     if group_ok:
         st.caption(t("result.group_shown", lang, count=size, chain=chain.name if chain else ""))
         from ui.demo import simulated_note

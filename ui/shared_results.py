@@ -34,10 +34,10 @@ from ipm_model.i18n import t
 from ipm_model.model import Workshop
 from ipm_model.phases import LANGUAGES, PHASE_IDS
 from ipm_model.questionnaire import Questionnaire, default_questionnaire
-from ipm_model.results import group_snapshot, radar_frame
+from ipm_model.results import group_snapshot, radar_frame, radar_frame_rows
 from ipm_model.storage.groups import chain_finishers, counted_answers, group_key, key_ids
 from ipm_model.storage.store import Store
-from ui.charts import arrow_radar_spec, radar_key, radar_rows, warm_small_radars
+from ui.charts import arrow_radar_spec, radar_key, warm_small_radars
 from ui.heap import freeze_startup_heap
 
 GroupKey = tuple[tuple[int, str], ...]
@@ -85,10 +85,10 @@ def group_radar(
 def group_radar_rows(
     store: Store, q: Questionnaire, workshop: Workshop, group: ChainGroup, series: str
 ) -> tuple[tuple, ...]:
-    """group_radar as the radar's rows (ui.charts.radar_rows: series, phase_id, score, n,
-    sd, ci_low, ci_high; None for a missing number), shared by all sessions: the result
-    screen fills its radar and table from rows, and a cache hit of a tuple of tuples costs
-    a fraction of a frame's."""
+    """group_radar as the radar's rows (results.radar_frame_rows: series, phase_id, score,
+    n, sd, ci_low, ci_high; None for a missing number; the same as ui.charts.radar_rows of
+    group_radar), shared by all sessions: the result screen fills its radar and table from
+    rows, and a cache hit of a tuple of tuples costs a fraction of a frame's."""
     if group.key is None:
         raise ValueError("this chain has no group figure yet")
     version = key_digest(group.key)
@@ -147,7 +147,8 @@ def _group_radar_rows(
     series: str,
     _key: GroupKey,
 ) -> tuple[tuple, ...]:
-    return radar_rows(_group_radar(_store, _q, questionnaire, minimum, version, series, _key))
+    stats = _group_stats(_store, _q, questionnaire, minimum, version, _key)
+    return radar_frame_rows(stats, series)
 
 
 def warm_result_radars() -> None:

@@ -18,7 +18,7 @@ from ipm_model import charts
 from ipm_model.formats import for_display
 from ipm_model.phases import PHASE_IDS
 from ipm_model.questionnaire import default_questionnaire
-from ipm_model.results import radar_frame
+from ipm_model.results import radar_frame, radar_frame_rows
 from ipm_model.scoring import ambition_id, own_phase_score_rows, own_phase_scores
 from ui import tables
 from ui.charts import (
@@ -26,6 +26,7 @@ from ui.charts import (
     filled_radar_spec,
     radar_key,
     radar_rows,
+    radar_table_arrow,
     radar_table_shown,
     tooltip_titles,
 )
@@ -92,11 +93,11 @@ def _dict_rows_frame(answers, role, partner, me, mine):
 
 
 def _old_screen(answers, role, partner, group, lang, me, mine, title):
-    """(radar spec, table, lowest phase) as the old show_result drew them."""
+    """(radar key, spec, table, lowest phase) as the old show_result drew them."""
     own = own_phase_scores(answers, Q, role=role, partner=partner)
     frames = [for_display(own_radar_frame(own_radar_rows(own, answers, Q, me, mine)))]
     if group is not None:
-        frames.append(group)
+        frames.append(_group(*group))
     data = pd.concat(frames, ignore_index=True)
     labels = Q.phase_names(lang)
     # show_radar -> radar_chart_spec -> _radar_spec (a cache miss is arrow_radar_spec)
@@ -116,15 +117,17 @@ def _new_screen(answers, role, partner, group, lang, me, mine, title):
     own = own_phase_score_rows(answers, Q, role=role, partner=partner)
     rows = result_rows(own, answers, Q, me, mine)
     if group is not None:
-        rows += radar_rows(group)  # group_radar_rows caches exactly these rows
+        stats, series, intervals = group
+        rows += radar_frame_rows(stats, series, intervals=intervals)  # group_radar_rows' rows
     labels = Q.phase_names(lang)
     key = tuple(rows)
     spec = filled_radar_spec(key, tuple(labels.items()), title, tooltip_titles(lang), lang)
-    return key, spec, radar_table_shown(key, labels, lang), lowest_phase(own)
+    table = radar_table_arrow(key, labels, lang)
+    return key, spec, radar_table_shown(key, labels, lang), lowest_phase(own), table
 
 
-def _group_frame(rng, series: str, *, intervals: bool = True) -> pd.DataFrame:
-    """A group's radar frame (results.radar_frame of seeded phase figures)."""
+def _group_stats(rng) -> pd.DataFrame:
+    """A group's seeded phase figures (as results.group_snapshot gives them)."""
     means = [rng.choice([math.nan, 1.0, 2.25, 3.05, 3.15, 3.333333, 4.95]) for _ in PHASE_IDS]
     stats = pd.DataFrame(
         {
@@ -136,10 +139,12 @@ def _group_frame(rng, series: str, *, intervals: bool = True) -> pd.DataFrame:
             "ci_high": [m + 0.35 if not math.isnan(m) else math.nan for m in means],
         }
     )
-    if not intervals:
-        stats = stats.drop(columns=["ci_low", "ci_high"])
-    frame = radar_frame(stats, series)
-    # As ui/shared_results._group_radar keeps it: text columns as Python strings.
+    return stats
+
+
+def _group(stats, series: str, intervals: bool) -> pd.DataFrame:
+    """The group's radar frame as ui/shared_results._group_radar kept it (the old route)."""
+    frame = radar_frame(stats, series, intervals=intervals)
     return frame.astype({"series": object, "phase_id": object})
 
 
@@ -155,15 +160,16 @@ def test_result_radar_table_and_next_step_are_what_the_frame_route_drew(lang):
         if case % 3:
             for ph in Q.phases:
                 answers[ambition_id(ph.id)] = rng.choice(VALUES)
-        group = None if case % 4 == 0 else _group_frame(rng, group_name, intervals=case % 5 > 0)
+        group = None if case % 4 == 0 else (_group_stats(rng), group_name, case % 5 > 0)
         cases.append((answers, role, partner, group))
     # Edge cases: nothing scored (the chart's Altair route), only "weet niet", ties for
     # the lowest score, a group with every phase hidden.
     cases.append(({}, "ketenteam", "", None))
-    cases.append(({s.id: "dk" for s in Q.statements}, "ketenteam", "", _group_frame(rng, "G")))
+    dont_know = {s.id: "dk" for s in Q.statements}
+    cases.append((dont_know, "ketenteam", "", (_group_stats(rng), "G", True)))
     cases.append(({s.id: "3" for s in Q.statements}, "mt", "", None))
-    hidden = _group_frame(rng, group_name).assign(score=math.nan, ci_low=math.nan, ci_high=math.nan)
-    cases.append(({s.id: rng.choice(VALUES) for s in Q.statements}, "mt", "", hidden))
+    hidden = _group_stats(rng).assign(mean=math.nan, ci_low=math.nan, ci_high=math.nan)
+    cases.append(({s.id: rng.choice(VALUES) for s in Q.statements}, "mt", "", (hidden, "G", True)))
     title = "Jouw resultaat" if lang == "nl" else "Your result"
     for answers, role, partner, group in cases:
         old = _old_screen(answers, role, partner, group, lang, me, mine, title)
@@ -172,9 +178,9 @@ def test_result_radar_table_and_next_step_are_what_the_frame_route_drew(lang):
         assert [tuple(map(type, r)) for r in new[0]] == [tuple(map(type, r)) for r in old[0][0]]
         assert new[1] == old[1]  # the spec, its data sets as the same Arrow bytes
         assert_frame_equal(new[2], old[2])
-        assert dataframe_util.convert_anything_to_arrow_bytes(
-            new[2]
-        ) == dataframe_util.convert_anything_to_arrow_bytes(old[2])
+        sent = dataframe_util.convert_anything_to_arrow_bytes(old[2])  # what st.dataframe sent
+        assert dataframe_util.convert_anything_to_arrow_bytes(new[2]) == sent
+        assert dataframe_util.convert_arrow_table_to_arrow_bytes(new[4]) == sent
         assert new[3] == old[3]
 
 
@@ -190,3 +196,22 @@ def test_own_series_rows_are_the_old_frames_rows():
         old = _dict_rows_frame(answers, role, partner, "Ik", "Mijn ambitie")
         own = own_phase_score_rows(answers, Q, role=role, partner=partner)
         assert result_rows(own, answers, Q, "Ik", "Mijn ambitie") == list(radar_rows(old))
+
+
+def test_group_rows_are_the_rows_of_the_group_radar_frame():
+    """results.radar_frame_rows (what the shared group rows hold) gives exactly the rows of
+    results.radar_frame (the reference), with and without intervals, hidden phases, sd
+    and interval values on rounding edges."""
+    rng = random.Random(7)
+    for case in range(60):
+        stats = _group_stats(rng)
+        if case % 6 == 0:
+            stats = stats.assign(mean=[rng.random() * 4 + 1 for _ in PHASE_IDS])
+            stats = stats.assign(sd=[round(rng.random(), 3) + 0.005 for _ in PHASE_IDS])
+        if case % 7 == 0:
+            stats = stats.drop(columns=["ci_low", "ci_high"])
+        for intervals in (True, False):
+            old = radar_rows(_group(stats, "Groep", intervals))
+            new = radar_frame_rows(stats, "Groep", intervals=intervals)
+            assert new == old
+            assert [tuple(map(type, r)) for r in new] == [tuple(map(type, r)) for r in old]
