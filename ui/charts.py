@@ -250,24 +250,14 @@ def show_radar(
     draw_radar(spec, shown, lang, key=key)
 
 
-def radar_table_shown(
-    rows: tuple[tuple, ...], labels: Mapping[str, str], lang: str
-) -> pd.DataFrame:
-    """The table show_radar writes under a radar of these rows (radar_rows' form): a row
-    per phase (index: its label, named "Fase"), a column per series in order of first
-    appearance, each score as shown ("3,4", a dash when missing). The same frame as
-    charts.radar_table through tables.numbers (a test compares the two), without the
-    radar frame and its second pass."""
-    columns = _table_columns(rows, lang)
-    index = pd.Index([labels[p] for p in PHASE_IDS], name=t("result.phase", lang))
-    return pd.DataFrame(columns, index=index, columns=list(columns))
-
-
 def radar_table_arrow(rows: tuple[tuple, ...], labels: Mapping[str, str], lang: str) -> pa.Table:
-    """radar_table_shown as the Arrow table st.dataframe makes of it (Streamlit sends a
-    pyarrow table as it is): the same columns, index column and pandas metadata, hence the
-    same bytes (a test compares them), without a frame and pyarrow's pandas conversion.
-    The schema comes from that conversion itself, once per set of columns and labels."""
+    """The table show_radar writes under a radar of these rows (radar_rows' form: a row per
+    phase, index its label named "Fase", a column per series in order of first appearance,
+    each score as shown, "3,4" or a dash) as the Arrow table st.dataframe makes of that
+    frame (Streamlit sends a pyarrow table as it is): the same columns, index column and
+    pandas metadata, hence the same bytes (a test compares them with show_radar's table),
+    without a frame and pyarrow's pandas conversion. The schema comes from that conversion
+    itself, once per set of columns and labels."""
     columns = _table_columns(rows, lang)
     phase = t("result.phase", lang)
     index = [labels[p] for p in PHASE_IDS]
@@ -307,7 +297,7 @@ def _table_columns(rows: tuple[tuple, ...], lang: str) -> dict[str, list[str]]:
 def draw_radar(
     spec: dict, shown: pd.DataFrame | pa.Table | None, lang: str, *, key: str | None
 ) -> None:
-    """A radar spec and (unless None) its table (radar_table_shown, or radar_table_arrow:
+    """A radar spec and (unless None) its table (a frame, or radar_table_arrow's table:
     the same element) as show_radar draws them."""
     with st.container(key=key):  # a key only where one radar stands alone (tests find it)
         st.vega_lite_chart(spec, theme=None, width="content")

@@ -36,42 +36,6 @@ def _left_out_summary(
     return chain_snapshot(load_answers(_store, [workshop_id]), _questionnaire, chain_id, minimum)
 
 
-def own_radar_frame(rows: list[tuple[str, str, float, int, float]]) -> pd.DataFrame:
-    """The participant's own radar series (series, phase_id, score, n, sd) as a frame whose
-    text columns hold plain Python strings (object), not pandas' Arrow strings: the radar's
-    cache key and table read every value back one by one, which costs several times more
-    from Arrow, and a room that finishes together pays that 120 times in one burst."""
-    series, phases, scores, counts, sds = zip(*rows, strict=True) if rows else ((),) * 5
-    return pd.DataFrame(
-        {
-            "series": pd.Series(series, dtype=object),
-            "phase_id": pd.Series(phases, dtype=object),
-            "score": pd.Series(scores, dtype=float),
-            "n": pd.Series(counts, dtype=int),
-            "sd": pd.Series(sds, dtype=float),
-        }
-    )
-
-
-def own_radar_rows(
-    own: pd.DataFrame, answers: dict[str, str], q: Questionnaire, me: str, mine: str
-) -> list[tuple[str, str, float, int, float]]:
-    """The participant's own scores (`own`: scoring.own_phase_scores, series `me`) and,
-    when any ambition is given, the ambitions (series `mine`), as rows for own_radar_frame."""
-    nan = float("nan")
-    rows = [
-        (me, phase_id, score, 1, nan)
-        for phase_id, score in zip(own["phase_id"].tolist(), own["score"].tolist(), strict=True)
-    ]
-    aims = {ph.id: answers.get(ambition_id(ph.id)) for ph in q.phases}
-    if any(v in {"1", "2", "3", "4", "5"} for v in aims.values()):
-        rows += [
-            (mine, pid, float(v) if v in {"1", "2", "3", "4", "5"} else nan, 1, nan)
-            for pid, v in aims.items()
-        ]
-    return rows
-
-
 LIKERT = frozenset({"1", "2", "3", "4", "5"})
 
 
@@ -81,8 +45,9 @@ def result_rows(
     """The radar's rows of the participant's own series (`own`: scoring.own_phase_score_rows)
     and, when any ambition is given, the ambitions, in radar_rows' form (series, phase_id,
     score, n, sd, ci_low, ci_high; None when missing), rounded as shown (formats.for_display:
-    numpy's rounding, as pandas'). The same rows as radar_rows(for_display(own_radar_frame(
-    own_radar_rows(...)))) (a test compares the two), without the frames."""
+    numpy's rounding, as pandas'). The same rows as the frames it replaces held (the
+    own series through for_display; tests/app/test_result_screen_data.py keeps that route
+    as the reference), without the frames."""
     series = [me] * len(own)
     phases = [row[0] for row in own]
     scores = [row[1] for row in own]

@@ -133,7 +133,7 @@ def _group_radar(
 ) -> pd.DataFrame:
     frame = radar_frame(_group_stats(_store, _q, questionnaire, minimum, version, _key), series)
     # Text columns as plain Python strings, like the result screen's own series
-    # (ui/result.py own_radar_frame): read back value by value for the radar's cache key.
+    # (ui/result.py): read back value by value for the radar's cache key.
     return frame.astype({"series": object, "phase_id": object})
 
 
