@@ -13,7 +13,7 @@ the cache instead of each reading and aggregating the chain's answers again:
   in batches exactly as before;
 - the figure is computed from the answers of exactly the people in its key.
 
-The figures themselves come from ipm_model.results (group_snapshot, radar_frame): this
+The figures themselves come from ipm_model.results (group_snapshot, radar_frame_rows): this
 module only decides when to compute them.
 """
 
@@ -34,7 +34,7 @@ from ipm_model.i18n import t
 from ipm_model.model import Workshop
 from ipm_model.phases import LANGUAGES, PHASE_IDS
 from ipm_model.questionnaire import Questionnaire, default_questionnaire
-from ipm_model.results import group_snapshot, radar_frame, radar_frame_rows
+from ipm_model.results import group_snapshot, radar_frame_rows
 from ipm_model.storage.groups import chain_finishers, counted_answers, group_key, key_ids
 from ipm_model.storage.store import Store
 from ui.charts import arrow_radar_spec, radar_key, warm_small_radars
@@ -71,24 +71,13 @@ def group_stats(
     return _group_stats(store, q, (q.id, q.version), workshop.min_group_size, version, group.key)
 
 
-def group_radar(
-    store: Store, q: Questionnaire, workshop: Workshop, group: ChainGroup, series: str
-) -> pd.DataFrame:
-    """The group's radar series (results.radar_frame, rounded), shared by all sessions."""
-    if group.key is None:
-        raise ValueError("this chain has no group figure yet")
-    version = key_digest(group.key)
-    q_id = (q.id, q.version)
-    return _group_radar(store, q, q_id, workshop.min_group_size, version, series, group.key)
-
-
 def group_radar_rows(
     store: Store, q: Questionnaire, workshop: Workshop, group: ChainGroup, series: str
 ) -> tuple[tuple, ...]:
-    """group_radar as the radar's rows (results.radar_frame_rows: series, phase_id, score,
-    n, sd, ci_low, ci_high; None for a missing number; the same as ui.charts.radar_rows of
-    group_radar), shared by all sessions: the result screen fills its radar and table from
-    rows, and a cache hit of a tuple of tuples costs a fraction of a frame's."""
+    """The group's radar series as rows (results.radar_frame_rows: series, phase_id, score,
+    n, sd, ci_low, ci_high, rounded; None for a missing number; the same values as
+    results.radar_frame), shared by all sessions: the result screen fills its radar and
+    table from rows, and a cache hit of a tuple of tuples costs a fraction of a frame's."""
     if group.key is None:
         raise ValueError("this chain has no group figure yet")
     version = key_digest(group.key)
@@ -119,22 +108,6 @@ def _group_stats(
     _key: GroupKey,
 ) -> pd.DataFrame:
     return group_snapshot(counted_answers(_store, key_ids(_key)), _q, minimum)
-
-
-@st.cache_data(show_spinner=False, max_entries=1000)
-def _group_radar(
-    _store: Store,
-    _q: Questionnaire,
-    questionnaire: tuple[str, int],
-    minimum: int,
-    version: str,
-    series: str,
-    _key: GroupKey,
-) -> pd.DataFrame:
-    frame = radar_frame(_group_stats(_store, _q, questionnaire, minimum, version, _key), series)
-    # Text columns as plain Python strings, like the result screen's own series
-    # (ui/result.py): read back value by value for the radar's cache key.
-    return frame.astype({"series": object, "phase_id": object})
 
 
 @st.cache_data(show_spinner=False, max_entries=1000)
