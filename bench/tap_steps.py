@@ -16,7 +16,10 @@ Taps alone at a concurrency: ``--sessions`` tablets join (not measured), then al
 answers on their first phase screen together, ``--taps`` each, without think time and
 without "next"; then as many sessions tap the bare page (bench/bare_app.py, same config)
 as often. Prints p50/p95 and server CPU per tap of both and their ratios: the answer tap of
-bench/workshop_sim.py's answering stage without the phase screens in between.
+bench/workshop_sim.py's answering stage without the phase screens in between. ``--bare
+fragment``: the bare page is bench/bare_fragment_app.py instead, the scan's structure (a
+fragment per statement, radio and saved marker) without its code: Streamlit's own floor for
+a tap drawn that way.
 
 ``--stacks``: also record the measured steps with py-spy (the thread holding the GIL only),
 into ``<stem>-answer``/``<stem>-next`` (one session) or ``<stem>``/``<stem>-bare``
@@ -250,6 +253,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sessions", type=int, default=0, help="taps alone at this concurrency, app and bare"
     )
+    parser.add_argument(
+        "--bare",
+        choices=("radio", "fragment"),
+        default="radio",
+        help="with --sessions: the bare page, bench/bare_app.py (radio) or "
+        "bench/bare_fragment_app.py (fragment)",
+    )
     parser.add_argument("--stacks", type=Path, help="also record with py-spy (see above)")
     parser.add_argument("--rate", type=float, default=500, help="py-spy samples per second")
     args = parser.parse_args(argv)
@@ -267,11 +277,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         spy = spy_command(command, server.pid, stacks) if args.stacks else None
         app = asyncio.run(app_taps(server, args.sessions, args.taps, spy))
-    with StreamlitServer(BARE_SCRIPT) as bare:
+    script = BARE_SCRIPT if args.bare == "radio" else BARE_SCRIPT.with_name("bare_fragment_app.py")
+    with StreamlitServer(script) as bare:
         spy = spy_command(command, bare.pid, with_suffix(stacks, "bare")) if args.stacks else None
         base = asyncio.run(bare_taps(bare, args.sessions, args.taps, spy))
     print(f"app, {args.sessions} sessions, taps only: {app}")
-    print(f"bare page, {args.sessions} sessions: {base}")
+    print(f"bare page ({script.name}), {args.sessions} sessions: {base}")
     print(
         f"app / bare: p95 {ratio(app['p95_ms'], base['p95_ms'])}, "
         f"p50 {ratio(app['p50_ms'], base['p50_ms'])}, "
