@@ -248,8 +248,7 @@ def record(participants: int, rate: float, stacks: Path) -> None:
         db = demo_database(Path(tmp))
         with StreamlitServer(APP_SCRIPT, env=app_env(db)) as server:
             asyncio.run(warm_up_app(server, default_questionnaire()))
-            command = [spy or "py-spy", "record", "--pid", str(server.pid)]
-            command += ["--rate", str(round(rate))]
+            command = [spy, "record", "--pid", str(server.pid), "--rate", str(round(rate))]
             command += ["--format", "raw", "--output", str(stacks), "--nonblocking", "--gil"]
             spying = subprocess.Popen(command, stdout=subprocess.DEVNULL)
             try:
@@ -323,7 +322,7 @@ async def recorded_stage(
     p50, p95, worst = spread(rec.latencies.get(step, []))
     done = len(rec.latencies.get(step, []))
     found = {
-        f"{step}es" if step == "finish" else f"{step}s": done,
+        "finished" if step == "finish" else "taps": done,
         "p50_ms": p50,
         "p95_ms": p95,
         "max_ms": worst,
