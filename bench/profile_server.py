@@ -1,6 +1,7 @@
 """Where a real server spends its CPU during a simulated workshop: py-spy over `streamlit run`.
 
     python bench/profile_server.py --participants 30 [--rate 200] [--stacks /tmp/app.stacks]
+    python bench/profile_server.py --stage answering --participants 30   # taps only
     python bench/profile_server.py --summarize /tmp/app.stacks      # an earlier recording
     python bench/profile_server.py --summarize /tmp/app.stacks --kind result \
         --focus _build_radar_template radar_spec own_phase_scores      # CPU inside these
@@ -14,7 +15,10 @@ inside it that took the most (inclusive) and the most themselves (self):
 
 - result: the finish screen's rerun (``ui.result.show_result`` and what the fragment does
   around it), the step the issue's "server CPU per finish" is about;
-- answer tap: a rerun of the phase screen (``_phase_screen``, the answer callback);
+- phase screen: a run of a whole phase screen (``_phase_screen``: after "next", or a full
+  run), every statement's fragment in it;
+- answer tap: the answer callback and the rerun of the tapped statement's fragment alone
+  (``_on_statement_answer``, ``_statement``);
 - start page: opening ``/?code=...`` and joining (``pages/start.py``);
 - page frame: ``app.py``'s own part of a full run (config, language switch, navigation);
 - script runner: Streamlit's rerun machinery around the scripts (in the script thread);
@@ -25,6 +29,11 @@ that each open ``/?code=DEMO``, pick chain and role and submit (the join stage o
 workshop, nothing after it), and counts the script runs the server started per tablet
 (``new_session`` messages: a page switch or a rerun is a run of its own). With it the
 kinds are split further: the join's start page, the scan page it lands on, the page frame.
+
+``--stage answering`` records only the answering stage: the tablets join unrecorded, then
+all tap their answers and "next" together (``--think 0``); it prints CPU per tap and per
+rerun (taps and "next"). A tap is its callback (``_on_statement_answer``) and its statement's
+fragment rerun (``_statement``); "script runner" and "server" are Streamlit's own part of it.
 
 Samples are taken of the thread holding the GIL only (``--gil``: one Streamlit process runs
 Python on one core at a time), so milliseconds = samples / rate.
@@ -55,7 +64,13 @@ if str(PROJECT_ROOT) not in sys.path:
 # (kind, frames that mark it); the first kind whose marker is in a stack wins.
 KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("result", ("show_result (ui/result.py", "_finish (ui/scan.py")),
-    ("answer tap", ("_phase_screen (ui/scan.py", "_on_answer (ui/scan.py")),
+    # A whole phase screen: after "next" (or a full run), every statement's fragment in it.
+    ("phase screen", ("_phase_screen (ui/scan.py",)),
+    # A tap: its callback, then a rerun of its statement's fragment (_statement) alone.
+    (
+        "answer tap",
+        ("_statement (ui/scan.py", "_on_statement_answer (ui/scan.py", "_on_answer (ui/scan.py"),
+    ),
     ("review / next", ("_review_screen (ui/scan.py", "_go (ui/scan.py")),
     ("scan other", ("_scan_screen (ui/scan.py", "pages/scan.py", " (scan.py:")),
     # py-spy names a page script by its file name alone (it is run from the project root).
@@ -247,11 +262,17 @@ def record(participants: int, rate: float, stacks: Path) -> None:
         print(f"database check: {report.db}")
 
 
-async def finish_burst(
-    url: str, participants: int, spy_command: list[str], cpu_seconds: Callable[[], float]
+async def recorded_stage(
+    url: str,
+    participants: int,
+    spy_command: list[str],
+    cpu_seconds: Callable[[], float],
+    stage: str = "finish",
 ) -> dict:
-    """Join and answer without py-spy, then record only the finish stage: every tablet
-    taps "finish" together and reads its result screen (bench/workshop_sim.py's stages)."""
+    """Run the workshop of bench/workshop_sim.py and record only one of its stages with
+    py-spy: "answering" (every tablet taps its answers and "next", all together, after
+    joining unrecorded) or "finish" (every tablet taps "finish" together and reads its
+    result screen, after joining and answering unrecorded)."""
     import random
 
     from bench.stclient import StreamlitSession
@@ -276,61 +297,78 @@ async def finish_burst(
         for i in range(participants)
     ]
     positions = answer_positions(q)
+    step = "tap" if stage == "answering" else "finish"
     try:
         await asyncio.gather(*(join(p, rec, cfg) for p in people))
         joined = [p for p in people if p.token and p.session.connected]
-        await asyncio.gather(*(answer_phases(p, q, rec, cfg, positions) for p in joined))
+        if stage != "answering":
+            await asyncio.gather(*(answer_phases(p, q, rec, cfg, positions) for p in joined))
         spying = subprocess.Popen(spy_command, stdout=subprocess.DEVNULL)
-        await asyncio.sleep(1.0)  # py-spy attached before the burst
+        await asyncio.sleep(1.0)  # py-spy attached before the stage
         try:
+            reruns = rec.reruns
             cpu, wall = cpu_seconds(), time.perf_counter()
-            await asyncio.gather(*(finish(p, rec, cfg) for p in joined))
+            if stage == "answering":
+                await asyncio.gather(*(answer_phases(p, q, rec, cfg, positions) for p in joined))
+            else:
+                await asyncio.gather(*(finish(p, rec, cfg) for p in joined))
             cpu, wall = cpu_seconds() - cpu, time.perf_counter() - wall
+            reruns = rec.reruns - reruns
         finally:
             spying.send_signal(signal.SIGINT)
             spying.wait(timeout=60)
     finally:
         await close_all([p.session for p in people])
-    p50, p95, worst = spread(rec.latencies.get("finish", []))
-    done = len(rec.latencies.get("finish", []))
-    return {
-        "finished": done,
+    p50, p95, worst = spread(rec.latencies.get(step, []))
+    done = len(rec.latencies.get(step, []))
+    found = {
+        "finished" if step == "finish" else "taps": done,
         "p50_ms": p50,
         "p95_ms": p95,
         "max_ms": worst,
         "wall_s": round(wall, 2),
-        "server_cpu_ms_per_finish": round(1000 * cpu / max(done, 1), 1),
+        f"server_cpu_ms_per_{step}": round(1000 * cpu / max(done, 1), 1),
         "errors": dict(rec.errors),
     }
+    if stage == "answering":
+        found["reruns"] = reruns  # taps and "next"
+        found["server_cpu_ms_per_rerun"] = round(1000 * cpu / max(reruns, 1), 2)
+    return found
 
 
-def record_finishes(participants: int, rate: float, stacks: Path, gil: bool = True) -> None:
-    """py-spy over the server during the finish burst only (see ``--stage finish``)."""
+def record_stage(
+    stage: str, participants: int, rate: float, stacks: Path, gil: bool = True
+) -> None:
+    """py-spy over the server during one stage only (see ``--stage answering|finish``)."""
     with idle_server(rate, stacks, gil=gil) as (server, command):
         found = asyncio.run(
-            finish_burst(server.base_url, participants, command, server.cpu_seconds)
+            recorded_stage(server.base_url, participants, command, server.cpu_seconds, stage)
         )
-    print(f"finish burst (ms): {found}")
+    print(f"{stage} stage (ms): {found}")
 
 
 @contextmanager
-def idle_server(rate: float, stacks: Path, gil: bool = True) -> Iterator[tuple[Any, list[str]]]:
+def idle_server(
+    rate: float, stacks: Path, gil: bool = True, need_spy: bool = True
+) -> Iterator[tuple[Any, list[str]]]:
     """A server on a fresh demo database, warmed up and left until its start-up warming
     (ui/shared_results.py) is done, and the py-spy command that records it into `stacks`
-    (`gil`: only the thread holding the GIL; else every running thread)."""
+    (`gil`: only the thread holding the GIL; else every running thread; `need_spy` False:
+    py-spy need not be installed, the command is then not for running)."""
     from bench.server import StreamlitServer
     from bench.workshop_sim import APP_SCRIPT, app_env, demo_database, wait_idle, warm_up_app
     from ipm_model.questionnaire import default_questionnaire
 
     spy = shutil.which("py-spy")
-    if spy is None:
+    if spy is None and need_spy:
         raise SystemExit("py-spy is not installed: pip install py-spy")
     with tempfile.TemporaryDirectory(prefix="ipm-profile-") as tmp:
         db = demo_database(Path(tmp))
         with StreamlitServer(APP_SCRIPT, env=app_env(db)) as server:
             asyncio.run(warm_up_app(server, default_questionnaire()))
             print(f"server idle after {wait_idle(server.cpu_seconds):.1f} s")
-            command = [spy, "record", "--pid", str(server.pid), "--rate", str(round(rate))]
+            command = [spy or "py-spy", "record", "--pid", str(server.pid)]
+            command += ["--rate", str(round(rate))]
             command += ["--format", "raw", "--output", str(stacks), "--nonblocking"]
             command += ["--gil"] if gil else []
             yield server, command
@@ -343,16 +381,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stacks", type=Path, default=Path(tempfile.gettempdir()) / "app.stacks")
     parser.add_argument(
         "--stage",
-        choices=("all", "join", "finish"),
+        choices=("all", "join", "answering", "finish"),
         default="all",
-        help="join: record only bursts of joins (open, pick, submit); finish: only the burst "
-        "of everyone finishing together (after joining and answering unrecorded)",
+        help="join: record only bursts of joins (open, pick, submit); answering: only the "
+        "answering stage (every tablet taps its answers and 'next' together, after joining "
+        "unrecorded); finish: only the burst of everyone finishing together (after joining "
+        "and answering unrecorded)",
     )
     parser.add_argument(
         "--all-threads",
         action="store_true",
-        help="with --stage finish: sample every thread on a CPU, not only the GIL's holder "
-        "(shows time in C code that lets go of the GIL: SQLite, Arrow)",
+        help="with --stage answering|finish: sample every thread on a CPU, not only the GIL's "
+        "holder (shows time in C code that lets go of the GIL: SQLite, Arrow)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="with --stage join: bursts")
     parser.add_argument("--summarize", type=Path, help="only summarize this recording")
@@ -362,8 +402,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.summarize is None and args.stage == "join":
         record_joins(args.participants, args.rounds, args.rate, args.stacks)
-    elif args.summarize is None and args.stage == "finish":
-        record_finishes(args.participants, args.rate, args.stacks, gil=not args.all_threads)
+    elif args.summarize is None and args.stage in ("answering", "finish"):
+        record_stage(
+            args.stage, args.participants, args.rate, args.stacks, gil=not args.all_threads
+        )
     elif args.summarize is None:
         record(args.participants, args.rate, args.stacks)
     stacks = args.summarize or args.stacks

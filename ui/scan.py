@@ -44,7 +44,9 @@ NOTE_CLOSED = "closed"
 # Fragment keys: an answer callback names the fragments to rerun (st.rerun(scope=keys)).
 BODY_KEY = "scan-body"
 STATEMENT_KEY_PREFIX = "scan-st-"
-MARKER_KEY_PREFIX = "scan-mark-"  # + "<state>-<statement id>": a statement's saved marker
+# A statement's saved marker is one caption whose span has the classes "ipm-mark",
+# "ipm-mark-<state>" and "ipm-mark-<state>-<statement id>" (one element, no keyed box).
+MARKER_CLASS = "ipm-mark"
 
 AMBITION_STEP = PHASE_COUNT  # after the seven phases: where should the chain be in 12 months?
 REVIEW_STEP = PHASE_COUNT + 1  # then the finish screen
@@ -311,9 +313,7 @@ _PROGRESS_CSS = f"""
 def _progress_segment_rule(statement_id: str) -> str:
     """A statement's segment counts (and fills, left of the open ones) once its saved or
     waiting marker is on the page: a tap's own fragment rerun draws that marker."""
-    marks = ", ".join(
-        f".st-key-{MARKER_KEY_PREFIX}{state}-{statement_id}" for state in ("saved", "pending")
-    )
+    marks = ", ".join(f".{MARKER_CLASS}-{state}-{statement_id}" for state in ("saved", "pending"))
     return (
         f".stApp:has({marks}) .ipm-progress-bar > .ipm-seg-{statement_id} "
         f"{{ order: 1; counter-increment: {_COUNTER} 1; background: #1f5f8b; }}"
@@ -405,7 +405,12 @@ def _statement(
 
 def _saved_marker(statement_id: str, stored: str | None, labels: dict[str, str], lang: str) -> None:
     """One quiet line under the tiles: saved, waiting to be saved, or refused. The line is
-    there unanswered too (empty), so a tap fills it without moving the statements below."""
+    there unanswered too (empty), so a tap fills it without moving the statements below.
+
+    One element (a caption whose span carries the state as classes), not a keyed box around
+    it: a phase screen draws seven, a tap one. The text is t()'s, Markdown-escaped, which
+    also escapes "<" and "&": nothing in it becomes HTML; the statement id is the
+    questionnaire's own ([a-z0-9-])."""
     note = st.session_state[NOTES].pop(statement_id, None)
     if note == NOTE_CLOSED:
         state, text = "refused", t("scan.answer_not_saved_closed", lang)
@@ -415,8 +420,8 @@ def _saved_marker(statement_id: str, stored: str | None, labels: dict[str, str],
         state, text = "saved", t("scan.answer_saved", lang, answer=labels[stored])
     else:
         state, text = "open", "\u00a0"
-    with st.container(key=f"{MARKER_KEY_PREFIX}{state}-{statement_id}"):
-        st.caption(text)
+    classes = f"{MARKER_CLASS} {MARKER_CLASS}-{state} {MARKER_CLASS}-{state}-{statement_id}"
+    st.caption(f'<span class="{classes}">{text}</span>', unsafe_allow_html=True)
 
 
 @functools.cache

@@ -57,13 +57,15 @@ CSS = f"""
 .stApp [data-testid="stCaptionContainer"] {{ opacity: 1; color: #5f5e5c; }} /* AA: 6.5:1 */
 /* A statement's saved marker: one quiet line tucked under its tiles. It is there unanswered
    too (empty), so a tap fills it without moving the statements below. Waiting or refused:
-   dark red and bold (AA: 9.3:1), still one line. */
-.stApp [class*="st-key-scan-mark-"] {{ margin: -1.65rem 0 0; min-height: 1.25rem; }}
-.stApp [class*="st-key-scan-mark-"] [data-testid="stCaptionContainer"] p {{
+   dark red and bold (AA: 9.3:1), still one line.
+   The marker is one caption (ui/scan.py _saved_marker); its span carries the state.
+   It takes no room of its own: as tall as it is pulled up (the keyed box it replaced
+   measured so in Chromium, and the statements below stay where they were). */
+.stApp .stElementContainer:has(.ipm-mark) {{ margin: -1.65rem 0 0; min-height: 1.65rem; }}
+.stApp [data-testid="stCaptionContainer"]:has(.ipm-mark) p {{
   font-size: 0.85rem; line-height: 1.25rem; margin: 0;
 }}
-.stApp [class*="st-key-scan-mark-pending-"] [data-testid="stCaptionContainer"],
-.stApp [class*="st-key-scan-mark-refused-"] [data-testid="stCaptionContainer"] {{
+.stApp [data-testid="stCaptionContainer"]:has(.ipm-mark-pending, .ipm-mark-refused) {{
   color: #8a1c1c; font-weight: 600;
 }}
 /* Chrome: the language switch sits in Streamlit's top bar instead of a row of its own, and the
@@ -84,10 +86,9 @@ CSS = f"""
 @media (max-width: 600px) {{
   [data-testid="stMainBlockContainer"] {{ padding-left: 0.75rem; padding-right: 0.75rem; }}
   .st-key-scan-answers-box [data-testid="stRadio"] {{ margin-bottom: 0.5rem; }}
-  .stApp [class*="st-key-scan-mark-"] {{ margin: -1.25rem 0 0; }}
-  /* The marker's wrapper gives back most of the gap below it: a phase still fits three
-     phone screens (tests/browser/test_room.py). */
-  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-scan-mark-"]) {{ margin-bottom: -0.75rem; }}
+  /* The marker gives back most of the gap below it: a phase still fits three phone
+     screens (tests/browser/test_room.py). */
+  .stApp .stElementContainer:has(.ipm-mark) {{ margin: -1.25rem 0 -0.75rem; min-height: 1.25rem; }}
   .st-key-scan-answers-box [data-testid="stWidgetLabel"] p {{ font-size: 1rem; }}
   {_GROUP} {{ grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 0.3rem; }}
   {_GROUP} > div:nth-of-type(-n+3) {{ grid-column: span 2; }}

@@ -152,18 +152,24 @@ def progress_line(at, drawn: str | None = None) -> str:
     return html.unescape(text.replace('<span class="ipm-progress-count"></span>', str(count)))
 
 
+# A saved marker's caption body (ui/scan.py _saved_marker).
+MARKER_RE = re.compile(
+    r'<span class="ipm-mark ipm-mark-(?P<state>\w+) ipm-mark-(?P=state)-(?P<id>[a-z0-9-]+)">'
+    r"(?P<text>.*)</span>",
+    re.DOTALL,
+)
+
+
 def scan_markers(at) -> dict[str, tuple[str, str]]:
-    """Statement id -> (state, text) of the saved markers on the screen (ui/scan.py keys
-    them scan-mark-<state>-<statement id>)."""
+    """Statement id -> (state, text) of the saved markers on the screen (ui/scan.py draws
+    each as one caption: <span class="ipm-mark ipm-mark-<state> ipm-mark-<state>-<id>">)."""
     found: dict[str, tuple[str, str]] = {}
 
     def walk(node) -> None:
-        block_id = getattr(getattr(node, "proto", None), "id", "") or ""
-        key = block_id.split("-", 2)[2] if block_id.startswith("$$ID-") else ""
-        if key.startswith("scan-mark-"):
-            state, statement_id = key.removeprefix("scan-mark-").split("-", 1)
-            text = " ".join(c.value for c in node.children.values() if c.type == "caption")
-            found[statement_id] = (state, text.strip())
+        if getattr(node, "type", None) == "caption":
+            mark = MARKER_RE.fullmatch(node.value)
+            if mark:
+                found[mark["id"]] = (mark["state"], mark["text"].strip())
         for child in getattr(node, "children", {}).values():
             walk(child)
 

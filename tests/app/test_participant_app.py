@@ -501,7 +501,7 @@ def test_the_progress_line_drawn_before_a_tap_counts_it_from_the_statements_mark
     drawn = progress_html(at)
     shown = [s.id for s in Q.phase_statements(Q.phases[0].id, "ketenteam")]
     for sid in shown:  # every statement's saved and waiting marker is wired to a segment
-        assert f".st-key-scan-mark-saved-{sid}, .st-key-scan-mark-pending-{sid})" in drawn
+        assert f".ipm-mark-saved-{sid}, .ipm-mark-pending-{sid})" in drawn
     assert progress_line(at, drawn) == f"Fase 1 van 7 · 0 van {TEAM} beantwoord"
     at.radio(key=f"scan-a-{shown[3]}").set_value("2").run()
     assert progress_line(at, drawn) == f"Fase 1 van 7 · 1 van {TEAM} beantwoord"

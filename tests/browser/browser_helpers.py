@@ -127,8 +127,9 @@ def goto(page, path: str, *texts: str) -> None:
 
 # One radio group per statement; five scale tiles, then "Weet ik niet", "Niet van toepassing".
 ANSWER_GROUP = '.st-key-scan-answers-box div[role="radiogroup"]'
-# Under each statement's tiles: its saved marker (ui/scan.py, key scan-mark-<state>-<id>).
-MARKER = '.st-key-scan-answers-box [class*="st-key-scan-mark-"]'
+# Under each statement's tiles: its saved marker (ui/scan.py: a caption whose span has the
+# classes ipm-mark, ipm-mark-<state> and ipm-mark-<state>-<id>).
+MARKER = ".st-key-scan-answers-box .ipm-mark"
 TILE = 'label[data-testid="stRadioOption"]'
 BACK = ".st-key-scan-back button"
 NEXT = ".st-key-scan-next button"

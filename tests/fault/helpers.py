@@ -27,7 +27,6 @@ from bench.stclient import (
     StreamlitClientError,
     StreamlitSession,
     Widget,
-    user_key,
 )
 from ipm_model.questionnaire import default_questionnaire
 from ipm_model.storage.store import Store
@@ -268,18 +267,23 @@ class Tablet:
         return shown[0] if shown else None
 
     def marker(self, statement_id: str) -> tuple[str, str] | None:
-        """(state, text) of the saved marker under a statement (ui/scan.py keys it
-        scan-mark-<state>-<statement id>), None when the statement is not on the screen."""
+        """(state, text) of the saved marker under a statement (ui/scan.py draws it as one
+        caption: <span class="ipm-mark ipm-mark-<state> ipm-mark-<state>-<statement id>">),
+        None when the statement is not on the screen."""
+        pattern = re.compile(
+            r'<span class="ipm-mark ipm-mark-(\w+) ipm-mark-\1-'
+            + re.escape(statement_id)
+            + r'">(.*)</span>',
+            re.DOTALL,
+        )
         nodes = self.session.nodes
-        for path, node in nodes.items():
-            key = user_key(node.delta.add_block.id) if node.is_block else None
-            found = re.fullmatch(rf"scan-mark-(\w+)-{re.escape(statement_id)}", key or "")
+        for path in sorted(nodes):
+            node = nodes[path]
+            if node.is_block or node.element_type != "markdown":
+                continue
+            found = pattern.fullmatch(node.proto.body)
             if found:
-                inside = [p for p in sorted(nodes) if p[: len(path)] == path and p != path]
-                text = " ".join(
-                    nodes[p].proto.body for p in inside if nodes[p].element_type == "markdown"
-                )
-                return found.group(1), plain(text).strip()
+                return found.group(1), plain(found.group(2)).strip()
         return None
 
     def texts(self) -> str:
